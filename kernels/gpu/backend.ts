@@ -1,0 +1,345 @@
+// WebGPU backend: ops record dispatches (pipeline + bind group + workgroup counts) made once; a
+// program replays them in one compute pass, one command encoder and one queue submission.
+import {
+  alignUp, matmulDims, newTensorId, sizeOf,
+  type Backend, type BackendInfo, type BinaryOp, type Counters, type DType, type Kernel, type MatmulOpts,
+  type OptimizerConfig, type Program, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
+} from '../backend.ts';
+import type { GpuContext } from '../device/gpu.ts';
+import { type BindingKind, PipelineCache } from '../device/pipelines.ts';
+import { BufferPool } from '../device/pool.ts';
+import { StagingRing } from '../device/readback.ts';
+import { grid1d } from '../ops/common.wgsl.ts';
+import {
+  addIntoWgsl, binaryGradAWgsl, binaryGradBWgsl, binaryWgsl, fillWgsl, unaryBackwardWgsl, unaryWgsl,
+} from '../ops/elementwise.wgsl.ts';
+import { mseWgsl, softmaxCeWgsl } from '../ops/loss.wgsl.ts';
+import { matmulWgsl } from '../ops/matmul.wgsl.ts';
+import { reduceBackwardWgsl, reduceWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce.wgsl.ts';
+import { dropoutWgsl, gatherWgsl, optimizerWgsl } from '../ops/train.wgsl.ts';
+import { axisSplit, checkBroadcast } from '../cpu/backend.ts';
+
+interface GpuKernel extends Kernel {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  groups: [number, number, number];
+}
+
+type Arg = Tensor | 'step' | { u: number[]; f?: number[] };
+const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+export class GpuBackend implements Backend {
+  readonly info: BackendInfo;
+  readonly counters: Counters = { dispatches: 0, submits: 0, bytesUploaded: 0, reads: 0, snapshots: 0 };
+  readonly device: GPUDevice;
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  private ring: StagingRing;
+  private stepBuf: GPUBuffer;
+  private stepData = new ArrayBuffer(32);
+  private uniforms: GPUBuffer[] = [];
+  private lostHandlers: ((reason: string) => void)[] = [];
+  lost: string | null = null;
+  readonly errors: string[] = [];
+
+  constructor(ctx: GpuContext) {
+    this.device = ctx.device;
+    this.info = {
+      kind: 'webgpu',
+      adapter: ctx.adapterName,
+      isFallbackAdapter: ctx.isFallbackAdapter,
+      limits: {
+        maxBufferSize: Number(ctx.device.limits.maxBufferSize),
+        maxStorageBufferBindingSize: Number(ctx.device.limits.maxStorageBufferBindingSize),
+      },
+      features: ctx.features,
+    };
+    this.pool = new BufferPool(this.device);
+    this.pipelines = new PipelineCache(this.device);
+    this.ring = new StagingRing(this.device);
+    this.stepBuf = this.device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'step' });
+    // Validation and out-of-memory errors are collected; `checkErrors` turns them into exceptions.
+    this.device.onuncapturederror = (e: GPUUncapturedErrorEvent) => this.errors.push(e.error.message);
+    void this.device.lost.then((info) => {
+      this.lost = info.message || info.reason || 'device lost';
+      for (const h of this.lostHandlers) h(this.lost);
+    });
+  }
+
+  /** Device loss surfaced as an event. */
+  onLost(handler: (reason: string) => void): void {
+    this.lostHandlers.push(handler);
+  }
+
+  bytesInUse(): number {
+    return this.pool.inUse;
+  }
+
+  private make(shape: readonly number[], name: string, dtype: DType, store: GPUBuffer, offset: number): Tensor {
+    return { id: newTensorId(), name, shape: [...shape], size: sizeOf(shape), dtype, offset, store };
+  }
+
+  tensor(shape: readonly number[], name: string, dtype: DType = 'f32'): Tensor {
+    const bytes = Math.max(1, sizeOf(shape)) * 4;
+    if (bytes > this.info.limits.maxStorageBufferBindingSize)
+      throw new Error(`tensor ${name} needs ${bytes} bytes, over this device's binding limit of ${this.info.limits.maxStorageBufferBindingSize}`);
+    const buf = this.pool.acquire(bytes, STORAGE, name);
+    // Pooled buffers may hold old data; tensors start at zero.
+    const enc = this.device.createCommandEncoder();
+    enc.clearBuffer(buf);
+    this.device.queue.submit([enc.finish()]);
+    return this.make(shape, name, dtype, buf, 0);
+  }
+
+  flat(shapes: readonly (readonly number[])[], name: string): { flat: Tensor; views: Tensor[] } {
+    let total = 0;
+    const offsets = shapes.map((s) => {
+      const o = total;
+      total += alignUp(sizeOf(s));
+      return o;
+    });
+    const flat = this.tensor([Math.max(total, 1)], name);
+    const views = shapes.map((s, i) => this.make(s, `${name}[${i}]`, 'f32', flat.store as GPUBuffer, offsets[i]));
+    return { flat, views };
+  }
+
+  free(t: Tensor): void {
+    if (t.offset === 0) this.pool.release(t.store as GPUBuffer);
+  }
+
+  write(t: Tensor, data: Float32Array | Uint32Array): void {
+    if (data.length !== t.size) throw new Error(`write ${t.name}: ${data.length} values for size ${t.size}`);
+    this.device.queue.writeBuffer(t.store as GPUBuffer, t.offset * 4, data.buffer, data.byteOffset, data.byteLength);
+    this.counters.bytesUploaded += data.byteLength;
+  }
+
+  async read(t: Tensor): Promise<Float32Array | Uint32Array> {
+    this.counters.reads++;
+    const bytes = t.size * 4;
+    const staging = this.pool.acquire(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'read');
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(t.store as GPUBuffer, t.offset * 4, staging, 0, bytes);
+    this.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    const raw = staging.getMappedRange(0, bytes).slice(0);
+    staging.unmap();
+    this.pool.release(staging);
+    return t.dtype === 'u32' ? new Uint32Array(raw) : new Float32Array(raw);
+  }
+
+  program(label: string, kernels: readonly Kernel[]): Program {
+    return { label, kernels, dispatches: kernels.length };
+  }
+
+  run(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<Float32Array> | null {
+    const dv = new DataView(this.stepData);
+    dv.setUint32(0, params.step, true);
+    dv.setUint32(4, params.batchStart, true);
+    dv.setFloat32(8, params.lr, true);
+    dv.setUint32(12, params.seed >>> 0, true);
+    dv.setUint32(16, params.rows, true);
+    this.device.queue.writeBuffer(this.stepBuf, 0, this.stepData);
+    this.counters.bytesUploaded += 32;
+    const enc = this.device.createCommandEncoder({ label: p.label });
+    const pass = enc.beginComputePass({ label: p.label });
+    for (const k of p.kernels as GpuKernel[]) {
+      pass.setPipeline(k.pipeline);
+      pass.setBindGroup(0, k.bindGroup);
+      pass.dispatchWorkgroups(k.groups[0], k.groups[1], k.groups[2]);
+    }
+    pass.end();
+    let result: Promise<Float32Array> | null = null;
+    if (snapshot) {
+      const t = snapshot.tensor;
+      const slot = this.ring.take(t.size * 4);
+      enc.copyBufferToBuffer(t.store as GPUBuffer, t.offset * 4, slot.buffer, 0, t.size * 4);
+      if (snapshot.reset) enc.clearBuffer(t.store as GPUBuffer, t.offset * 4, t.size * 4);
+      this.device.queue.submit([enc.finish()]);
+      result = this.ring.map(slot, t.size * 4);
+      this.counters.snapshots++;
+    } else {
+      this.device.queue.submit([enc.finish()]);
+    }
+    this.counters.dispatches += p.dispatches;
+    this.counters.submits++;
+    return result;
+  }
+
+  async idle(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+    this.checkErrors();
+  }
+
+  /** Throws the first WebGPU error reported since the last check (shader, validation, memory). */
+  checkErrors(): void {
+    if (!this.errors.length) return;
+    const first = this.errors[0];
+    const n = this.errors.length;
+    this.errors.length = 0;
+    throw new Error(`WebGPU error${n > 1 ? ` (and ${n - 1} more)` : ''}: ${first}`);
+  }
+
+  destroy(): void {
+    this.pool.destroy();
+    this.ring.destroy();
+    for (const u of this.uniforms) u.destroy();
+    this.device.destroy();
+  }
+
+  /** Builds one dispatch. Args map to bindings 0..n: 'step' → the Step uniform, {u,f} → a dims uniform. */
+  private kernel(label: string, code: string, args: { arg: Arg; kind: BindingKind }[], groups: [number, number, number]): GpuKernel {
+    const { pipeline, layout } = this.pipelines.get(label, code, args.map((a) => a.kind));
+    const entries: GPUBindGroupEntry[] = args.map(({ arg }, binding) => {
+      if (arg === 'step') return { binding, resource: { buffer: this.stepBuf } };
+      if ('u' in arg) {
+        const words = new Uint32Array(Math.max(4, alignUp(arg.u.length + (arg.f?.length ?? 0), 4)));
+        words.set(arg.u);
+        if (arg.f) new Float32Array(words.buffer).set(arg.f, arg.u.length);
+        const buf = this.device.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label });
+        this.device.queue.writeBuffer(buf, 0, words);
+        this.uniforms.push(buf);
+        return { binding, resource: { buffer: buf } };
+      }
+      const t = arg as Tensor;
+      return { binding, resource: { buffer: t.store as GPUBuffer, offset: t.offset * 4, size: Math.max(t.size, 1) * 4 } };
+    });
+    const bindGroup = this.device.createBindGroup({ label, layout, entries });
+    return { label, pipeline, bindGroup, groups };
+  }
+
+  private ew(label: string, code: string, n: number, dims: { u: number[]; f?: number[] }, tensors: [Tensor, BindingKind][]): GpuKernel {
+    const [gx, gy] = grid1d(n);
+    const args: { arg: Arg; kind: BindingKind }[] = [
+      { arg: 'step', kind: 'uniform' },
+      { arg: dims, kind: 'uniform' },
+      ...tensors.map(([arg, kind]) => ({ arg, kind })),
+    ];
+    return this.kernel(label, code, args, [gx, gy, 1]);
+  }
+
+  matmul(out: Tensor, a: Tensor, b: Tensor, o: MatmulOpts = {}): Kernel {
+    const { M, N, K, batch } = matmulDims(a, b, o);
+    if (out.size !== M * N * batch) throw new Error(`matmul: out ${out.name} has ${out.size} elements, need ${M * N * batch}`);
+    const vecA = (o.transA ? M : K) % 4 === 0;
+    const vecB = (o.transB ? K : N) % 4 === 0;
+    // Small outputs get 32×32 tiles so that more workgroups share the device. SwiftShader (a CPU
+    // posing as a GPU) runs 64-thread workgroups 1.5–3× faster than 256-thread ones at every size
+    // measured (784×128×64: 31 ms vs 95 ms), so a fallback adapter always gets the small tile.
+    const tile = this.info.isFallbackAdapter || Math.ceil(M / 64) * Math.ceil(N / 64) * batch < 16 ? 8 : 16;
+    const T = tile * 4;
+    const code = matmulWgsl({
+      transA: !!o.transA, transB: !!o.transB, bias: !!o.bias, act: o.act ?? 'none',
+      accumulate: !!o.accumulate, vecA, vecB, tile,
+    });
+    const args: { arg: Arg; kind: BindingKind }[] = [
+      { arg: 'step', kind: 'uniform' },
+      { arg: { u: [M, N, K, batch] }, kind: 'uniform' },
+      { arg: a, kind: 'read' },
+      { arg: b, kind: 'read' },
+      { arg: out, kind: 'rw' },
+    ];
+    if (o.bias) args.push({ arg: o.bias, kind: 'read' });
+    return this.kernel(`matmul ${M}x${N}x${K}`, code, args, [Math.ceil(N / T), Math.ceil(M / T), batch]);
+  }
+
+  unary(op: UnaryOp, out: Tensor, x: Tensor, alpha = 0.01): Kernel {
+    return this.ew(`unary ${op}`, unaryWgsl(op), x.size, { u: [x.size, 0], f: [alpha] }, [[x, 'read'], [out, 'rw']]);
+  }
+
+  unaryBackward(op: UnaryOp, dx: Tensor, dy: Tensor, x: Tensor, y: Tensor, alpha = 0.01): Kernel {
+    return this.ew(`unary ${op} backward`, unaryBackwardWgsl(op), x.size, { u: [x.size, 0], f: [alpha] },
+      [[dy, 'read'], [x, 'read'], [y, 'read'], [dx, 'rw']]);
+  }
+
+  binary(op: BinaryOp, out: Tensor, a: Tensor, b: Tensor): Kernel {
+    checkBroadcast(a, b);
+    return this.ew(`binary ${op}`, binaryWgsl(op), a.size, { u: [a.size, b.size] }, [[a, 'read'], [b, 'read'], [out, 'rw']]);
+  }
+
+  binaryBackward(op: BinaryOp, da: Tensor | null, db: Tensor | null, dy: Tensor, a: Tensor, b: Tensor): Kernel[] {
+    checkBroadcast(a, b);
+    const ks: Kernel[] = [];
+    const dims = { u: [a.size, b.size] };
+    if (da) ks.push(this.ew(`binary ${op} da`, binaryGradAWgsl(op), a.size, dims, [[dy, 'read'], [a, 'read'], [b, 'read'], [da, 'rw']]));
+    if (db) ks.push(this.ew(`binary ${op} db`, binaryGradBWgsl(op), b.size, dims, [[dy, 'read'], [a, 'read'], [b, 'read'], [db, 'rw']]));
+    return ks;
+  }
+
+  reduce(op: ReduceOp, out: Tensor, x: Tensor, axis: number): Kernel {
+    const [outer, len, inner] = axisSplit(x.shape, axis);
+    return this.ew(`reduce ${op}`, reduceWgsl(op), outer * inner, { u: [outer, len, inner] }, [[x, 'read'], [out, 'rw']]);
+  }
+
+  reduceBackward(op: ReduceOp, dx: Tensor, dy: Tensor, x: Tensor, y: Tensor, axis: number): Kernel {
+    const [outer, len, inner] = axisSplit(x.shape, axis);
+    return this.ew(`reduce ${op} backward`, reduceBackwardWgsl(op), x.size, { u: [outer, len, inner] },
+      [[dy, 'read'], [x, 'read'], [y, 'read'], [dx, 'rw']]);
+  }
+
+  sumRows(out: Tensor, x: Tensor, accumulate = false): Kernel {
+    const N = out.size;
+    return this.ew('sumRows', sumRowsWgsl(), N, { u: [x.size / N, 0, N, accumulate ? 1 : 0] }, [[x, 'read'], [out, 'rw']]);
+  }
+
+  private lossKernel(label: string, code: string, B: number, C: number, tensors: [Tensor, BindingKind][]): Kernel {
+    const args: { arg: Arg; kind: BindingKind }[] = [
+      { arg: 'step', kind: 'uniform' },
+      { arg: { u: [B, C] }, kind: 'uniform' },
+      ...tensors.map(([arg, kind]) => ({ arg, kind })),
+    ];
+    return this.kernel(label, code, args, [1, 1, 1]);
+  }
+
+  softmaxCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel {
+    const B = labels.size, C = logits.size / B;
+    const t: [Tensor, BindingKind][] = [[logits, 'read'], [labels, 'read'], [metrics, 'rw']];
+    if (dlogits) t.push([dlogits, 'rw']);
+    return this.lossKernel('softmaxCrossEntropy', softmaxCeWgsl(!!dlogits), B, C, t);
+  }
+
+  mse(dpred: Tensor | null, pred: Tensor, target: Tensor, metrics: Tensor): Kernel {
+    const B = pred.shape[0], C = pred.size / B;
+    const t: [Tensor, BindingKind][] = [[pred, 'read'], [target, 'read'], [metrics, 'rw']];
+    if (dpred) t.push([dpred, 'rw']);
+    return this.lossKernel('mse', mseWgsl(!!dpred), B, C, t);
+  }
+
+  dropout(out: Tensor, x: Tensor, rate: number, salt: number): Kernel {
+    return this.ew('dropout', dropoutWgsl(), x.size, { u: [x.size, salt], f: [rate] }, [[x, 'read'], [out, 'rw']]);
+  }
+
+  dropoutBackward(dx: Tensor, dy: Tensor, rate: number, salt: number): Kernel {
+    return this.ew('dropout backward', dropoutWgsl(), dy.size, { u: [dy.size, salt], f: [rate] }, [[dy, 'read'], [dx, 'rw']]);
+  }
+
+  sumSquares(out: Tensor, x: Tensor): Kernel {
+    return this.kernel('sumSquares', sumSquaresWgsl(), [
+      { arg: 'step', kind: 'uniform' },
+      { arg: { u: [x.size] }, kind: 'uniform' },
+      { arg: x, kind: 'read' },
+      { arg: out, kind: 'rw' },
+    ], [1, 1, 1]);
+  }
+
+  optimizerStep(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, cfg: OptimizerConfig, sq: Tensor | null): Kernel {
+    const clip = !!sq && cfg.clipNorm > 0;
+    const sqT = sq ?? grads; // bound but unread when not clipping
+    return this.ew(`optimizer ${cfg.kind}`, optimizerWgsl(cfg, clip), params.size,
+      { u: [params.size], f: [cfg.momentum, cfg.beta1, cfg.beta2, cfg.eps, cfg.weightDecay, cfg.clipNorm] },
+      [[params, 'rw'], [grads, 'read'], [m, 'rw'], [v, 'rw'], [sqT, 'read']]);
+  }
+
+  gatherBatch(x: Tensor, y: Tensor, images: Tensor, labels: Tensor, indices: Tensor, rowBytes: number): Kernel {
+    const B = y.size;
+    return this.ew('gatherBatch', gatherWgsl(), B * rowBytes, { u: [B, rowBytes, indices.size] },
+      [[images, 'read'], [labels, 'read'], [indices, 'read'], [x, 'rw'], [y, 'rw']]);
+  }
+
+  fill(t: Tensor, value: number): Kernel {
+    return this.ew('fill', fillWgsl(), t.size, { u: [t.size, 0], f: [value] }, [[t, 'rw']]);
+  }
+
+  addInto(dst: Tensor, src: Tensor): Kernel {
+    return this.ew('addInto', addIntoWgsl(), dst.size, { u: [dst.size] }, [[src, 'read'], [dst, 'rw']]);
+  }
+}

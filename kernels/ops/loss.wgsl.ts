@@ -1,0 +1,83 @@
+// Losses fused with their gradient and the metrics accumulation, in one workgroup of 256 threads:
+// each thread takes rows lid, lid+256, …; sums go through a fixed tree so results are deterministic.
+// metrics (4): [Σ loss, Σ correct, rows, non-finite rows], accumulated across steps until read.
+import { STEP_STRUCT } from './common.wgsl.ts';
+
+const TREE = `
+  ps[lid] = vec4<f32>(lossSum, correct, 0.0, bad);
+  workgroupBarrier();
+  for (var w = 128u; w > 0u; w >>= 1u) {
+    if (lid < w) { ps[lid] += ps[lid + w]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    let t = ps[0];
+    MET[0] += t.x; MET[1] += t.y; MET[2] += f32(rows); MET[3] += t.w;
+  }`;
+
+export function softmaxCeWgsl(withGrad: boolean): string {
+  return `${STEP_STRUCT}
+struct D { B: u32, C: u32, p0: u32, p1: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> L: array<f32>;
+@group(0) @binding(3) var<storage, read> Y: array<u32>;
+@group(0) @binding(4) var<storage, read_write> MET: array<f32>;
+${withGrad ? '@group(0) @binding(5) var<storage, read_write> DL: array<f32>;' : ''}
+var<workgroup> ps: array<vec4<f32>, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) lid: u32) {
+  let rows = min(st.rows, d.B);
+  var lossSum = 0.0; var correct = 0.0; var bad = 0.0;
+  for (var r = lid; r < d.B; r += 256u) {
+    let base = r * d.C;
+    if (r >= rows) {
+      ${withGrad ? 'for (var c = 0u; c < d.C; c++) { DL[base + c] = 0.0; }' : ''}
+      continue;
+    }
+    var mx = L[base]; var arg = 0u;
+    for (var c = 1u; c < d.C; c++) { let v = L[base + c]; if (v > mx) { mx = v; arg = c; } }
+    var s = 0.0;
+    for (var c = 0u; c < d.C; c++) { s += exp(L[base + c] - mx); }
+    let label = Y[r];
+    let loss = log(s) + mx - L[base + label];
+    // NaN and ±inf both fail this test.
+    if (!(abs(loss) <= 3.40282e38)) { bad += 1.0; }
+    lossSum += loss;
+    if (arg == label) { correct += 1.0; }
+    ${withGrad ? `for (var c = 0u; c < d.C; c++) {
+      DL[base + c] = (exp(L[base + c] - mx) / s - select(0.0, 1.0, c == label)) / f32(rows);
+    }` : ''}
+  }
+  ${TREE}
+}`;
+}
+
+export function mseWgsl(withGrad: boolean): string {
+  return `${STEP_STRUCT}
+struct D { B: u32, C: u32, p0: u32, p1: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> P: array<f32>;
+@group(0) @binding(3) var<storage, read> T: array<f32>;
+@group(0) @binding(4) var<storage, read_write> MET: array<f32>;
+${withGrad ? '@group(0) @binding(5) var<storage, read_write> DP: array<f32>;' : ''}
+var<workgroup> ps: array<vec4<f32>, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) lid: u32) {
+  let rows = min(st.rows, d.B);
+  var lossSum = 0.0; let correct = 0.0; var bad = 0.0;
+  for (var r = lid; r < d.B; r += 256u) {
+    var rowLoss = 0.0;
+    for (var c = 0u; c < d.C; c++) {
+      let i = r * d.C + c;
+      let e = select(0.0, P[i] - T[i], r < rows);
+      rowLoss += e * e;
+      ${withGrad ? 'DP[i] = 2.0 * e / f32(rows * d.C);' : ''}
+    }
+    if (r < rows) {
+      if (!(abs(rowLoss) <= 3.40282e38)) { bad += 1.0; }
+      lossSum += rowLoss / f32(d.C);
+    }
+  }
+  ${TREE}
+}`;
+}

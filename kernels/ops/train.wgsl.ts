@@ -1,0 +1,83 @@
+// Kernels of the training step that are not layer math: inverted dropout with a counter-based
+// mask, the fused flat-buffer optimizer, and the batch gather from a GPU-resident u8 dataset.
+import type { OptimizerConfig } from '../backend.ts';
+import { ENTRY_1D, FLAT_INDEX, HASH, STEP_STRUCT } from './common.wgsl.ts';
+
+/** backward: the same mask applied to dy (regenerated from the hash, never stored). */
+export function dropoutWgsl(): string {
+  return `${STEP_STRUCT}
+struct D { n: u32, salt: u32, rate: f32, p: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> X: array<f32>;
+@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+${FLAT_INDEX}
+${HASH}
+${ENTRY_1D} {
+  let i = flatIndex(wg, nwg, lid);
+  if (i >= d.n) { return; }
+  Y[i] = select(0.0, X[i] / (1.0 - d.rate), hashUniform(st.seed, d.salt, i) >= d.rate);
+}`;
+}
+
+/**
+ * One dispatch updates every parameter. Variant flags (kind, nesterov, clipping) are in the key;
+ * hyperparameters in the dims uniform; lr and step from the Step uniform.
+ */
+export function optimizerWgsl(cfg: OptimizerConfig, clip: boolean): string {
+  let update: string;
+  if (cfg.kind === 'sgd') {
+    update = `g += d.wd * w;
+  ${cfg.momentum > 0 ? `let buf = d.momentum * M1[i] + g; M1[i] = buf; g = ${cfg.nesterov ? 'g + d.momentum * buf' : 'buf'};` : ''}
+  w -= st.lr * g;`;
+  } else {
+    update = `${cfg.kind === 'adamw' ? 'w *= 1.0 - st.lr * d.wd;' : 'g += d.wd * w;'}
+  let t = f32(st.step);
+  let bc1 = 1.0 - pow(d.beta1, t);
+  let bc2 = 1.0 - pow(d.beta2, t);
+  let m = d.beta1 * M1[i] + (1.0 - d.beta1) * g;
+  let v = d.beta2 * M2[i] + (1.0 - d.beta2) * g * g;
+  M1[i] = m; M2[i] = v;
+  w -= (st.lr / bc1) * m / (sqrt(v) / sqrt(bc2) + d.eps);`;
+  }
+  return `${STEP_STRUCT}
+struct D { n: u32, momentum: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, clipNorm: f32, p: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read_write> P: array<f32>;
+@group(0) @binding(3) var<storage, read> G: array<f32>;
+@group(0) @binding(4) var<storage, read_write> M1: array<f32>;
+@group(0) @binding(5) var<storage, read_write> M2: array<f32>;
+@group(0) @binding(6) var<storage, read> SQ: array<f32>;
+${FLAT_INDEX}
+${ENTRY_1D} {
+  let i = flatIndex(wg, nwg, lid);
+  if (i >= d.n) { return; }
+  var w = P[i];
+  var g = G[i];
+  ${clip ? 'g *= min(1.0, d.clipNorm / (sqrt(SQ[0]) + 1e-6));' : '_ = SQ[0];'}
+  ${update}
+  _ = M2[0]; _ = M1[0];
+  P[i] = w;
+}`;
+}
+
+/** x (B, rowBytes) = bytes / 255 of rows indices[batchStart + r]; y (B) their labels. */
+export function gatherWgsl(): string {
+  return `${STEP_STRUCT}
+struct D { B: u32, rowBytes: u32, nIdx: u32, p: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> IM: array<u32>;
+@group(0) @binding(3) var<storage, read> LB: array<u32>;
+@group(0) @binding(4) var<storage, read> IX: array<u32>;
+@group(0) @binding(5) var<storage, read_write> X: array<f32>;
+@group(0) @binding(6) var<storage, read_write> Y: array<u32>;
+${FLAT_INDEX}
+${ENTRY_1D} {
+  let i = flatIndex(wg, nwg, lid);
+  if (i >= d.B * d.rowBytes) { return; }
+  let r = i / d.rowBytes; let j = i % d.rowBytes;
+  let src = IX[min(st.batchStart + r, d.nIdx - 1u)];
+  let byte = src * d.rowBytes + j;
+  X[i] = f32((IM[byte >> 2u] >> ((byte & 3u) * 8u)) & 255u) / 255.0;
+  if (j == 0u) { Y[r] = LB[src]; }
+}`;
+}
