@@ -1,0 +1,193 @@
+// Reverse-mode autodiff over a static graph.
+//
+// Choice: a static graph compiled once from the ModelSpec, not a per-step eager tape. Building the
+// model calls these ops once; each records its forward kernel and pushes a closure onto a tape.
+// `backward()` walks the tape in reverse, once, recording the gradient kernels. The result is a
+// fixed list of dispatches with every buffer and bind group made up front, which is what lets a
+// training step be one queue submission with no allocation. The cost: shapes (batch size
+// included) are fixed per compiled program, so changing them means compiling again.
+import type { Backend, BinaryOp, FusedAct, Kernel, MatmulOpts, ReduceOp, Tensor, UnaryOp } from '../backend.ts';
+import { axisSplit } from '../cpu/backend.ts';
+
+export class Graph {
+  readonly forward: Kernel[] = [];
+  readonly backwardKernels: Kernel[] = [];
+  /** Every tensor this graph allocated (freed by `dispose`). */
+  readonly owned: Tensor[] = [];
+  /** First tensor of each op's output, for naming a layer whose values turn non-finite. */
+  readonly outputs: { name: string; t: Tensor }[] = [];
+  private tape: (() => void)[] = [];
+  private grads = new Map<number, Tensor>();
+  private written = new Set<number>();
+  private needs = new Set<number>();
+
+  constructor(readonly be: Backend, readonly training: boolean) {}
+
+  alloc(shape: readonly number[], name: string): Tensor {
+    const t = this.be.tensor(shape, name);
+    this.owned.push(t);
+    return t;
+  }
+
+  /** Declares a parameter whose gradient lives at `grad` (a view into the flat gradient buffer). */
+  param(t: Tensor, grad: Tensor): Tensor {
+    this.needs.add(t.id);
+    this.grads.set(t.id, grad);
+    return t;
+  }
+
+  requiresGrad(t: Tensor): boolean {
+    return this.training && this.needs.has(t.id);
+  }
+
+  /** The gradient tensor of t (allocated on first use), shaped like t (reshaped views share it). */
+  grad(t: Tensor): Tensor {
+    let g = this.grads.get(t.id);
+    if (!g) {
+      g = this.alloc(t.shape, `d${t.name}`);
+      this.grads.set(t.id, g);
+    }
+    return sameShape(g.shape, t.shape) ? g : { ...g, shape: t.shape };
+  }
+
+  /**
+   * Records kernels that produce a gradient for t. The first producer writes the gradient buffer
+   * directly; later producers (a tensor used twice, as in a residual) write a temporary and add it.
+   */
+  private gradInto(t: Tensor, produce: (dst: Tensor, accumulate: boolean) => Kernel[], canAccumulate = false): void {
+    const g = this.grad(t);
+    if (!this.written.has(t.id)) {
+      this.written.add(t.id);
+      this.backwardKernels.push(...produce(g, false));
+    } else if (canAccumulate) {
+      this.backwardKernels.push(...produce(g, true));
+    } else {
+      const tmp = this.alloc(t.shape, `d${t.name}.part`);
+      this.backwardKernels.push(...produce(tmp, false), this.be.addInto(g, tmp));
+    }
+  }
+
+  private op(out: Tensor, fwd: Kernel[], inputs: Tensor[], back: () => void): Tensor {
+    this.forward.push(...fwd);
+    this.outputs.push({ name: out.name, t: out });
+    if (this.training && inputs.some((x) => this.requiresGrad(x))) {
+      this.needs.add(out.id);
+      this.tape.push(back);
+    }
+    return out;
+  }
+
+  /** Dense: act(x · W + b) with the bias and activation fused into the matmul epilogue. x (…, in), W (in, out). */
+  dense(x: Tensor, W: Tensor, b: Tensor | null, act: FusedAct, name: string): Tensor {
+    const rows = x.size / x.shape[x.shape.length - 1];
+    const outShape = [...x.shape.slice(0, -1), W.shape[1]];
+    const y = this.alloc(outShape, name);
+    const k = this.be.matmul(y, x, W, { bias: b ?? undefined, act });
+    return this.op(y, [k], [x, W, ...(b ? [b] : [])], () => {
+      if (!this.written.has(y.id)) return;
+      let dz = this.grad(y);
+      if (act !== 'none') {
+        // relu/leaky: y > 0 ⇔ x > 0; tanh/sigmoid: the derivative is a function of y.
+        const t = this.alloc(y.shape, `${name}.dz`);
+        this.backwardKernels.push(this.be.unaryBackward(act, t, dz, y, y));
+        dz = t;
+      }
+      const dz2 = { ...dz, shape: [rows, W.shape[1]] };
+      const x2 = { ...x, shape: [rows, W.shape[0]] };
+      if (this.requiresGrad(W)) this.gradInto(W, (dst, acc) => [this.be.matmul(dst, x2, dz2, { transA: true, accumulate: acc })], true);
+      if (b && this.requiresGrad(b)) this.gradInto(b, (dst, acc) => [this.be.sumRows(dst, dz2, acc)], true);
+      if (this.requiresGrad(x)) this.gradInto(x, (dst, acc) => [this.be.matmul({ ...dst, shape: [rows, W.shape[0]] }, dz2, W, { transB: true, accumulate: acc })], true);
+    });
+  }
+
+  matmul(a: Tensor, b: Tensor, o: MatmulOpts, outShape: number[], name: string): Tensor {
+    const y = this.alloc(outShape, name);
+    return this.op(y, [this.be.matmul(y, a, b, o)], [a, b], () => {
+      if (!this.written.has(y.id)) return;
+      const dy = this.grad(y);
+      // C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC, with the stored layouts folded into the flags.
+      if (this.requiresGrad(a))
+        this.gradInto(a, (dst, acc) => [o.transA
+          ? this.be.matmul(dst, b, dy, { transA: !!o.transB, transB: true, accumulate: acc, batch: o.batch })
+          : this.be.matmul(dst, dy, b, { transB: !o.transB, accumulate: acc, batch: o.batch })], true);
+      if (this.requiresGrad(b))
+        this.gradInto(b, (dst, acc) => [o.transB
+          ? this.be.matmul(dst, dy, a, { transA: true, transB: !!o.transA, accumulate: acc, batch: o.batch })
+          : this.be.matmul(dst, a, dy, { transA: !o.transA, accumulate: acc, batch: o.batch })], true);
+    });
+  }
+
+  unary(op: UnaryOp, x: Tensor, name: string, alpha = 0.01): Tensor {
+    const y = this.alloc(x.shape, name);
+    return this.op(y, [this.be.unary(op, y, x, alpha)], [x], () => {
+      if (!this.written.has(y.id)) return;
+      this.gradInto(x, (dst) => [this.be.unaryBackward(op, dst, this.grad(y), x, y, alpha)]);
+    });
+  }
+
+  binary(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor {
+    const y = this.alloc(a.shape, name);
+    return this.op(y, [this.be.binary(op, y, a, b)], [a, b], () => {
+      if (!this.written.has(y.id)) return;
+      const dy = this.grad(y);
+      if (this.requiresGrad(a)) this.gradInto(a, (dst) => this.be.binaryBackward(op, dst, null, dy, a, b));
+      if (this.requiresGrad(b)) this.gradInto(b, (dst) => this.be.binaryBackward(op, null, dst, dy, a, b));
+    });
+  }
+
+  reduce(op: ReduceOp, x: Tensor, axis: number, name: string): Tensor {
+    const [outer, , inner] = axisSplit(x.shape, axis);
+    const ax = axis < 0 ? x.shape.length + axis : axis;
+    const shape = x.shape.filter((_, i) => i !== ax);
+    const y = this.alloc(shape.length ? shape : [1], name);
+    void outer; void inner;
+    return this.op(y, [this.be.reduce(op, y, x, axis)], [x], () => {
+      if (!this.written.has(y.id)) return;
+      this.gradInto(x, (dst) => [this.be.reduceBackward(op, dst, this.grad(y), x, y, axis)]);
+    });
+  }
+
+  dropout(x: Tensor, rate: number, salt: number, name: string): Tensor {
+    if (!this.training || rate === 0) return x;
+    const y = this.alloc(x.shape, name);
+    return this.op(y, [this.be.dropout(y, x, rate, salt)], [x], () => {
+      if (!this.written.has(y.id)) return;
+      this.gradInto(x, (dst) => [this.be.dropoutBackward(dst, this.grad(y), rate, salt)]);
+    });
+  }
+
+  /** A view with another shape over the same storage; it keeps x's id, so it shares x's gradient. */
+  reshape(x: Tensor, shape: number[]): Tensor {
+    if (shape.reduce((a, b) => a * b, 1) !== x.size) throw new Error(`reshape ${x.name}: ${x.shape} to ${shape}`);
+    return { ...x, shape };
+  }
+
+  /** Softmax cross-entropy: seeds the gradient of logits (mean over the batch) and adds to metrics. */
+  softmaxCrossEntropy(logits: Tensor, labels: Tensor, metrics: Tensor): void {
+    const dl = this.training && this.requiresGrad(logits) ? this.grad(logits) : null;
+    if (dl) this.written.add(logits.id);
+    this.forward.push(this.be.softmaxCrossEntropy(dl, logits, labels, metrics));
+  }
+
+  mse(pred: Tensor, target: Tensor, metrics: Tensor): void {
+    const dp = this.training && this.requiresGrad(pred) ? this.grad(pred) : null;
+    if (dp) this.written.add(pred.id);
+    this.forward.push(this.be.mse(dp, pred, target, metrics));
+  }
+
+  /** Records the gradient kernels by walking the tape backwards (once, at compile time). */
+  backward(): Kernel[] {
+    for (let i = this.tape.length - 1; i >= 0; i--) this.tape[i]();
+    this.tape = [];
+    return this.backwardKernels;
+  }
+
+  dispose(): void {
+    for (const t of this.owned) this.be.free(t);
+    this.owned.length = 0;
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

