@@ -1,0 +1,85 @@
+// Headless Chromium on the SwiftShader WebGPU adapter, and a tiny static server on loopback, for
+// the GPU tests, the headless trainer and the benchmarks. Uses Debian's /usr/bin/chromium (or
+// CHROMIUM_PATH); elsewhere falls back to a browser installed by `npx playwright install chromium`.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export function chromiumPath(): string | undefined {
+  const p = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  return existsSync(p) ? p : undefined; // undefined: Playwright's own download
+}
+
+export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> {
+  const args = [
+    '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+  ];
+  if (opts.webgpu !== false) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader');
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json',
+  '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain', '.svg': 'image/svg+xml',
+};
+
+/** Serves files from `dirs` (first match wins) plus in-memory `extra` files, on 127.0.0.1. */
+export async function serve(dirs: string[], extra: Record<string, string> = {}): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const rel = path === '/' ? '/index.html' : path;
+    if (extra[rel] !== undefined) {
+      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' });
+      res.end(extra[rel]);
+      return;
+    }
+    for (const d of dirs) {
+      const file = normalize(join(d, rel));
+      if (!file.startsWith(normalize(d))) break;
+      if (existsSync(file) && statSync(file).isFile()) {
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        res.end(readFileSync(file));
+        return;
+      }
+    }
+    res.writeHead(404).end('not found');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server address');
+  return { url: `http://127.0.0.1:${addr.port}`, server };
+}
+
+/** Bundles a browser entry (TypeScript) into one ES module string. */
+export async function bundle(entry: string): Promise<string> {
+  const r = await build({
+    entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
+    sourcemap: 'inline', logLevel: 'silent',
+  });
+  return r.outputFiles[0].text;
+}
+
+/** A page with one bundled module loaded; resolves once the module has run. */
+export async function pageWith(
+  browser: Browser, entry: string, dirs: string[] = [join(ROOT, 'public')],
+  expose: Record<string, (...args: never[]) => unknown> = {}, hash = '',
+) {
+  const js = await bundle(entry);
+  const html = '<!doctype html><meta charset="utf-8"><title>engine</title><script type="module" src="/entry.js"></script>';
+  const { url, server } = await serve(dirs, { '/index.html': html, '/entry.js': js });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  for (const [name, fn] of Object.entries(expose)) await page.exposeFunction(name, fn);
+  await page.goto(url + '/' + (hash ? `#${hash}` : ''));
+  await page.waitForFunction(() => (globalThis as { __ready?: boolean }).__ready === true, null, { timeout: 60_000 });
+  return { page, server, errors, url };
+}

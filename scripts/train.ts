@@ -1,0 +1,95 @@
+// Headless trainer: `npm run train -- (--preset NAME | --spec FILE.json) [--epochs N] [--steps N]
+// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json]`. Runs the engine in headless
+// Chromium (WebGPU on whatever adapter it has) and prints one line per evaluation, then a final one.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { presetSpec, PRESETS } from '../kernels/spec/presets.ts';
+import type { ModelSpec } from '../kernels/spec/types.ts';
+import { validateSpec } from '../kernels/spec/validate.ts';
+import { launch, pageWith, ROOT } from './lib/browser.ts';
+
+function fail(msg: string): never {
+  console.error(`train: ${msg}`);
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      preset: { type: 'string' }, spec: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
+      batch: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
+      json: { type: 'boolean' }, 'eval-every': { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
+    },
+    strict: true,
+  }).values;
+} catch (e) {
+  fail((e as Error).message);
+}
+const num = (name: string, v: string | undefined, int: boolean): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || (int && !Number.isInteger(n))) fail(`--${name} must be ${int ? 'an integer' : 'a number'}, got "${v}"`);
+  return n;
+};
+
+if (!!args.preset === !!args.spec) fail(`give exactly one of --preset NAME (${Object.keys(PRESETS).join(', ')}) or --spec FILE.json`);
+let spec: ModelSpec;
+if (args.preset) {
+  try { spec = presetSpec(args.preset); } catch (e) { fail((e as Error).message); }
+} else {
+  try { spec = JSON.parse(readFileSync(args.spec!, 'utf8')); } catch (e) { fail(`cannot read spec ${args.spec}: ${(e as Error).message}`); }
+}
+const backend = args.backend ?? 'webgpu';
+if (backend !== 'webgpu' && backend !== 'cpu') fail(`--backend must be webgpu or cpu, got "${backend}"`);
+const epochs = num('epochs', args.epochs, true), batch = num('batch', args.batch, true), lr = num('lr', args.lr, false);
+const seed = num('seed', args.seed, true), steps = num('steps', args.steps, true), evalEvery = num('eval-every', args['eval-every'], true);
+if (spec.train) {
+  if (epochs !== undefined) spec.train.epochs = epochs;
+  if (batch !== undefined) spec.train.batchSize = batch;
+  if (lr !== undefined) spec.train.lr = lr;
+  if (evalEvery !== undefined) spec.train.evalEverySteps = evalEvery;
+}
+if (seed !== undefined) spec.seed = seed;
+if (steps !== undefined && steps < 1) fail('--steps must be at least 1');
+const v = validateSpec(spec);
+if (!v.ok) fail(`invalid spec:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+
+const cfg = { spec, backend, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
+const t0 = performance.now();
+const browser = await launch({ webgpu: backend === 'webgpu' });
+let last: Record<string, unknown> = {};
+let ready: Record<string, unknown> = {};
+let counters: Record<string, number> = {};
+let done: Record<string, unknown> = {};
+let finished!: (msg: string) => void;
+const over = new Promise<string>((r) => (finished = r));
+const out = (o: Record<string, unknown>) => {
+  if (args.json) console.log(JSON.stringify(o));
+  else console.log(Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(5) : v}`).join(' '));
+};
+const { server } = await pageWith(browser, join(ROOT, 'scripts', 'train-entry.ts'), [join(ROOT, 'public')], {
+  __emit: ((json: string) => {
+    const e = JSON.parse(json);
+    if (e.type === 'ready') ready = e;
+    else if (e.type === 'metrics') last = e;
+    else if (e.type === 'counters') counters = e;
+    else if (e.type === 'done' || e.type === 'error') done = e;
+    else if (e.type === 'fatal') finished(e.message || (done.type === 'error' ? String(done.message) : ''));
+    if (e.type === 'eval') {
+      out({
+        step: e.step, epoch: e.epoch, loss: last.loss ?? null, train_accuracy: last.train_accuracy ?? null,
+        test_loss: e.test_loss, test_accuracy: e.test_accuracy, samples_per_s: last.samples_per_s ?? null,
+        backend: ready.backend, adapter: ready.adapter, dispatches_per_step: ready.dispatchesPerStep, submits_per_step: last.submits_per_step ?? 1,
+      });
+    }
+  }) as never,
+}, encodeURIComponent(JSON.stringify(cfg)));
+const err = await over;
+await browser.close();
+server.close();
+if (err) fail(err);
+const wall = (performance.now() - t0) / 1000;
+out({ final: true, preset: args.preset ?? args.spec, steps: counters.steps, reason: done.reason, message: done.message, wall_s: wall, submits_per_step: counters.submits / counters.steps, dispatches_per_step: ready.dispatchesPerStep, backend: ready.backend, adapter: ready.adapter });
+if (done.reason === 'diverged') process.exit(1);
