@@ -26,7 +26,8 @@ interface GpuKernel extends Kernel {
 }
 
 type Arg = Tensor | 'step' | { u: number[]; f?: number[] };
-const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+// A function, not a constant: GPUBufferUsage exists only where WebGPU does (the CPU fallback imports this module too).
+const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 export class GpuBackend implements Backend {
   readonly info: BackendInfo;
@@ -83,7 +84,7 @@ export class GpuBackend implements Backend {
     const bytes = Math.max(1, sizeOf(shape)) * 4;
     if (bytes > this.info.limits.maxStorageBufferBindingSize)
       throw new Error(`tensor ${name} needs ${bytes} bytes, over this device's binding limit of ${this.info.limits.maxStorageBufferBindingSize}`);
-    const buf = this.pool.acquire(bytes, STORAGE, name);
+    const buf = this.pool.acquire(bytes, STORAGE(), name);
     // Pooled buffers may hold old data; tensors start at zero.
     const enc = this.device.createCommandEncoder();
     enc.clearBuffer(buf);

@@ -39,7 +39,8 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
   const ds = datasetInfo(spec);
   const errors: SpecIssue[] = [];
   let acts = 0;
-  let largest = 0;
+  let largestWeight = 0; // elements of the biggest single parameter
+  let largestAct = 0; // elements of the biggest layer output, per sample
   const walk = (layers: LayerSpec[], inShape: number[], prefix: string, top: number | undefined): { shape: number[]; params: number; out: LayerShape[] } => {
     let shape = inShape;
     let params = 0;
@@ -73,7 +74,8 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
         }
       }
       acts += prod(shape);
-      largest = Math.max(largest, big, prod(shape));
+      largestWeight = Math.max(largestWeight, big);
+      largestAct = Math.max(largestAct, prod(shape));
       params += p;
       out.push({ path, kind: l.kind, outShape: shape, params: p, largest: big });
     });
@@ -100,7 +102,8 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
     layers: r.out,
     totalParams: P,
     activationsPerSample: acts,
-    largestTensorBytes: 4 * Math.max(largest * Math.max(1, B), P),
+    // The flat parameter buffer holds all weights; an activation holds the whole batch.
+    largestTensorBytes: 4 * Math.max(largestWeight, P, largestAct * Math.max(1, B)),
     memoryBytes,
     errors,
   };

@@ -2,7 +2,7 @@
 // allocating anything, loads MNIST, compiles, and runs the step loop. Each step is one submission;
 // metrics come back through asynchronous snapshots every few steps and are never awaited inside a
 // step (only to bound how far the CPU runs ahead of the GPU).
-import type { Backend, StepParams } from '../backend.ts';
+import type { Backend, Program, StepParams } from '../backend.ts';
 import { type BackendChoice, createBackend } from '../engine.ts';
 import { GpuBackend } from '../gpu/backend.ts';
 import { loadMnist, take, type Mnist } from '../data/mnist.ts';
@@ -33,7 +33,10 @@ const yieldToEvents = (): Promise<void> =>
   typeof MessageChannel !== 'undefined'
     ? new Promise((r) => {
         const ch = new MessageChannel();
-        ch.port1.onmessage = () => r();
+        ch.port1.onmessage = () => {
+          ch.port1.close(); // an open port keeps Node's event loop alive
+          r();
+        };
         ch.port2.postMessage(0);
       })
     : new Promise((r) => setTimeout(r, 0));
@@ -89,6 +92,8 @@ export class Session {
   private stopped: TrainEvent | null = null;
   private readonly metricsEvery: number;
   private readonly evalEvery: number;
+  private lastSnapStep = 0;
+  private readonly snapshotOnly: Program;
 
   constructor(readonly c: Compiled, private opts: SessionOptions, fallbackReason: string | null, readonly paramCount: number) {
     const be = c.be;
@@ -99,6 +104,7 @@ export class Session {
     this.baseLr = c.spec.train.lr;
     this.metricsEvery = opts.metricsEvery ?? 20;
     this.evalEvery = c.spec.train.evalEverySteps || this.stepsPerEpoch;
+    this.snapshotOnly = be.program('metrics snapshot', []);
     if (be instanceof GpuBackend) be.onLost((reason) => this.fail(`The GPU device was lost (${reason}). Training stopped.`));
     this.emit({
       type: 'ready', backend: be.info.kind, adapter: be.info.adapter, isFallbackAdapter: be.info.isFallbackAdapter,
@@ -148,10 +154,20 @@ export class Session {
     const snap = forceMetrics || last || (this.step + 1) % this.metricsEvery === 0;
     const p = c.be.run(c.train, params, snap ? { tensor: c.trainMetrics, reset: true } : undefined);
     this.step++;
-    if (p) {
-      const step = this.step, lr = params.lr;
-      this.pending.push(p.then((m) => this.onMetrics(m, step, lr)));
-    }
+    if (p) this.track(p, params.lr);
+  }
+
+  private track(p: Promise<Float32Array>, lr: number): void {
+    const step = this.step;
+    this.lastSnapStep = step;
+    this.pending.push(p.then((m) => this.onMetrics(m, step, lr)));
+  }
+
+  /** Reports the steps since the last snapshot (on pause), with a submission that only copies metrics. */
+  private flushMetrics(): void {
+    if (this.step === this.lastSnapStep) return;
+    const p = this.c.be.run(this.snapshotOnly, { step: this.step, batchStart: 0, lr: 0, seed: 0, rows: 0 }, { tensor: this.c.trainMetrics, reset: true });
+    if (p) this.track(p, this.lr);
   }
 
   private onMetrics(m: Float32Array, step: number, lr: number): void {
@@ -222,6 +238,7 @@ export class Session {
         lastYield = performance.now();
       }
     }
+    if (!this.stopped) this.flushMetrics();
     await this.drain(0);
     const wasRunning = this.running;
     this.running = false;

@@ -1,0 +1,91 @@
+// Spec validation, shape inference, memory estimate, schedules and the MNIST parser.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseIdx } from '../kernels/data/mnist.ts';
+import { lrAt } from '../kernels/optim/schedule.ts';
+import { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
+import { inferShapes } from '../kernels/spec/shapes.ts';
+import { validateSpec } from '../kernels/spec/validate.ts';
+import { mnistNode } from './lib/mnist-node.ts';
+
+test('every preset validates and infers shapes without errors', () => {
+  for (const name of Object.keys(PRESETS)) {
+    const s = presetSpec(name);
+    assert.deepEqual(validateSpec(s).errors, [], name);
+    assert.deepEqual(inferShapes(s).errors, [], name);
+  }
+  const r = inferShapes(presetSpec('mlp-mnist'));
+  assert.equal(r.totalParams, 784 * 1024 + 1024 + 1024 * 1024 + 1024 + 1024 * 10 + 10);
+  assert.deepEqual(r.layers.map((l) => l.outShape), [[784], [1024], [1024], [10]]);
+  assert.deepEqual(r.layers.map((l) => l.params), [0, 803840, 1049600, 10250]);
+});
+
+test('invalid fields are refused with the layer index, kind and field named', () => {
+  const s = presetSpec('mlp-mnist-small') as unknown as { layers: Record<string, unknown>[]; train: Record<string, unknown> };
+  s.layers[1].units = 0;
+  s.layers.push({ kind: 'dropout', rate: 1.5 });
+  s.layers.push({ kind: 'conv9' });
+  s.train.lr = -1;
+  const r = validateSpec(s);
+  assert.equal(r.ok, false);
+  const by = Object.fromEntries(r.errors.map((e) => [e.path, e]));
+  assert.match(by['layers[1] (dense).units'].message, /integer between 1 and 8192, got 0/);
+  assert.equal(by['layers[1] (dense).units'].layer, 1);
+  assert.match(by['layers[3] (dropout).rate'].message, /between 0 and 0.95, got 1.5/);
+  assert.match(by['layers[4].kind'].message, /unknown layer kind "conv9"/);
+  assert.match(by['train.lr'].message, /got -1/);
+  assert.equal(r.errors.length, 4);
+  assert.equal(validateSpec(null).ok, false);
+  assert.equal(validateSpec({ version: 2 }).errors[0].path, 'version');
+});
+
+test('shape errors name the layer: wrong output width, residual that changes shape', () => {
+  const s = presetSpec('mlp-mnist-small');
+  s.layers[2] = { kind: 'dense', units: 7 };
+  const e = inferShapes(s).errors;
+  assert.equal(e.length, 1);
+  assert.equal(e[0].layer, 2);
+  assert.match(e[0].message, /must end in 10 outputs per sample .* ends in \(7\)/);
+  const r = presetSpec('mlp-mnist-small');
+  r.layers.splice(2, 0, { kind: 'residual', layers: [{ kind: 'dense', units: 64, activation: 'relu' }] });
+  const e2 = inferShapes(r).errors;
+  assert.equal(e2[0].layer, 2);
+  assert.match(e2[0].message, /maps \(128\) to \(64\)/);
+  const nf = presetSpec('mlp-mnist-small');
+  nf.layers.shift();
+  assert.match(inferShapes(nf).errors[0].message, /add a Flatten/);
+});
+
+test('memory estimate grows with batch and parameters', () => {
+  const a = presetSpec('mlp-mnist');
+  const m1 = inferShapes(a).memoryBytes;
+  a.train.batchSize *= 2;
+  const m2 = inferShapes(a).memoryBytes;
+  assert.ok(m2 > m1);
+  // params + grads + Adam m, v = 16 bytes per parameter at least
+  assert.ok(m1 > 16 * inferShapes(a).totalParams);
+});
+
+test('learning-rate schedules', () => {
+  const c = 1e-2;
+  assert.equal(lrAt(c, { kind: 'constant' }, 500), c);
+  assert.equal(lrAt(c, { kind: 'step', everySteps: 100, gamma: 0.5 }, 250), c * 0.25);
+  assert.ok(Math.abs(lrAt(c, { kind: 'exponential', gamma: 0.1 }, 2000) - c * 0.01) < 1e-12);
+  assert.equal(lrAt(c, { kind: 'cosine', totalSteps: 100 }, 0), c);
+  assert.ok(Math.abs(lrAt(c, { kind: 'cosine', totalSteps: 100 }, 50) - c / 2) < 1e-12);
+  assert.ok(Math.abs(lrAt(c, { kind: 'cosine', totalSteps: 100, minLr: 1e-3 }, 100) - 1e-3) < 1e-12);
+  assert.equal(lrAt(c, { kind: 'constant' }, 0, 10), c / 10);
+  assert.equal(lrAt(c, { kind: 'constant' }, 9, 10), c);
+  assert.equal(lrAt(c, { kind: 'step', everySteps: 10, gamma: 0.5 }, 19, 10), c); // the schedule starts after warm-up
+  assert.equal(lrAt(c, { kind: 'step', everySteps: 10, gamma: 0.5 }, 20, 10), c * 0.5);
+});
+
+test('MNIST idx files parse with the right sizes and labels; corrupt files are refused', () => {
+  const m = mnistNode();
+  assert.equal(m.train.n, 60000);
+  assert.equal(m.test.n, 10000);
+  assert.equal(m.train.labels[0], 5); // the first training digit is a 5
+  assert.equal(m.test.labels[0], 7);
+  assert.throws(() => parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 9, 1]), 'x'), /expected 17 bytes for dims 9, got 9/);
+  assert.throws(() => parseIdx(new Uint8Array([1, 2, 3, 4, 0, 0, 0, 0]), 'x'), /not an unsigned-byte idx file/);
+});
