@@ -1,0 +1,74 @@
+// Page layout: the model (presets, palette, layer stack), its settings (inspector and
+// hyperparameters), and the run (controls, status, progress, curves).
+import { Inspector } from './builder/Inspector.tsx';
+import { LayerStack } from './builder/LayerStack.tsx';
+import { Palette } from './builder/Palette.tsx';
+import { PresetPicker } from './builder/PresetPicker.tsx';
+import { useApp } from './store/index.ts';
+import { selectBusy } from './store/selectors.ts';
+import { Charts } from './training/Charts.tsx';
+import { Controls } from './training/Controls.tsx';
+import { ErrorPanel } from './training/ErrorPanel.tsx';
+import { Hyperparams } from './training/Hyperparams.tsx';
+import { EpochProgress, LoadingProgress, MetricsSummary } from './training/Progress.tsx';
+import { StatusLine } from './training/StatusLine.tsx';
+
+function ModelPanel() {
+  const busy = useApp(selectBusy);
+  return (
+    <section className="panel model" aria-labelledby="model-h">
+      <h2 id="model-h">Model</h2>
+      <PresetPicker />
+      <fieldset className="plain" disabled={busy}>
+        <legend className="sr-only">Layers</legend>
+        <Palette />
+        <LayerStack />
+      </fieldset>
+    </section>
+  );
+}
+
+function SettingsPanel() {
+  const busy = useApp(selectBusy);
+  return (
+    <section className="panel settings" aria-labelledby="settings-h">
+      <h2 id="settings-h">Settings</h2>
+      <fieldset className="plain" disabled={busy}>
+        <legend className="sr-only">Selected layer</legend>
+        <Inspector />
+      </fieldset>
+      <Hyperparams />
+    </section>
+  );
+}
+
+function RunPanel() {
+  return (
+    <section className="panel run" aria-labelledby="run-h">
+      <h2 id="run-h">Training</h2>
+      <Controls />
+      <StatusLine />
+      <LoadingProgress />
+      <EpochProgress />
+      <ErrorPanel />
+      <MetricsSummary />
+      <Charts />
+    </section>
+  );
+}
+
+export function App() {
+  return (
+    <>
+      <header className="top">
+        <h1>WebGPU NN Playground</h1>
+        <p className="tagline">Build a network, train it on MNIST in your browser.</p>
+      </header>
+      <main className="layout">
+        <ModelPanel />
+        <SettingsPanel />
+        <RunPanel />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+// The app's single door into the engine's spec helpers: presets, validation, shape inference.
+// `checkSpec` joins validation with the shape errors (a model that does not end in 10 outputs,
+// a residual block that changes shape), so the builder shows every reason a spec cannot train.
+import type { ModelSpec } from '../kernels/spec/types.ts';
+import { inferShapes, type ShapeReport } from '../kernels/spec/shapes.ts';
+import { validateSpec, type SpecIssue } from '../kernels/spec/validate.ts';
+
+export { PRESETS } from '../kernels/spec/presets.ts';
+export type { SpecIssue } from '../kernels/spec/validate.ts';
+export type Shapes = ShapeReport;
+export interface Validation { ok: boolean; errors: SpecIssue[] }
+
+export function checkSpec(spec: ModelSpec): { validation: Validation; shapes: Shapes | null } {
+  let errors: SpecIssue[];
+  try {
+    errors = [...validateSpec(spec).errors];
+  } catch (e) {
+    errors = [{ path: '', message: `validation failed: ${String(e)}` }];
+  }
+  let shapes: Shapes | null = null;
+  try {
+    shapes = inferShapes(spec);
+    errors.push(...shapes.errors);
+  } catch (e) {
+    if (!errors.length) errors.push({ path: 'layers', message: `shape inference failed: ${String(e)}` });
+  }
+  return { validation: { ok: errors.length === 0, errors }, shapes };
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  lr: 'learning rate', batchSize: 'batch size', clipNorm: 'clip norm', weightDecay: 'weight decay',
+  everySteps: 'step interval', totalSteps: 'total steps', minLr: 'minimum lr', fn: 'function',
+};
+
+/** "units must be …": the issue's message prefixed by the field it is about. */
+export function issueText(e: SpecIssue): string {
+  const field = e.path.match(/\.([A-Za-z]+)$/)?.[1] ?? (e.path === 'seed' ? 'seed' : null);
+  return field ? `${FIELD_NAMES[field] ?? field} ${e.message}` : e.message;
+}

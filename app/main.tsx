@@ -1,0 +1,15 @@
+// Entry: mount the app and start the training worker (it probes WebGPU straight away).
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { initTraining } from './training/bridge.ts';
+import './styles.css';
+
+initTraining();
+const root = document.getElementById('root');
+if (!root) throw new Error('#root missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,48 @@
+// Module-level selectors: each returns a field or a stable action, never a fresh object.
+import type { AppState } from './types.ts';
+
+// model
+export const selectSpec = (s: AppState) => s.spec;
+export const selectLayers = (s: AppState) => s.spec.layers;
+export const selectTrain = (s: AppState) => s.spec.train;
+export const selectSeed = (s: AppState) => s.spec.seed;
+export const selectPresetId = (s: AppState) => s.presetId;
+export const selectModified = (s: AppState) => s.modified;
+export const selectValidation = (s: AppState) => s.validation;
+export const selectShapes = (s: AppState) => s.shapes;
+export const selectLoadPreset = (s: AppState) => s.loadPreset;
+export const selectAddLayer = (s: AppState) => s.addLayer;
+export const selectRemoveLayer = (s: AppState) => s.removeLayer;
+export const selectMoveLayer = (s: AppState) => s.moveLayer;
+export const selectUpdateLayer = (s: AppState) => s.updateLayer;
+export const selectUpdateTrain = (s: AppState) => s.updateTrain;
+export const selectSetOptimizer = (s: AppState) => s.setOptimizer;
+export const selectSetSchedule = (s: AppState) => s.setSchedule;
+export const selectSetSeed = (s: AppState) => s.setSeed;
+
+// training
+export const selectRunStatus = (s: AppState) => s.runStatus;
+export const selectRunSpec = (s: AppState) => s.runSpec;
+export const selectProbe = (s: AppState) => s.probe;
+export const selectBackend = (s: AppState) => s.backend;
+export const selectFallbackReason = (s: AppState) => s.fallbackReason;
+export const selectLoading = (s: AppState) => s.loading;
+export const selectTrainPoints = (s: AppState) => s.trainPoints;
+export const selectEvalPoints = (s: AppState) => s.evalPoints;
+export const selectLatest = (s: AppState) => s.latest;
+export const selectLatestEval = (s: AppState) => s.latestEval;
+export const selectDone = (s: AppState) => s.done;
+export const selectError = (s: AppState) => s.error;
+export const selectSessionStep = (s: AppState) => s.sessionStep;
+export const selectEpochs = (s: AppState) => (s.runSpec ?? s.spec).train.epochs;
+
+// ui
+export const selectSelectedLayer = (s: AppState) => s.selectedLayer;
+export const selectSelectLayer = (s: AppState) => s.selectLayer;
+export const selectLogLoss = (s: AppState) => s.logLoss;
+export const selectSetLogLoss = (s: AppState) => s.setLogLoss;
+
+/** True while a session is busy (controls that change the model are locked). */
+export const isBusy = (r: AppState['runStatus']) =>
+  r === 'loading' || r === 'compiling' || r === 'running' || r === 'pausing' || r === 'stepping';
+export const selectBusy = (s: AppState) => isBusy(s.runStatus);

@@ -1,0 +1,86 @@
+// The state of the training run: lifecycle, backend, loading progress, metric history, errors.
+// Written by the worker bridge (app/training/bridge.ts), in throttled batches.
+import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { TrainEvent } from '../../kernels/train/events.ts';
+import type { SliceCreator } from './types.ts';
+
+/** pausing: asked to pause, steps already queued on the GPU still finishing; stepping: one step in flight. */
+export type RunStatus = 'idle' | 'loading' | 'compiling' | 'running' | 'pausing' | 'stepping' | 'paused' | 'done' | 'error';
+export type ReadyInfo = Omit<Extract<TrainEvent, { type: 'ready' }>, 'type'>;
+export type LoadProgress = Omit<Extract<TrainEvent, { type: 'progress' }>, 'type'>;
+export type DoneInfo = Omit<Extract<TrainEvent, { type: 'done' }>, 'type'>;
+
+/** What the worker found before any session: can this browser run WebGPU, and if not, why. */
+export interface Probe { webgpu: boolean; adapter: string | null; reason: string | null }
+
+export interface TrainPoint { step: number; epoch: number; loss: number; acc: number | null; lr: number; samplesPerS: number }
+export interface EvalPoint { step: number; epoch: number; loss: number; acc: number | null }
+export interface RunError { kind: 'error' | 'diverged'; message: string }
+
+/** History kept for the charts; beyond this, every other point is dropped (older half thinned). */
+export const MAX_POINTS = 2000;
+
+export interface TrainingSlice {
+  runStatus: RunStatus;
+  /** The spec the live session was built from (null: no session). */
+  runSpec: ModelSpec | null;
+  probe: Probe | null;
+  backend: ReadyInfo | null;
+  /** Why the live session runs on the CPU (null when it runs on WebGPU or there is none). */
+  fallbackReason: string | null;
+  loading: LoadProgress | null;
+  trainPoints: TrainPoint[];
+  evalPoints: EvalPoint[];
+  latest: TrainPoint | null;
+  latestEval: EvalPoint | null;
+  done: DoneInfo | null;
+  /** Optimizer steps the session has taken, as of its last pause or step (metrics may lag behind). */
+  sessionStep: number | null;
+  error: RunError | null;
+  setProbe(p: Probe): void;
+  beginRun(spec: ModelSpec): void;
+  setRunStatus(s: RunStatus): void;
+  setReady(info: ReadyInfo): void;
+  setFallbackReason(r: string | null): void;
+  setLoading(p: LoadProgress | null): void;
+  appendMetrics(train: TrainPoint[], evals: EvalPoint[]): void;
+  finishRun(d: DoneInfo): void;
+  failRun(e: RunError): void;
+  resetRun(): void;
+  setRunSpec(spec: ModelSpec): void;
+  setSessionStep(step: number): void;
+}
+
+function thin<T>(xs: T[]): T[] {
+  if (xs.length <= MAX_POINTS) return xs;
+  const half = Math.floor(xs.length / 2);
+  return [...xs.slice(0, half).filter((_, i) => i % 2 === 0), ...xs.slice(half)];
+}
+
+const emptyRun = {
+  runStatus: 'idle' as RunStatus, runSpec: null, backend: null, fallbackReason: null, loading: null, trainPoints: [], evalPoints: [],
+  latest: null, latestEval: null, done: null, sessionStep: null, error: null,
+};
+
+export const createTrainingSlice: SliceCreator<TrainingSlice> = (set) => ({
+  ...emptyRun,
+  probe: null,
+  setProbe: (probe) => set({ probe }),
+  beginRun: (spec) => set({ ...emptyRun, runSpec: spec, runStatus: 'loading' }),
+  setRunStatus: (runStatus) => set({ runStatus }),
+  setReady: (backend) => set({ backend, loading: null }),
+  setFallbackReason: (fallbackReason) => set({ fallbackReason }),
+  setLoading: (loading) => set(loading ? { loading, runStatus: loading.phase } : { loading }),
+  appendMetrics: (train, evals) =>
+    set((s) => ({
+      trainPoints: train.length ? thin([...s.trainPoints, ...train]) : s.trainPoints,
+      evalPoints: evals.length ? thin([...s.evalPoints, ...evals]) : s.evalPoints,
+      latest: train.length ? train[train.length - 1] : s.latest,
+      latestEval: evals.length ? evals[evals.length - 1] : s.latestEval,
+    })),
+  finishRun: (done) => set({ done, runStatus: 'done' }),
+  failRun: (error) => set({ error, runStatus: 'error', loading: null }),
+  resetRun: () => set({ ...emptyRun }),
+  setRunSpec: (runSpec) => set({ runSpec }),
+  setSessionStep: (sessionStep) => set({ sessionStep }),
+});

@@ -1,0 +1,8 @@
+// The bound store's full state and the slice-creator type every slice uses.
+import type { StateCreator } from 'zustand';
+import type { ModelSlice } from './modelSlice.ts';
+import type { TrainingSlice } from './trainingSlice.ts';
+import type { UiSlice } from './uiSlice.ts';
+
+export type AppState = ModelSlice & TrainingSlice & UiSlice;
+export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

@@ -1,0 +1,32 @@
+// Train / Pause / Step / Reset, with the reason Train cannot run when it cannot.
+import { issueText } from '../engine.ts';
+import { useApp } from '../store/index.ts';
+import { isBusy, selectRunSpec, selectRunStatus, selectSpec, selectValidation } from '../store/selectors.ts';
+import { pause, reset, step, train } from './bridge.ts';
+
+export function Controls() {
+  const status = useApp(selectRunStatus);
+  const validation = useApp(selectValidation);
+  const spec = useApp(selectSpec);
+  const runSpec = useApp(selectRunSpec);
+  const busy = isBusy(status);
+  const pausable = status === 'loading' || status === 'compiling' || status === 'running';
+  const first = validation.errors[0];
+  const invalidReason = first ? `Cannot train: ${first.layer !== undefined ? `layer ${first.layer + 1}: ` : ''}${issueText(first)}` : null;
+  const stale = runSpec !== null && runSpec !== spec && (status === 'paused' || status === 'done');
+  const resumable = status === 'paused' && !stale;
+  return (
+    <div className="controls">
+      <div className="buttons" role="group" aria-label="Training controls">
+        <button type="button" className="primary" onClick={train} disabled={busy || !validation.ok}
+          aria-describedby={invalidReason ? 'train-reason' : undefined}>Train</button>
+        <button type="button" onClick={pause} disabled={!pausable}>Pause</button>
+        <button type="button" onClick={step} disabled={busy || !validation.ok}>Step</button>
+        <button type="button" onClick={reset} disabled={status === 'idle'}>Reset</button>
+      </div>
+      {invalidReason ? <p className="reason" id="train-reason">{invalidReason}</p> : null}
+      {!invalidReason && stale ? <p className="hint">The model changed: Train starts a new run.</p> : null}
+      {!invalidReason && resumable ? <p className="hint">Paused: Train resumes, Step runs one batch.</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// Dataset loading and epoch progress bars, and the latest numbers of the run.
+import { useApp } from '../store/index.ts';
+import { selectBackend, selectEpochs, selectLatest, selectLatestEval, selectLoading, selectRunStatus } from '../store/selectors.ts';
+import { fmtNum, fmtPct } from '../ui/format.ts';
+
+export function LoadingProgress() {
+  const loading = useApp(selectLoading);
+  const status = useApp(selectRunStatus);
+  if (!loading && status !== 'loading' && status !== 'compiling') return null;
+  const frac = loading && loading.total > 0 ? loading.done / loading.total : undefined;
+  return (
+    <div className="progress-row">
+      <label htmlFor="loading-bar">{loading?.message || (status === 'compiling' ? 'Compiling' : 'Loading MNIST')}</label>
+      <progress id="loading-bar" aria-label="Dataset loading" max={1} value={frac} />
+    </div>
+  );
+}
+
+export function EpochProgress() {
+  const latest = useApp(selectLatest);
+  const epochs = useApp(selectEpochs);
+  const ready = useApp(selectBackend) !== null;
+  if (!ready && !latest) return null;
+  const epoch = latest?.epoch ?? 0;
+  const current = Math.min(Math.floor(epoch), epochs - 1);
+  const frac = Math.min(1, Math.max(0, epoch - current));
+  const text = `Epoch ${current + 1} of ${epochs}, ${fmtPct(frac)}`;
+  return (
+    <div className="progress-row">
+      <span className="progress-label" aria-hidden="true">{text}</span>
+      <progress aria-label="Epoch progress" aria-valuetext={text} max={1} value={frac} />
+    </div>
+  );
+}
+
+export function MetricsSummary() {
+  const latest = useApp(selectLatest);
+  const ev = useApp(selectLatestEval);
+  if (!latest) return <p className="summary muted" data-testid="metrics-summary">No steps yet.</p>;
+  const items = [
+    `step ${latest.step}`,
+    `loss ${fmtNum(latest.loss)}`,
+    latest.acc !== null ? `train acc ${fmtPct(latest.acc)}` : null,
+    ev ? `test loss ${fmtNum(ev.loss)}` : null,
+    ev && ev.acc !== null ? `test acc ${fmtPct(ev.acc)}` : null,
+    `lr ${fmtNum(latest.lr, 3)}`,
+    `${Math.round(latest.samplesPerS).toLocaleString('en-US')} samples/s`,
+  ].filter((x): x is string => x !== null);
+  return (
+    <p className="summary" data-testid="metrics-summary">
+      {items.map((t, i) => <span key={i}>{t}{i < items.length - 1 ? ' · ' : ''}</span>)}
+    </p>
+  );
+}
+

@@ -1,0 +1,181 @@
+// The page's side of the training worker: turns button presses into worker messages and worker
+// events into store updates. Metrics and loading progress are buffered and written to the store
+// at most FLUSH_MS apart, so the charts redraw a few times a second however fast steps run.
+import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { TrainEvent } from '../../kernels/train/events.ts';
+import { useApp } from '../store/index.ts';
+import { isBusy } from '../store/selectors.ts';
+import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+const FLUSH_MS = 250;
+
+let worker: Worker | null = null;
+let run = 0;
+/** What to do once the session of the current run is ready. */
+let afterReady: 'start' | 'step' | 'none' = 'none';
+let pendingTrain: TrainPoint[] = [];
+let pendingEval: EvalPoint[] = [];
+let pendingProgress: LoadProgress | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+const store = () => useApp.getState();
+const send = (m: ToWorker) => worker?.postMessage(m);
+
+function flush() {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  const s = store();
+  if (pendingProgress) s.setLoading(pendingProgress);
+  if (pendingTrain.length || pendingEval.length) s.appendMetrics(pendingTrain, pendingEval);
+  pendingTrain = [];
+  pendingEval = [];
+  pendingProgress = null;
+}
+
+function schedule() {
+  timer ??= setTimeout(flush, FLUSH_MS);
+}
+
+function discardPending() {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  pendingTrain = [];
+  pendingEval = [];
+  pendingProgress = null;
+}
+
+function onEvent(e: TrainEvent) {
+  const s = store();
+  switch (e.type) {
+    case 'progress':
+      pendingProgress = { phase: e.phase, done: e.done, total: e.total, message: e.message };
+      schedule();
+      return;
+    case 'ready': {
+      flush();
+      const { type: _, ...info } = e;
+      s.setReady(info);
+      // 'step' stays in 'stepping' until the worker acknowledges the step.
+      s.setRunStatus(afterReady === 'start' ? 'running' : afterReady === 'step' ? 'stepping' : 'pausing');
+      return;
+    }
+    case 'metrics':
+      pendingTrain.push({ step: e.step, epoch: e.epoch, loss: e.loss, acc: e.train_accuracy, lr: e.lr, samplesPerS: e.samples_per_s });
+      schedule();
+      return;
+    case 'eval':
+      pendingEval.push({ step: e.step, epoch: e.epoch, loss: e.test_loss, acc: e.test_accuracy });
+      schedule();
+      return;
+    case 'done':
+      flush();
+      s.setSessionStep(e.step);
+      if (e.reason === 'stopped') return; // a pause; the worker's 'paused' follows
+      s.finishRun({ reason: e.reason, message: e.message, step: e.step });
+      if (e.reason === 'diverged') s.failRun({ kind: 'diverged', message: e.message });
+      return;
+    case 'error':
+      flush();
+      s.failRun({ kind: 'error', message: e.message });
+      return;
+  }
+}
+
+function onMessage(m: FromWorker) {
+  const s = store();
+  if (m.type === 'probe') {
+    s.setProbe({ webgpu: m.webgpu, adapter: m.adapter, reason: m.reason });
+    return;
+  }
+  if (m.run !== run) return; // from a run that was reset or replaced
+  switch (m.type) {
+    case 'event':
+      onEvent(m.event);
+      return;
+    case 'created':
+      s.setFallbackReason(m.fallbackReason);
+      return;
+    case 'paused':
+    case 'stepped':
+      flush();
+      s.setSessionStep(m.step);
+      if (s.runStatus === 'pausing' || s.runStatus === 'stepping') s.setRunStatus('paused');
+      return;
+  }
+}
+
+/** Starts the worker (which probes WebGPU at once) and keeps a live session's lr in step with the editor. */
+export function initTraining(): void {
+  if (worker) return;
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    store().failRun({ kind: 'error', message: `The training worker failed: ${e.message || 'could not load'}` });
+  };
+  useApp.subscribe((s, prev) => {
+    if (s.spec === prev.spec || !s.runSpec || !s.validation.ok || !(isBusy(s.runStatus) || s.runStatus === 'paused')) return;
+    if (s.spec.train.lr !== s.runSpec.train.lr && sameButLr(s.spec, s.runSpec)) {
+      send({ type: 'setLr', run, lr: s.spec.train.lr });
+      s.setRunSpec(s.spec);
+    }
+  });
+}
+
+function sameButLr(a: ModelSpec, b: ModelSpec): boolean {
+  const strip = (x: ModelSpec) => JSON.stringify({ ...x, name: undefined, train: { ...x.train, lr: 0 } });
+  return strip(a) === strip(b);
+}
+
+function newRun(then: 'start' | 'step') {
+  const s = store();
+  discardPending();
+  run += 1;
+  afterReady = then;
+  s.beginRun(s.spec);
+  const dataUrl = new URL('mnist/', location.href).href;
+  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then });
+}
+
+/** True when the live session was built from the spec in the editor and can go on. */
+function canResume(): boolean {
+  const s = store();
+  return s.runSpec === s.spec && s.runStatus === 'paused';
+}
+
+export function train(): void {
+  const s = store();
+  if (!s.validation.ok || isBusy(s.runStatus)) return;
+  if (canResume()) {
+    afterReady = 'start';
+    s.setRunStatus('running');
+    send({ type: 'start', run });
+  } else newRun('start');
+}
+
+/** Asks the session to pause; the status reads 'pausing' until the steps already queued finish. */
+export function pause(): void {
+  const s = store();
+  if (s.runStatus !== 'loading' && s.runStatus !== 'compiling' && s.runStatus !== 'running') return;
+  afterReady = 'none';
+  if (s.runStatus === 'running') s.setRunStatus('pausing');
+  send({ type: 'pause', run });
+}
+
+export function step(): void {
+  const s = store();
+  if (!s.validation.ok || isBusy(s.runStatus)) return;
+  if (canResume()) {
+    s.setRunStatus('stepping');
+    send({ type: 'step', run });
+  } else newRun('step');
+}
+
+export function reset(): void {
+  discardPending();
+  run += 1;
+  afterReady = 'none';
+  send({ type: 'dispose', run });
+  store().resetRun();
+}

@@ -1,0 +1,24 @@
+// Messages between the page (bridge.ts) and the training worker (worker.ts). Every message about
+// a session carries the run id it belongs to, so events from a disposed session are dropped.
+import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { TrainEvent } from '../../kernels/train/events.ts';
+
+export type Backend = 'auto' | 'webgpu' | 'cpu';
+
+export type ToWorker =
+  | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none' }
+  | { type: 'start'; run: number }
+  | { type: 'pause'; run: number }
+  | { type: 'step'; run: number }
+  | { type: 'setLr'; run: number; lr: number }
+  | { type: 'evaluate'; run: number }
+  | { type: 'dispose'; run: number };
+
+export type FromWorker =
+  | { type: 'probe'; webgpu: boolean; adapter: string | null; reason: string | null }
+  | { type: 'event'; run: number; event: TrainEvent }
+  /** The session exists; `fallbackReason` says why it runs on the CPU when it does. */
+  | { type: 'created'; run: number; fallbackReason: string | null }
+  /** Acknowledges pause/step once every queued step has finished; `step` is the session's step count. */
+  | { type: 'paused'; run: number; step: number }
+  | { type: 'stepped'; run: number; step: number };

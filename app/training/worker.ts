@@ -1,0 +1,104 @@
+// The training worker: owns at most one session and forwards its TrainEvents to the page.
+// Messages are handled one at a time in arrival order; a create or dispose that is overtaken by
+// a newer run id drops the older session as soon as it resolves.
+import type { TrainEvent } from '../../kernels/train/events.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+import { createSession, type Session } from '../../kernels/train/session.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromWorker) => scope.postMessage(m);
+
+let session: Session | null = null;
+let sessionRun = -1;
+/** The running loop of `session.start()`; awaited on pause so a following step never overlaps it. */
+let loop: Promise<void> | null = null;
+/** The newest run id the page asked for; sessions of older runs are disposed. */
+let latestRun = -1;
+let chain: Promise<void> = Promise.resolve();
+
+function adapterName(a: GPUAdapter): string {
+  const i = a.info;
+  return [i?.vendor, i?.architecture, i?.device].filter(Boolean).join(' ') || 'unknown adapter';
+}
+
+/** Can this worker get a WebGPU adapter, and if not, the reason in words. */
+async function probe(): Promise<Extract<FromWorker, { type: 'probe' }>> {
+  const gpu = (scope.navigator as WorkerNavigator & { gpu?: GPU }).gpu;
+  if (!gpu) return { type: 'probe', webgpu: false, adapter: null, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  try {
+    const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!a) return { type: 'probe', webgpu: false, adapter: null, reason: 'WebGPU found no usable GPU adapter' };
+    return { type: 'probe', webgpu: true, adapter: adapterName(a), reason: null };
+  } catch (e) {
+    return { type: 'probe', webgpu: false, adapter: null, reason: `requesting a WebGPU adapter failed: ${String(e)}` };
+  }
+}
+
+async function drop(): Promise<void> {
+  const s = session;
+  session = null;
+  sessionRun = -1;
+  loop = null;
+  await s?.dispose();
+}
+
+function start(s: Session, run: number) {
+  loop = s.start().catch((e) => fail(run, e));
+}
+
+function fail(run: number, e: unknown) {
+  const message = e instanceof Error ? e.message : String(e);
+  post({ type: 'event', run, event: { type: 'error', message } });
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  if (m.type === 'create') {
+    await drop();
+    const onEvent = (event: TrainEvent) => post({ type: 'event', run: m.run, event });
+    const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, onEvent });
+    if (m.run !== latestRun) {
+      await s.dispose();
+      return;
+    }
+    session = s;
+    sessionRun = m.run;
+    post({ type: 'created', run: m.run, fallbackReason: s.info.backend === 'cpu' ? s.info.fallbackReason ?? 'WebGPU is unavailable' : null });
+    if (m.then === 'start') start(s, m.run);
+    else if (m.then === 'step') {
+      await s.stepOnce();
+      post({ type: 'stepped', run: m.run, step: s.step });
+    }
+    return;
+  }
+  if (m.type === 'dispose') return drop();
+  if (!session || m.run !== sessionRun) return; // a message for a session that is gone
+  switch (m.type) {
+    case 'start':
+      start(session, m.run);
+      return;
+    case 'pause':
+      session.pause();
+      await loop;
+      post({ type: 'paused', run: m.run, step: session.step });
+      return;
+    case 'step':
+      await loop;
+      await session.stepOnce();
+      post({ type: 'stepped', run: m.run, step: session.step });
+      return;
+    case 'setLr':
+      session.setLr(m.lr);
+      return;
+    case 'evaluate':
+      await session.evaluate();
+      return;
+  }
+}
+
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  if (m.type === 'create' || m.type === 'dispose') latestRun = Math.max(latestRun, m.run);
+  chain = chain.then(() => handle(m)).catch((err) => fail(m.run, err));
+};
+
+void probe().then(post);
