@@ -49,6 +49,12 @@ export async function serve(dirs: string[], extra: Record<string, string> = {}):
     }
     res.writeHead(404).end('not found');
   });
+  // close() also drops keep-alive connections, which would otherwise keep Node running.
+  const close = server.close.bind(server);
+  server.close = ((cb?: (err?: Error) => void) => {
+    server.closeAllConnections();
+    return close(cb);
+  }) as typeof server.close;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('server address');
