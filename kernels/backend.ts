@@ -170,6 +170,26 @@ export function alignUp(n: number, a = VIEW_ALIGN): number {
   return Math.ceil(n / a) * a;
 }
 
+/**
+ * A flat buffer holding several tensors: one allocation, views at 64-element-aligned offsets.
+ * Both backends build `flat` from this.
+ */
+export function flatViews(
+  shapes: readonly (readonly number[])[], name: string, alloc: (size: number) => Tensor,
+): { flat: Tensor; views: Tensor[] } {
+  let total = 0;
+  const offsets = shapes.map((s) => {
+    const o = total;
+    total += alignUp(sizeOf(s));
+    return o;
+  });
+  const flat = alloc(Math.max(total, 1));
+  const views = shapes.map((s, i): Tensor => ({
+    id: newTensorId(), name: `${name}[${i}]`, shape: [...s], size: sizeOf(s), dtype: 'f32', offset: offsets[i], store: flat.store,
+  }));
+  return { flat, views };
+}
+
 /** Matrix dims of a matmul from tensor shapes and flags. */
 export function matmulDims(a: Tensor, b: Tensor, o: MatmulOpts = {}): { M: number; N: number; K: number; batch: number } {
   const batch = o.batch ?? 1;

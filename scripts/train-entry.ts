@@ -28,7 +28,8 @@ interface Config {
     const c0 = { ...s.backend.counters };
     await s.start();
     const c1 = s.backend.counters;
-    send({ type: 'counters', steps: s.step, submits: c1.submits - c0.submits, dispatches: c1.dispatches - c0.dispatches, bytesUploaded: c1.bytesUploaded - c0.bytesUploaded });
+    // Submissions of training steps: all of them less evaluation batches and metrics flushes.
+    send({ type: 'counters', steps: s.step, submits: c1.submits - c0.submits - s.nonStepSubmits, dispatches: c1.dispatches - c0.dispatches, bytesUploaded: c1.bytesUploaded - c0.bytesUploaded });
     send({ type: 'fatal', message: '' });
   } catch (e) {
     send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });

@@ -1,7 +1,7 @@
 // CPU backend: the op interface in plain TypeScript loops. It is the oracle for the WGSL kernels
 // and the engine's fallback where no usable WebGPU exists. Written from the math, not from the WGSL.
 import {
-  alignUp, matmulDims, newTensorId, sizeOf,
+  flatViews, matmulDims, newTensorId, sizeOf,
   type Backend, type BackendInfo, type BinaryOp, type Counters, type DType, type Kernel, type MatmulOpts,
   type OptimizerConfig, type Program, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
 } from '../backend.ts';
@@ -47,15 +47,7 @@ export class CpuBackend implements Backend {
   }
 
   flat(shapes: readonly (readonly number[])[], name: string): { flat: Tensor; views: Tensor[] } {
-    let total = 0;
-    const offsets = shapes.map((s) => {
-      const o = total;
-      total += alignUp(sizeOf(s));
-      return o;
-    });
-    const flat = this.tensor([Math.max(total, 1)], name);
-    const views = shapes.map((s, i) => this.make(s, `${name}[${i}]`, 'f32', flat.store as Arr, offsets[i]));
-    return { flat, views };
+    return flatViews(shapes, name, (n) => this.tensor([n], name));
   }
 
   free(t: Tensor): void {

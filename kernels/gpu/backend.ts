@@ -1,7 +1,7 @@
 // WebGPU backend: ops record dispatches (pipeline + bind group + workgroup counts) made once; a
 // program replays them in one compute pass, one command encoder and one queue submission.
 import {
-  alignUp, matmulDims, newTensorId, sizeOf,
+  alignUp, flatViews, matmulDims, newTensorId, sizeOf,
   type Backend, type BackendInfo, type BinaryOp, type Counters, type DType, type Kernel, type MatmulOpts,
   type OptimizerConfig, type Program, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
 } from '../backend.ts';
@@ -93,15 +93,7 @@ export class GpuBackend implements Backend {
   }
 
   flat(shapes: readonly (readonly number[])[], name: string): { flat: Tensor; views: Tensor[] } {
-    let total = 0;
-    const offsets = shapes.map((s) => {
-      const o = total;
-      total += alignUp(sizeOf(s));
-      return o;
-    });
-    const flat = this.tensor([Math.max(total, 1)], name);
-    const views = shapes.map((s, i) => this.make(s, `${name}[${i}]`, 'f32', flat.store as GPUBuffer, offsets[i]));
-    return { flat, views };
+    return flatViews(shapes, name, (n) => this.tensor([n], name));
   }
 
   free(t: Tensor): void {

@@ -93,6 +93,8 @@ export class Session {
   private readonly metricsEvery: number;
   private readonly evalEvery: number;
   private lastSnapStep = 0;
+  /** Submissions that are not training steps (evaluation batches, metrics flushes). */
+  nonStepSubmits = 0;
   private readonly snapshotOnly: Program;
 
   constructor(readonly c: Compiled, private opts: SessionOptions, fallbackReason: string | null, readonly paramCount: number) {
@@ -166,6 +168,7 @@ export class Session {
   /** Reports the steps since the last snapshot (on pause), with a submission that only copies metrics. */
   private flushMetrics(): void {
     if (this.step === this.lastSnapStep) return;
+    this.nonStepSubmits++;
     const p = this.c.be.run(this.snapshotOnly, { step: this.step, batchStart: 0, lr: 0, seed: 0, rows: 0 }, { tensor: this.c.trainMetrics, reset: true });
     if (p) this.track(p, this.lr);
   }
@@ -282,6 +285,7 @@ export class Session {
     let snap: Promise<Float32Array> | null = null;
     for (let b = 0; b < batches; b++) {
       const rows = Math.min(c.batch, c.testData.n - b * c.batch);
+      this.nonStepSubmits++;
       snap = c.be.run(c.eval, { step: this.step, batchStart: b * c.batch, lr: 0, seed: 0, rows },
         b === batches - 1 ? { tensor: c.evalMetrics, reset: true } : undefined);
       if (b % 8 === 7) await yieldToEvents();
