@@ -77,3 +77,18 @@ test('same seed → same curve and weights; pause and resume continue the same c
   const c = await run(10); // ten single steps (each its own metrics point), then the rest
   assert.deepEqual(c.w, a.w, 'pausing and stepping does not change the trajectory');
 });
+
+test('early stopping ends a run whose test loss stops improving', async () => {
+  const sp = presetSpec('mlp-mnist-small');
+  sp.train.optimizer = { kind: 'sgd' };
+  sp.train.lr = 1e-8; // nothing moves, so the test loss never improves by more than 1e-6
+  sp.train.evalEverySteps = 4;
+  sp.train.earlyStopPatience = 2;
+  const events: TrainEvent[] = [];
+  const s = await createSession(sp, { backend: 'cpu', data, onEvent: (e) => events.push(e) });
+  await s.start();
+  const done = events.find((e) => e.type === 'done') as Extract<TrainEvent, { type: 'done' }>;
+  assert.equal(done.reason, 'early-stop');
+  assert.equal(events.filter((e) => e.type === 'eval').length, 3); // the first sets the best, two more without improvement
+  assert.equal(s.step, 12);
+});

@@ -64,3 +64,12 @@ test('a non-finite loss stops training with a clear message', { timeout: 120_000
   assert.equal(r.nanMetrics, 0, 'no NaN point reaches the charts');
   assert.ok(r.steps < 60, `stopped at ${r.steps}`);
 });
+
+test('a lost device stops training with one clear error event', { timeout: 120_000 }, async () => {
+  const r = await run('device lost mid-run');
+  assert.equal(r.errors.length, 1, JSON.stringify(r));
+  assert.match(r.errors[0], /GPU device was lost .*Training stopped/);
+  assert.equal(r.running, false);
+  assert.equal(r.finished, false);
+  assert.ok(r.step < 100, `stopped at ${r.step}`);
+});

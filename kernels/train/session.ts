@@ -133,8 +133,20 @@ export class Session {
     this.opts.onEvent(e);
   }
 
+  /** A failed readback usually means the device is going away: name that, not the symptom. */
+  private async readbackFailed(e: unknown): Promise<void> {
+    const be = this.c.be;
+    if (be instanceof GpuBackend) {
+      const lost = await Promise.race([be.device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
+      if (lost) return this.fail(`The GPU device was lost (${be.lost ?? 'unknown reason'}). Training stopped.`);
+    }
+    this.fail(`Reading metrics back failed: ${errorText(e)}`);
+  }
+
+  /** Stops with an error event (once: a lost device also fails its pending readbacks). */
   private fail(message: string): void {
     this.running = false;
+    if (this.stopped?.type === 'error') return;
     this.stopped = { type: 'error', message };
     this.emit(this.stopped);
   }
@@ -162,7 +174,7 @@ export class Session {
   private track(p: Promise<Float32Array>, lr: number): void {
     const step = this.step;
     this.lastSnapStep = step;
-    this.pending.push(p.then((m) => this.onMetrics(m, step, lr)));
+    this.pending.push(p.then((m) => this.onMetrics(m, step, lr), (e: unknown) => this.readbackFailed(e)));
   }
 
   /** Reports the steps since the last snapshot (on pause), with a submission that only copies metrics. */
@@ -221,7 +233,7 @@ export class Session {
     this.running = true;
     this.lastMetricsAt = performance.now();
     this.lastMetricsStep = this.step;
-    this.loop = this.run();
+    this.loop = this.run().catch((e: unknown) => this.fail(errorText(e)));
     return this.loop;
   }
 
@@ -306,4 +318,8 @@ export class Session {
     disposeCompiled(this.c);
     this.c.be.destroy();
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -105,6 +105,20 @@ const cases: Record<string, () => Promise<unknown>> = {
   },
 };
 
+cases['device lost mid-run'] = async () => {
+  const d = await data();
+  const events: TrainEvent[] = [];
+  const s = await createSession(presetSpec('mlp-mnist-small'), {
+    backend: 'webgpu', data: { train: take(d.train, 6400), test: take(d.test, 256) }, onEvent: (e) => events.push(e), metricsEvery: 5,
+  });
+  const run = s.start();
+  while (s.step < 12) await new Promise((r) => setTimeout(r, 20));
+  (s.backend as unknown as { device: GPUDevice }).device.destroy();
+  await run;
+  const errors = events.filter((e) => e.type === 'error') as Extract<TrainEvent, { type: 'error' }>[];
+  return { errors: errors.map((e) => e.message), running: s.isRunning, step: s.step, finished: events.some((e) => e.type === 'done' && e.reason === 'finished') };
+};
+
 const g = globalThis as unknown as { __cases: string[]; __run: (n: string) => Promise<unknown>; __ready: boolean };
 g.__cases = Object.keys(cases);
 g.__run = async (name) => {
