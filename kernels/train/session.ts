@@ -13,6 +13,7 @@ import type { ModelSpec } from '../spec/types.ts';
 import { SpecError, validateSpec } from '../spec/validate.ts';
 import { compile, disposeCompiled, type Compiled } from './compile.ts';
 import type { TrainEvent, TrainEventHandler } from './events.ts';
+import { type CheckpointInfo, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 
 export interface SessionOptions {
   backend: BackendChoice;
@@ -93,6 +94,7 @@ export class Session {
   private readonly metricsEvery: number;
   private readonly evalEvery: number;
   private lastSnapStep = 0;
+  private needPermutation = false;
   /** Submissions that are not training steps (evaluation batches, metrics flushes). */
   nonStepSubmits = 0;
   private readonly snapshotOnly: Program;
@@ -156,7 +158,7 @@ export class Session {
     const c = this.c;
     const inEpoch = this.step % this.stepsPerEpoch;
     const epoch = Math.floor(this.step / this.stepsPerEpoch);
-    if (inEpoch === 0) c.be.write(c.trainData.indices, new Rng(pcg(c.spec.seed) ^ epoch).permutation(c.trainData.n));
+    if (inEpoch === 0 || this.needPermutation) c.be.write(c.trainData.indices, new Rng(pcg(c.spec.seed) ^ epoch).permutation(c.trainData.n));
     const params: StepParams = {
       step: this.step + 1,
       batchStart: inEpoch * c.batch,
@@ -166,6 +168,7 @@ export class Session {
     };
     const last = inEpoch === this.stepsPerEpoch - 1 || this.step + 1 === this.totalSteps;
     const snap = forceMetrics || last || (this.step + 1) % this.metricsEvery === 0;
+    this.needPermutation = false;
     const p = c.be.run(c.train, params, snap ? { tensor: c.trainMetrics, reset: true } : undefined);
     this.step++;
     if (p) this.track(p, params.lr);
@@ -310,6 +313,26 @@ export class Session {
 
   stop(): void {
     this.running = false;
+  }
+
+  /** Weights (and optimizer state) as a safetensors file with the spec and step in its metadata. */
+  async checkpoint(withOptimizer = true): Promise<Uint8Array> {
+    await this.drain(0);
+    return saveCheckpoint(this.c, this.step, withOptimizer);
+  }
+
+  /**
+   * Loads a checkpoint while paused. With optimizer state the run resumes at the saved step (its
+   * batch order and Adam bias correction continue); weights alone restart the step count.
+   */
+  restore(bytes: Uint8Array): CheckpointInfo {
+    if (this.running) throw new SessionError('pause training before loading weights');
+    const info = loadCheckpoint(this.c, bytes);
+    this.step = info.hasOptimizer ? Math.min(info.step, this.totalSteps) : 0;
+    this.lastSnapStep = this.step;
+    this.needPermutation = true;
+    if (this.stopped?.type !== 'error') this.stopped = null;
+    return info;
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,80 @@
+// Weights files: the safetensors codec, hostile files refused with a reason and nothing changed,
+// and a resumed run continuing exactly where the saved one stopped.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeSafetensors, encodeSafetensors, WeightsFileError } from '../kernels/io/safetensors.ts';
+import { presetSpec } from '../kernels/spec/presets.ts';
+import { createSession } from '../kernels/train/session.ts';
+import { mnistNode } from './lib/mnist-node.ts';
+
+const data = mnistNode(2048, 512);
+
+test('safetensors: layout of the reference format and a lossless round trip', () => {
+  const a = { name: 'w', shape: [2, 3], data: Float32Array.from([1, -2, 3.5, 0, 1e-30, -7]) };
+  const b = { name: 'b', shape: [3], data: Float32Array.from([0.25, 0.5, 0.75]) };
+  const bytes = encodeSafetensors([a, b], { spec: '{"x":1}' });
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  assert.equal((8 + n) % 8, 0, 'data section aligned to 8 bytes');
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  assert.deepEqual(header.w, { dtype: 'F32', shape: [2, 3], data_offsets: [0, 24] });
+  assert.deepEqual(header.b, { dtype: 'F32', shape: [3], data_offsets: [24, 36] });
+  assert.equal(bytes.length, 8 + n + 36);
+  const back = decodeSafetensors(bytes);
+  assert.deepEqual(back.metadata, { spec: '{"x":1}' });
+  assert.deepEqual(back.tensors.map((t) => [t.name, t.shape, Array.from(t.data)]), [['w', [2, 3], Array.from(a.data)], ['b', [3], Array.from(b.data)]]);
+});
+
+test('hostile weights files are refused with the reason', () => {
+  const good = encodeSafetensors([{ name: 'w', shape: [4], data: new Float32Array(4) }]);
+  const withHeader = (h: object, dataBytes = 16) => {
+    const j = new TextEncoder().encode(JSON.stringify(h));
+    const out = new Uint8Array(8 + j.length + dataBytes);
+    new DataView(out.buffer).setBigUint64(0, BigInt(j.length), true);
+    out.set(j, 8);
+    return out;
+  };
+  const cases: [Uint8Array, RegExp][] = [
+    [good.subarray(0, 5), /too short/],
+    [good.subarray(0, good.length - 3), /truncated: tensor "w" ends at byte 16 of 13/],
+    [(() => { const h = good.slice(); new DataView(h.buffer).setBigUint64(0, 2n ** 40n, true); return h; })(), /header claims 1099511627776 bytes/],
+    [withHeader({ w: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }), /dtype "F16"; only F32/],
+    [withHeader({ w: { dtype: 'F32', shape: [5], data_offsets: [0, 16] } }), /spans 16 bytes but its shape needs 20/],
+    [withHeader({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 16] } }), /invalid shape/],
+    [withHeader({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] }, b: { dtype: 'F32', shape: [2], data_offsets: [8, 16] } }), /overlap/],
+    [(() => { const h = good.slice(); h[9] = 0x7b; h[10] = 0x7b; return h; })(), /not valid JSON/],
+  ];
+  for (const [bytes, re] of cases) assert.throws(() => decodeSafetensors(bytes), (e: unknown) => e instanceof WeightsFileError && re.test(e.message), String(re));
+});
+
+test('a checkpoint restores weights and optimizer state: the resumed run matches an unbroken one', async () => {
+  const run = async () => createSession(presetSpec('mlp-mnist-small'), { backend: 'cpu', data, onEvent: () => {}, maxSteps: 24, metricsEvery: 4 });
+  const straight = await run();
+  await straight.start();
+  const wStraight = await straight.backend.read(straight.c.paramsFlat);
+
+  const first = await run();
+  for (let i = 0; i < 10; i++) await first.stepOnce();
+  const file = await first.checkpoint();
+  const resumed = await run();
+  const info = resumed.restore(file);
+  assert.equal(info.step, 10);
+  assert.equal(info.hasOptimizer, true);
+  assert.equal(info.spec?.name, 'mlp-mnist-small');
+  assert.equal(resumed.step, 10);
+  await resumed.start();
+  assert.deepEqual(await resumed.backend.read(resumed.c.paramsFlat), wStraight);
+  for (const s of [straight, first, resumed]) await s.dispose();
+});
+
+test('weights that do not fit the model change nothing and name the tensors', async () => {
+  const s = await createSession(presetSpec('mlp-mnist-small'), { backend: 'cpu', data, onEvent: () => {} });
+  const other = presetSpec('mlp-mnist-small');
+  (other.layers[1] as { units: number }).units = 64;
+  const o = await createSession(other, { backend: 'cpu', data, onEvent: () => {} });
+  const before = await s.backend.read(s.c.paramsFlat);
+  const file = await o.checkpoint();
+  assert.throws(() => s.restore(file), /do not fit the current model, so nothing was changed: layers\.1\.W is \(784, 64\) in the file but \(784, 128\) in the model; layers\.1\.b is \(64\)/);
+  assert.deepEqual(await s.backend.read(s.c.paramsFlat), before);
+  await s.dispose();
+  await o.dispose();
+});
