@@ -12,6 +12,7 @@ import { ErrorPanel } from './training/ErrorPanel.tsx';
 import { Hyperparams } from './training/Hyperparams.tsx';
 import { EpochProgress, LoadingProgress, MetricsSummary } from './training/Progress.tsx';
 import { StatusLine } from './training/StatusLine.tsx';
+import { SharePanel } from './share/SharePanel.tsx';
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -63,6 +64,7 @@ export function App() {
       <header className="top">
         <h1>WebGPU NN Playground</h1>
         <p className="tagline">Build a network, train it on MNIST in your browser.</p>
+        <SharePanel />
       </header>
       <main className="layout">
         <ModelPanel />

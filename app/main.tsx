@@ -2,10 +2,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { initShareSync } from './share/sync.ts';
 import { initTraining } from './training/bridge.ts';
 import './styles.css';
 
 initTraining();
+void initShareSync();
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 createRoot(root).render(

@@ -10,5 +10,12 @@ const list = (dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.te
 const filter = process.argv.slice(2);
 let files = [...list('tests'), ...list('e2e')];
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: root, stdio: 'inherit' });
+const env = { ...process.env };
+if (files.some((f) => f.startsWith('e2e')) && !env.E2E_DIST) {
+  // One production build for every end-to-end file (they test what `npm run build` ships).
+  const b = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+  env.E2E_DIST = join(root, 'dist');
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -16,6 +16,8 @@ export interface ModelSlice {
   /** Null when shape inference throws (the spec is invalid). */
   shapes: Shapes | null;
   loadPreset(id: string): void;
+  /** Replaces the whole spec (a shared link, a saved design). */
+  loadSpec(spec: ModelSpec, presetId: string | null): void;
   addLayer(kind: PaletteKind): void;
   removeLayer(i: number): void;
   moveLayer(i: number, delta: -1 | 1): void;
@@ -44,6 +46,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     presetId: firstId,
     modified: false,
     loadPreset: (id) => set({ ...derive(presetSpec(id)), presetId: id, modified: false, selectedLayer: null }),
+    loadSpec: (spec, presetId) => set({ ...derive(structuredClone(spec)), presetId, modified: presetId === null, selectedLayer: null }),
     addLayer: (kind) => {
       const { spec, selectedLayer } = get();
       // Insert after the selected layer, else before the output layer (an MLP's last Dense).

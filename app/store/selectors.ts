@@ -41,6 +41,9 @@ export const selectSelectedLayer = (s: AppState) => s.selectedLayer;
 export const selectSelectLayer = (s: AppState) => s.selectLayer;
 export const selectLogLoss = (s: AppState) => s.logLoss;
 export const selectSetLogLoss = (s: AppState) => s.setLogLoss;
+export const selectShareMessage = (s: AppState) => s.shareMessage;
+export const selectSetShareMessage = (s: AppState) => s.setShareMessage;
+export const selectLoadSpec = (s: AppState) => s.loadSpec;
 
 /** True while a session is busy (controls that change the model are locked). */
 export const isBusy = (r: AppState['runStatus']) =>

@@ -1,0 +1,146 @@
+// Share links: the whole ModelSpec in the URL fragment, versioned and compressed.
+//   #m=<version>.<base64url(deflate-raw(JSON))>      the full form, written by the page
+//   #preset=cnn-mnist&lr=0.01&batch=64&epochs=3&seed=2&optimizer=sgd   a readable short form
+// Decoding treats the fragment as hostile: sizes are capped before and during decompression, JSON
+// depth is bounded, old versions are migrated, unknown fields dropped with a notice, and the result
+// is validated field by field (bounds, shapes, total parameters). Nothing in it is ever executed.
+import { presetSpec, PRESETS } from '../../kernels/spec/presets.ts';
+import { inferShapes } from '../../kernels/spec/shapes.ts';
+import type { ModelSpec } from '../../kernels/spec/types.ts';
+import { validateSpec } from '../../kernels/spec/validate.ts';
+import { stripUnknown } from './schema.ts';
+
+export const SHARE_VERSION = 1;
+export const LIMITS = { fragmentChars: 32_768, jsonBytes: 262_144, depth: 24, params: 50_000_000 };
+
+export type ShareResult =
+  | { kind: 'empty' }
+  | { kind: 'ok'; spec: ModelSpec; notices: string[]; presetId: string | null }
+  | { kind: 'error'; errors: string[] };
+
+/** Migrations from each older format version to the next; version 1 is the first. */
+const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {};
+
+function toB64url(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromB64url(s: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new Error('the link data has characters that are not base64url');
+  const b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
+  const out = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i++) out[i] = b.charCodeAt(i);
+  return out;
+}
+
+async function pump(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > cap) {
+      await reader.cancel();
+      throw new Error(`the link expands to more than ${cap} bytes`);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const through = (bytes: Uint8Array, t: CompressionStream | DecompressionStream, cap: number) =>
+  pump(new Blob([bytes as BlobPart]).stream().pipeThrough(t as unknown as TransformStream<Uint8Array, Uint8Array>), cap);
+
+export async function encodeShare(spec: ModelSpec): Promise<string> {
+  const json = new TextEncoder().encode(JSON.stringify(spec));
+  const packed = await through(json, new CompressionStream('deflate-raw'), Infinity);
+  return `m=${SHARE_VERSION}.${toB64url(packed)}`;
+}
+
+function depth(v: unknown, d = 0): number {
+  if (typeof v !== 'object' || v === null) return d;
+  let m = d + 1;
+  for (const x of Object.values(v)) {
+    m = Math.max(m, depth(x, d + 1));
+    if (m > LIMITS.depth) return m;
+  }
+  return m;
+}
+
+/** Reads a fragment (with or without '#'); never throws. */
+export async function decodeShare(fragment: string): Promise<ShareResult> {
+  try {
+    return await decode(fragment.replace(/^#/, ''));
+  } catch (e) {
+    return { kind: 'error', errors: [e instanceof Error ? e.message : String(e)] };
+  }
+}
+
+async function decode(f: string): Promise<ShareResult> {
+  if (!f) return { kind: 'empty' };
+  if (f.length > LIMITS.fragmentChars) return { kind: 'error', errors: [`the link is ${f.length} characters long; at most ${LIMITS.fragmentChars} are accepted`] };
+  const params = new URLSearchParams(f);
+  const m = params.get('m');
+  if (m !== null) {
+    const dot = m.indexOf('.');
+    const version = Number(m.slice(0, dot));
+    if (dot < 1 || !Number.isInteger(version)) return { kind: 'error', errors: ['the link has no format version'] };
+    if (version > SHARE_VERSION) return { kind: 'error', errors: [`the link is from a newer version of the playground (format ${version}; this page reads up to ${SHARE_VERSION})`] };
+    if (version < 1) return { kind: 'error', errors: [`unknown link format ${version}`] };
+    let raw: Uint8Array;
+    try {
+      raw = await through(fromB64url(m.slice(dot + 1)), new DecompressionStream('deflate-raw'), LIMITS.jsonBytes);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      return { kind: 'error', errors: [/expands to more/.test(msg) || /base64url/.test(msg) ? msg : 'the link data is corrupt (it does not decompress)'] };
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    } catch {
+      return { kind: 'error', errors: ['the link data is corrupt (not valid JSON)'] };
+    }
+    if (depth(obj) > LIMITS.depth) return { kind: 'error', errors: [`the link's spec nests deeper than ${LIMITS.depth} levels`] };
+    for (let v = version; v < SHARE_VERSION; v++) obj = MIGRATIONS[v](obj as Record<string, unknown>);
+    return finish(obj, [], null);
+  }
+  const preset = params.get('preset');
+  if (preset === null) return { kind: 'error', errors: ['the link has neither a model (m=…) nor a preset (preset=…)'] };
+  if (!Object.hasOwn(PRESETS, preset)) return { kind: 'error', errors: [`unknown preset "${preset.slice(0, 40)}"; known: ${Object.keys(PRESETS).join(', ')}`] };
+  const spec = presetSpec(preset) as unknown as { train: Record<string, unknown>; seed: number };
+  const notices: string[] = [];
+  const num = (k: string) => {
+    const v = params.get(k);
+    return v === null ? undefined : Number(v);
+  };
+  const set = { lr: num('lr'), batchSize: num('batch'), epochs: num('epochs') };
+  for (const [k, v] of Object.entries(set)) if (v !== undefined) spec.train[k] = v;
+  const seed = num('seed');
+  if (seed !== undefined) spec.seed = seed;
+  const opt = params.get('optimizer');
+  if (opt !== null) spec.train.optimizer = { kind: opt };
+  for (const k of params.keys()) if (!['preset', 'lr', 'batch', 'epochs', 'seed', 'optimizer'].includes(k)) notices.push(`ignored unknown parameter ${k.slice(0, 40)}`);
+  return finish(spec, notices, preset);
+}
+
+function finish(obj: unknown, notices: string[], presetId: string | null): ShareResult {
+  const clean = stripUnknown(obj, notices);
+  const v = validateSpec(clean);
+  if (!v.ok) return { kind: 'error', errors: v.errors.map((e) => `${e.path}: ${e.message}`) };
+  const spec = clean as ModelSpec;
+  const shapes = inferShapes(spec);
+  if (shapes.errors.length) return { kind: 'error', errors: shapes.errors.map((e) => `${e.path}: ${e.message}`) };
+  if (shapes.totalParams > LIMITS.params)
+    return { kind: 'error', errors: [`the model has ${shapes.totalParams.toLocaleString('en-US')} parameters; links may carry at most ${LIMITS.params.toLocaleString('en-US')}`] };
+  return { kind: 'ok', spec, notices, presetId };
+}

@@ -1,0 +1,123 @@
+// Share links and saved designs in the built page: a link restores the model, edits update the
+// URL, a reload keeps the design, and broken or hostile links show what is wrong without breaking
+// the page (1,000 of them through hashchange, no uncaught exception).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright';
+import { encodeShare } from '../app/share/codec.ts';
+import { presetSpec } from '../kernels/spec/presets.ts';
+import { Rng } from '../kernels/rng.ts';
+import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+
+let browser: Browser, server: Server, url: string;
+before(async () => {
+  let dist = process.env.E2E_DIST;
+  if (!dist || !existsSync(join(dist, 'index.html'))) {
+    dist = join(ROOT, 'dist');
+    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  ({ url, server } = await serve([dist]));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(page: Page, hash = ''): Promise<void> {
+  await page.goto(`${url}/${hash}`);
+  await page.getByRole('button', { name: 'Copy link' }).waitFor();
+}
+const watch = (page: Page) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return errors;
+};
+
+test('a link restores the model; edits rewrite the link; a reload keeps the design', { timeout: 90_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watch(page);
+  const spec = presetSpec('mlp-mnist-small');
+  spec.layers.splice(2, 0, { kind: 'dense', units: 77, activation: 'tanh' });
+  spec.train.lr = 0.0042;
+  await open(page, `#${await encodeShare(spec)}`);
+  await page.getByText('77 units, Tanh', { exact: false }).first().waitFor();
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.0042');
+  // An edit rewrites the fragment (after a short debounce).
+  const before = page.url();
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.003');
+  await page.waitForFunction((b) => location.href !== b, before);
+  assert.match(page.url(), /#m=1\.[A-Za-z0-9_-]+$/);
+  // Reload without the fragment: the design saved in this browser comes back.
+  await page.goto(`${url}/`);
+  await page.getByText('77 units, Tanh', { exact: false }).first().waitFor();
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.003');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a broken link says what is wrong, field by field, and offers the default', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  const errors = watch(page);
+  await open(page, '#preset=mlp-mnist&lr=-1&batch=0');
+  const alert = page.getByRole('alert', { name: 'Link error' });
+  await alert.waitFor();
+  const text = (await alert.textContent()) ?? '';
+  assert.match(text, /could not be opened/);
+  assert.match(text, /train\.lr: must be a number between 1e-8 and 10, got -1/);
+  assert.match(text, /train\.batchSize: must be an integer between 1 and 4096, got 0/);
+  await page.getByRole('button', { name: 'Use the default model' }).click();
+  assert.equal(await alert.count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true);
+  // Hostile text is shown as text, never parsed as HTML.
+  await page.evaluate(() => (location.hash = '#preset=<img src=x onerror=alert(1)>'));
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /unknown preset "<img src=x onerror=alert\(1\)>"/);
+  assert.equal(await page.locator('img[src=x]').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('1,000 corrupted and random links leave the page working, with a visible error and no uncaught exception', { timeout: 180_000 }, async () => {
+  const page = await browser.newPage();
+  const errors = watch(page);
+  await open(page);
+  const good = await encodeShare(presetSpec('mlp-mnist'));
+  const rng = new Rng(3);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=&%?/+';
+  const frags: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    if (i % 3 === 0) {
+      const c = good.split('');
+      c[6 + (rng.nextU32() % (c.length - 6))] = alphabet[rng.nextU32() % alphabet.length];
+      frags.push(c.join(''));
+    } else if (i % 3 === 1) frags.push(`m=1.${Array.from({ length: 1 + (rng.nextU32() % 200) }, () => alphabet[rng.nextU32() % 64]).join('')}`);
+    else frags.push(Array.from({ length: 1 + (rng.nextU32() % 80) }, () => alphabet[rng.nextU32() % alphabet.length]).join(''));
+  }
+  // Each fragment through hashchange, in the page, waiting for its result to render.
+  const shown = await page.evaluate(async (list) => {
+    let alerts = 0;
+    for (const f of list) {
+      location.hash = `#x${Date.now()}`; // a different fragment each time so hashchange fires
+      location.hash = `#${f}`;
+      await new Promise((r) => setTimeout(r, 2));
+      if (document.querySelector('[aria-label="Link error"]')) alerts++;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    return alerts;
+  }, frags);
+  assert.ok(shown > 500, `a visible error for most of them (${shown})`);
+  await page.evaluate(() => (location.hash = '#m=1.AAAA'));
+  await page.getByRole('alert', { name: 'Link error' }).waitFor();
+  // Still working: the default model can be restored and Train is enabled.
+  await page.getByRole('button', { name: 'Use the default model' }).click();
+  assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
