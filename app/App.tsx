@@ -13,6 +13,7 @@ import { Hyperparams } from './training/Hyperparams.tsx';
 import { EpochProgress, LoadingProgress, MetricsSummary } from './training/Progress.tsx';
 import { StatusLine } from './training/StatusLine.tsx';
 import { SharePanel } from './share/SharePanel.tsx';
+import { Weights } from './training/Weights.tsx';
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -48,6 +49,7 @@ function RunPanel() {
     <section className="panel run" aria-labelledby="run-h">
       <h2 id="run-h">Training</h2>
       <Controls />
+      <Weights />
       <StatusLine />
       <LoadingProgress />
       <EpochProgress />

@@ -34,6 +34,8 @@ export const selectLatestEval = (s: AppState) => s.latestEval;
 export const selectDone = (s: AppState) => s.done;
 export const selectError = (s: AppState) => s.error;
 export const selectSessionStep = (s: AppState) => s.sessionStep;
+export const selectSavedRun = (s: AppState) => s.savedRun;
+export const selectWeightsMessage = (s: AppState) => s.weightsMessage;
 export const selectEpochs = (s: AppState) => (s.runSpec ?? s.spec).train.epochs;
 
 // ui

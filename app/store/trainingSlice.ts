@@ -16,6 +16,9 @@ export interface Probe { webgpu: boolean; adapter: string | null; reason: string
 export interface TrainPoint { step: number; epoch: number; loss: number; acc: number | null; lr: number; samplesPerS: number }
 export interface EvalPoint { step: number; epoch: number; loss: number; acc: number | null }
 export interface RunError { kind: 'error' | 'diverged'; message: string }
+/** A run of the current spec saved in this browser (IndexedDB), resumable after a reload. */
+export interface SavedRunInfo { step: number; savedAt: number }
+export interface WeightsMessage { kind: 'ok' | 'error'; text: string }
 
 /** History kept for the charts; beyond this, every other point is dropped (older half thinned). */
 export const MAX_POINTS = 2000;
@@ -37,6 +40,12 @@ export interface TrainingSlice {
   /** Optimizer steps the session has taken, as of its last pause or step (metrics may lag behind). */
   sessionStep: number | null;
   error: RunError | null;
+  savedRun: SavedRunInfo | null;
+  weightsMessage: WeightsMessage | null;
+  setSavedRun(r: SavedRunInfo | null): void;
+  setWeightsMessage(m: WeightsMessage | null): void;
+  /** Replaces the curves (a resumed run brings back its history). */
+  setHistory(train: TrainPoint[], evals: EvalPoint[]): void;
   setProbe(p: Probe): void;
   beginRun(spec: ModelSpec): void;
   setRunStatus(s: RunStatus): void;
@@ -59,12 +68,17 @@ function thin<T>(xs: T[]): T[] {
 
 const emptyRun = {
   runStatus: 'idle' as RunStatus, runSpec: null, backend: null, fallbackReason: null, loading: null, trainPoints: [], evalPoints: [],
-  latest: null, latestEval: null, done: null, sessionStep: null, error: null,
+  latest: null, latestEval: null, done: null, sessionStep: null, error: null, weightsMessage: null,
 };
 
 export const createTrainingSlice: SliceCreator<TrainingSlice> = (set) => ({
   ...emptyRun,
   probe: null,
+  savedRun: null,
+  setSavedRun: (savedRun) => set({ savedRun }),
+  setWeightsMessage: (weightsMessage) => set({ weightsMessage }),
+  setHistory: (trainPoints, evalPoints) =>
+    set({ trainPoints, evalPoints, latest: trainPoints[trainPoints.length - 1] ?? null, latestEval: evalPoints[evalPoints.length - 1] ?? null }),
   setProbe: (probe) => set({ probe }),
   beginRun: (spec) => set({ ...emptyRun, runSpec: spec, runStatus: 'loading' }),
   setRunStatus: (runStatus) => set({ runStatus }),

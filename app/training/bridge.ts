@@ -7,6 +7,30 @@ import { useApp } from '../store/index.ts';
 import { isBusy } from '../store/selectors.ts';
 import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
+import { dbGet, dbPut, runKey, type SavedRun } from '../persist/db.ts';
+
+interface SavedHistory { train: TrainPoint[]; evals: EvalPoint[] }
+const histKey = (spec: ModelSpec) => `hist:${runKey(spec)}`;
+
+/** Keeps the curves of the live run beside its checkpoint, so a resumed run continues its curve. */
+function saveHistory(): void {
+  const s = store();
+  if (!s.runSpec) return;
+  const h: SavedHistory = { train: s.trainPoints, evals: s.evalPoints };
+  void dbPut(histKey(s.runSpec), h).catch(() => {});
+  void refreshSavedRun();
+}
+
+/** Looks up a saved run of the spec in the editor. */
+export async function refreshSavedRun(): Promise<void> {
+  const spec = store().spec;
+  try {
+    const r = await dbGet<SavedRun>(runKey(spec));
+    if (store().spec === spec) store().setSavedRun(r ? { step: r.step, savedAt: r.savedAt } : null);
+  } catch {
+    store().setSavedRun(null);
+  }
+}
 
 const FLUSH_MS = 250;
 
@@ -71,6 +95,7 @@ function onEvent(e: TrainEvent) {
     case 'done':
       flush();
       s.setSessionStep(e.step);
+      if (e.reason !== 'diverged') setTimeout(saveHistory, 500);
       if (e.reason === 'stopped') return; // a pause; the worker's 'paused' follows
       s.finishRun({ reason: e.reason, message: e.message, step: e.step });
       if (e.reason === 'diverged') s.failRun({ kind: 'diverged', message: e.message });
@@ -101,6 +126,34 @@ function onMessage(m: FromWorker) {
       flush();
       s.setSessionStep(m.step);
       if (s.runStatus === 'pausing' || s.runStatus === 'stepping') s.setRunStatus('paused');
+      if (m.type === 'paused') setTimeout(saveHistory, 50); // after the worker's autosave
+      return;
+    case 'weights': {
+      const url = URL.createObjectURL(new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${(s.runSpec?.name ?? 'model').replace(/[^\w.-]+/g, '_')}-step${m.step}.safetensors`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      s.setWeightsMessage({ kind: 'ok', text: `Downloaded the weights at step ${m.step}.` });
+      return;
+    }
+    case 'restored': {
+      s.setSessionStep(m.step);
+      s.setWeightsMessage({
+        kind: 'ok',
+        text: m.source === 'saved' ? `Resumed the saved run at step ${m.step}.` : m.resumed ? `Loaded weights and optimizer state (step ${m.step}).` : 'Loaded the weights.',
+      });
+      if (m.source === 'saved' && s.runSpec) {
+        const spec = s.runSpec;
+        void dbGet<SavedHistory>(histKey(spec)).then((h) => {
+          if (h && store().runSpec === spec) store().setHistory(h.train.filter((p) => p.step <= m.step), h.evals.filter((p) => p.step <= m.step));
+        });
+      }
+      return;
+    }
+    case 'weightsError':
+      s.setWeightsMessage({ kind: 'error', text: m.message });
       return;
   }
 }
@@ -114,6 +167,10 @@ export function initTraining(): void {
     e.preventDefault();
     store().failRun({ kind: 'error', message: `The training worker failed: ${e.message || 'could not load'}` });
   };
+  void refreshSavedRun();
+  useApp.subscribe((s, prev) => {
+    if (s.spec !== prev.spec) void refreshSavedRun();
+  });
   useApp.subscribe((s, prev) => {
     if (s.spec === prev.spec || !s.runSpec || !s.validation.ok || !(isBusy(s.runStatus) || s.runStatus === 'paused')) return;
     if (s.spec.train.lr !== s.runSpec.train.lr && sameButLr(s.spec, s.runSpec)) {
@@ -128,14 +185,40 @@ function sameButLr(a: ModelSpec, b: ModelSpec): boolean {
   return strip(a) === strip(b);
 }
 
-function newRun(then: 'start' | 'step') {
+function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array) {
   const s = store();
   discardPending();
   run += 1;
   afterReady = then;
   s.beginRun(s.spec);
   const dataUrl = new URL('mnist/', location.href).href;
-  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then });
+  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then, saveKey: runKey(s.spec), restore });
+}
+
+/** Rebuilds the session of the spec in the editor from its checkpoint saved in this browser. */
+export function resumeSaved(): void {
+  const s = store();
+  if (!s.validation.ok || isBusy(s.runStatus) || !s.savedRun) return;
+  newRun('none', 'saved');
+}
+
+export function downloadWeights(): void {
+  const s = store();
+  if (s.runStatus !== 'paused' && s.runStatus !== 'done') return;
+  send({ type: 'download', run });
+}
+
+/** Loads a .safetensors file into the live session, or into a new one for the spec in the editor. */
+export async function uploadWeights(file: File): Promise<void> {
+  const s = store();
+  if (!s.validation.ok || isBusy(s.runStatus)) return;
+  if (file.size > 1024 ** 3) {
+    s.setWeightsMessage({ kind: 'error', text: `${file.name} is ${(file.size / 1024 ** 3).toFixed(1)} GiB; weights files over 1 GiB are refused.` });
+    return;
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (canResume()) send({ type: 'upload', run, bytes });
+  else newRun('none', bytes);
 }
 
 /** True when the live session was built from the spec in the editor and can go on. */

@@ -6,7 +6,10 @@ import type { TrainEvent } from '../../kernels/train/events.ts';
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 
 export type ToWorker =
-  | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none' }
+  /** saveKey: where the worker autosaves checkpoints; restore: a saved run or an uploaded file to load first. */
+  | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none'; saveKey: string; restore?: 'saved' | Uint8Array }
+  | { type: 'download'; run: number }
+  | { type: 'upload'; run: number; bytes: Uint8Array }
   | { type: 'start'; run: number }
   | { type: 'pause'; run: number }
   | { type: 'step'; run: number }
@@ -21,4 +24,9 @@ export type FromWorker =
   | { type: 'created'; run: number; fallbackReason: string | null }
   /** Acknowledges pause/step once every queued step has finished; `step` is the session's step count. */
   | { type: 'paused'; run: number; step: number }
-  | { type: 'stepped'; run: number; step: number };
+  | { type: 'stepped'; run: number; step: number }
+  | { type: 'weights'; run: number; bytes: Uint8Array; step: number }
+  /** Weights were loaded; `resumed` when optimizer state came too (the run continues at `step`). */
+  | { type: 'restored'; run: number; step: number; resumed: boolean; source: 'saved' | 'file' }
+  /** A weights file was refused; the session and its weights are unchanged. */
+  | { type: 'weightsError'; run: number; message: string };

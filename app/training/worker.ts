@@ -4,6 +4,7 @@
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { createSession, type Session } from '../../kernels/train/session.ts';
+import { dbGet, dbPut, type SavedRun } from '../persist/db.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -15,6 +16,34 @@ let loop: Promise<void> | null = null;
 /** The newest run id the page asked for; sessions of older runs are disposed. */
 let latestRun = -1;
 let chain: Promise<void> = Promise.resolve();
+/** Where the live session's checkpoints are saved (IndexedDB), so a reload loses nothing. */
+let saveKey = '';
+let lastSave = 0;
+const AUTOSAVE_MS = 20_000;
+
+/** Saves weights and optimizer state; training goes on meanwhile (the reads are queued, not awaited per step). */
+async function autosave(s: Session): Promise<void> {
+  if (s !== session || !saveKey || s.step === 0) return;
+  lastSave = performance.now();
+  try {
+    const bytes = await s.checkpoint();
+    const saved: SavedRun = { bytes, step: s.step, savedAt: Date.now() };
+    await dbPut(saveKey, saved);
+  } catch {
+    // Saving is best effort: a full or blocked IndexedDB must not stop training.
+  }
+}
+
+async function restore(s: Session, run: number, from: 'saved' | Uint8Array): Promise<void> {
+  try {
+    const bytes = from === 'saved' ? (await dbGet<SavedRun>(saveKey))?.bytes : from;
+    if (!bytes) throw new Error('No saved run was found for this model.');
+    const info = s.restore(bytes);
+    post({ type: 'restored', run, step: s.step, resumed: info.hasOptimizer, source: from === 'saved' ? 'saved' : 'file' });
+  } catch (e) {
+    post({ type: 'weightsError', run, message: e instanceof Error ? e.message : String(e) });
+  }
+}
 
 function adapterName(a: GPUAdapter): string {
   const i = a.info;
@@ -54,7 +83,11 @@ function fail(run: number, e: unknown) {
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'create') {
     await drop();
-    const onEvent = (event: TrainEvent) => post({ type: 'event', run: m.run, event });
+    const onEvent = (event: TrainEvent) => {
+      post({ type: 'event', run: m.run, event });
+      if (event.type === 'metrics' && session && performance.now() - lastSave > AUTOSAVE_MS) void autosave(session);
+      if (event.type === 'done' && event.reason !== 'diverged' && session) void autosave(session);
+    };
     const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, onEvent });
     if (m.run !== latestRun) {
       await s.dispose();
@@ -62,7 +95,11 @@ async function handle(m: ToWorker): Promise<void> {
     }
     session = s;
     sessionRun = m.run;
+    saveKey = m.saveKey;
+    lastSave = performance.now();
     post({ type: 'created', run: m.run, fallbackReason: s.info.backend === 'cpu' ? s.info.fallbackReason ?? 'WebGPU is unavailable' : null });
+    if (m.restore) await restore(s, m.run, m.restore);
+    if (m.then === 'none') post({ type: 'paused', run: m.run, step: s.step });
     if (m.then === 'start') start(s, m.run);
     else if (m.then === 'step') {
       await s.stepOnce();
@@ -80,6 +117,20 @@ async function handle(m: ToWorker): Promise<void> {
       session.pause();
       await loop;
       post({ type: 'paused', run: m.run, step: session.step });
+      await autosave(session);
+      return;
+    case 'download': {
+      await loop;
+      const bytes = await session.checkpoint();
+      post({ type: 'weights', run: m.run, bytes, step: session.step });
+      return;
+    }
+    case 'upload':
+      if (session.isRunning) {
+        post({ type: 'weightsError', run: m.run, message: 'Pause training before loading weights.' });
+        return;
+      }
+      await restore(session, m.run, m.bytes);
       return;
     case 'step':
       await loop;
