@@ -36,6 +36,7 @@ export const selectError = (s: AppState) => s.error;
 export const selectSessionStep = (s: AppState) => s.sessionStep;
 export const selectSavedRun = (s: AppState) => s.savedRun;
 export const selectWeightsMessage = (s: AppState) => s.weightsMessage;
+export const selectSetWeightsMessage = (s: AppState) => s.setWeightsMessage;
 export const selectEpochs = (s: AppState) => (s.runSpec ?? s.spec).train.epochs;
 
 // ui

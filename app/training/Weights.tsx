@@ -2,8 +2,12 @@
 // file. A file that does not fit says which tensors differ and changes nothing.
 import { useRef } from 'react';
 import { useApp } from '../store/index.ts';
-import { isBusy, selectRunStatus, selectSavedRun, selectValidation, selectWeightsMessage } from '../store/selectors.ts';
+import {
+  isBusy, selectRunStatus, selectSavedRun, selectSetWeightsMessage, selectSpec, selectValidation, selectWeightsMessage,
+} from '../store/selectors.ts';
 import { downloadWeights, resumeSaved, uploadWeights } from './bridge.ts';
+import { exportPyTorch } from '../../kernels/export/pytorch.ts';
+import { downloadBlob, fileStem } from '../ui/download.ts';
 
 export function Weights() {
   const status = useApp(selectRunStatus);
@@ -11,6 +15,16 @@ export function Weights() {
   const msg = useApp(selectWeightsMessage);
   const valid = useApp(selectValidation).ok;
   const file = useRef<HTMLInputElement>(null);
+  const spec = useApp(selectSpec);
+  const setMsg = useApp(selectSetWeightsMessage);
+  const exportScript = () => {
+    try {
+      downloadBlob(exportPyTorch(spec), `${fileStem(spec.name)}.py`, 'text/x-python');
+      setMsg({ kind: 'ok', text: 'Exported a PyTorch script: run it with --weights on a downloaded weights file, or train it with torchrun.' });
+    } catch (e) {
+      setMsg({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
+    }
+  };
   const busy = isBusy(status);
   return (
     <div className="weights" role="group" aria-label="Weights">
@@ -21,6 +35,7 @@ export function Weights() {
       ) : null}
       <button type="button" onClick={downloadWeights} disabled={status !== 'paused' && status !== 'done'}>Download weights</button>
       <button type="button" onClick={() => file.current?.click()} disabled={busy || !valid}>Load weights…</button>
+      <button type="button" onClick={exportScript} disabled={!valid}>Export to PyTorch</button>
       <input ref={file} type="file" accept=".safetensors" hidden aria-label="Weights file"
         onChange={(e) => {
           const f = e.target.files?.[0];

@@ -8,6 +8,7 @@ import { isBusy } from '../store/selectors.ts';
 import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { dbGet, dbPut, runKey, type SavedRun } from '../persist/db.ts';
+import { downloadBlob, fileStem } from '../ui/download.ts';
 
 interface SavedHistory { train: TrainPoint[]; evals: EvalPoint[] }
 const histKey = (spec: ModelSpec) => `hist:${runKey(spec)}`;
@@ -129,12 +130,7 @@ function onMessage(m: FromWorker) {
       if (m.type === 'paused') setTimeout(saveHistory, 50); // after the worker's autosave
       return;
     case 'weights': {
-      const url = URL.createObjectURL(new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${(s.runSpec?.name ?? 'model').replace(/[^\w.-]+/g, '_')}-step${m.step}.safetensors`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(m.bytes as BlobPart, `${fileStem(s.runSpec?.name)}-step${m.step}.safetensors`);
       s.setWeightsMessage({ kind: 'ok', text: `Downloaded the weights at step ${m.step}.` });
       return;
     }
