@@ -60,6 +60,56 @@ export interface MatmulOpts {
   batch?: number; // batched matmul over leading dimension, contiguous matrices
 }
 
+/**
+ * Geometry of a 2-D convolution or pooling window over NHWC input (N, H, W, C) producing
+ * (N, OH, OW, F). Filters are (KH, KW, C, F); pooling has F = C. Padding is given as the top/left
+ * amount only: positions past the bottom/right edge read as zero (−∞ for max pooling), which is
+ * how asymmetric 'same' padding comes out. OH/OW are computed by `convGeom`.
+ */
+export interface Conv2dGeom {
+  N: number; H: number; W: number; C: number;
+  KH: number; KW: number; F: number;
+  OH: number; OW: number;
+  sh: number; sw: number; // stride
+  ph: number; pw: number; // top/left padding
+  dh: number; dw: number; // dilation
+}
+export type PoolOp = 'max' | 'avg';
+/** Random per-sample affine augmentation (train program only). */
+export interface AugmentConfig {
+  shift: number; // max translation in pixels, each axis
+  rotate: number; // max rotation in degrees, either way
+  scale: number; // max relative zoom, e.g. 0.1 → ×[0.9, 1.1]
+  flip: boolean; // random horizontal flip
+}
+
+/** Recurrent cells, PyTorch formulations (LSTM gates i, f, g, o; GRU r, z, n with r applied to W_hn h + b_hn). */
+export type CellKind = 'lstm' | 'gru' | 'rnn';
+/** Label of a sequence position that does not count in the loss or the metrics. */
+export const IGNORE_LABEL = 0xffffffff;
+
+/**
+ * Buffers of one recurrent layer over a (B, T) batch; G = 4 (LSTM), 3 (GRU), 1 (RNN) gate blocks.
+ * Forward kernels write hseq, hprev, cseq, gates, hlast; the backward reads them.
+ */
+export interface RecurrentBuffers {
+  xp: Tensor; // (B, T, G·H) input projection x·W_ih + b_ih of every timestep (one GEMM)
+  whh: Tensor; // (H, G·H): hp = h · W_hh + b_hh
+  bhh: Tensor; // (G·H)
+  hseq: Tensor; // (B, T, H) h_t
+  hprev: Tensor; // (B, T, H) h_{t-1} (0 at t = 0): rows aligned with dgh for the dW_hh GEMM
+  cseq: Tensor; // (B, T, H) LSTM cell state c_t (a 1-element dummy for GRU/RNN)
+  gates: Tensor; // (B, T, 4·H) LSTM i, f, g, o; GRU r, z, n, W_hn h + b_hn (dummy for RNN)
+  hlast: Tensor; // (B, H) h_{T-1}
+}
+export interface RecurrentGrads {
+  dout: Tensor; // (B, T, H) when the layer returns sequences, else (B, H) for the last step
+  dgx: Tensor; // (B, T, G·H) gradient of the loss wrt xp
+  dgh: Tensor; // (B, T, G·H) gradient wrt h_{t-1}·W_hh + b_hh (differs from dgx in GRU's n block)
+  carry: Tensor; // (B, H) scratch: the gradient carried to step t-1 outside the matmul (LSTM dc·f, GRU dh·z)
+  whhT: Tensor; // (G·H, H) W_hh transposed, made once per backward: unit-stride reads across threads (3× faster on SwiftShader)
+}
+
 export type OptimizerKind = 'sgd' | 'adam' | 'adamw';
 export interface OptimizerConfig {
   kind: OptimizerKind;
@@ -151,6 +201,50 @@ export interface Backend {
   fill(t: Tensor, value: number): Kernel;
   /** dst += src (same size). */
   addInto(dst: Tensor, src: Tensor): Kernel;
+
+  // ---- sequences (kernels/ops/rnn.wgsl.ts, kernels/cpu/rnn.ts) ----
+  /** out (N, D) = table (V, D) row ids[n]; ids (N) are f32 token ids; out-of-range ids give zeros. */
+  embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel;
+  /** dtable (V, D) (+)= Σ_{n: ids[n] = v} dout[n]: a gather per table row, no atomics. */
+  embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate?: boolean): Kernel;
+  /** One timestep t of a recurrent layer (recurrent matmul + gates + cell update, fused). */
+  recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel;
+  /** Backward of timestep t; run for t = T-1 … 0 after the upstream gradient `dout` is complete. */
+  recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel;
+  /** out (B, L) = src (n, L) rows indices[batchStart + r] (clamped to the last index); f32 or u32, same dtype. */
+  gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel;
+  /**
+   * Per-token softmax cross-entropy over logits (B, T, V) and labels (B, T) (IGNORE_LABEL = not
+   * counted); dlogits = (softmax − onehot) / counted tokens of the first params.rows sequences.
+   * metrics (≥ 6) += [Σ loss, Σ correct tokens, counted tokens, non-finite, Σ correct sequences, sequences].
+   */
+  sequenceCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel;
+
+  // ---- convolutional networks (NHWC) ----
+  /** out (N, OH, OW, F) = act(conv(x (N, H, W, C), w (KH, KW, C, F)) + bias): implicit GEMM. */
+  conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: { bias?: Tensor; act?: FusedAct; accumulate?: boolean }): Kernel;
+  /** dx (N, H, W, C) from dy (N, OH, OW, F) and w: a transposed implicit GEMM. */
+  conv2dBackwardInput(dx: Tensor, dy: Tensor, w: Tensor, g: Conv2dGeom, accumulate?: boolean): Kernel;
+  /** dw (KH, KW, C, F) = Σ over the batch and output positions of x-patch ⊗ dy: an implicit GEMM. */
+  conv2dBackwardWeight(dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate?: boolean): Kernel;
+  /** Max or average pooling; max writes the flat input index it chose into argmax (u32, out's size). */
+  pool2d(op: PoolOp, out: Tensor, x: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel;
+  /** dx as a gather: each input element sums the window outputs that chose it (max) or cover it (avg). */
+  pool2dBackward(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel;
+  /**
+   * Batch statistics of x viewed as (rows, C), C = mean.size: mean and 1/sqrt(var + eps) (biased
+   * var), and running stats updated as torch does: r = (1 − momentum)·r + momentum·batch (unbiased var).
+   */
+  batchnormStats(mean: Tensor, invstd: Tensor, x: Tensor, runMean: Tensor, runVar: Tensor, eps: number, momentum: number): Kernel;
+  /** y = (x − mean)·s·gamma + beta with s = invstd, or s = 1/sqrt(stat + eps) when `fromVar` (eval, running var). */
+  batchnormApply(y: Tensor, x: Tensor, mean: Tensor, stat: Tensor, gamma: Tensor, beta: Tensor, eps: number, fromVar: boolean): Kernel;
+  /** dgamma = Σ dy·x̂, dbeta = Σ dy, then dx = gamma·invstd·(dy − (dbeta + x̂·dgamma)/rows). */
+  batchnormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, invstd: Tensor, gamma: Tensor): Kernel[];
+  /**
+   * out (N, H, W, C) = x resampled (bilinear, zero outside) through a random affine map per sample,
+   * drawn from hashUniform(params.seed, salt, 4·n + j): no CPU round trip, reproducible per seed.
+   */
+  augment(out: Tensor, x: Tensor, shape: readonly [number, number, number, number], cfg: AugmentConfig, salt: number): Kernel;
 }
 
 let nextId = 1;
@@ -204,4 +298,33 @@ export function matmulDims(a: Tensor, b: Tensor, o: MatmulOpts = {}): { M: numbe
   const [Kb, N] = o.transB ? [bCols, bRows] : [bRows, bCols];
   if (Ka !== Kb) throw new Error(`matmul: inner dims differ (${a.name} ${a.shape} vs ${b.name} ${b.shape})`);
   return { M, N, K: Ka, batch };
+}
+
+/** Padding of a conv/pool layer: 'same' (output ⌈in/stride⌉), 'valid' (none) or explicit per side. */
+export type Padding = 'same' | 'valid' | number;
+
+/**
+ * Geometry from layer fields. Returns the output size (possibly ≤ 0, which callers refuse) and the
+ * top/left padding; 'same' pads TensorFlow-style (the extra pixel, if any, at the bottom/right).
+ */
+export function convGeom(
+  inShape: readonly [number, number, number, number], k: [number, number], F: number,
+  stride: number, padding: Padding, dilation = 1,
+): Conv2dGeom {
+  const [N, H, W, C] = inShape;
+  const [KH, KW] = k;
+  const ekh = (KH - 1) * dilation + 1, ekw = (KW - 1) * dilation + 1; // effective extent
+  let ph = 0, pw = 0, OH: number, OW: number;
+  if (padding === 'same') {
+    OH = Math.ceil(H / stride);
+    OW = Math.ceil(W / stride);
+    ph = Math.floor(Math.max((OH - 1) * stride + ekh - H, 0) / 2);
+    pw = Math.floor(Math.max((OW - 1) * stride + ekw - W, 0) / 2);
+  } else {
+    const p = padding === 'valid' ? 0 : padding;
+    ph = pw = p;
+    OH = Math.floor((H + 2 * p - ekh) / stride) + 1;
+    OW = Math.floor((W + 2 * p - ekw) / stride) + 1;
+  }
+  return { N, H, W, C, KH, KW, F, OH, OW, sh: stride, sw: stride, ph, pw, dh: dilation, dw: dilation };
 }

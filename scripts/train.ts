@@ -63,6 +63,7 @@ let last: Record<string, unknown> = {};
 let ready: Record<string, unknown> = {};
 let counters: Record<string, number> = {};
 let done: Record<string, unknown> = {};
+let reached99: { step: number; wall_s: number } | null = null; // first evaluation with ≥ 99% whole-sequence accuracy
 let finished!: (msg: string) => void;
 const over = new Promise<string>((r) => (finished = r));
 const out = (o: Record<string, unknown>) => {
@@ -77,10 +78,13 @@ const { server } = await pageWith(browser, join(ROOT, 'scripts', 'train-entry.ts
     else if (e.type === 'counters') counters = e;
     else if (e.type === 'done' || e.type === 'error') done = e;
     else if (e.type === 'fatal') finished(e.message || (done.type === 'error' ? String(done.message) : ''));
+    if (e.type === 'eval' && !reached99 && (e.test_seq_accuracy ?? 0) >= 0.99) reached99 = { step: e.step, wall_s: (performance.now() - t0) / 1000 };
     if (e.type === 'eval') {
       out({
         step: e.step, epoch: e.epoch, loss: last.loss ?? null, train_accuracy: last.train_accuracy ?? null,
         test_loss: e.test_loss, test_accuracy: e.test_accuracy, samples_per_s: last.samples_per_s ?? null,
+        // Sequence tasks: token accuracy is train/test_accuracy; whole-sequence accuracy here.
+        ...(e.test_seq_accuracy !== undefined ? { train_seq_accuracy: last.train_seq_accuracy ?? null, test_seq_accuracy: e.test_seq_accuracy } : {}),
         backend: ready.backend, adapter: ready.adapter, dispatches_per_step: ready.dispatchesPerStep, submits_per_step: last.submits_per_step ?? 1,
       });
     }
@@ -91,5 +95,5 @@ await browser.close();
 server.close();
 if (err) fail(err);
 const wall = (performance.now() - t0) / 1000;
-out({ final: true, preset: args.preset ?? args.spec, steps: counters.steps, reason: done.reason, message: done.message, wall_s: wall, submits_per_step: counters.submits / counters.steps, dispatches_per_step: ready.dispatchesPerStep, backend: ready.backend, adapter: ready.adapter });
+out({ final: true, preset: args.preset ?? args.spec, steps: counters.steps, reason: done.reason, message: done.message, wall_s: wall, submits_per_step: counters.submits / counters.steps, dispatches_per_step: ready.dispatchesPerStep, backend: ready.backend, adapter: ready.adapter, ...(reached99 ? { seq_accuracy_99_at: reached99 } : {}) });
 if (done.reason === 'diverged') process.exit(1);

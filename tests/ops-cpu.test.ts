@@ -70,6 +70,8 @@ test('the case table exercises every op of the Backend interface and every varia
         let tag = String(prop);
         if (prop === 'unary' || prop === 'unaryBackward' || prop === 'binary' || prop === 'binaryBackward' || prop === 'reduce' || prop === 'reduceBackward') tag += ` ${String(a0)}`;
         if (prop === 'reduce') tag += ` axis ${String(args[3])}`;
+        if (prop === 'recurrentStep' || prop === 'recurrentStepBackward') tag += ` ${String(a0)}`;
+        if (prop === 'recurrentStepBackward') calls.push(`recurrentStepBackward ${args[2] ? 'sequence' : 'last state'}`);
         if (prop === 'matmul') {
           const o = (args[3] ?? {}) as { transA?: boolean; transB?: boolean; act?: string; bias?: Tensor; accumulate?: boolean; batch?: number };
           calls.push(`matmul ${o.transA ? 'T' : 'N'}${o.transB ? 'T' : 'N'}`, `matmul act ${o.act ?? 'none'}`);
@@ -97,6 +99,8 @@ test('the case table exercises every op of the Backend interface and every varia
     'matmul NN', 'matmul NT', 'matmul TN', 'matmul TT', 'matmul bias', 'matmul accumulate', 'matmul batch',
     ...['none', 'relu', 'leaky_relu', 'tanh', 'sigmoid'].map((a) => `matmul act ${a}`),
     'sumRows accumulate',
+    ...['lstm', 'gru', 'rnn'].flatMap((c) => [`recurrentStep ${c}`, `recurrentStepBackward ${c}`]),
+    'recurrentStepBackward sequence', 'recurrentStepBackward last state',
     ...['sgd', 'sgd momentum', 'sgd momentum nesterov', 'adam', 'adamw'].flatMap((k) => [`optimizer ${k}`, `optimizer ${k} clip`]),
   ];
   const missing = want.filter((w) => !calls.includes(w));

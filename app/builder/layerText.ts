@@ -15,6 +15,15 @@ export function layerTitle(l: LayerSpec): string {
     case 'dropout': return 'Dropout';
     case 'flatten': return 'Flatten';
     case 'residual': return 'Residual';
+    case 'conv2d': return 'Conv2D';
+    case 'maxpool2d': return 'MaxPool2D';
+    case 'avgpool2d': return 'AvgPool2D';
+    case 'globalavgpool': return 'Global avg pool';
+    case 'batchnorm': return 'BatchNorm';
+    case 'embedding': return 'Embedding';
+    case 'lstm': return 'LSTM';
+    case 'gru': return 'GRU';
+    case 'rnn': return 'RNN (tanh)';
   }
 }
 
@@ -25,5 +34,18 @@ export function layerSummary(l: LayerSpec): string {
     case 'dropout': return `rate ${l.rate}`;
     case 'flatten': return '';
     case 'residual': return `${l.layers.length} inner layers, output added to input`;
+    case 'conv2d': {
+      const k = Array.isArray(l.kernel) ? `${l.kernel[0]}×${l.kernel[1]}` : `${l.kernel}×${l.kernel}`;
+      return `${l.filters} filters ${k}, stride ${l.stride ?? 1}, ${l.padding ?? 'valid'}${(l.dilation ?? 1) > 1 ? `, dilation ${l.dilation}` : ''}` +
+        `${l.activation && l.activation !== 'none' ? `, ${actLabel(l.activation)}` : ''}`;
+    }
+    case 'maxpool2d':
+    case 'avgpool2d': return `${l.size}×${l.size}, stride ${l.stride ?? l.size}${l.padding !== undefined ? `, ${l.padding}` : ''}`;
+    case 'globalavgpool': return 'mean over height and width';
+    case 'batchnorm': return `momentum ${l.momentum ?? 0.1}`;
+    case 'embedding': return `${l.dim} dims${l.vocab ? `, vocabulary ${l.vocab}` : ''}`;
+    case 'lstm':
+    case 'gru':
+    case 'rnn': return `${l.hidden} hidden${(l.layers ?? 1) > 1 ? ` × ${l.layers} layers` : ''}, ${l.returnSequences ? 'every step' : 'last state'}`;
   }
 }

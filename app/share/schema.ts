@@ -7,13 +7,17 @@ export const SPEC_FIELDS = ['version', 'name', 'dataset', 'layers', 'loss', 'tra
 export const TRAIN_FIELDS = ['optimizer', 'lr', 'schedule', 'warmupSteps', 'batchSize', 'epochs', 'clipNorm', 'evalEverySteps', 'earlyStopPatience'];
 export const OPTIMIZER_FIELDS = ['kind', 'momentum', 'nesterov', 'beta1', 'beta2', 'eps', 'weightDecay'];
 export const SCHEDULE_FIELDS = ['kind', 'everySteps', 'gamma', 'totalSteps', 'minLr'];
-export const DATASET_FIELDS = ['kind'];
+export const DATASET_FIELDS = ['kind', 'name', 'length', 'symbols', 'horizon', 'trainSize', 'testSize']; // task fields: data/tasks.ts
 export const LAYER_FIELDS: Record<string, string[]> = {
   dense: ['kind', 'units', 'activation'],
   activation: ['kind', 'fn'],
   dropout: ['kind', 'rate'],
   flatten: ['kind'],
   residual: ['kind', 'layers'],
+  embedding: ['kind', 'vocab', 'dim'],
+  lstm: ['kind', 'hidden', 'layers', 'returnSequences', 'forgetBias'],
+  gru: ['kind', 'hidden', 'layers', 'returnSequences'],
+  rnn: ['kind', 'hidden', 'layers', 'returnSequences'],
 };
 
 type Obj = Record<string, unknown>;

@@ -6,8 +6,11 @@
 // fixed list of dispatches with every buffer and bind group made up front, which is what lets a
 // training step be one queue submission with no allocation. The cost: shapes (batch size
 // included) are fixed per compiled program, so changing them means compiling again.
-import type { Backend, BinaryOp, FusedAct, Kernel, MatmulOpts, ReduceOp, Tensor, UnaryOp } from '../backend.ts';
+import type {
+  Backend, BinaryOp, CellKind, FusedAct, Kernel, MatmulOpts, RecurrentBuffers, RecurrentGrads, ReduceOp, Tensor, UnaryOp,
+} from '../backend.ts';
 import { axisSplit } from '../cpu/backend.ts';
+import type { Conv2dGeom, PoolOp } from '../backend.ts';
 
 export class Graph {
   readonly forward: Kernel[] = [];
@@ -16,6 +19,8 @@ export class Graph {
   readonly owned: Tensor[] = [];
   /** First tensor of each op's output, for naming a layer whose values turn non-finite. */
   readonly outputs: { name: string; t: Tensor }[] = [];
+  /** Recurrent layers' saved activations (gates, cell states, hidden states): free to visualise. */
+  readonly taps: { name: string; cell: CellKind; buffers: RecurrentBuffers }[] = [];
   private tape: (() => void)[] = [];
   private grads = new Map<number, Tensor>();
   private written = new Set<number>();
@@ -153,6 +158,148 @@ export class Graph {
     return this.op(y, [this.be.dropout(y, x, rate, salt)], [x], () => {
       if (!this.written.has(y.id)) return;
       this.gradInto(x, (dst) => [this.be.dropoutBackward(dst, this.grad(y), rate, salt)]);
+    });
+  }
+
+  /** Embedding lookup: ids (…) f32 token ids, table (V, D) → (…, D). ids get no gradient. */
+  embedding(ids: Tensor, table: Tensor, name: string): Tensor {
+    const D = table.shape[1];
+    const y = this.alloc([...ids.shape, D], name);
+    return this.op(y, [this.be.embedding(y, ids, table)], [table], () => {
+      if (!this.written.has(y.id)) return;
+      this.gradInto(table, (dst, acc) => [this.be.embeddingBackward(dst, this.grad(y), ids, acc)], true);
+    });
+  }
+
+  /**
+   * One recurrent layer over x (B, T, I): the input projection of all timesteps is one GEMM
+   * (x·W_ih + b_ih), then one fused dispatch per timestep. Returns hseq (B, T, H) or, when
+   * !seqOut, the last state (B, H). Backward: one dispatch per step in reverse, then the weight
+   * gradients as GEMMs over all B·T rows: dW_ih = xᵀ·dgx, dW_hh = hprevᵀ·dgh, biases as row sums.
+   * W_ih (I, G·H), b_ih (G·H), W_hh (H, G·H), b_hh (G·H); gate blocks in PyTorch order.
+   */
+  recurrent(cell: CellKind, x: Tensor, Wih: Tensor, bih: Tensor, Whh: Tensor, bhh: Tensor, seqOut: boolean, name: string): Tensor {
+    const [B, T, I] = x.shape;
+    const GH = Wih.shape[1], H = Whh.shape[0];
+    const rows = B * T;
+    const x2 = { ...x, shape: [rows, I] };
+    const xp = this.alloc([B, T, GH], `${name}.xp`);
+    const s: RecurrentBuffers = {
+      xp, whh: Whh, bhh,
+      hseq: this.alloc([B, T, H], `${name}.h`),
+      hprev: this.alloc([B, T, H], `${name}.hprev`),
+      cseq: this.alloc(cell === 'lstm' ? [B, T, H] : [1], `${name}.c`),
+      gates: this.alloc(cell === 'rnn' ? [1] : [B, T, 4 * H], `${name}.gates`),
+      hlast: this.alloc([B, H], `${name}.hlast`),
+    };
+    const fwd: Kernel[] = [this.be.matmul({ ...xp, shape: [rows, GH] }, x2, Wih, { bias: bih })];
+    for (let t = 0; t < T; t++) fwd.push(this.be.recurrentStep(cell, t, s));
+    this.taps.push({ name, cell, buffers: s });
+    const y = seqOut ? s.hseq : s.hlast;
+    return this.op(y, fwd, [x, Wih, bih, Whh, bhh], () => {
+      if (!this.written.has(y.id)) return;
+      const g: RecurrentGrads = {
+        dout: this.grad(y),
+        dgx: this.alloc([B, T, GH], `${name}.dgx`),
+        dgh: this.alloc([B, T, GH], `${name}.dgh`),
+        carry: this.alloc([B, H], `${name}.carry`),
+        whhT: this.alloc([GH, H], `${name}.W_hhT`),
+      };
+      // W_hhᵀ = W_hhᵀ · I as a GEMM (no transpose op needed); the identity is written once, here.
+      const eye = this.alloc([H, H], `${name}.eye`);
+      const e = new Float32Array(H * H);
+      for (let i = 0; i < H; i++) e[i * H + i] = 1;
+      this.be.write(eye, e);
+      this.backwardKernels.push(this.be.matmul(g.whhT, Whh, eye, { transA: true }));
+      for (let t = T - 1; t >= 0; t--) this.backwardKernels.push(this.be.recurrentStepBackward(cell, t, seqOut, s, g));
+      const dgx = { ...g.dgx, shape: [rows, GH] }, dgh = { ...g.dgh, shape: [rows, GH] };
+      const hprev = { ...s.hprev, shape: [rows, H] };
+      if (this.requiresGrad(Wih)) this.gradInto(Wih, (dst, acc) => [this.be.matmul(dst, x2, dgx, { transA: true, accumulate: acc })], true);
+      if (this.requiresGrad(bih)) this.gradInto(bih, (dst, acc) => [this.be.sumRows(dst, dgx, acc)], true);
+      if (this.requiresGrad(Whh)) this.gradInto(Whh, (dst, acc) => [this.be.matmul(dst, hprev, dgh, { transA: true, accumulate: acc })], true);
+      if (this.requiresGrad(bhh)) this.gradInto(bhh, (dst, acc) => [this.be.sumRows(dst, dgh, acc)], true);
+      if (this.requiresGrad(x)) this.gradInto(x, (dst, acc) => [this.be.matmul({ ...dst, shape: [rows, I] }, dgx, Wih, { transB: true, accumulate: acc })], true);
+    });
+  }
+
+  /** Makes y a loss output whose gradient the caller writes (tests, custom losses): returns dL/dy's buffer. */
+  seed(y: Tensor): Tensor {
+    this.written.add(y.id);
+    return this.grad(y);
+  }
+
+  /** Per-token softmax cross-entropy over logits (B, T, V) with labels (B, T) (IGNORE_LABEL skipped). */
+  sequenceCrossEntropy(logits: Tensor, labels: Tensor, metrics: Tensor): void {
+    const dl = this.training && this.requiresGrad(logits) ? this.grad(logits) : null;
+    if (dl) this.written.add(logits.id);
+    this.forward.push(this.be.sequenceCrossEntropy(dl, logits, labels, metrics));
+  }
+
+  // ---- convolutional networks (NHWC) ----
+  /**
+   * Conv2D: act(conv(x, W) + b) with bias and activation fused into the implicit GEMM's epilogue.
+   * x (N, H, W, C), W (KH, KW, C, F). A 1×1 conv with stride 1 and no padding is a dense layer
+   * over the (N·H·W, C) rows, so it routes to the matmul.
+   */
+  conv2d(x: Tensor, W: Tensor, b: Tensor | null, g: Conv2dGeom, act: FusedAct, name: string): Tensor {
+    if (g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0)
+      return this.dense(x, this.reshape(W, [g.C, g.F]), b, act, name);
+    const y = this.alloc([g.N, g.OH, g.OW, g.F], name);
+    const k = this.be.conv2d(y, x, W, g, { bias: b ?? undefined, act });
+    return this.op(y, [k], [x, W, ...(b ? [b] : [])], () => {
+      if (!this.written.has(y.id)) return;
+      let dz = this.grad(y);
+      if (act !== 'none') {
+        const t = this.alloc(y.shape, `${name}.dz`);
+        this.backwardKernels.push(this.be.unaryBackward(act, t, dz, y, y));
+        dz = t;
+      }
+      const dz2 = { ...dz, shape: [g.N * g.OH * g.OW, g.F] }; // (M, F): the bias gradient sums rows
+      if (this.requiresGrad(W)) this.gradInto(W, (dst, acc) => [this.be.conv2dBackwardWeight(dst, x, dz, g, acc)], true);
+      if (b && this.requiresGrad(b)) this.gradInto(b, (dst, acc) => [this.be.sumRows(dst, dz2, acc)], true);
+      if (this.requiresGrad(x)) this.gradInto(x, (dst, acc) => [this.be.conv2dBackwardInput(dst, dz, W, g, acc)], true);
+    });
+  }
+
+  /** Max or average pooling over x (N, H, W, C); max keeps the argmax (u32) for its backward gather. */
+  pool2d(op: PoolOp, x: Tensor, g: Conv2dGeom, name: string): Tensor {
+    const y = this.alloc([g.N, g.OH, g.OW, g.C], name);
+    let argmax: Tensor | null = null;
+    if (op === 'max') {
+      argmax = this.be.tensor(y.shape, `${name}.argmax`, 'u32');
+      this.owned.push(argmax);
+    }
+    return this.op(y, [this.be.pool2d(op, y, x, argmax, g)], [x], () => {
+      if (!this.written.has(y.id)) return;
+      this.gradInto(x, (dst) => [this.be.pool2dBackward(op, dst, this.grad(y), argmax, g)]);
+    });
+  }
+
+  /**
+   * BatchNorm over the last axis (channels of NHWC, features of (B, F)). Training: batch statistics
+   * (mean and 1/std saved for the backward) and running stats updated in place; evaluation: the
+   * running stats.
+   */
+  batchnorm(x: Tensor, gamma: Tensor, beta: Tensor, runMean: Tensor, runVar: Tensor, eps: number, momentum: number, name: string): Tensor {
+    const C = gamma.size;
+    const y = this.alloc(x.shape, name);
+    if (!this.training) return this.op(y, [this.be.batchnormApply(y, x, runMean, runVar, gamma, beta, eps, true)], [], () => {});
+    const mean = this.alloc([C], `${name}.mean`);
+    const invstd = this.alloc([C], `${name}.invstd`);
+    const fwd = [
+      this.be.batchnormStats(mean, invstd, x, runMean, runVar, eps, momentum),
+      this.be.batchnormApply(y, x, mean, invstd, gamma, beta, eps, false),
+    ];
+    return this.op(y, fwd, [x, gamma, beta], () => {
+      if (!this.written.has(y.id)) return;
+      // One kernel pair writes dgamma, dbeta and dx; gamma and beta are used once (parameters).
+      const dg = this.requiresGrad(gamma) ? this.grad(gamma) : this.alloc([C], `${name}.dgamma`);
+      const db = this.requiresGrad(beta) ? this.grad(beta) : this.alloc([C], `${name}.dbeta`);
+      this.written.add(gamma.id);
+      this.written.add(beta.id);
+      const dy = this.grad(y);
+      if (this.requiresGrad(x)) this.gradInto(x, (dst) => this.be.batchnormBackward(dst, dg, db, dy, x, mean, invstd, gamma));
+      else this.backwardKernels.push(...this.be.batchnormBackward(this.alloc(x.shape, `${name}.dx`), dg, db, dy, x, mean, invstd, gamma));
     });
   }
 

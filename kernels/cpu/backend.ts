@@ -4,9 +4,18 @@ import {
   flatViews, matmulDims, newTensorId, sizeOf,
   type Backend, type BackendInfo, type BinaryOp, type Counters, type DType, type Kernel, type MatmulOpts,
   type OptimizerConfig, type Program, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
+  type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
+import {
+  augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
+  conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
+} from './conv.ts';
 import { binaryF, binaryGrad, unaryF, unaryGrad } from './math.ts';
+import {
+  embeddingBackwardRef, embeddingRef, gatherRowsRef, recurrentStepBackwardRef, recurrentStepRef, sequenceCrossEntropyRef,
+} from './rnn.ts';
+import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
 
 type Arr = Float32Array | Float64Array | Uint32Array;
 interface CpuKernel extends Kernel {
@@ -358,6 +367,90 @@ export class CpuBackend implements Backend {
       for (let i = 0; i < dst.size; i++) D[dst.offset + i] += S[src.offset + i];
     });
   }
+
+  // ---- sequences: loops in cpu/rnn.ts ----
+  embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel {
+    if (out.size !== ids.size * (table.size / table.shape[0])) throw new Error(`embedding: ${out.name} (${out.shape}) does not hold ${ids.size} rows of ${table.name} (${table.shape})`);
+    return this.k('embedding', () => embeddingRef(out, ids, table));
+  }
+
+  embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate = false): Kernel {
+    return this.k('embedding backward', () => embeddingBackwardRef(dtable, dout, ids, accumulate));
+  }
+
+  recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
+    return this.k(`${cell} step ${t}`, () => recurrentStepRef(cell, t, s));
+  }
+
+  recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
+    return this.k(`${cell} step ${t} backward`, () => recurrentStepBackwardRef(cell, t, seqOut, s, g));
+  }
+
+  gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel {
+    return this.k('gatherRows', (p) => gatherRowsRef(p, out, src, indices));
+  }
+
+  sequenceCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel {
+    return this.k('sequenceCrossEntropy', (p) => sequenceCrossEntropyRef(p, dlogits, logits, labels, metrics));
+  }
+
+  // ---- convolutional networks: loops in cpu/conv.ts ----
+  conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct; accumulate?: boolean } = {}): Kernel {
+    checkConv(out, x, w, g);
+    return this.k('conv2d', () => conv2dRef(out, x, w, g, o.bias ?? null, o.act ?? 'none', !!o.accumulate));
+  }
+
+  conv2dBackwardInput(dx: Tensor, dy: Tensor, w: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
+    checkConv(dy, dx, w, g);
+    return this.k('conv2d dx', () => conv2dBackwardInputRef(dx, dy, w, g, accumulate));
+  }
+
+  conv2dBackwardWeight(dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
+    checkConv(dy, x, dw, g);
+    return this.k('conv2d dw', () => conv2dBackwardWeightRef(dw, x, dy, g, accumulate));
+  }
+
+  pool2d(op: PoolOp, out: Tensor, x: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel {
+    checkPool(out, x, g);
+    return this.k(`pool2d ${op}`, () => pool2dRef(op, out, x, argmax, g));
+  }
+
+  pool2dBackward(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel {
+    checkPool(dy, dx, g);
+    if (op === 'max' && !argmax) throw new Error('pool2dBackward max: needs the argmax tensor from the forward pass');
+    return this.k(`pool2d ${op} backward`, () => pool2dBackwardRef(op, dx, dy, argmax, g));
+  }
+
+  batchnormStats(mean: Tensor, invstd: Tensor, x: Tensor, runMean: Tensor, runVar: Tensor, eps: number, momentum: number): Kernel {
+    return this.k('batchnorm stats', () => batchnormStatsRef(mean, invstd, x, runMean, runVar, eps, momentum));
+  }
+
+  batchnormApply(y: Tensor, x: Tensor, mean: Tensor, stat: Tensor, gamma: Tensor, beta: Tensor, eps: number, fromVar: boolean): Kernel {
+    return this.k('batchnorm apply', () => batchnormApplyRef(y, x, mean, stat, gamma, beta, eps, fromVar));
+  }
+
+  batchnormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, invstd: Tensor, gamma: Tensor): Kernel[] {
+    return [this.k('batchnorm backward', () => batchnormBackwardRef(dx, dgamma, dbeta, dy, x, mean, invstd, gamma))];
+  }
+
+  augment(out: Tensor, x: Tensor, shape: readonly [number, number, number, number], cfg: AugmentConfig, salt: number): Kernel {
+    if (sizeOf(shape) !== x.size || out.size !== x.size) throw new Error(`augment: shape ${shape} does not match ${x.name} (${x.size})`);
+    return this.k('augment', (p) => augmentRef(p, out, x, shape, cfg, salt));
+  }
+}
+
+/** y (N, OH, OW, F), x (N, H, W, C), w (KH, KW, C, F) sizes against the geometry. */
+export function checkConv(y: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom): void {
+  if (g.OH < 1 || g.OW < 1) throw new Error(`conv2d: empty output ${g.OH}x${g.OW}`);
+  if (x.size !== g.N * g.H * g.W * g.C) throw new Error(`conv2d: ${x.name} has ${x.size} elements, geometry needs ${g.N}x${g.H}x${g.W}x${g.C}`);
+  if (w.size !== g.KH * g.KW * g.C * g.F) throw new Error(`conv2d: ${w.name} has ${w.size} elements, geometry needs ${g.KH}x${g.KW}x${g.C}x${g.F}`);
+  if (y.size !== g.N * g.OH * g.OW * g.F) throw new Error(`conv2d: ${y.name} has ${y.size} elements, geometry needs ${g.N}x${g.OH}x${g.OW}x${g.F}`);
+}
+
+export function checkPool(y: Tensor, x: Tensor, g: Conv2dGeom): void {
+  if (g.F !== g.C) throw new Error('pool2d: geometry must keep the channel count (F = C)');
+  if (x.size !== g.N * g.H * g.W * g.C || y.size !== g.N * g.OH * g.OW * g.C)
+    throw new Error(`pool2d: ${x.name} (${x.size}) / ${y.name} (${y.size}) do not match the geometry`);
 }
 
 export function checkBroadcast(a: Tensor, b: Tensor): void {

@@ -17,7 +17,16 @@ import { mseWgsl, softmaxCeWgsl } from '../ops/loss.wgsl.ts';
 import { matmulWgsl } from '../ops/matmul.wgsl.ts';
 import { reduceBackwardWgsl, reduceWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce.wgsl.ts';
 import { dropoutWgsl, gatherWgsl, optimizerWgsl } from '../ops/train.wgsl.ts';
-import { axisSplit, checkBroadcast } from '../cpu/backend.ts';
+import { axisSplit, checkBroadcast, checkConv, checkPool } from '../cpu/backend.ts';
+import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from '../ops/conv.wgsl.ts';
+import {
+  augmentWgsl, bnApplyWgsl, bnBackwardDxWgsl, bnBackwardSumsWgsl, bnStatsWgsl, poolBackwardWgsl, poolWgsl,
+} from '../ops/pool.wgsl.ts';
+import type { AugmentConfig, Conv2dGeom, FusedAct, PoolOp } from '../backend.ts';
+import {
+  embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentStepBackwardWgsl, recurrentStepWgsl, sequenceCeWgsl,
+} from '../ops/rnn.wgsl.ts';
+import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
 
 interface GpuKernel extends Kernel {
   pipeline: GPUComputePipeline;
@@ -334,5 +343,140 @@ export class GpuBackend implements Backend {
 
   addInto(dst: Tensor, src: Tensor): Kernel {
     return this.ew('addInto', addIntoWgsl(), dst.size, { u: [dst.size] }, [[src, 'read'], [dst, 'rw']]);
+  }
+
+  // ---- convolutional networks: WGSL in ops/conv.wgsl.ts and ops/pool.wgsl.ts ----
+  /** The three implicit GEMMs share one generator; X is the gathered operand, Bm the other. */
+  private convGemm(mode: ConvMode, label: string, y: Tensor, X: Tensor, Bm: Tensor, g: Conv2dGeom, bias: Tensor | undefined, act: FusedAct, accumulate: boolean): Kernel {
+    const { u, M, N } = convDims(g, mode);
+    const fb = convBlock(N);
+    // One thread per row, 64 per workgroup; rows past 65535 workgroups spill into z.
+    const rowGroups = Math.ceil(M / CONV_WG);
+    const gz = Math.ceil(rowGroups / 65535);
+    const args: { arg: Arg; kind: BindingKind }[] = [
+      { arg: 'step', kind: 'uniform' },
+      { arg: { u }, kind: 'uniform' },
+      { arg: X, kind: 'read' },
+      { arg: Bm, kind: 'read' },
+      { arg: y, kind: 'rw' },
+    ];
+    if (bias) args.push({ arg: bias, kind: 'read' });
+    const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0 });
+    return this.kernel(`${label} ${M}x${N}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(N / fb), gz]);
+  }
+
+  conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct; accumulate?: boolean } = {}): Kernel {
+    checkConv(out, x, w, g);
+    return this.convGemm('fwd', 'conv2d', out, x, w, g, o.bias, o.act ?? 'none', !!o.accumulate);
+  }
+
+  conv2dBackwardInput(dx: Tensor, dy: Tensor, w: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
+    checkConv(dy, dx, w, g);
+    return this.convGemm('dx', 'conv2d dx', dx, dy, w, g, undefined, 'none', accumulate);
+  }
+
+  conv2dBackwardWeight(dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
+    checkConv(dy, x, dw, g);
+    return this.convGemm('dw', 'conv2d dw', dw, x, dy, g, undefined, 'none', accumulate);
+  }
+
+  private poolDims(g: Conv2dGeom, total: number): { u: number[] } {
+    return { u: [g.N, g.H, g.W, g.C, g.KH, g.KW, g.F, g.OH, g.OW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, total] };
+  }
+
+  pool2d(op: PoolOp, out: Tensor, x: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel {
+    checkPool(out, x, g);
+    if (op === 'max' && !argmax) throw new Error('pool2d max: needs an argmax tensor (u32, the output\'s size)');
+    const t: [Tensor, BindingKind][] = [[x, 'read'], [out, 'rw']];
+    if (op === 'max') t.push([argmax!, 'rw']);
+    return this.ew(`pool2d ${op}`, poolWgsl(op), out.size, this.poolDims(g, out.size), t);
+  }
+
+  pool2dBackward(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel {
+    checkPool(dy, dx, g);
+    if (op === 'max' && !argmax) throw new Error('pool2dBackward max: needs the argmax tensor from the forward pass');
+    const t: [Tensor, BindingKind][] = [[dy, 'read'], [dx, 'rw']];
+    if (op === 'max') t.push([argmax!, 'read']);
+    return this.ew(`pool2d ${op} backward`, poolBackwardWgsl(op), dx.size, this.poolDims(g, dx.size), t);
+  }
+
+  private bnKernel(label: string, code: string, groups: number, dims: { u: number[]; f: number[] }, tensors: [Tensor, BindingKind][]): Kernel {
+    return this.kernel(label, code, [
+      { arg: 'step', kind: 'uniform' },
+      { arg: dims, kind: 'uniform' },
+      ...tensors.map(([arg, kind]) => ({ arg, kind })),
+    ], [groups, 1, 1]);
+  }
+
+  batchnormStats(mean: Tensor, invstd: Tensor, x: Tensor, runMean: Tensor, runVar: Tensor, eps: number, momentum: number): Kernel {
+    const C = mean.size;
+    return this.bnKernel('batchnorm stats', bnStatsWgsl(), C, { u: [x.size / C, C], f: [eps, momentum] },
+      [[x, 'read'], [mean, 'rw'], [invstd, 'rw'], [runMean, 'rw'], [runVar, 'rw']]);
+  }
+
+  batchnormApply(y: Tensor, x: Tensor, mean: Tensor, stat: Tensor, gamma: Tensor, beta: Tensor, eps: number, fromVar: boolean): Kernel {
+    const C = mean.size;
+    return this.ew('batchnorm apply', bnApplyWgsl(fromVar), x.size, { u: [x.size / C, C], f: [eps, 0] },
+      [[x, 'read'], [mean, 'read'], [stat, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw']]);
+  }
+
+  batchnormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, invstd: Tensor, gamma: Tensor): Kernel[] {
+    const C = mean.size;
+    const dims = { u: [x.size / C, C], f: [0, 0] };
+    return [
+      this.bnKernel('batchnorm backward sums', bnBackwardSumsWgsl(), C, dims,
+        [[dy, 'read'], [x, 'read'], [mean, 'read'], [invstd, 'read'], [dgamma, 'rw'], [dbeta, 'rw']]),
+      this.ew('batchnorm backward dx', bnBackwardDxWgsl(), x.size, dims,
+        [[dy, 'read'], [x, 'read'], [mean, 'read'], [invstd, 'read'], [gamma, 'read'], [dgamma, 'read'], [dbeta, 'read'], [dx, 'rw']]),
+    ];
+  }
+
+  augment(out: Tensor, x: Tensor, shape: readonly [number, number, number, number], cfg: AugmentConfig, salt: number): Kernel {
+    const [N, H, W, C] = shape;
+    if (N * H * W * C !== x.size || out.size !== x.size) throw new Error(`augment: shape ${shape} does not match ${x.name} (${x.size})`);
+    return this.ew('augment', augmentWgsl(), N * H * W, { u: [N, H, W, C, salt >>> 0, cfg.flip ? 1 : 0, 0, 0], f: [cfg.rotate, cfg.scale, cfg.shift, 0] },
+      [[x, 'read'], [out, 'rw']]);
+  }
+
+  // ---- sequences: WGSL in ops/rnn.wgsl.ts ----
+  embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel {
+    const V = table.shape[0], D = table.size / V;
+    if (out.size !== ids.size * D) throw new Error(`embedding: ${out.name} (${out.shape}) does not hold ${ids.size} rows of ${table.name} (${table.shape})`);
+    return this.ew('embedding', embeddingWgsl(), out.size, { u: [ids.size, V, D, 0] }, [[ids, 'read'], [table, 'read'], [out, 'rw']]);
+  }
+
+  embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate = false): Kernel {
+    const V = dtable.shape[0], D = dtable.size / V;
+    return this.ew('embedding backward', embeddingBackwardWgsl(), dtable.size, { u: [ids.size, V, D, accumulate ? 1 : 0] },
+      [[ids, 'read'], [dout, 'read'], [dtable, 'rw']]);
+  }
+
+  recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
+    const [B, T, H] = s.hseq.shape;
+    return this.ew(`${cell} step ${t}`, recurrentStepWgsl(cell), B * H, { u: [B, T, H, t, 0] }, [
+      [s.xp, 'read'], [s.whh, 'read'], [s.bhh, 'read'], [s.hseq, 'rw'], [s.hprev, 'rw'], [s.cseq, 'rw'], [s.gates, 'rw'], [s.hlast, 'rw'],
+    ]);
+  }
+
+  recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
+    const [B, T, H] = s.hseq.shape;
+    return this.ew(`${cell} step ${t} backward`, recurrentStepBackwardWgsl(cell), B * H, { u: [B, T, H, t, seqOut ? 1 : 0] }, [
+      [g.whhT, 'read'], [s.hseq, 'read'], [s.cseq, 'read'], [s.gates, 'read'], [g.dout, 'read'], [g.dgx, 'rw'], [g.dgh, 'rw'], [g.carry, 'rw'],
+    ]);
+  }
+
+  gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel {
+    const B = out.shape[0], L = out.size / B;
+    return this.ew('gatherRows', gatherRowsWgsl(), out.size, { u: [B, L, indices.size] }, [[src, 'read'], [indices, 'read'], [out, 'rw']]);
+  }
+
+  sequenceCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel {
+    const [B, T] = labels.shape.length >= 2 ? labels.shape : [labels.shape[0], 1];
+    const V = logits.size / (B * T);
+    const t: [Tensor, BindingKind][] = [[logits, 'read'], [labels, 'read'], [metrics, 'rw']];
+    if (dlogits) t.push([dlogits, 'rw']);
+    return this.kernel('sequenceCrossEntropy', sequenceCeWgsl(!!dlogits), [
+      { arg: 'step', kind: 'uniform' }, { arg: { u: [B, T, V] }, kind: 'uniform' }, ...t.map(([arg, kind]) => ({ arg, kind })),
+    ], [1, 1, 1]);
   }
 }

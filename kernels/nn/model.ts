@@ -5,13 +5,17 @@ import type { FusedAct, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
 import { Rng } from '../rng.ts';
 import type { Activation, LayerSpec } from '../spec/types.ts';
+import { layerGeom } from '../spec/conv.ts';
+import { buildRecurrent, describeEmbedding, describeRecurrent, RECURRENT_KINDS, recurrentOutShape, type RecurrentSpec } from './recurrent.ts';
 
 export interface ParamInfo {
   name: string; // e.g. "layers.1.W"
   shape: number[];
   fanIn: number;
   fanOut: number;
-  init: 'he' | 'glorot' | 'zeros';
+  init: 'he' | 'glorot' | 'zeros' | 'ones' | 'uniform';
+  bound?: number; // 'uniform': values in (−bound, bound)
+  constRange?: [start: number, end: number, value: number]; // elements set to a constant after init (LSTM forget bias)
 }
 
 const FUSABLE: ReadonlySet<string> = new Set(['none', 'relu', 'leaky_relu', 'tanh', 'sigmoid']);
@@ -29,12 +33,53 @@ export function describeParams(layers: LayerSpec[], inShape: number[], prefix = 
       out.push({ name: `${p}.W`, shape: [fin, l.units], fanIn: fin, fanOut: l.units, init });
       out.push({ name: `${p}.b`, shape: [l.units], fanIn: fin, fanOut: l.units, init: 'zeros' });
       shape = [...shape.slice(0, -1), l.units];
+    } else if (l.kind === 'conv2d') {
+      // W is (KH, KW, C, F): the (K, F) matrix of the implicit GEMM with K = KH·KW·C.
+      const g = layerGeom(l, shape);
+      const act = l.activation ?? 'none';
+      const init = act === 'relu' || act === 'leaky_relu' || act === 'gelu' ? 'he' : 'glorot';
+      const fanIn = g.KH * g.KW * g.C, fanOut = g.KH * g.KW * g.F;
+      out.push({ name: `${p}.W`, shape: [g.KH, g.KW, g.C, g.F], fanIn, fanOut, init });
+      out.push({ name: `${p}.b`, shape: [g.F], fanIn, fanOut, init: 'zeros' });
+      shape = [g.OH, g.OW, g.F];
+    } else if (l.kind === 'maxpool2d' || l.kind === 'avgpool2d') {
+      const g = layerGeom(l, shape);
+      shape = [g.OH, g.OW, g.C];
+    } else if (l.kind === 'globalavgpool') {
+      shape = [shape[shape.length - 1]];
+    } else if (l.kind === 'batchnorm') {
+      const C = shape[shape.length - 1];
+      out.push({ name: `${p}.gamma`, shape: [C], fanIn: C, fanOut: C, init: 'ones' });
+      out.push({ name: `${p}.beta`, shape: [C], fanIn: C, fanOut: C, init: 'zeros' });
+    } else if (l.kind === 'embedding') {
+      out.push(...describeEmbedding(l, p));
+      shape = [...shape, l.dim];
+    } else if (RECURRENT_KINDS.has(l.kind)) {
+      const r = l as RecurrentSpec;
+      out.push(...describeRecurrent(r, shape, p));
+      shape = recurrentOutShape(r, shape);
     } else if (l.kind === 'flatten') {
       shape = [shape.reduce((a, b) => a * b, 1)];
     } else if (l.kind === 'residual') {
       out.push(...describeParams(l.layers, shape, `${p}.layers`));
     }
   });
+  return out;
+}
+
+/**
+ * State that is not trained but travels with the model (torch's buffers): BatchNorm running mean
+ * (zeros) and running variance (ones), in layer order, per channel.
+ */
+export function describeBuffers(layers: LayerSpec[], inShape: number[]): ParamInfo[] {
+  const out: ParamInfo[] = [];
+  const all = describeParams(layers, inShape);
+  // A batchnorm's gamma names the layer and gives the channel count.
+  for (const p of all) {
+    if (!p.name.endsWith('.gamma')) continue;
+    const base = p.name.slice(0, -'.gamma'.length);
+    out.push({ ...p, name: `${base}.running_mean`, init: 'zeros' }, { ...p, name: `${base}.running_var`, init: 'ones' });
+  }
   return out;
 }
 
@@ -45,8 +90,10 @@ export function initParams(infos: ParamInfo[], seed: number): Float32Array[] {
     const n = p.shape.reduce((a, b) => a * b, 1);
     const v = new Float32Array(n);
     if (p.init === 'zeros') return v;
-    const bound = p.init === 'he' ? Math.sqrt(6 / p.fanIn) : Math.sqrt(6 / (p.fanIn + p.fanOut));
+    if (p.init === 'ones') return v.fill(1);
+    const bound = p.init === 'uniform' ? p.bound ?? 1 : p.init === 'he' ? Math.sqrt(6 / p.fanIn) : Math.sqrt(6 / (p.fanIn + p.fanOut));
     for (let i = 0; i < n; i++) v[i] = rng.uniform(-bound, bound);
+    if (p.constRange) v.fill(p.constRange[2], p.constRange[0], p.constRange[1]);
     return v;
   });
 }
@@ -54,6 +101,7 @@ export function initParams(infos: ParamInfo[], seed: number): Float32Array[] {
 export interface ModelParams {
   values: Tensor[]; // in describeParams order
   grads: Tensor[] | null; // views into the flat gradient buffer, when training
+  buffers?: Tensor[]; // in describeBuffers order (BatchNorm running stats), shared by train and eval
 }
 
 /** Records the forward pass; x is (B, …inputShape). Returns the output (B, …). */
@@ -63,6 +111,12 @@ export function buildModel(g: Graph, layers: LayerSpec[], x: Tensor, params: Mod
     const i = next++;
     const t = params.values[i];
     return params.grads ? g.param(t, params.grads[i]) : t;
+  };
+  let nextBuf = 0;
+  const takeBuffer = (): Tensor => {
+    const t = params.buffers?.[nextBuf++];
+    if (!t) throw new Error('buildModel: a BatchNorm layer needs its running-stat buffers (describeBuffers)');
+    return t;
   };
   const run = (ls: LayerSpec[], h: Tensor, prefix: string): Tensor => {
     ls.forEach((l, i) => {
@@ -88,6 +142,42 @@ export function buildModel(g: Graph, layers: LayerSpec[], x: Tensor, params: Mod
         case 'flatten':
           h = g.reshape(h, [h.shape[0], h.size / h.shape[0]]);
           break;
+        case 'embedding':
+          h = g.embedding(h, take(), `${name}.embedding`);
+          break;
+        case 'lstm':
+        case 'gru':
+        case 'rnn':
+          h = buildRecurrent(g, l, h, take, name);
+          break;
+        case 'conv2d': {
+          const W = take();
+          const b = take();
+          const geom = layerGeom(l, h.shape.slice(1), h.shape[0]);
+          const act = l.activation ?? 'none';
+          if (FUSABLE.has(act)) h = g.conv2d(h, W, b, geom, act as FusedAct, `${name}.conv2d`);
+          else {
+            h = g.conv2d(h, W, b, geom, 'none', `${name}.conv2d`);
+            h = g.unary(act as Activation, h, `${name}.${act}`);
+          }
+          break;
+        }
+        case 'maxpool2d':
+        case 'avgpool2d':
+          h = g.pool2d(l.kind === 'maxpool2d' ? 'max' : 'avg', h, layerGeom(l, h.shape.slice(1), h.shape[0]), `${name}.${l.kind}`);
+          break;
+        case 'globalavgpool': {
+          // (N, H, W, C) viewed as (N, H·W, C), mean over the middle axis → (N, C).
+          const [N, C] = [h.shape[0], h.shape[h.shape.length - 1]];
+          h = g.reduce('mean', g.reshape(h, [N, h.size / (N * C), C]), 1, `${name}.globalavgpool`);
+          break;
+        }
+        case 'batchnorm': {
+          const gamma = take();
+          const beta = take();
+          h = g.batchnorm(h, gamma, beta, takeBuffer(), takeBuffer(), l.eps ?? 1e-5, l.momentum ?? 0.1, `${name}.batchnorm`);
+          break;
+        }
         case 'residual': {
           const inner = run(l.layers, h, `${name}.layers`);
           h = g.binary('add', h, inner, `${name}.residual`);

@@ -1,6 +1,9 @@
 // Shape inference, parameter counts and a memory estimate, all from the spec alone (no device).
 import type { LayerSpec, ModelSpec } from './types.ts';
 import type { SpecIssue } from './validate.ts';
+import { sampleSizes, taskInfo } from '../data/tasks.ts';
+import { cellGates, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
+import { layerGeom, spatialProblem } from './conv.ts';
 
 export interface DatasetInfo {
   inputShape: number[]; // one sample, no batch dim
@@ -10,7 +13,17 @@ export interface DatasetInfo {
   bytes: number; // resident on the device
 }
 
-export function datasetInfo(_spec: ModelSpec): DatasetInfo {
+export function datasetInfo(spec: ModelSpec): DatasetInfo {
+  if (spec.dataset.kind === 'task') {
+    // Sequence tasks: f32 inputs, u32/f32 targets and a u32 index per sample, both splits.
+    const t = taskInfo(spec.dataset);
+    const { inLen, outLen } = sampleSizes(t);
+    const o = t.output;
+    return {
+      inputShape: t.inputShape, classes: o.kind === 'regression' ? 0 : o.V, trainSize: t.trainSize, testSize: t.testSize,
+      bytes: (t.trainSize + t.testSize) * 4 * (inLen + outLen + 1),
+    };
+  }
   // MNIST: u8 pixels packed 4 per word, u32 labels, a u32 index buffer per split.
   return { inputShape: [28, 28, 1], classes: 10, trainSize: 60000, testSize: 10000, bytes: 70000 * 784 + 70000 * 8 };
 }
@@ -61,6 +74,57 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
         case 'flatten':
           shape = [prod(shape)];
           break;
+        case 'conv2d':
+        case 'maxpool2d':
+        case 'avgpool2d': {
+          const bad = spatialProblem(l, shape);
+          if (bad) {
+            errors.push({ path: `${path} (${l.kind}).${bad.field}`, layer: idx, message: bad.message });
+            shape = [0];
+            break;
+          }
+          const g = layerGeom(l, shape);
+          if (l.kind === 'conv2d') {
+            p = g.KH * g.KW * g.C * g.F + g.F;
+            big = g.KH * g.KW * g.C * g.F;
+          }
+          shape = [g.OH, g.OW, g.F];
+          break;
+        }
+        case 'globalavgpool':
+          if (shape.length !== 3) errors.push({ path: `${path} (globalavgpool)`, layer: idx, message: `needs an image input (height, width, channels), got ${fmt(shape)}` });
+          shape = [shape[shape.length - 1]];
+          break;
+        case 'batchnorm':
+          p = 2 * shape[shape.length - 1];
+          break;
+        case 'embedding': {
+          const V = l.vocab ?? (spec.dataset.kind === 'task' ? taskInfo(spec.dataset).inputVocab : 0);
+          if (shape.length !== 1 || spec.dataset.kind !== 'task' || !(taskInfo(spec.dataset).inputVocab > 0))
+            errors.push({ path: `${path} (embedding)`, layer: idx, message: `needs a sequence of token ids (T), got ${fmt(shape)}${spec.dataset.kind === 'task' && shape.length === 2 ? ': this task gives real values, use a recurrent layer directly' : ''}` });
+          else if (V < taskInfo(spec.dataset).inputVocab)
+            errors.push({ path: `${path} (embedding).vocab`, layer: idx, message: `the task has ${taskInfo(spec.dataset).inputVocab} tokens but the vocabulary is ${V}` });
+          p = V * l.dim;
+          big = p;
+          shape = [...shape, l.dim];
+          break;
+        }
+        case 'lstm':
+        case 'gru':
+        case 'rnn': {
+          if (shape.length !== 2) {
+            errors.push({ path: `${path} (${l.kind})`, layer: idx, message: `needs a sequence (T, features), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it, or return sequences from the layer before' : ''}` });
+            shape = [0];
+            break;
+          }
+          const T = shape[0];
+          p = recurrentParamCount(l, shape[1]);
+          big = Math.max(shape[1], l.hidden) * cellGates(l.kind) * l.hidden;
+          // Saved per step and layer: xp, dgx, dgh (G·H each), h, hprev, c (H), gates (4H).
+          acts += T * (l.layers ?? 1) * l.hidden * (3 * cellGates(l.kind) + 7);
+          shape = recurrentOutShape(l, shape);
+          break;
+        }
         case 'activation':
         case 'dropout':
           break;
@@ -92,6 +156,19 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
         message: `the model must end in ${ds.classes} outputs per sample (one per digit), but it ends in ${fmt(r.shape)}${r.shape.length > 1 ? ': add a Flatten before the last Dense' : ''}`,
       });
   }
+  if (spec.dataset.kind === 'task') {
+    const t = taskInfo(spec.dataset);
+    const o = t.output;
+    const want = o.kind === 'tokens' ? [o.T, o.V] : o.kind === 'class' ? [o.V] : [o.D];
+    const last = spec.layers.length ? spec.layers.length - 1 : undefined;
+    if (spec.loss !== t.loss)
+      errors.push({ path: 'loss', message: `the ${t.name} task is ${t.loss === 'mse' ? 'regression: use mse' : 'classification: use softmax_cross_entropy'}` });
+    if (r.shape.join('x') !== want.join('x'))
+      errors.push({
+        path: last !== undefined ? `layers[${last}]` : 'layers', layer: last,
+        message: `the ${t.name} task needs ${fmt(want)} outputs per sample (${o.kind === 'tokens' ? 'a score per token at every position: return sequences, then Dense ' + o.V : o.kind === 'class' ? 'one score per class from the last state' : 'the forecast values'}), but the model ends in ${fmt(r.shape)}`,
+      });
+  }
   const B = spec.train?.batchSize ?? 1;
   const P = r.params;
   const optState = spec.train?.optimizer.kind === 'sgd' ? ((spec.train.optimizer.momentum ?? 0) > 0 ? 1 : 0) : 2;
@@ -118,4 +195,13 @@ export function formatBytes(n: number): string {
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** The layers with task defaults filled in (an embedding's vocabulary is the task's by default). */
+export function resolveLayers(spec: ModelSpec): LayerSpec[] {
+  if (spec.dataset.kind !== 'task') return spec.layers;
+  const V = taskInfo(spec.dataset).inputVocab;
+  const fix = (ls: LayerSpec[]): LayerSpec[] =>
+    ls.map((l) => (l.kind === 'embedding' && !l.vocab ? { ...l, vocab: V } : l.kind === 'residual' ? { ...l, layers: fix(l.layers) } : l));
+  return fix(spec.layers);
 }

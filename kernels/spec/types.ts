@@ -9,9 +9,34 @@ export type LayerSpec =
   | { kind: 'activation'; fn: Activation }
   | { kind: 'dropout'; rate: number }
   | { kind: 'flatten' }
-  | { kind: 'residual'; layers: LayerSpec[] };
+  | { kind: 'residual'; layers: LayerSpec[] }
+  // Sequences: token ids (B, T) → (B, T, dim); recurrent layers map (B, T, F) to (B, T, hidden)
+  // when returnSequences, else to the last state (B, hidden). vocab defaults to the task's.
+  | { kind: 'embedding'; vocab?: number; dim: number }
+  | { kind: 'lstm'; hidden: number; layers?: number; returnSequences?: boolean; forgetBias?: number }
+  | { kind: 'gru'; hidden: number; layers?: number; returnSequences?: boolean }
+  | { kind: 'rnn'; hidden: number; layers?: number; returnSequences?: boolean }
+  // Convolutional layers over NHWC images. kernel: square size or [height, width].
+  | { kind: 'conv2d'; filters: number; kernel: number | [number, number]; stride?: number; padding?: Padding; dilation?: number; activation?: Activation | 'none' }
+  | { kind: 'maxpool2d'; size: number; stride?: number; padding?: Padding }
+  | { kind: 'avgpool2d'; size: number; stride?: number; padding?: Padding }
+  | { kind: 'globalavgpool' } // (H, W, C) → (C)
+  | { kind: 'batchnorm'; momentum?: number; eps?: number }; // over the last axis; torch defaults 0.1, 1e-5
 
-export type DatasetSpec = { kind: 'mnist' };
+/** 'same': output ⌈in/stride⌉; 'valid': no padding; a number: that many pixels on every side. */
+export type Padding = 'same' | 'valid' | number;
+
+/** Random per-sample affine augmentation applied on the GPU to each training batch. */
+export interface AugmentSpec {
+  shift: number; // pixels, up to this far along each axis
+  rotate: number; // degrees, either way
+  scale: number; // relative zoom range, ×[1 − scale, 1 + scale]
+  flip: boolean; // random horizontal mirror (off for digits)
+}
+
+export type DatasetSpec = { kind: 'mnist' } | TaskDatasetSpec;
+export type { TaskDatasetSpec, TaskName } from '../data/tasks.ts';
+import type { TaskDatasetSpec } from '../data/tasks.ts';
 
 export type OptimizerSpec =
   | { kind: 'sgd'; momentum?: number; nesterov?: boolean; weightDecay?: number }
@@ -34,6 +59,7 @@ export interface TrainSpec {
   clipNorm?: number; // global-norm gradient clipping; 0 or absent = off
   evalEverySteps?: number; // 0 or absent = once per epoch
   earlyStopPatience?: number; // evaluations without test-loss improvement before stopping
+  augment?: AugmentSpec; // training batches only; absent = off
 }
 
 export interface ModelSpec {

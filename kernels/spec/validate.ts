@@ -1,6 +1,7 @@
 // Field-by-field validation of a ModelSpec with bounds. Messages name the layer index, kind and
 // field, so the builder can flag the exact layer and the URL loader can say what is wrong.
 import type { LayerSpec, ModelSpec } from './types.ts';
+import { TASK_NAMES } from '../data/tasks.ts';
 
 export interface SpecIssue {
   path: string; // e.g. "layers[2].units"
@@ -22,6 +23,19 @@ export const LIMITS = {
   lr: 10,
   nameLength: 80,
   residualDepth: 4,
+  vocab: 65536,
+  hidden: 2048,
+  recurrentLayers: 8,
+  seqLength: 256, // timesteps of a task's input
+  taskSize: 200000,
+  filters: 1024,
+  kernel: 15, // also the largest pooling window
+  stride: 8,
+  dilation: 8,
+  padding: 16,
+  augShift: 8, // pixels
+  augRotate: 45, // degrees
+  augScale: 0.5, // ×[0.5, 1.5] at most
 };
 
 const ACTS = ['relu', 'leaky_relu', 'gelu', 'tanh', 'sigmoid'];
@@ -34,7 +48,8 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
   if (spec.version !== 1) err('version', `unsupported version ${String(spec.version)} (expected 1)`);
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.length > LIMITS.nameLength))
     err('name', `must be a string of at most ${LIMITS.nameLength} characters`);
-  if (!isObj(spec.dataset) || spec.dataset.kind !== 'mnist') err('dataset.kind', `must be "mnist"`);
+  if (!isObj(spec.dataset) || (spec.dataset.kind !== 'mnist' && spec.dataset.kind !== 'task')) err('dataset.kind', `must be "mnist" or "task"`);
+  else if (spec.dataset.kind === 'task') validateTask(spec.dataset, err);
   if (spec.loss !== 'softmax_cross_entropy' && spec.loss !== 'mse') err('loss', 'must be "softmax_cross_entropy" or "mse"');
   int(spec.seed, 'seed', 0, 2 ** 32 - 1, err);
 
@@ -58,7 +73,45 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
         case 'dropout':
           num(l.rate, `${where}.rate`, 0, 0.95, err, idx);
           break;
+        case 'embedding':
+          if (l.vocab !== undefined) int(l.vocab, `${where}.vocab`, 1, LIMITS.vocab, err, idx);
+          int(l.dim, `${where}.dim`, 1, LIMITS.units, err, idx);
+          break;
+        case 'lstm':
+        case 'gru':
+        case 'rnn':
+          int(l.hidden, `${where}.hidden`, 1, LIMITS.hidden, err, idx);
+          if (l.layers !== undefined) int(l.layers, `${where}.layers`, 1, LIMITS.recurrentLayers, err, idx);
+          if (l.returnSequences !== undefined && typeof l.returnSequences !== 'boolean') err(`${where}.returnSequences`, 'must be true or false', idx);
+          if (l.kind === 'lstm' && l.forgetBias !== undefined) num(l.forgetBias, `${where}.forgetBias`, -10, 10, err, idx);
+          break;
         case 'flatten':
+          break;
+        case 'conv2d': {
+          int(l.filters, `${where}.filters`, 1, LIMITS.filters, err, idx);
+          const k = l.kernel;
+          if (Array.isArray(k)) {
+            if (k.length !== 2) err(`${where}.kernel`, 'must be a size or [height, width]', idx);
+            else k.forEach((v, j) => int(v, `${where}.kernel[${j}]`, 1, LIMITS.kernel, err, idx));
+          } else int(k, `${where}.kernel`, 1, LIMITS.kernel, err, idx);
+          if (l.stride !== undefined) int(l.stride, `${where}.stride`, 1, LIMITS.stride, err, idx);
+          if (l.dilation !== undefined) int(l.dilation, `${where}.dilation`, 1, LIMITS.dilation, err, idx);
+          padding(l.padding, `${where}.padding`, err, idx);
+          if (l.activation !== undefined && l.activation !== 'none' && !ACTS.includes(l.activation as string))
+            err(`${where}.activation`, `must be one of none, ${ACTS.join(', ')}`, idx);
+          break;
+        }
+        case 'maxpool2d':
+        case 'avgpool2d':
+          int(l.size, `${where}.size`, 1, LIMITS.kernel, err, idx);
+          if (l.stride !== undefined) int(l.stride, `${where}.stride`, 1, LIMITS.stride, err, idx);
+          padding(l.padding, `${where}.padding`, err, idx);
+          break;
+        case 'globalavgpool':
+          break;
+        case 'batchnorm':
+          if (l.momentum !== undefined) num(l.momentum, `${where}.momentum`, 0, 1, err, idx);
+          if (l.eps !== undefined) num(l.eps, `${where}.eps`, 1e-12, 1, err, idx);
           break;
         case 'residual':
           if (depth >= LIMITS.residualDepth) err(`${where}`, `residual blocks nest at most ${LIMITS.residualDepth} deep`, idx);
@@ -81,6 +134,16 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
     if (t.warmupSteps !== undefined) int(t.warmupSteps, 'train.warmupSteps', 0, 1e7, err);
     if (t.evalEverySteps !== undefined) int(t.evalEverySteps, 'train.evalEverySteps', 0, 1e7, err);
     if (t.earlyStopPatience !== undefined) int(t.earlyStopPatience, 'train.earlyStopPatience', 0, 1000, err);
+    if (t.augment !== undefined) {
+      const a = t.augment;
+      if (!isObj(a)) err('train.augment', 'must be an object { shift, rotate, scale, flip }');
+      else {
+        num(a.shift, 'train.augment.shift', 0, LIMITS.augShift, err);
+        num(a.rotate, 'train.augment.rotate', 0, LIMITS.augRotate, err);
+        num(a.scale, 'train.augment.scale', 0, LIMITS.augScale, err);
+        if (typeof a.flip !== 'boolean') err('train.augment.flip', 'must be true or false');
+      }
+    }
     const o = t.optimizer;
     if (!isObj(o) || !['sgd', 'adam', 'adamw'].includes(o.kind as string)) err('train.optimizer.kind', 'must be sgd, adam or adamw');
     else {
@@ -122,3 +185,23 @@ export function assertValid(spec: unknown): asserts spec is ModelSpec {
 }
 
 export type { LayerSpec };
+
+function padding(v: unknown, path: string, err: (p: string, m: string, l?: number) => void, layer?: number) {
+  if (v === undefined || v === 'same' || v === 'valid') return;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > LIMITS.padding)
+    err(path, `must be "same", "valid" or an integer between 0 and ${LIMITS.padding}, got ${JSON.stringify(v)}`, layer);
+}
+
+/** A task dataset: known name, length within what the task can generate, sizes. */
+function validateTask(d: Record<string, unknown>, err: (p: string, m: string, l?: number) => void): void {
+  if (!(TASK_NAMES as readonly string[]).includes(d.name as string)) return err('dataset.name', `must be one of ${TASK_NAMES.join(', ')}`);
+  // Minimum lengths keep the disjoint test split possible (parity: 2^10 strings; parens: Catalan(7) = 429 balanced).
+  const minLen: Record<string, number> = { copy: 1, reverse: 1, sort: 1, addition: 1, parity: 10, parens: 14, sine: 2, char: 2 };
+  const maxLen: Record<string, number> = { addition: 40, copy: 120, reverse: 120, sort: 120 };
+  int(d.length, 'dataset.length', minLen[d.name as string], maxLen[d.name as string] ?? LIMITS.seqLength, err);
+  if (d.name === 'parens' && typeof d.length === 'number' && d.length % 2) err('dataset.length', 'balanced brackets need an even length');
+  if (d.symbols !== undefined) int(d.symbols, 'dataset.symbols', 2, 64, err);
+  if (d.horizon !== undefined) int(d.horizon, 'dataset.horizon', 1, 64, err);
+  if (d.trainSize !== undefined) int(d.trainSize, 'dataset.trainSize', 1, LIMITS.taskSize, err);
+  if (d.testSize !== undefined) int(d.testSize, 'dataset.testSize', 1, LIMITS.taskSize, err);
+}

@@ -8,6 +8,8 @@ import type {
   Backend, BinaryOp, DType, FusedAct, Kernel, OptimizerConfig, ReduceOp, StepParams, Tensor, UnaryOp,
 } from '../backend.ts';
 import { BINARY_OPS, UNARY_OPS } from '../backend.ts';
+import { RNN_CASES } from './rnn-cases.ts';
+import { CONV_CASES } from './conv-cases.ts';
 
 /** How a tensor's initial data is generated (seeded per case and tensor name). */
 export type Gen =
@@ -493,6 +495,8 @@ const MISC_CASES: OpCase[] = [
 export const OP_CASES: OpCase[] = [
   ...MATMUL_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES,
   ...DROPOUT_CASES, ...SUMSQ_CASES, ...OPT_CASES, ...GATHER_CASES, ...MISC_CASES,
+  ...RNN_CASES,
+  ...CONV_CASES,
 ];
 
 {
@@ -514,4 +518,7 @@ export const BACKEND_OPS = [
   'matmul', 'unary', 'unaryBackward', 'binary', 'binaryBackward', 'reduce', 'reduceBackward', 'sumRows',
   'softmaxCrossEntropy', 'mse', 'dropout', 'dropoutBackward', 'sumSquares', 'optimizerStep', 'gatherBatch',
   'fill', 'addInto',
+  'embedding', 'embeddingBackward', 'recurrentStep', 'recurrentStepBackward', 'gatherRows', 'sequenceCrossEntropy',
+  'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'pool2d', 'pool2dBackward',
+  'batchnormStats', 'batchnormApply', 'batchnormBackward', 'augment',
 ] as const;

@@ -29,14 +29,16 @@ function slots(c: Compiled): { prefix: string; flat: Tensor; used: boolean }[] {
 /** Reads weights (and optimizer state) back asynchronously and encodes them. */
 export async function saveCheckpoint(c: Compiled, step: number, withOptimizer = true): Promise<Uint8Array> {
   const tensors: NamedTensor[] = [];
-  for (const s of slots(c)) {
-    if (!s.used || (s.prefix && !withOptimizer)) continue;
-    const flat = (await c.be.read(s.flat)) as Float32Array;
+  const wanted = slots(c).filter((s) => s.used && (!s.prefix || withOptimizer));
+  // All reads are issued before any is awaited: one consistent point in the queue.
+  const flats = await Promise.all(wanted.map((s) => c.be.read(s.flat)));
+  wanted.forEach((s, k) => {
+    const flat = flats[k] as Float32Array;
     c.paramInfo.forEach((p, i) => {
       const v = c.params[i];
       tensors.push({ name: s.prefix + p.name, shape: p.shape, data: flat.slice(v.offset, v.offset + v.size) });
     });
-  }
+  });
   return encodeSafetensors(tensors, { format: CHECKPOINT_FORMAT, spec: JSON.stringify(c.spec), step: String(step) });
 }
 

@@ -8,14 +8,16 @@ export type TrainEvent =
       step: number;
       epoch: number; // fractional epochs done
       loss: number; // mean training loss since the last metrics event
-      train_accuracy: number | null; // null for regression
+      train_accuracy: number | null; // null for regression; token accuracy for sequence tasks
+      train_seq_accuracy?: number | null; // sequence tasks: fraction of sequences with every counted token right
       lr: number;
       samples_per_s: number;
       dispatches_per_step: number;
       submits_per_step: number;
     }
-  | { type: 'eval'; step: number; epoch: number; test_loss: number; test_accuracy: number | null }
+  | { type: 'eval'; step: number; epoch: number; test_loss: number; test_accuracy: number | null; test_seq_accuracy?: number | null }
   | { type: 'done'; reason: 'finished' | 'stopped' | 'early-stop' | 'diverged'; message: string; step: number }
-  | { type: 'error'; message: string };
+  /** code 'device-lost': the GPU went away; a caller holding a checkpoint can rebuild and resume. */
+  | { type: 'error'; message: string; code?: 'device-lost' };
 
 export type TrainEventHandler = (e: TrainEvent) => void;

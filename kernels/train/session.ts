@@ -6,6 +6,9 @@ import type { Backend, Program, StepParams } from '../backend.ts';
 import { type BackendChoice, createBackend } from '../engine.ts';
 import { GpuBackend } from '../gpu/backend.ts';
 import { loadMnist, take, type Mnist } from '../data/mnist.ts';
+import { taskInfo, type TaskData } from '../data/tasks.ts';
+import { loadTask, takeTask } from './task-data.ts';
+import { readParams, sampleText } from './sample.ts';
 import { lrAt } from '../optim/schedule.ts';
 import { pcg, Rng } from '../rng.ts';
 import { formatBytes, inferShapes } from '../spec/shapes.ts';
@@ -19,7 +22,8 @@ export interface SessionOptions {
   backend: BackendChoice;
   onEvent: TrainEventHandler;
   dataUrl?: string; // base URL of the MNIST idx files
-  data?: Mnist; // already loaded (tests, headless trainer)
+  data?: Mnist | TaskData; // already loaded (tests, headless trainer); sequence tasks are generated when absent
+  textUrl?: string; // base URL serving public/ (the char task's text); default: the parent of dataUrl
   trainLimit?: number; // use only the first n training samples
   testLimit?: number;
   memoryBudgetBytes?: number; // refuse models whose estimate exceeds this (default 2 GiB)
@@ -29,6 +33,9 @@ export interface SessionOptions {
 }
 
 export class SessionError extends Error {}
+
+const FENCE_EVERY = 4;
+const MAX_FENCES = 2;
 
 const yieldToEvents = (): Promise<void> =>
   typeof MessageChannel !== 'undefined'
@@ -57,13 +64,24 @@ export async function createSession(spec: ModelSpec, opts: SessionOptions): Prom
       : `has a tensor of ${formatBytes(shapes.largestTensorBytes)}, over this device's ${formatBytes(bindLimit)} limit per buffer`;
     throw new SessionError(`This model ${what} (${shapes.totalParams.toLocaleString('en-US')} parameters, batch ${spec.train.batchSize}). Make it smaller or lower the batch size.`);
   }
-  let data = opts.data;
-  if (!data) {
-    if (!opts.dataUrl) throw new SessionError('no MNIST data: pass dataUrl or data');
-    data = await loadMnist(opts.dataUrl, (done, total, message) => opts.onEvent({ type: 'progress', phase: 'loading', done, total, message }));
+  let data: Mnist | TaskData;
+  if (spec.dataset.kind === 'task') {
+    opts.onEvent({ type: 'progress', phase: 'loading', done: 0, total: 1, message: `Generating the ${spec.dataset.name} task` });
+    const textBase = opts.textUrl ?? (opts.dataUrl ? new URL('../', opts.dataUrl).toString() : undefined);
+    let t = (opts.data as TaskData | undefined) ?? await loadTask(spec.dataset, spec.seed, textBase);
+    if (opts.trainLimit) t = { ...t, train: takeTask(t.train, t.info, opts.trainLimit) };
+    if (opts.testLimit) t = { ...t, test: takeTask(t.test, t.info, opts.testLimit) };
+    data = t;
+  } else {
+    let m = opts.data as Mnist | undefined;
+    if (!m) {
+      if (!opts.dataUrl) throw new SessionError('no MNIST data: pass dataUrl or data');
+      m = await loadMnist(opts.dataUrl, (done, total, message) => opts.onEvent({ type: 'progress', phase: 'loading', done, total, message }));
+    }
+    if (opts.trainLimit) m = { ...m, train: take(m.train, opts.trainLimit) };
+    if (opts.testLimit) m = { ...m, test: take(m.test, opts.testLimit) };
+    data = m;
   }
-  if (opts.trainLimit) data = { ...data, train: take(data.train, opts.trainLimit) };
-  if (opts.testLimit) data = { ...data, test: take(data.test, opts.testLimit) };
   opts.onEvent({ type: 'progress', phase: 'compiling', done: 0, total: 1, message: 'Compiling kernels' });
   const c = compile(backend, spec, data);
   try {
@@ -94,6 +112,7 @@ export class Session {
   private readonly metricsEvery: number;
   private readonly evalEvery: number;
   private lastSnapStep = 0;
+  private fences: Promise<void>[] = [];
   private needPermutation = false;
   /** Submissions that are not training steps (evaluation batches, metrics flushes). */
   nonStepSubmits = 0;
@@ -109,7 +128,7 @@ export class Session {
     this.metricsEvery = opts.metricsEvery ?? 20;
     this.evalEvery = c.spec.train.evalEverySteps || this.stepsPerEpoch;
     this.snapshotOnly = be.program('metrics snapshot', []);
-    if (be instanceof GpuBackend) be.onLost((reason) => this.fail(`The GPU device was lost (${reason}). Training stopped.`));
+    if (be instanceof GpuBackend) be.onLost((reason) => this.fail(`The GPU device was lost (${reason}). Training stopped.`, 'device-lost'));
     this.emit({
       type: 'ready', backend: be.info.kind, adapter: be.info.adapter, isFallbackAdapter: be.info.isFallbackAdapter,
       params: paramCount, dispatchesPerStep: c.train.dispatches, stepsPerEpoch: this.stepsPerEpoch,
@@ -118,6 +137,10 @@ export class Session {
 
   get backend(): Backend {
     return this.c.be;
+  }
+  /** True after a non-finite loss stopped the run (its weights are not to be trusted). */
+  get hasDiverged(): boolean {
+    return this.stopped?.type === 'done' && this.stopped.reason === 'diverged';
   }
   get isRunning(): boolean {
     return this.running;
@@ -135,21 +158,24 @@ export class Session {
     this.opts.onEvent(e);
   }
 
-  /** A failed readback usually means the device is going away: name that, not the symptom. */
-  private async readbackFailed(e: unknown): Promise<void> {
+  /**
+   * A failed readback or a WebGPU error in the loop usually means the device is going away (its
+   * lost signal may arrive a moment later): name that, not the symptom.
+   */
+  private async failedOnDevice(e: unknown, what: string): Promise<void> {
     const be = this.c.be;
     if (be instanceof GpuBackend) {
       const lost = await Promise.race([be.device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
-      if (lost) return this.fail(`The GPU device was lost (${be.lost ?? 'unknown reason'}). Training stopped.`);
+      if (lost) return this.fail(`The GPU device was lost (${be.lost ?? 'unknown reason'}). Training stopped.`, 'device-lost');
     }
-    this.fail(`Reading metrics back failed: ${errorText(e)}`);
+    this.fail(`${what}${errorText(e)}`);
   }
 
   /** Stops with an error event (once: a lost device also fails its pending readbacks). */
-  private fail(message: string): void {
+  private fail(message: string, code?: 'device-lost'): void {
     this.running = false;
     if (this.stopped?.type === 'error') return;
-    this.stopped = { type: 'error', message };
+    this.stopped = code ? { type: 'error', message, code } : { type: 'error', message };
     this.emit(this.stopped);
   }
 
@@ -177,7 +203,7 @@ export class Session {
   private track(p: Promise<Float32Array>, lr: number): void {
     const step = this.step;
     this.lastSnapStep = step;
-    this.pending.push(p.then((m) => this.onMetrics(m, step, lr), (e: unknown) => this.readbackFailed(e)));
+    this.pending.push(p.then((m) => this.onMetrics(m, step, lr), (e: unknown) => this.failedOnDevice(e, 'Reading metrics back failed: ')));
   }
 
   /** Reports the steps since the last snapshot (on pause), with a submission that only copies metrics. */
@@ -201,7 +227,8 @@ export class Session {
       return;
     }
     this.emit({
-      type: 'metrics', step, epoch: step / this.stepsPerEpoch, loss, train_accuracy: m[1] / m[2], lr, samples_per_s: sps,
+      type: 'metrics', step, epoch: step / this.stepsPerEpoch, loss, train_accuracy: this.accuracies(m).acc,
+      ...(this.c.spec.dataset.kind === 'task' ? { train_seq_accuracy: this.accuracies(m).seq } : {}), lr, samples_per_s: sps,
       dispatches_per_step: this.c.train.dispatches, submits_per_step: 1,
     });
   }
@@ -229,6 +256,15 @@ export class Session {
     while (this.pending.length > maxPending) await this.pending.shift();
   }
 
+  /**
+   * Keeps at most about FENCE_EVERY × MAX_FENCES steps queued on the device, so a pause or a
+   * checkpoint waits for little work. A fence is onSubmittedWorkDone, not a readback.
+   */
+  private async throttle(): Promise<void> {
+    if (this.step % FENCE_EVERY === 0) this.fences.push(this.c.be.idle());
+    while (this.fences.length > MAX_FENCES) await this.fences.shift();
+  }
+
   /** Trains until the epochs are done, `pause()` or `stop()`. */
   start(): Promise<void> {
     if (this.running) return this.loop!;
@@ -236,7 +272,7 @@ export class Session {
     this.running = true;
     this.lastMetricsAt = performance.now();
     this.lastMetricsStep = this.step;
-    this.loop = this.run().catch((e: unknown) => this.fail(errorText(e)));
+    this.loop = this.run().catch((e: unknown) => this.failedOnDevice(e, ''));
     return this.loop;
   }
 
@@ -245,6 +281,7 @@ export class Session {
     while (this.running && this.step < this.totalSteps) {
       this.submitStep(false);
       await this.drain(2);
+      await this.throttle();
       if (this.stopped) break;
       if (this.step % this.evalEvery === 0 || this.step === this.totalSteps) {
         await this.drain(0);
@@ -294,7 +331,18 @@ export class Session {
   }
 
   /** Runs the whole test split through the eval program; one submission per test batch. */
-  async evaluate(): Promise<{ test_loss: number; test_accuracy: number }> {
+  /**
+   * Accuracies from a metrics snapshot: token (or class) accuracy m[1]/m[2]; for sequence tasks also
+   * whole-sequence accuracy m[4]/m[5]; null for regression.
+   */
+  private accuracies(m: Float32Array): { acc: number | null; seq?: number | null } {
+    const d = this.c.spec.dataset;
+    if (d.kind !== 'task') return { acc: m[1] / m[2] };
+    const regression = taskInfo(d).loss === 'mse';
+    return { acc: regression ? null : m[1] / m[2], seq: regression ? null : m[4] / Math.max(m[5], 1) };
+  }
+
+  async evaluate(): Promise<{ test_loss: number; test_accuracy: number; test_seq_accuracy?: number | null }> {
     const c = this.c;
     const batches = Math.ceil(c.testData.n / c.batch);
     let snap: Promise<Float32Array> | null = null;
@@ -306,9 +354,21 @@ export class Session {
       if (b % 8 === 7) await yieldToEvents();
     }
     const m = await snap!;
-    const r = { test_loss: m[0] / m[2], test_accuracy: m[1] / m[2] };
-    this.emit({ type: 'eval', step: this.step, epoch: this.step / this.stepsPerEpoch, ...r });
+    // test_accuracy stays a number for callers (0 for regression; the event carries null).
+    const acc = this.accuracies(m);
+    const r = { test_loss: m[0] / m[2], test_accuracy: acc.acc ?? 0, ...(acc.seq !== undefined ? { test_seq_accuracy: acc.seq } : {}) };
+    this.emit({ type: 'eval', step: this.step, epoch: this.step / this.stepsPerEpoch, ...r, test_accuracy: acc.acc });
     return r;
+  }
+
+  /**
+   * Continues `prompt` with n characters from a char-task model, sampled at `temperature` on the
+   * CPU after reading the weights back once (awaited here, never inside a training step).
+   */
+  async sampleText(prompt: string, n: number, temperature: number, seed = 1): Promise<string> {
+    const d = this.c.spec.dataset;
+    if (d.kind !== 'task' || d.name !== 'char') throw new SessionError('text sampling needs a model of the char task');
+    return sampleText(this.c.spec.layers, await readParams(this.c.be, this.c.params), prompt, n, temperature, seed);
   }
 
   stop(): void {
@@ -316,8 +376,9 @@ export class Session {
   }
 
   /** Weights (and optimizer state) as a safetensors file with the spec and step in its metadata. */
-  async checkpoint(withOptimizer = true): Promise<Uint8Array> {
-    await this.drain(0);
+  checkpoint(withOptimizer = true): Promise<Uint8Array> {
+    // No draining: the reads queue behind every step submitted so far, so the state read back is
+    // exactly the state after `this.step` steps, even while training goes on.
     return saveCheckpoint(this.c, this.step, withOptimizer);
   }
 
@@ -328,6 +389,8 @@ export class Session {
   restore(bytes: Uint8Array): CheckpointInfo {
     if (this.running) throw new SessionError('pause training before loading weights');
     const info = loadCheckpoint(this.c, bytes);
+    // Sums since the last snapshot belong to the abandoned trajectory (NaN, after a divergence).
+    this.c.be.write(this.c.trainMetrics, new Float32Array(this.c.trainMetrics.size));
     this.step = info.hasOptimizer ? Math.min(info.step, this.totalSteps) : 0;
     this.lastSnapStep = this.step;
     this.needPermutation = true;

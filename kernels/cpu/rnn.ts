@@ -1,0 +1,201 @@
+// CPU references of the sequence ops, in plain loops written from the equations (PyTorch docs for
+// nn.LSTM / nn.GRU / nn.RNN), not from the WGSL. Layouts as in backend.ts RecurrentBuffers.
+import { IGNORE_LABEL, type CellKind, type RecurrentBuffers, type RecurrentGrads, type StepParams, type Tensor } from '../backend.ts';
+
+type F = Float32Array | Float64Array;
+const a = (t: Tensor) => t.store as F;
+const au = (t: Tensor) => t.store as Uint32Array;
+const sig = (x: number) => 1 / (1 + Math.exp(-x));
+
+export function gatesOf(cell: CellKind): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+}
+
+/** B, T, H from hseq (B, T, H). */
+export function recurrentDims(s: RecurrentBuffers): { B: number; T: number; H: number } {
+  const [B, T, H] = s.hseq.shape;
+  return { B, T, H };
+}
+
+export function embeddingRef(out: Tensor, ids: Tensor, table: Tensor): void {
+  const N = ids.size, V = table.shape[0], D = table.size / V;
+  const O = a(out), I = a(ids), W = a(table);
+  for (let n = 0; n < N; n++) {
+    const id = I[ids.offset + n];
+    const ok = id >= 0 && id < V;
+    for (let k = 0; k < D; k++) O[out.offset + n * D + k] = ok ? W[table.offset + Math.floor(id) * D + k] : 0;
+  }
+}
+
+export function embeddingBackwardRef(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate: boolean): void {
+  const N = ids.size, V = dtable.shape[0], D = dtable.size / V;
+  const G = a(dtable), DY = a(dout), I = a(ids);
+  if (!accumulate) G.fill(0, dtable.offset, dtable.offset + dtable.size);
+  for (let n = 0; n < N; n++) {
+    const id = I[ids.offset + n];
+    if (!(id >= 0 && id < V)) continue;
+    for (let k = 0; k < D; k++) G[dtable.offset + Math.floor(id) * D + k] += DY[dout.offset + n * D + k];
+  }
+}
+
+/** One timestep of the forward pass for every (b, j). */
+export function recurrentStepRef(cell: CellKind, t: number, s: RecurrentBuffers): void {
+  const { B, T, H } = recurrentDims(s);
+  const G = gatesOf(cell), GH = G * H;
+  const XP = a(s.xp), W = a(s.whh), BH = a(s.bhh), HS = a(s.hseq), HP = a(s.hprev), CS = a(s.cseq), GT = a(s.gates), HL = a(s.hlast);
+  const hp = new Float64Array(GH);
+  const hOut = new Float64Array(H);
+  for (let b = 0; b < B; b++) {
+    // hp = h_{t-1} · W_hh + b_hh over all gate columns.
+    for (let c = 0; c < GH; c++) hp[c] = BH[s.bhh.offset + c];
+    if (t > 0)
+      for (let k = 0; k < H; k++) {
+        const hk = HS[s.hseq.offset + (b * T + t - 1) * H + k];
+        for (let c = 0; c < GH; c++) hp[c] += hk * W[s.whh.offset + k * GH + c];
+      }
+    const x = (c: number) => XP[s.xp.offset + (b * T + t) * GH + c];
+    const row = (b * T + t) * H;
+    const gRow = (b * T + t) * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const prev = t > 0 ? HS[s.hseq.offset + row - H + j] : 0;
+      let h: number;
+      if (cell === 'lstm') {
+        const i = sig(x(j) + hp[j]), f = sig(x(H + j) + hp[H + j]);
+        const g = Math.tanh(x(2 * H + j) + hp[2 * H + j]), o = sig(x(3 * H + j) + hp[3 * H + j]);
+        const cprev = t > 0 ? CS[s.cseq.offset + row - H + j] : 0;
+        const c = f * cprev + i * g;
+        h = o * Math.tanh(c);
+        CS[s.cseq.offset + row + j] = c;
+        GT[s.gates.offset + gRow + j] = i;
+        GT[s.gates.offset + gRow + H + j] = f;
+        GT[s.gates.offset + gRow + 2 * H + j] = g;
+        GT[s.gates.offset + gRow + 3 * H + j] = o;
+      } else if (cell === 'gru') {
+        const r = sig(x(j) + hp[j]), z = sig(x(H + j) + hp[H + j]);
+        const hn = hp[2 * H + j];
+        const n = Math.tanh(x(2 * H + j) + r * hn);
+        h = (1 - z) * n + z * prev;
+        GT[s.gates.offset + gRow + j] = r;
+        GT[s.gates.offset + gRow + H + j] = z;
+        GT[s.gates.offset + gRow + 2 * H + j] = n;
+        GT[s.gates.offset + gRow + 3 * H + j] = hn;
+      } else {
+        h = Math.tanh(x(j) + hp[j]);
+      }
+      hOut[j] = h;
+    }
+    for (let j = 0; j < H; j++) {
+      const h = hOut[j];
+      HS[s.hseq.offset + row + j] = h;
+      if (t === 0) HP[s.hprev.offset + row + j] = 0;
+      if (t + 1 < T) HP[s.hprev.offset + row + H + j] = h;
+      if (t + 1 === T) HL[s.hlast.offset + b * H + j] = h;
+    }
+  }
+}
+
+/** One timestep of backpropagation through time, for every (b, j). */
+export function recurrentStepBackwardRef(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): void {
+  const { B, T, H } = recurrentDims(s);
+  const G = gatesOf(cell), GH = G * H;
+  const W = a(s.whh), HS = a(s.hseq), CS = a(s.cseq), GT = a(s.gates);
+  if (g.whhT.size !== s.whh.size) throw new Error('recurrentStepBackward: whhT must be W_hh transposed (G·H, H)');
+  const DO = a(g.dout), DGX = a(g.dgx), DGH = a(g.dgh), CA = a(g.carry);
+  for (let b = 0; b < B; b++) {
+    const row = (b * T + t) * H;
+    const gRow = (b * T + t) * 4 * H;
+    const o0 = (b * T + t) * GH;
+    for (let j = 0; j < H; j++) {
+      // Upstream gradient of h_t, plus what step t+1 sends back through W_hh and the carry.
+      let dh = seqOut ? DO[g.dout.offset + row + j] : t === T - 1 ? DO[g.dout.offset + b * H + j] : 0;
+      let carried = 0;
+      if (t + 1 < T) {
+        carried = CA[g.carry.offset + b * H + j];
+        const n0 = (b * T + t + 1) * GH;
+        for (let k = 0; k < GH; k++) dh += DGH[g.dgh.offset + n0 + k] * W[s.whh.offset + j * GH + k];
+      }
+      const gt = (q: number) => GT[s.gates.offset + gRow + q * H + j];
+      const put = (q: number, vx: number, vh: number) => {
+        DGX[g.dgx.offset + o0 + q * H + j] = vx;
+        DGH[g.dgh.offset + o0 + q * H + j] = vh;
+      };
+      if (cell === 'lstm') {
+        const i = gt(0), f = gt(1), gg = gt(2), o = gt(3);
+        const c = CS[s.cseq.offset + row + j];
+        const cprev = t > 0 ? CS[s.cseq.offset + row - H + j] : 0;
+        const tc = Math.tanh(c);
+        const dc = carried + dh * o * (1 - tc * tc);
+        const di = dc * gg * i * (1 - i), df = dc * cprev * f * (1 - f);
+        const dg = dc * i * (1 - gg * gg), dO = dh * tc * o * (1 - o);
+        put(0, di, di); put(1, df, df); put(2, dg, dg); put(3, dO, dO);
+        CA[g.carry.offset + b * H + j] = dc * f;
+      } else if (cell === 'gru') {
+        const r = gt(0), z = gt(1), n = gt(2), hn = gt(3);
+        const prev = t > 0 ? HS[s.hseq.offset + row - H + j] : 0;
+        dh += carried;
+        const dnp = dh * (1 - z) * (1 - n * n); // through n = tanh(x_n + r·hn)
+        const dr = dnp * hn * r * (1 - r);
+        const dz = dh * (prev - n) * z * (1 - z);
+        put(0, dr, dr); put(1, dz, dz); put(2, dnp, dnp * r);
+        CA[g.carry.offset + b * H + j] = dh * z;
+      } else {
+        const h = HS[s.hseq.offset + row + j];
+        const dp = dh * (1 - h * h);
+        put(0, dp, dp);
+      }
+    }
+  }
+}
+
+export function gatherRowsRef(p: StepParams, out: Tensor, src: Tensor, indices: Tensor): void {
+  const B = out.shape[0], L = out.size / B;
+  const O = out.store as F | Uint32Array, S = src.store as F | Uint32Array, IX = au(indices);
+  for (let r = 0; r < B; r++) {
+    const row = IX[indices.offset + Math.min(p.batchStart + r, indices.size - 1)];
+    for (let j = 0; j < L; j++) O[out.offset + r * L + j] = S[src.offset + row * L + j];
+  }
+}
+
+export function sequenceCrossEntropyRef(p: StepParams, dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): void {
+  const [B, T] = labels.shape.length >= 2 ? labels.shape : [labels.shape[0], 1];
+  const V = logits.size / (B * T);
+  const Lg = a(logits), Y = au(labels), M = a(metrics);
+  const rows = Math.min(p.rows, B);
+  let counted = 0;
+  for (let i = 0; i < rows * T; i++) if (Y[labels.offset + i] !== IGNORE_LABEL) counted++;
+  const denom = Math.max(counted, 1);
+  let lossSum = 0, correct = 0, bad = 0, seqOk = 0;
+  for (let b = 0; b < B; b++) {
+    let allOk = true;
+    for (let t = 0; t < T; t++) {
+      const base = logits.offset + (b * T + t) * V;
+      const label = Y[labels.offset + b * T + t];
+      if (b >= rows || label === IGNORE_LABEL) {
+        if (dlogits) a(dlogits).fill(0, dlogits.offset + (b * T + t) * V, dlogits.offset + (b * T + t + 1) * V);
+        continue;
+      }
+      let mx = -Infinity, arg = 0;
+      for (let c = 0; c < V; c++) if (Lg[base + c] > mx) { mx = Lg[base + c]; arg = c; }
+      let sum = 0;
+      for (let c = 0; c < V; c++) sum += Math.exp(Lg[base + c] - mx);
+      const loss = Math.log(sum) + mx - Lg[base + label];
+      if (!Number.isFinite(loss)) bad++;
+      lossSum += loss;
+      if (arg === label) correct++;
+      else allOk = false;
+      if (dlogits) {
+        const D = a(dlogits);
+        for (let c = 0; c < V; c++)
+          D[dlogits.offset + (b * T + t) * V + c] = (Math.exp(Lg[base + c] - mx) / sum - (c === label ? 1 : 0)) / denom;
+      }
+    }
+    if (b < rows && allOk) seqOk++;
+  }
+  const m = metrics.offset;
+  M[m] += lossSum;
+  M[m + 1] += correct;
+  M[m + 2] += counted;
+  M[m + 3] += bad;
+  M[m + 4] += seqOk;
+  M[m + 5] += rows;
+}

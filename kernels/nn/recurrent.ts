@@ -1,0 +1,67 @@
+// Embedding and recurrent layers (LSTM, GRU, tanh RNN, stacked): parameter layout and graph
+// building. Parameters per recurrent sub-layer, in this order (the weights-file order too):
+//   W_ih (in, G·H), W_hh (H, G·H), b_ih (G·H), b_hh (G·H)
+// i.e. torch's weight_ih_l{k} transposed (x·W rather than W·x), gate blocks in torch order
+// (LSTM i, f, g, o; GRU r, z, n). Init as torch: uniform(±1/√H) for all four; the LSTM's forget
+// block of b_ih is set to `forgetBias` (default 1, b_hh's stays random) so early gradients flow.
+import type { CellKind, Tensor } from '../backend.ts';
+import type { Graph } from '../autodiff/graph.ts';
+import type { LayerSpec } from '../spec/types.ts';
+import type { ParamInfo } from './model.ts';
+
+export type RecurrentSpec = Extract<LayerSpec, { kind: 'lstm' | 'gru' | 'rnn' }>;
+export const RECURRENT_KINDS: ReadonlySet<string> = new Set(['lstm', 'gru', 'rnn']);
+
+export function cellGates(cell: CellKind): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+}
+
+/** Output shape of one sample: (T, H) when returning sequences, else (H). */
+export function recurrentOutShape(l: RecurrentSpec, inShape: number[]): number[] {
+  return l.returnSequences ? [inShape[0], l.hidden] : [l.hidden];
+}
+
+export function recurrentParamCount(l: RecurrentSpec, features: number): number {
+  const GH = cellGates(l.kind) * l.hidden;
+  let n = 0, fin = features;
+  for (let k = 0; k < (l.layers ?? 1); k++) {
+    n += fin * GH + l.hidden * GH + 2 * GH;
+    fin = l.hidden;
+  }
+  return n;
+}
+
+export function describeRecurrent(l: RecurrentSpec, inShape: number[], p: string): ParamInfo[] {
+  const H = l.hidden, G = cellGates(l.kind), GH = G * H;
+  const bound = 1 / Math.sqrt(H);
+  const out: ParamInfo[] = [];
+  let fin = inShape[inShape.length - 1];
+  for (let k = 0; k < (l.layers ?? 1); k++) {
+    const q = `${p}.l${k}`;
+    const u = { fanIn: H, fanOut: GH, init: 'uniform' as const, bound };
+    out.push({ name: `${q}.W_ih`, shape: [fin, GH], ...u });
+    out.push({ name: `${q}.W_hh`, shape: [H, GH], ...u });
+    const fb = l.kind === 'lstm' ? (l.forgetBias ?? 1) : undefined;
+    out.push({ name: `${q}.b_ih`, shape: [GH], ...u, ...(fb !== undefined ? { constRange: [H, 2 * H, fb] as [number, number, number] } : {}) });
+    out.push({ name: `${q}.b_hh`, shape: [GH], ...u });
+    fin = H;
+  }
+  return out;
+}
+
+export function describeEmbedding(l: Extract<LayerSpec, { kind: 'embedding' }>, p: string): ParamInfo[] {
+  if (!l.vocab) throw new Error(`${p}: embedding needs a vocabulary size (resolved from the task when absent)`);
+  // Unit-variance rows like torch's N(0, 1): uniform(±√3).
+  return [{ name: `${p}.table`, shape: [l.vocab, l.dim], fanIn: 1, fanOut: l.dim, init: 'uniform', bound: Math.sqrt(3) }];
+}
+
+/** Records a stacked recurrent layer; h is (B, T, F). */
+export function buildRecurrent(g: Graph, l: RecurrentSpec, h: Tensor, take: () => Tensor, name: string): Tensor {
+  const n = l.layers ?? 1;
+  for (let k = 0; k < n; k++) {
+    const Wih = take(), Whh = take(), bih = take(), bhh = take();
+    const last = k === n - 1;
+    h = g.recurrent(l.kind, h, Wih, bih, Whh, bhh, last ? !!l.returnSequences : true, `${name}.${l.kind}${k}`);
+  }
+  return h;
+}

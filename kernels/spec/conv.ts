@@ -1,0 +1,37 @@
+// Geometry of the convolutional layer kinds from their spec fields: one function that shape
+// inference (validation), the model builder and the tests all use.
+import { convGeom, type Conv2dGeom } from '../backend.ts';
+import type { LayerSpec } from './types.ts';
+
+export type SpatialLayer = Extract<LayerSpec, { kind: 'conv2d' | 'maxpool2d' | 'avgpool2d' }>;
+
+/** Geometry of a conv/pool layer on per-sample input (H, W, C) with batch N. */
+export function layerGeom(l: SpatialLayer, inShape: readonly number[], N = 1): Conv2dGeom {
+  const [H, W, C] = inShape;
+  if (l.kind === 'conv2d') {
+    const k: [number, number] = Array.isArray(l.kernel) ? [l.kernel[0], l.kernel[1]] : [l.kernel, l.kernel];
+    return convGeom([N, H, W, C], k, l.filters, l.stride ?? 1, l.padding ?? 'valid', l.dilation ?? 1);
+  }
+  return convGeom([N, H, W, C], [l.size, l.size], C, l.stride ?? l.size, l.padding ?? 'valid', 1);
+}
+
+/** Why a conv/pool layer cannot run on this input, naming the field; null when it can. */
+export function spatialProblem(l: SpatialLayer, inShape: readonly number[]): { field: string; message: string } | null {
+  const fmt = (s: readonly number[]) => `(${s.join(', ')})`;
+  if (inShape.length !== 3)
+    return { field: 'kind', message: `needs an image input (height, width, channels), got ${fmt(inShape)}; put it before any Flatten or Dense` };
+  const g = layerGeom(l, inShape);
+  const ekh = (g.KH - 1) * g.dh + 1, ekw = (g.KW - 1) * g.dw + 1;
+  const field = l.kind === 'conv2d' ? 'kernel' : 'size';
+  const pad = typeof l.padding === 'number' ? l.padding : 0;
+  if (l.kind !== 'conv2d' && pad * 2 > l.size)
+    return { field: 'padding', message: `padding ${pad} is more than half the window ${l.size}: a window could lie entirely in the padding` };
+  if (g.OH < 1 || g.OW < 1) {
+    const ext = ekh !== g.KH || ekw !== g.KW ? ` (${ekh}×${ekw} with dilation ${g.dh})` : '';
+    return {
+      field,
+      message: `${g.KH}×${g.KW}${ext} is larger than the padded input ${g.H + 2 * pad}×${g.W + 2 * pad}: the output would be empty (${g.OH}×${g.OW})`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,177 @@
+// Op cases of the convolutional ops (conv2d and its two backward GEMMs, pooling, batch norm,
+// augmentation), spread into the shared table of op-specs.ts: finite differences on
+// CpuBackend('f64') and GPU-vs-CPU in Chromium. Odd sizes throughout, and a grid of
+// stride/padding/dilation combos. Only type imports from op-specs.ts (it imports this file).
+import { convGeom, type AugmentConfig, type DType, type FusedAct, type Kernel, type Padding, type PoolOp, type StepParams } from '../backend.ts';
+import type { Gen, OpCase, TensorSpec, Tol } from './op-specs.ts';
+
+const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
+const T_ = (name: string, shape: number[], role: TensorSpec['role'], gen: Gen, dtype: DType = 'f32', view = false): TensorSpec =>
+  ({ name, shape, role, gen, dtype, view });
+const inp = (name: string, shape: number[], gen: Gen = { kind: 'normal' }, view = false) => T_(name, shape, 'in', gen, 'f32', view);
+const out = (name: string, shape: number[], dtype: DType = 'f32') => T_(name, shape, 'out', { kind: 'normal', scale: 3 }, dtype);
+const state = (name: string, shape: number[], gen: Gen) => T_(name, shape, 'state', gen);
+
+/** Implicit GEMMs: f32 sums of up to K = KH·KW·C (or N·OH·OW for dw) products, relative to max|ref|. */
+const TOL_CONV: Tol = { abs: 1e-5, rel: 1e-5, scale: 'max' };
+const TOL_SUM: Tol = { abs: 1e-6, rel: 1e-5, scale: 'max' };
+const TOL_EXACT: Tol = { abs: 0, rel: 0, scale: 'elem' };
+
+interface ConvCase {
+  N: number; H: number; W: number; C: number; F: number;
+  k: number | [number, number]; stride?: number; pad?: Padding; dil?: number;
+  bias?: boolean; act?: FusedAct; acc?: boolean; view?: boolean;
+}
+
+function convCase(o: ConvCase): OpCase {
+  const k: [number, number] = Array.isArray(o.k) ? o.k : [o.k, o.k];
+  const s = o.stride ?? 1, pad = o.pad ?? 'valid', dil = o.dil ?? 1, act = o.act ?? 'none';
+  const g = convGeom([o.N, o.H, o.W, o.C], k, o.F, s, pad, dil);
+  const xs = [o.N, o.H, o.W, o.C], ws = [k[0], k[1], o.C, o.F], ys = [o.N, g.OH, g.OW, o.F];
+  const name = `conv2d ${xs.join('x')} k${k.join('x')} F${o.F} s${s} p${pad} d${dil}` + (o.bias ? ' +bias' : '') +
+    (act !== 'none' ? ` ${act}` : '') + (o.acc ? ' accumulate' : '') + (o.view ? ' view' : '');
+  const tensors: TensorSpec[] = [
+    inp('x', xs, { kind: 'normal' }, !!o.view),
+    inp('w', ws, { kind: 'normal', scale: 0.5 }, !!o.view),
+    o.acc ? state('y', ys, { kind: 'normal' }) : out('y', ys),
+    inp('dy', ys),
+    o.acc ? state('dx', xs, { kind: 'normal' }) : out('dx', xs),
+    o.acc ? state('dw', ws, { kind: 'normal' }) : out('dw', ws),
+  ];
+  if (o.bias) tensors.push(inp('bias', [o.F]), out('dbias', [o.F]));
+  if (act !== 'none') tensors.push(out('dz', ys));
+  const wrt: [string, string][] = [['x', 'dx'], ['w', 'dw']];
+  if (o.bias) wrt.push(['bias', 'dbias']);
+  return {
+    name,
+    ops: ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', ...(o.bias ? ['sumRows'] : []), ...(act !== 'none' ? ['unaryBackward'] : [])],
+    tensors, params: P, repeat: 1,
+    gpuTol: TOL_CONV,
+    grad: o.acc ? undefined : { kind: 'dot', y: 'y', dy: 'dy', wrt },
+    record(be, t) {
+      const forward = [be.conv2d(t.y, t.x, t.w, g, { bias: o.bias ? t.bias : undefined, act, accumulate: o.acc })];
+      const backward: Kernel[] = [];
+      const dz = act === 'none' ? t.dy : t.dz;
+      if (act !== 'none') backward.push(be.unaryBackward(act, t.dz, t.dy, t.y, t.y));
+      backward.push(be.conv2dBackwardInput(t.dx, dz, t.w, g, o.acc), be.conv2dBackwardWeight(t.dw, t.x, dz, g, o.acc));
+      if (o.bias) backward.push(be.sumRows(t.dbias, { ...dz, shape: [o.N * g.OH * g.OW, o.F] }));
+      return { forward, backward };
+    },
+  };
+}
+
+const CONV: OpCase[] = [
+  // stride × padding × dilation grid on odd sizes; 'same' with stride 2 pads asymmetrically.
+  convCase({ N: 2, H: 7, W: 9, C: 3, F: 5, k: 3, pad: 'same', bias: true, act: 'relu' }),
+  convCase({ N: 2, H: 8, W: 7, C: 2, F: 3, k: 3, stride: 2, pad: 'same', bias: true }),
+  convCase({ N: 1, H: 9, W: 9, C: 2, F: 4, k: 3, pad: 'valid', dil: 2, bias: true, act: 'tanh' }),
+  convCase({ N: 2, H: 7, W: 6, C: 3, F: 2, k: [2, 3], stride: 2, pad: 1 }),
+  convCase({ N: 1, H: 10, W: 11, C: 1, F: 6, k: 5, stride: 3, pad: 2, dil: 2, bias: true, act: 'leaky_relu' }),
+  convCase({ N: 2, H: 9, W: 8, C: 3, F: 3, k: 3, stride: 2, pad: 'valid', dil: 2, act: 'sigmoid' }),
+  convCase({ N: 2, H: 6, W: 5, C: 2, F: 3, k: 4, stride: 1, pad: 'same', dil: 1 }), // even kernel, 'same'
+  convCase({ N: 2, H: 5, W: 5, C: 4, F: 3, k: 1, stride: 2 }), // 1×1 strided: not the matmul route
+  convCase({ N: 3, H: 5, W: 7, C: 5, F: 7, k: 3, stride: 3, pad: 1, bias: true }),
+  // larger: several 32×32 (64×64 on GPUs) tiles and K spanning many 16-slices
+  convCase({ N: 4, H: 12, W: 11, C: 8, F: 20, k: 3, pad: 'same', bias: true, act: 'relu' }),
+  convCase({ N: 3, H: 14, W: 13, C: 17, F: 33, k: 3, stride: 2, pad: 1, bias: true, act: 'relu' }),
+  convCase({ N: 2, H: 28, W: 28, C: 1, F: 6, k: 5, pad: 'valid', bias: true, act: 'relu', view: true }),
+  // accumulate into y, dx and dw
+  convCase({ N: 2, H: 6, W: 7, C: 3, F: 4, k: 3, stride: 2, pad: 'same', bias: true, acc: true }),
+];
+
+function poolCase(op: PoolOp, N: number, H: number, W: number, C: number, size: number, stride: number, pad: Padding): OpCase {
+  const g = convGeom([N, H, W, C], [size, size], C, stride, pad, 1);
+  const xs = [N, H, W, C], ys = [N, g.OH, g.OW, C];
+  const tensors: TensorSpec[] = [
+    // distinct values: no ties, so the max is stable under the finite-difference step
+    inp('x', xs, op === 'max' ? { kind: 'distinct' } : { kind: 'normal' }),
+    out('y', ys), inp('dy', ys), out('dx', xs),
+  ];
+  if (op === 'max') tensors.push(out('argmax', ys, 'u32'));
+  return {
+    name: `pool2d ${op} ${xs.join('x')} size${size} s${stride} p${pad}`,
+    ops: ['pool2d', 'pool2dBackward'],
+    tensors, params: P, repeat: 1,
+    gpuTol: TOL_SUM,
+    gpuTolFor: { argmax: TOL_EXACT, ...(op === 'max' ? { y: TOL_EXACT } : {}) },
+    grad: { kind: 'dot', y: 'y', dy: 'dy', wrt: [['x', 'dx']] },
+    record: (be, t) => ({
+      forward: [be.pool2d(op, t.y, t.x, op === 'max' ? t.argmax : null, g)],
+      backward: [be.pool2dBackward(op, t.dx, t.dy, op === 'max' ? t.argmax : null, g)],
+    }),
+    check(v) {
+      if (op !== 'max') return [];
+      // Independent check of the max: y equals x at the recorded index.
+      const errs: string[] = [];
+      for (let i = 0; i < v.y.length && errs.length < 3; i++)
+        if (v.x[v.argmax[i]] !== v.y[i]) errs.push(`y[${i}] = ${v.y[i]} but x[argmax ${v.argmax[i]}] = ${v.x[v.argmax[i]]}`);
+      return errs;
+    },
+  };
+}
+
+const POOL: OpCase[] = [
+  poolCase('max', 2, 7, 6, 3, 2, 2, 'valid'),
+  poolCase('max', 2, 8, 8, 2, 3, 2, 1), // overlapping windows, padding
+  poolCase('max', 1, 7, 9, 3, 3, 1, 'same'),
+  poolCase('max', 2, 9, 7, 2, 3, 3, 'valid'),
+  poolCase('avg', 2, 6, 7, 3, 2, 2, 'valid'),
+  poolCase('avg', 2, 8, 7, 2, 3, 2, 1),
+  poolCase('avg', 1, 7, 9, 3, 3, 1, 'same'),
+];
+
+function bnCase(shape: number[], eval_ = false): OpCase {
+  const C = shape[shape.length - 1];
+  const ch = [C];
+  const name = `batchnorm ${eval_ ? 'eval' : 'train'} ${shape.join('x')}`;
+  const x = inp('x', shape, { kind: 'normal', scale: 2 });
+  const gamma = inp('gamma', ch, { kind: 'uniform', lo: 0.5, hi: 1.5 });
+  const beta = inp('beta', ch);
+  if (eval_)
+    return {
+      name, ops: ['batchnormApply'], params: P, repeat: 1, gpuTol: TOL_SUM,
+      tensors: [x, gamma, beta, inp('rm', ch), inp('rv', ch, { kind: 'uniform', lo: 0.5, hi: 2 }), out('y', shape)],
+      record: (be, t) => ({ forward: [be.batchnormApply(t.y, t.x, t.rm, t.rv, t.gamma, t.beta, 1e-5, true)], backward: [] }),
+    };
+  return {
+    name, ops: ['batchnormStats', 'batchnormApply', 'batchnormBackward'], params: P, repeat: 1, gpuTol: TOL_SUM,
+    tensors: [
+      x, gamma, beta, out('y', shape), out('mean', ch), out('invstd', ch),
+      state('rm', ch, { kind: 'normal' }), state('rv', ch, { kind: 'uniform', lo: 0.5, hi: 2 }),
+      inp('dy', shape), out('dx', shape), out('dgamma', ch), out('dbeta', ch),
+    ],
+    grad: { kind: 'dot', y: 'y', dy: 'dy', wrt: [['x', 'dx'], ['gamma', 'dgamma'], ['beta', 'dbeta']] },
+    record: (be, t) => ({
+      forward: [be.batchnormStats(t.mean, t.invstd, t.x, t.rm, t.rv, 1e-5, 0.1), be.batchnormApply(t.y, t.x, t.mean, t.invstd, t.gamma, t.beta, 1e-5, false)],
+      backward: be.batchnormBackward(t.dx, t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invstd, t.gamma),
+    }),
+  };
+}
+
+const BN: OpCase[] = [bnCase([2, 5, 3, 4]), bnCase([7, 5]), bnCase([3, 9, 7, 3]), bnCase([130, 3]), bnCase([2, 5, 3, 4], true)];
+
+function augmentCase(N: number, H: number, W: number, C: number, cfg: AugmentConfig, seed: number): OpCase {
+  const identity = cfg.shift === 0 && cfg.rotate === 0 && cfg.scale === 0 && !cfg.flip;
+  return {
+    name: `augment ${N}x${H}x${W}x${C} shift${cfg.shift} rot${cfg.rotate} scale${cfg.scale}${cfg.flip ? ' flip' : ''}`,
+    ops: ['augment'], params: { ...P, seed }, repeat: 1,
+    tensors: [inp('x', [N, H, W, C], { kind: 'uniform', lo: 0, hi: 1 }), out('y', [N, H, W, C])],
+    // Coordinates in f32 (GPU) vs f64 (CPU): ~1e-5 px, times pixel differences ≤ 1.
+    gpuTol: { abs: 1e-4, rel: 0, scale: 'elem' },
+    record: (be, t) => ({ forward: [be.augment(t.y, t.x, [N, H, W, C], cfg, 77)], backward: [] }),
+    check(v) {
+      let diff = 0;
+      for (let i = 0; i < v.x.length; i++) diff = Math.max(diff, Math.abs(v.x[i] - v.y[i]));
+      if (identity) return diff > 1e-6 ? [`the identity transform changed a pixel by ${diff}`] : [];
+      return diff < 0.05 ? [`the transform left the images nearly unchanged (max |Δ| ${diff})`] : [];
+    },
+  };
+}
+
+const AUGMENT: OpCase[] = [
+  augmentCase(3, 9, 11, 1, { shift: 2, rotate: 15, scale: 0.1, flip: false }, 5),
+  augmentCase(4, 8, 7, 2, { shift: 1.5, rotate: 30, scale: 0.2, flip: true }, 6),
+  augmentCase(2, 6, 5, 1, { shift: 0, rotate: 0, scale: 0, flip: false }, 7),
+];
+
+export const CONV_CASES: OpCase[] = [...CONV, ...POOL, ...BN, ...AUGMENT];
