@@ -14,6 +14,7 @@ import { EpochProgress, LoadingProgress, MetricsSummary } from './training/Progr
 import { StatusLine } from './training/StatusLine.tsx';
 import { SharePanel } from './share/SharePanel.tsx';
 import { Weights } from './training/Weights.tsx';
+import { CrashPanel } from './ui/CrashPanel.tsx';
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -68,6 +69,7 @@ export function App() {
         <p className="tagline">Build a network, train it on MNIST in your browser.</p>
         <SharePanel />
       </header>
+      <CrashPanel />
       <main className="layout">
         <ModelPanel />
         <SettingsPanel />

@@ -4,8 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { initShareSync } from './share/sync.ts';
 import { initTraining } from './training/bridge.ts';
+import { initCrashReporting } from './ui/crash.ts';
 import './styles.css';
 
+initCrashReporting();
 initTraining();
 void initShareSync();
 const root = document.getElementById('root');

@@ -44,6 +44,8 @@ export const selectSelectedLayer = (s: AppState) => s.selectedLayer;
 export const selectSelectLayer = (s: AppState) => s.selectLayer;
 export const selectLogLoss = (s: AppState) => s.logLoss;
 export const selectSetLogLoss = (s: AppState) => s.setLogLoss;
+export const selectCrashes = (s: AppState) => s.crashes;
+export const selectClearCrashes = (s: AppState) => s.clearCrashes;
 export const selectShareMessage = (s: AppState) => s.shareMessage;
 export const selectSetShareMessage = (s: AppState) => s.setShareMessage;
 export const selectLoadSpec = (s: AppState) => s.loadSpec;

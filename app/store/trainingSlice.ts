@@ -55,6 +55,8 @@ export interface TrainingSlice {
   appendMetrics(train: TrainPoint[], evals: EvalPoint[]): void;
   finishRun(d: DoneInfo): void;
   failRun(e: RunError): void;
+  /** A diverged run stays paused (resumable from its last good checkpoint); null clears the notice. */
+  setDiverged(e: RunError | null): void;
   resetRun(): void;
   setRunSpec(spec: ModelSpec): void;
   setSessionStep(step: number): void;
@@ -94,6 +96,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (set) => ({
     })),
   finishRun: (done) => set({ done, runStatus: 'done' }),
   failRun: (error) => set({ error, runStatus: 'error', loading: null }),
+  setDiverged: (error) => set({ error }),
   resetRun: () => set({ ...emptyRun }),
   setRunSpec: (runSpec) => set({ runSpec }),
   setSessionStep: (sessionStep) => set({ sessionStep }),

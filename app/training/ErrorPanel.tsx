@@ -10,8 +10,10 @@ export function ErrorPanel() {
     <div className="error-panel" role="alert">
       <strong>{error.kind === 'diverged' ? 'Training diverged' : 'Training failed'}</strong>
       <p>{error.message}</p>
-      {error.kind === 'diverged' ? <p className="hint">Try a smaller learning rate, gradient clipping, or another optimizer.</p> : null}
-      <button type="button" onClick={reset}>Dismiss and reset</button>
+      {error.kind === 'diverged' ? (
+        <p className="hint">Lower the learning rate (or turn on gradient clipping) and press Train: the run resumes from its last good checkpoint.</p>
+      ) : null}
+      <button type="button" onClick={reset}>{error.kind === 'diverged' ? 'Reset instead' : 'Dismiss and reset'}</button>
     </div>
   );
 }

@@ -98,8 +98,13 @@ function onEvent(e: TrainEvent) {
       s.setSessionStep(e.step);
       if (e.reason !== 'diverged') setTimeout(saveHistory, 500);
       if (e.reason === 'stopped') return; // a pause; the worker's 'paused' follows
+      if (e.reason === 'diverged') {
+        // Paused, not ended: lower the learning rate and Train resumes from the last good checkpoint.
+        s.setRunStatus('paused');
+        s.setDiverged({ kind: 'diverged', message: e.message });
+        return;
+      }
       s.finishRun({ reason: e.reason, message: e.message, step: e.step });
-      if (e.reason === 'diverged') s.failRun({ kind: 'diverged', message: e.message });
       return;
     case 'error':
       flush();
@@ -138,7 +143,9 @@ function onMessage(m: FromWorker) {
       s.setSessionStep(m.step);
       s.setWeightsMessage({
         kind: 'ok',
-        text: m.source === 'saved' ? `Resumed the saved run at step ${m.step}.` : m.resumed ? `Loaded weights and optimizer state (step ${m.step}).` : 'Loaded the weights.',
+        text: m.source === 'saved' ? `Resumed the saved run at step ${m.step}.`
+          : m.source === 'checkpoint' ? `Went back to the last good checkpoint (step ${m.step}) and resumed.`
+          : m.resumed ? `Loaded weights and optimizer state (step ${m.step}).` : 'Loaded the weights.',
       });
       if (m.source === 'saved' && s.runSpec) {
         const spec = s.runSpec;
@@ -151,6 +158,16 @@ function onMessage(m: FromWorker) {
     case 'weightsError':
       s.setWeightsMessage({ kind: 'error', text: m.message });
       return;
+    case 'recovered': {
+      const lost = m.lostAt - m.step;
+      s.setSessionStep(m.step);
+      s.setWeightsMessage({
+        kind: 'ok',
+        text: `The GPU device was lost at step ${m.lostAt}. Training resumed on ${m.backend} from the checkpoint at step ${m.step}: ${lost} step${lost === 1 ? '' : 's'} lost.`,
+      });
+      s.setHistory(s.trainPoints.filter((p) => p.step <= m.step), s.evalPoints.filter((p) => p.step <= m.step));
+      return;
+    }
   }
 }
 
@@ -188,7 +205,9 @@ function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array)
   afterReady = then;
   s.beginRun(s.spec);
   const dataUrl = new URL('mnist/', location.href).href;
-  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then, saveKey: runKey(s.spec), restore });
+  // ?autosave=MS shortens the checkpoint interval (tests of recovery); at least one second.
+  const autosave = Number(new URLSearchParams(location.search).get('autosave')) || undefined;
+  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then, saveKey: runKey(s.spec), restore, autosaveMs: autosave });
 }
 
 /** Rebuilds the session of the spec in the editor from its checkpoint saved in this browser. */
@@ -228,6 +247,7 @@ export function train(): void {
   if (!s.validation.ok || isBusy(s.runStatus)) return;
   if (canResume()) {
     afterReady = 'start';
+    s.setDiverged(null);
     s.setRunStatus('running');
     send({ type: 'start', run });
   } else newRun('start');
@@ -250,6 +270,12 @@ export function step(): void {
     send({ type: 'step', run });
   } else newRun('step');
 }
+
+/** Test hook (also handy in the console): make the GPU device go away mid-run. */
+export function loseDevice(): void {
+  send({ type: 'loseDevice', run });
+}
+(globalThis as { __playground?: object }).__playground = { loseDevice };
 
 export function reset(): void {
   discardPending();

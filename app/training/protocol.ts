@@ -7,7 +7,9 @@ export type Backend = 'auto' | 'webgpu' | 'cpu';
 
 export type ToWorker =
   /** saveKey: where the worker autosaves checkpoints; restore: a saved run or an uploaded file to load first. */
-  | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none'; saveKey: string; restore?: 'saved' | Uint8Array }
+  | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none'; saveKey: string; restore?: 'saved' | Uint8Array; autosaveMs?: number }
+  /** Test hook: destroys the session's GPU device, as a driver reset would. */
+  | { type: 'loseDevice'; run: number }
   | { type: 'download'; run: number }
   | { type: 'upload'; run: number; bytes: Uint8Array }
   | { type: 'start'; run: number }
@@ -27,6 +29,8 @@ export type FromWorker =
   | { type: 'stepped'; run: number; step: number }
   | { type: 'weights'; run: number; bytes: Uint8Array; step: number }
   /** Weights were loaded; `resumed` when optimizer state came too (the run continues at `step`). */
-  | { type: 'restored'; run: number; step: number; resumed: boolean; source: 'saved' | 'file' }
+  | { type: 'restored'; run: number; step: number; resumed: boolean; source: 'saved' | 'file' | 'checkpoint' }
   /** A weights file was refused; the session and its weights are unchanged. */
-  | { type: 'weightsError'; run: number; message: string };
+  | { type: 'weightsError'; run: number; message: string }
+  /** The device was lost at `lostAt`; a new session resumed from the checkpoint at `step`. */
+  | { type: 'recovered'; run: number; lostAt: number; step: number; backend: string };

@@ -5,6 +5,7 @@ import type { TrainEvent } from '../../kernels/train/events.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { createSession, type Session } from '../../kernels/train/session.ts';
 import { dbGet, dbPut, type SavedRun } from '../persist/db.ts';
+import { decodeSafetensors } from '../../kernels/io/safetensors.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -19,7 +20,11 @@ let chain: Promise<void> = Promise.resolve();
 /** Where the live session's checkpoints are saved (IndexedDB), so a reload loses nothing. */
 let saveKey = '';
 let lastSave = 0;
-const AUTOSAVE_MS = 20_000;
+let autosaveMs = 20_000;
+/** The newest checkpoint of the live run, kept in memory too, to rebuild after a lost device. */
+let lastCheckpoint: Uint8Array | null = null;
+/** The create message of the live run (its spec and options), for rebuilding it. */
+let created: Extract<ToWorker, { type: 'create' }> | null = null;
 
 /** Saves weights and optimizer state; training goes on meanwhile (the reads are queued, not awaited per step). */
 async function autosave(s: Session): Promise<void> {
@@ -27,10 +32,47 @@ async function autosave(s: Session): Promise<void> {
   lastSave = performance.now();
   try {
     const bytes = await s.checkpoint();
+    if (s.hasDiverged) return; // never keep weights from a run that went non-finite
+    if (s === session) lastCheckpoint = bytes;
     const saved: SavedRun = { bytes, step: s.step, savedAt: Date.now() };
     await dbPut(saveKey, saved);
   } catch {
     // Saving is best effort: a full or blocked IndexedDB must not stop training.
+  }
+}
+
+/**
+ * A lost device: build the same model on a new device (or the CPU, if no GPU is left), load the
+ * newest checkpoint and go on. The steps since that checkpoint are lost, and the page says how many.
+ */
+async function recover(run: number): Promise<void> {
+  const old = session;
+  if (!old || !created || run !== sessionRun) return;
+  const lostAt = old.step;
+  const m = created;
+  // The newest of the in-memory checkpoint and the one saved in IndexedDB.
+  const saved = await dbGet<SavedRun>(saveKey).catch(() => undefined);
+  const memStep = lastCheckpoint ? checkpointStep(lastCheckpoint) : -1;
+  const bytes = saved && saved.step > memStep && checkpointStep(saved.bytes) > memStep ? saved.bytes : lastCheckpoint;
+  session = null;
+  await old.dispose().catch(() => {});
+  const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, onEvent: (event) => post({ type: 'event', run, event }) });
+  if (run !== latestRun) {
+    await s.dispose();
+    return;
+  }
+  session = s;
+  if (bytes) s.restore(bytes);
+  post({ type: 'recovered', run, lostAt, step: s.step, backend: s.info.backend === 'webgpu' ? `WebGPU · ${s.info.adapter}` : 'CPU fallback' });
+  if (wantRunning) start(s, run);
+  else post({ type: 'paused', run, step: s.step });
+}
+
+function checkpointStep(bytes: Uint8Array): number {
+  try {
+    return Number(decodeSafetensors(bytes).metadata.step) || 0;
+  } catch {
+    return -1;
   }
 }
 
@@ -71,7 +113,11 @@ async function drop(): Promise<void> {
   await s?.dispose();
 }
 
+/** Whether the page wants the run going (a recovered run only restarts if it was). */
+let wantRunning = false;
+
 function start(s: Session, run: number) {
+  wantRunning = true;
   loop = s.start().catch((e) => fail(run, e));
 }
 
@@ -84,8 +130,12 @@ async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'create') {
     await drop();
     const onEvent = (event: TrainEvent) => {
+      if (event.type === 'error' && event.code === 'device-lost' && m.run === sessionRun) {
+        chain = chain.then(() => recover(m.run)).catch((err) => fail(m.run, err));
+        return;
+      }
       post({ type: 'event', run: m.run, event });
-      if (event.type === 'metrics' && session && performance.now() - lastSave > AUTOSAVE_MS) void autosave(session);
+      if (event.type === 'metrics' && session && performance.now() - lastSave > autosaveMs) void autosave(session);
       if (event.type === 'done' && event.reason !== 'diverged' && session) void autosave(session);
     };
     const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, onEvent });
@@ -96,9 +146,13 @@ async function handle(m: ToWorker): Promise<void> {
     session = s;
     sessionRun = m.run;
     saveKey = m.saveKey;
+    created = m;
+    lastCheckpoint = null;
+    autosaveMs = Math.max(1000, m.autosaveMs ?? 20_000);
     lastSave = performance.now();
     post({ type: 'created', run: m.run, fallbackReason: s.info.backend === 'cpu' ? s.info.fallbackReason ?? 'WebGPU is unavailable' : null });
     if (m.restore) await restore(s, m.run, m.restore);
+    lastCheckpoint = await s.checkpoint(); // the last good state until the first autosave
     if (m.then === 'none') post({ type: 'paused', run: m.run, step: s.step });
     if (m.then === 'start') start(s, m.run);
     else if (m.then === 'step') {
@@ -111,9 +165,15 @@ async function handle(m: ToWorker): Promise<void> {
   if (!session || m.run !== sessionRun) return; // a message for a session that is gone
   switch (m.type) {
     case 'start':
+      if (session.hasDiverged && lastCheckpoint) {
+        // Back to the last checkpoint whose loss was finite, then on with the new learning rate.
+        session.restore(lastCheckpoint);
+        post({ type: 'restored', run: m.run, step: session.step, resumed: true, source: 'checkpoint' });
+      }
       start(session, m.run);
       return;
     case 'pause':
+      wantRunning = false;
       session.pause();
       await loop;
       post({ type: 'paused', run: m.run, step: session.step });
@@ -137,6 +197,11 @@ async function handle(m: ToWorker): Promise<void> {
       await session.stepOnce();
       post({ type: 'stepped', run: m.run, step: session.step });
       return;
+    case 'loseDevice': {
+      const dev = (session.backend as unknown as { device?: GPUDevice }).device;
+      dev?.destroy();
+      return;
+    }
     case 'setLr':
       session.setLr(m.lr);
       return;

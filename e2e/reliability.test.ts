@@ -1,0 +1,125 @@
+// Faults the page survives: a lost GPU device (rebuilt from the last checkpoint, steps lost shown),
+// a diverging run (paused, resumed from the last good checkpoint with a lower learning rate), any
+// uncaught error (a panel with a copyable report, state kept), and the production CSP.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright';
+import { encodeShare } from '../app/share/codec.ts';
+import { presetSpec } from '../kernels/spec/presets.ts';
+import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+
+let browser: Browser, server: Server, url: string, dist: string;
+before(async () => {
+  dist = process.env.E2E_DIST ?? '';
+  if (!dist || !existsSync(join(dist, 'index.html'))) {
+    dist = join(ROOT, 'dist');
+    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  ({ url, server } = await serve([dist]));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const watch = (page: Page) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return errors;
+};
+const lastStep = async (page: Page) => Number((await page.getByTestId('metrics-summary').textContent())?.match(/step (\d+)/)?.[1] ?? NaN);
+
+test('a lost GPU device: the page rebuilds the run on a new device from the last checkpoint and says how many steps were lost', { timeout: 240_000 }, async () => {
+  const page = await browser.newPage();
+  const errors = watch(page);
+  await page.goto(`${url}/?autosave=1000#preset=mlp-mnist-small`);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByTestId('metrics-summary').filter({ hasText: /step \d+/ }).waitFor({ timeout: 120_000 });
+  // Wait for a checkpoint in IndexedDB (the autosave runs every second in this test).
+  const savedStep = () => page.evaluate(() => new Promise<number>((r) => {
+    const q = indexedDB.open('playground', 1);
+    q.onerror = () => r(0);
+    q.onsuccess = () => {
+      const t = q.result.transaction('kv').objectStore('kv').getAll();
+      t.onsuccess = () => r(Math.max(0, ...t.result.map((v: { step?: number }) => v.step ?? 0)));
+      t.onerror = () => r(0);
+    };
+  }));
+  for (let i = 0; i < 120 && (await savedStep()) === 0; i++) await page.waitForTimeout(500);
+  assert.ok((await savedStep()) > 0, 'a checkpoint was saved');
+  await page.evaluate(() => (globalThis as unknown as { __playground: { loseDevice(): void } }).__playground.loseDevice());
+  const msg = page.getByRole('status', { name: 'Weights message' });
+  await msg.filter({ hasText: 'The GPU device was lost' }).waitFor({ timeout: 60_000 });
+  const m = (await msg.textContent())!.match(/lost at step (\d+)\. Training resumed on WebGPU · .+ from the checkpoint at step (\d+): (\d+) steps? lost/);
+  assert.ok(m, await msg.textContent() ?? '');
+  const [lostAt, from, lost] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  assert.equal(lost, lostAt - from);
+  assert.ok(from > 0, `resumed from a checkpoint, not from scratch: ${await msg.textContent()}`);
+  // Training goes on past the point of loss.
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=metrics-summary]')?.textContent?.match(/step (\d+)/)?.[1]) > n, lostAt, { timeout: 120_000 });
+  assert.equal(await page.getByRole('alert').count(), 0);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a diverging run pauses, names the layer, and resumes from its last good checkpoint at a lower learning rate', { timeout: 240_000 }, async () => {
+  const page = await browser.newPage();
+  const errors = watch(page);
+  const spec = presetSpec('mlp-mnist-small');
+  spec.train.optimizer = { kind: 'sgd' };
+  spec.train.lr = 10;
+  spec.layers = [{ kind: 'flatten' }, { kind: 'dense', units: 64 }, { kind: 'dense', units: 64 }, { kind: 'dense', units: 10 }];
+  await page.goto(`${url}/#${await encodeShare(spec)}`);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Training diverged' });
+  await alert.waitFor({ timeout: 120_000 });
+  assert.match((await alert.textContent()) ?? '', /non-finite .* first non-finite values appeared in layers\.\d\.dense/);
+  assert.match((await page.getByTestId('run-state').textContent()) ?? '', /Paused/);
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.01');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByRole('status', { name: 'Weights message' }).filter({ hasText: /Went back to the last good checkpoint \(step \d+\) and resumed/ }).waitFor({ timeout: 60_000 });
+  assert.equal(await alert.count(), 0);
+  const before = (await lastStep(page)) || 0; // 'No steps yet' when the first snapshot was already non-finite
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=metrics-summary]')?.textContent?.match(/step (\d+)/)?.[1]) > n, before, { timeout: 120_000 });
+  assert.match((await page.getByTestId('metrics-summary').textContent()) ?? '', /loss \d+\.\d+/);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an uncaught error shows a panel with a copyable report and keeps the state', { timeout: 60_000 }, async () => {
+  const ctx = await browser.newContext();
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await ctx.newPage();
+  await page.goto(`${url}/#preset=mlp-mnist`);
+  await page.getByRole('button', { name: 'Copy link' }).waitFor();
+  await page.evaluate(() => setTimeout(() => { throw new Error('boom from a test'); }, 0));
+  await page.evaluate(() => { void Promise.reject(new Error('rejected in a test')); });
+  const panel = page.getByRole('alert', { name: 'Unexpected error' });
+  await panel.waitFor();
+  assert.match((await panel.textContent()) ?? '', /Something went wrong \(2 errors\)\.rejected in a test/);
+  await page.getByRole('button', { name: 'Copy report' }).click();
+  await page.getByText('Report copied.').waitFor();
+  const report = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  assert.equal(report.spec.name, 'mlp-mnist');
+  assert.deepEqual(report.errors.map((e: { message: string }) => e.message), ['boom from a test', 'rejected in a test']);
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  assert.equal(await panel.count(), 0);
+  assert.equal(await page.getByLabel('Preset').inputValue(), 'mlp-mnist', 'the design is kept');
+  await ctx.close();
+});
+
+test('the production build sets a Content-Security-Policy without inline script or eval', () => {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1] ?? '';
+  assert.match(csp, /script-src 'self'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline <script> in the page');
+});
