@@ -1,0 +1,51 @@
+// Every preset loads, validates and trains a step in the page, on WebGPU and on the CPU fallback,
+// with no console errors.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright';
+import { PRESETS } from '../kernels/spec/presets.ts';
+import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+
+let gpu: Browser, cpu: Browser, server: Server, url: string;
+before(async () => {
+  let dist = process.env.E2E_DIST;
+  if (!dist || !existsSync(join(dist, 'index.html'))) {
+    dist = join(ROOT, 'dist');
+    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  ({ url, server } = await serve([dist]));
+  gpu = await launch();
+  cpu = await launch({ webgpu: false });
+});
+after(async () => {
+  await gpu?.close();
+  await cpu?.close();
+  server?.close();
+});
+
+for (const [backend, expect] of [['WebGPU', /WebGPU · /], ['CPU fallback', /CPU fallback/]] as const) {
+  test(`every preset trains a step on ${backend}`, { timeout: 600_000 }, async () => {
+    const page = await (backend === 'WebGPU' ? gpu : cpu).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${url}/`);
+    for (const name of Object.keys(PRESETS)) {
+      await page.getByLabel('Preset').selectOption(name);
+      const train = page.getByRole('button', { name: 'Step', exact: true });
+      assert.equal(await train.isEnabled(), true, `${name}: Step is enabled (the preset validates)`);
+      await train.click();
+      const state = page.getByTestId('run-state');
+      await page.waitForFunction(() => /Paused at step 1\b|error/i.test(document.querySelector('[data-testid=run-state]')?.textContent ?? ''), null, { timeout: 240_000 });
+      assert.match((await state.textContent()) ?? '', /Paused at step 1\b/, `${name}: ${await page.locator('[role=alert]').allTextContents()}`);
+      assert.match((await page.getByTestId('backend-status').textContent()) ?? '', expect, name);
+      await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

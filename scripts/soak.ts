@@ -1,0 +1,41 @@
+// Soak benchmark (not a test): `npm run soak -- [--minutes 30] [--preset mlp-mnist-small]`.
+// Trains in headless Chromium for the given time and prints, once a minute, the step, the loss,
+// GPU bytes in use (the engine's pool) and the JS heap; every fifth minute the tab is hidden
+// behind another for 20 s. At the end it states the growth of both figures after warm-up.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { launch, pageWith, ROOT } from './lib/browser.ts';
+
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, preset: { type: 'string', default: 'mlp-mnist-small' } } });
+const minutes = Number(values.minutes);
+if (!(minutes > 0)) throw new Error('--minutes must be a positive number');
+const browser = await launch();
+const { page, server } = await pageWith(browser, join(ROOT, 'scripts', 'soak-entry.ts'), [join(ROOT, 'public')], {}, `preset=${values.preset}`);
+type Stats = { step: number; loss: number; gpuBytesInUse: number; jsHeap: number | null; visibility: string };
+const stats = () => page.evaluate(() => (globalThis as unknown as { __stats: () => Stats }).__stats());
+const rows: Stats[] = [];
+const t0 = Date.now();
+for (let m = 1; m <= minutes; m++) {
+  if (m % 5 === 0) {
+    const other = await browser.newPage();
+    await other.bringToFront();
+    await other.waitForTimeout(20_000);
+    const hidden = await stats();
+    await other.close();
+    await page.bringToFront();
+    console.log(JSON.stringify({ minute: m - 0.5, hidden: true, ...hidden }));
+  }
+  await page.waitForTimeout(Math.max(0, t0 + m * 60_000 - Date.now()));
+  const s = await stats();
+  rows.push(s);
+  console.log(JSON.stringify({ minute: m, ...s }));
+  if (!Number.isFinite(s.loss)) throw new Error(`loss became ${s.loss} at step ${s.step}`);
+}
+const warm = rows[Math.min(1, rows.length - 1)], last = rows[rows.length - 1];
+console.log(JSON.stringify({
+  final: true, minutes, steps: last.step,
+  gpuBytesGrowth: last.gpuBytesInUse - warm.gpuBytesInUse,
+  jsHeapGrowth: last.jsHeap !== null && warm.jsHeap !== null ? last.jsHeap - warm.jsHeap : null,
+}));
+await browser.close();
+server.close();
