@@ -3,13 +3,13 @@
 // Builds dist/ with Vite first; set E2E_DIST=<dir> to test an existing build instead.
 // Run: node --import tsx --test e2e/app.test.ts
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
-import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+import { launch, ROOT } from '../scripts/lib/browser.ts';
+import { servedBuild, watchErrors } from './lib.ts';
 
 const RESULTS = join(ROOT, 'test-results');
 let browser: Browser;
@@ -18,12 +18,7 @@ let server: Server;
 let url: string;
 
 before(async () => {
-  let dist = process.env.E2E_DIST;
-  if (!dist || !existsSync(join(dist, 'index.html'))) {
-    dist = join(ROOT, 'dist');
-    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  ({ url, server } = await serve([dist]));
+  ({ url, server } = await servedBuild());
   browser = await launch();
   mkdirSync(RESULTS, { recursive: true });
 });
@@ -36,11 +31,7 @@ after(async () => {
 
 async function open(width = 1280, height = 800, b = browser): Promise<{ page: Page; errors: string[] }> {
   const page = await b.newPage({ viewport: { width, height } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
+  const errors = watchErrors(page);
   await page.goto(url);
   return { page, errors };
 }

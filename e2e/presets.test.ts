@@ -1,23 +1,16 @@
 // Every preset loads, validates and trains a step in the page, on WebGPU and on the CPU fallback,
 // with no console errors.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright';
 import { PRESETS } from '../kernels/spec/presets.ts';
-import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+import { launch } from '../scripts/lib/browser.ts';
+import { servedBuild, watchErrors } from './lib.ts';
 
 let gpu: Browser, cpu: Browser, server: Server, url: string;
 before(async () => {
-  let dist = process.env.E2E_DIST;
-  if (!dist || !existsSync(join(dist, 'index.html'))) {
-    dist = join(ROOT, 'dist');
-    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  ({ url, server } = await serve([dist]));
+  ({ url, server } = await servedBuild());
   gpu = await launch();
   cpu = await launch({ webgpu: false });
 });
@@ -30,9 +23,7 @@ after(async () => {
 for (const [backend, expect] of [['WebGPU', /WebGPU · /], ['CPU fallback', /CPU fallback/]] as const) {
   test(`every preset trains a step on ${backend}`, { timeout: 600_000 }, async () => {
     const page = await (backend === 'WebGPU' ? gpu : cpu).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const errors = watchErrors(page);
     await page.goto(`${url}/`);
     for (const name of Object.keys(PRESETS)) {
       await page.getByLabel('Preset').selectOption(name);

@@ -2,24 +2,19 @@
 // a diverging run (paused, resumed from the last good checkpoint with a lower learning rate), any
 // uncaught error (a panel with a copyable report, state kept), and the production CSP.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { encodeShare } from '../app/share/codec.ts';
 import { presetSpec } from '../kernels/spec/presets.ts';
-import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+import { launch } from '../scripts/lib/browser.ts';
+import { servedBuild, watchErrors } from './lib.ts';
 
 let browser: Browser, server: Server, url: string, dist: string;
 before(async () => {
-  dist = process.env.E2E_DIST ?? '';
-  if (!dist || !existsSync(join(dist, 'index.html'))) {
-    dist = join(ROOT, 'dist');
-    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  ({ url, server } = await serve([dist]));
+  ({ url, server, dist } = await servedBuild());
   browser = await launch();
 });
 after(async () => {
@@ -27,12 +22,7 @@ after(async () => {
   server?.close();
 });
 
-const watch = (page: Page) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  return errors;
-};
+const watch = watchErrors;
 const lastStep = async (page: Page) => Number((await page.getByTestId('metrics-summary').textContent())?.match(/step (\d+)/)?.[1] ?? NaN);
 
 test('a lost GPU device: the page rebuilds the run on a new device from the last checkpoint and says how many steps were lost', { timeout: 240_000 }, async () => {

@@ -2,25 +2,18 @@
 // URL, a reload keeps the design, and broken or hostile links show what is wrong without breaking
 // the page (1,000 of them through hashchange, no uncaught exception).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { encodeShare } from '../app/share/codec.ts';
 import { presetSpec } from '../kernels/spec/presets.ts';
 import { Rng } from '../kernels/rng.ts';
-import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+import { launch } from '../scripts/lib/browser.ts';
+import { servedBuild, watchErrors } from './lib.ts';
 
 let browser: Browser, server: Server, url: string;
 before(async () => {
-  let dist = process.env.E2E_DIST;
-  if (!dist || !existsSync(join(dist, 'index.html'))) {
-    dist = join(ROOT, 'dist');
-    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  ({ url, server } = await serve([dist]));
+  ({ url, server } = await servedBuild());
   browser = await launch();
 });
 after(async () => {
@@ -32,12 +25,7 @@ async function open(page: Page, hash = ''): Promise<void> {
   await page.goto(`${url}/${hash}`);
   await page.getByRole('button', { name: 'Copy link' }).waitFor();
 }
-const watch = (page: Page) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  return errors;
-};
+const watch = watchErrors;
 
 test('a link restores the model; edits rewrite the link; a reload keeps the design', { timeout: 90_000 }, async () => {
   const context = await browser.newContext();

@@ -1,24 +1,19 @@
 // Nothing lost: a paused run is saved in the browser and resumes after a reload with its curve;
 // weights download as .safetensors and load into a fresh page; bad files change nothing.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
-import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
+import { launch } from '../scripts/lib/browser.ts';
+import { servedBuild, watchErrors } from './lib.ts';
 
 let browser: Browser, server: Server, url: string;
 const tmp = mkdtempSync(join(tmpdir(), 'weights-'));
 before(async () => {
-  let dist = process.env.E2E_DIST;
-  if (!dist || !existsSync(join(dist, 'index.html'))) {
-    dist = join(ROOT, 'dist');
-    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  ({ url, server } = await serve([dist]));
+  ({ url, server } = await servedBuild());
   browser = await launch();
 });
 after(async () => {
@@ -26,12 +21,7 @@ after(async () => {
   server?.close();
 });
 
-const watch = (page: Page) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  return errors;
-};
+const watch = watchErrors;
 const pausedAt = async (page: Page) => {
   const state = page.getByTestId('run-state');
   await state.filter({ hasText: /Paused at step \d+/ }).waitFor({ timeout: 120_000 });

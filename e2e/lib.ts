@@ -1,0 +1,28 @@
+// Shared set-up of the end-to-end tests: the production build served on loopback (built once by
+// `npm test`, which passes E2E_DIST; built here when a file runs alone) and a page-error collector.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { Page } from 'playwright';
+import { ROOT, serve } from '../scripts/lib/browser.ts';
+
+export async function servedBuild(): Promise<{ url: string; server: Server; dist: string }> {
+  let dist = process.env.E2E_DIST;
+  if (!dist || !existsSync(join(dist, 'index.html'))) {
+    dist = join(ROOT, 'dist');
+    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const { url, server } = await serve([dist]);
+  return { url, server, dist };
+}
+
+/** Collects uncaught page errors and console errors; tests assert the list stays empty. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
