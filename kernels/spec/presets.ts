@@ -8,7 +8,7 @@ export interface Preset {
 
 export const PRESETS: Record<string, Preset> = {
   'mlp-mnist': {
-    description: 'Classic MLP: 784-1024-1024-10 with ReLU, Adam 1e-3, batch 128 (≈98% after a few epochs).',
+    description: 'Classic MLP: 784-1024-1024-10 with ReLU, Adam 1e-3 with cosine decay over 5 epochs, batch 128 (≈98.5%).',
     spec: {
       version: 1,
       name: 'mlp-mnist',
@@ -20,7 +20,9 @@ export const PRESETS: Record<string, Preset> = {
         { kind: 'dense', units: 10 },
       ],
       loss: 'softmax_cross_entropy',
-      train: { optimizer: { kind: 'adam' }, lr: 1e-3, schedule: { kind: 'constant' }, batchSize: 128, epochs: 5 },
+      // Cosine decay over the 5 epochs (468 steps each): at a constant 1e-3 the test accuracy kept
+      // jumping by ±0.3 % and ended at 97.9 %; decayed it reaches 98.5 % (BENCHMARKS.md).
+      train: { optimizer: { kind: 'adam' }, lr: 1e-3, schedule: { kind: 'cosine', totalSteps: 2340 }, batchSize: 128, epochs: 5 },
       seed: 1,
     },
   },
