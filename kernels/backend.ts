@@ -220,6 +220,32 @@ export interface Backend {
    */
   sequenceCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel;
 
+  // ---- transformers (kernels/ops/attention.wgsl.ts, kernels/ops/layernorm.wgsl.ts, kernels/cpu/attention.ts) ----
+  /**
+   * LayerNorm over the last axis of x viewed as (rows, C), C = gamma.size:
+   * y = (x − μ)·rstd·gamma + beta with rstd = 1/sqrt(biased var + eps); saves mean and rstd (rows).
+   */
+  layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel;
+  /** dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·gamma; dgamma = Σ_rows dy·x̂, dbeta = Σ_rows dy (column sums, no atomics). */
+  layerNormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, gamma: Tensor): Kernel[];
+  /**
+   * Multi-head scaled-dot-product attention, fused (online softmax, FlashAttention-2 style).
+   * qkv (B, T, 3·D) is one GEMM's output: q = [..., 0:D], k = [..., D:2D], v = [..., 2D:3D], head h
+   * owning columns h·dh … (h+1)·dh − 1 of each (torch's in_proj layout), dh = D / heads.
+   * out (B, T, D) = softmax(q·kᵀ/√dh + mask)·v per head, heads concatenated; lse (B, heads, T) saves
+   * the log-sum-exp of each score row for the backward. causal: key j > query i is masked.
+   * dropout > 0 (train only): attention probabilities are dropped with a mask drawn from
+   * hashUniform(params.seed, salt, ((b·heads + h)·T + i)·T + j) and scaled by 1/(1 − p).
+   */
+  attention(out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel;
+  /**
+   * dqkv (B, T, 3·D) from dout (B, T, D): recomputes probabilities from qkv and lse (no T×T buffer);
+   * dq parallel over query rows, dk/dv parallel over key rows, so no float atomics.
+   */
+  attentionBackward(dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[];
+  /** probs (B, heads, T, T): the attention weights (before dropout), for visualisation only; run in a program of its own. */
+  attentionProbs(probs: Tensor, qkv: Tensor, lse: Tensor, heads: number, causal: boolean): Kernel;
+
   // ---- convolutional networks (NHWC) ----
   /** out (N, OH, OW, F) = act(conv(x (N, H, W, C), w (KH, KW, C, F)) + bias): implicit GEMM. */
   conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: { bias?: Tensor; act?: FusedAct; accumulate?: boolean }): Kernel;

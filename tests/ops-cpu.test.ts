@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import type { Backend, Kernel, OptimizerConfig, StepParams, Tensor, UnaryOp } from '../kernels/backend.ts';
 import { BINARY_OPS, UNARY_OPS } from '../kernels/backend.ts';
 import { CpuBackend } from '../kernels/cpu/backend.ts';
+import { Rng } from '../kernels/rng.ts';
 import { describeGrad, FD_TOL, gradcheck } from '../kernels/testing/gradcheck.ts';
 import { instantiate, readValues, release, runCase } from '../kernels/testing/harness.ts';
 import { BACKEND_OPS, caseByName, OP_CASES } from '../kernels/testing/op-specs.ts';
@@ -43,6 +44,18 @@ test('gradcheck catches a wrong backward (sigmoid grad 1% off, dropout mask igno
   assert.ok(sig.failures.length > 0, `a 1% error in sigmoid's backward went unnoticed (worst ${JSON.stringify(sig.worst)})`);
   const drop = gradcheck(caseByName('dropout 1000 rate=0.5 salt=3'), FD_TOL, new Broken('f64'));
   assert.ok(drop.failures.length > 0, 'a dropout backward without the mask went unnoticed');
+});
+
+test('gradcheck catches an attention backward that ignores the dropout mask or the causal mask', () => {
+  class Broken extends CpuBackend {
+    override attentionBackward(dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[] {
+      return dropout ? super.attentionBackward(dqkv, dout, out, lse, qkv, heads, causal) : super.attentionBackward(dqkv, dout, out, lse, qkv, heads, false);
+    }
+  }
+  const drop = gradcheck(caseByName('attention B=2 T=7 heads=3 dh=3 causal dropout=0.3'), FD_TOL, new Broken('f64'));
+  assert.ok(drop.failures.length > 0, 'an attention backward without the dropout mask went unnoticed');
+  const causal = gradcheck(caseByName('attention B=2 T=7 heads=2 dh=8 causal'), FD_TOL, new Broken('f64'));
+  assert.ok(causal.failures.length > 0, 'an attention backward without the causal mask went unnoticed');
 });
 
 describe('case checks on CpuBackend f32', () => {
@@ -213,6 +226,36 @@ describe('known values (CpuBackend f64)', () => {
     be.run(be.program('r', [be.reduce('max', y, x, 1), be.reduceBackward('max', dx, dy, x, y, 1)]), P);
     near(f64(y), [5, 2], 0, 'max');
     near(f64(dx), [0, 10, 0, 20, 0, 0], 0, 'dx');
+  });
+
+  test('attention equals softmax(q·kᵀ/√dh + mask)·v composed from matmul, exp, sum and div', () => {
+    // Per (b, h): Sᵀ (keys, queries) = k·qᵀ/√dh + mask, Pᵀ = exp(Sᵀ) / Σ_keys, out = (Pᵀ)ᵀ·v, lse = log Σ_keys exp(Sᵀ).
+    const B = 2, T = 5, heads = 2, dh = 3, D = heads * dh;
+    const rng = new Rng(7);
+    const data = Array.from({ length: B * T * 3 * D }, () => rng.normal());
+    for (const causal of [false, true]) {
+      const be = new CpuBackend('f64');
+      const qkv = tens(be, [B, T, 3 * D], data, 'qkv');
+      const out = be.tensor([B, T, D], 'out'), lse = be.tensor([B, heads, T], 'lse');
+      be.run(be.program('attn', [be.attention(out, lse, qkv, heads, causal)]), P);
+      const scale = be.tensor([1], 'scale');
+      (scale.store as Float64Array)[0] = 1 / Math.sqrt(dh); // in f64: write() would round it to f32
+      const mask = tens(be, [T, T], Array.from({ length: T * T }, (_, e) => (causal && Math.floor(e / T) > e % T ? -1e30 : 0)), 'mask');
+      for (let b = 0; b < B; b++)
+        for (let h = 0; h < heads; h++) {
+          const block = (part: number) => tens(be, [T, dh], Array.from({ length: T * dh }, (_, e) =>
+            data[(b * T + Math.floor(e / dh)) * 3 * D + part * D + h * dh + (e % dh)]), `qkv${part}`);
+          const q = block(0), k = block(1), v = block(2);
+          const st = be.tensor([T, T], 'st'), e = be.tensor([T, T], 'e'), z = be.tensor([T], 'z'), pt = be.tensor([T, T], 'pt'), o = be.tensor([T, dh], 'o');
+          be.run(be.program('naive', [
+            be.matmul(st, k, q, { transB: true }), be.binary('mul', st, st, scale), be.binary('add', st, st, mask),
+            be.unary('exp', e, st), be.reduce('sum', z, e, 0), be.binary('div', pt, e, z), be.matmul(o, pt, v, { transA: true }),
+          ]), P);
+          const got = f64(out).filter((_, idx) => Math.floor(idx / D) >= b * T && Math.floor(idx / D) < (b + 1) * T && Math.floor((idx % D) / dh) === h);
+          near(got, f64(o), 1e-12, `out (b ${b}, h ${h}${causal ? ', causal' : ''})`);
+          near(f64(lse).slice((b * heads + h) * T, (b * heads + h + 1) * T), f64(z).map(Math.log), 1e-12, `lse (b ${b}, h ${h})`);
+        }
+    }
   });
 
   test('gelu and sigmoid at known points', () => {

@@ -16,6 +16,9 @@ import {
   embeddingBackwardRef, embeddingRef, gatherRowsRef, recurrentStepBackwardRef, recurrentStepRef, sequenceCrossEntropyRef,
 } from './rnn.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
+import {
+  attentionBackwardRef, attentionDims, attentionProbsRef, attentionRef, layerNormBackwardRef, layerNormRef,
+} from './attention.ts';
 
 type Arr = Float32Array | Float64Array | Uint32Array;
 interface CpuKernel extends Kernel {
@@ -394,6 +397,35 @@ export class CpuBackend implements Backend {
     return this.k('sequenceCrossEntropy', (p) => sequenceCrossEntropyRef(p, dlogits, logits, labels, metrics));
   }
 
+  // ---- transformers: loops in cpu/attention.ts ----
+  layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel {
+    checkLayerNorm(y, mean, rstd, x, gamma, beta);
+    return this.k('layerNorm', () => layerNormRef(y, mean, rstd, x, gamma, beta, eps));
+  }
+
+  layerNormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, gamma: Tensor): Kernel[] {
+    checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
+    return [this.k('layerNorm backward', () => layerNormBackwardRef(dx, dgamma, dbeta, dy, x, mean, rstd, gamma))];
+  }
+
+  attention(out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel {
+    checkAttention(qkv, heads, out, lse);
+    return this.k('attention', (p) => attentionRef(p, out, lse, qkv, heads, causal, dropout));
+  }
+
+  attentionBackward(dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[] {
+    checkAttention(qkv, heads, out, lse);
+    if (dqkv.size !== qkv.size || dout.size !== out.size) throw new Error(`attentionBackward: ${dqkv.name} / ${dout.name} do not match ${qkv.name} / ${out.name}`);
+    // The reference recomputes the probabilities from qkv alone; out and lse are the GPU's shortcuts.
+    return [this.k('attention backward', (p) => attentionBackwardRef(p, dqkv, dout, qkv, heads, causal, dropout))];
+  }
+
+  attentionProbs(probs: Tensor, qkv: Tensor, lse: Tensor, heads: number, causal: boolean): Kernel {
+    const { B, T } = attentionDims(qkv, heads);
+    if (probs.size !== B * heads * T * T || lse.size !== B * heads * T) throw new Error(`attentionProbs: ${probs.name} (${probs.shape}) is not (B, heads, T, T) = (${B}, ${heads}, ${T}, ${T})`);
+    return this.k('attention probs', () => attentionProbsRef(probs, qkv, heads, causal));
+  }
+
   // ---- convolutional networks: loops in cpu/conv.ts ----
   conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct; accumulate?: boolean } = {}): Kernel {
     checkConv(out, x, w, g);
@@ -445,6 +477,20 @@ export function checkConv(y: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom): void 
   if (x.size !== g.N * g.H * g.W * g.C) throw new Error(`conv2d: ${x.name} has ${x.size} elements, geometry needs ${g.N}x${g.H}x${g.W}x${g.C}`);
   if (w.size !== g.KH * g.KW * g.C * g.F) throw new Error(`conv2d: ${w.name} has ${w.size} elements, geometry needs ${g.KH}x${g.KW}x${g.C}x${g.F}`);
   if (y.size !== g.N * g.OH * g.OW * g.F) throw new Error(`conv2d: ${y.name} has ${y.size} elements, geometry needs ${g.N}x${g.OH}x${g.OW}x${g.F}`);
+}
+
+/** x and y (rows, C), mean and rstd (rows), gamma and beta (C). */
+export function checkLayerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor): void {
+  const C = gamma.size, rows = x.size / C;
+  if (!Number.isInteger(rows) || y.size !== x.size || mean.size !== rows || rstd.size !== rows || beta.size !== C)
+    throw new Error(`layerNorm: ${x.name} (${x.shape}), ${y.name}, ${mean.name}, ${rstd.name}, ${gamma.name} (${C}), ${beta.name} do not fit (rows, C)`);
+}
+
+/** qkv (B, T, 3·D), out (B, T, D), lse (B, heads, T). */
+export function checkAttention(qkv: Tensor, heads: number, out: Tensor, lse: Tensor): void {
+  const { B, T, D } = attentionDims(qkv, heads);
+  if (out.size !== B * T * D || lse.size !== B * heads * T)
+    throw new Error(`attention: ${out.name} (${out.shape}) / ${lse.name} (${lse.shape}) do not fit ${qkv.name} (${qkv.shape}) with ${heads} heads`);
 }
 
 export function checkPool(y: Tensor, x: Tensor, g: Conv2dGeom): void {

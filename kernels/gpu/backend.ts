@@ -27,6 +27,12 @@ import {
   embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentStepBackwardWgsl, recurrentStepWgsl, sequenceCeWgsl,
 } from '../ops/rnn.wgsl.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
+import { attentionDims } from '../cpu/attention.ts';
+import { checkAttention, checkLayerNorm } from '../cpu/backend.ts';
+import {
+  attentionBackwardDkvWgsl, attentionBackwardDqWgsl, attentionProbsWgsl, attentionTile, attentionWgsl,
+} from '../ops/attention.wgsl.ts';
+import { layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormWgsl, rowGrid } from '../ops/layernorm.wgsl.ts';
 
 interface GpuKernel extends Kernel {
   pipeline: GPUComputePipeline;
@@ -48,6 +54,8 @@ export class GpuBackend implements Backend {
   private stepBuf: GPUBuffer;
   private stepData = new ArrayBuffer(32);
   private uniforms: GPUBuffer[] = [];
+  /** Kernel-internal storage (attention's Δ rows), outside the pool like the uniforms; freed on destroy. */
+  private scratch: GPUBuffer[] = [];
   private lostHandlers: ((reason: string) => void)[] = [];
   lost: string | null = null;
   readonly errors: string[] = [];
@@ -185,6 +193,7 @@ export class GpuBackend implements Backend {
     this.pool.destroy();
     this.ring.destroy();
     for (const u of this.uniforms) u.destroy();
+    for (const b of this.scratch) b.destroy();
     this.device.destroy();
   }
 
@@ -436,6 +445,81 @@ export class GpuBackend implements Backend {
     if (N * H * W * C !== x.size || out.size !== x.size) throw new Error(`augment: shape ${shape} does not match ${x.name} (${x.size})`);
     return this.ew('augment', augmentWgsl(), N * H * W, { u: [N, H, W, C, salt >>> 0, cfg.flip ? 1 : 0, 0, 0], f: [cfg.rotate, cfg.scale, cfg.shift, 0] },
       [[x, 'read'], [out, 'rw']]);
+  }
+
+  // ---- transformers: WGSL in ops/layernorm.wgsl.ts and ops/attention.wgsl.ts ----
+  layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel {
+    checkLayerNorm(y, mean, rstd, x, gamma, beta);
+    const C = gamma.size, rows = x.size / C;
+    return this.kernel('layerNorm', layerNormWgsl(), [
+      { arg: 'step', kind: 'uniform' }, { arg: { u: [rows, C], f: [eps] }, kind: 'uniform' },
+      { arg: x, kind: 'read' }, { arg: gamma, kind: 'read' }, { arg: beta, kind: 'read' },
+      { arg: y, kind: 'rw' }, { arg: mean, kind: 'rw' }, { arg: rstd, kind: 'rw' },
+    ], rowGrid(rows));
+  }
+
+  layerNormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, gamma: Tensor): Kernel[] {
+    checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
+    const C = gamma.size, rows = x.size / C;
+    const dims = { u: [rows, C], f: [0] };
+    return [
+      this.kernel('layerNorm backward dx', layerNormBackwardDxWgsl(), [
+        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
+        { arg: dy, kind: 'read' }, { arg: x, kind: 'read' }, { arg: mean, kind: 'read' }, { arg: rstd, kind: 'read' },
+        { arg: gamma, kind: 'read' }, { arg: dx, kind: 'rw' },
+      ], rowGrid(rows)),
+      this.ew('layerNorm backward dgamma dbeta', layerNormBackwardParamsWgsl(), C, dims,
+        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [dgamma, 'rw'], [dbeta, 'rw']]),
+    ];
+  }
+
+  /** Uniform words of the attention kernels and the (tile, b·heads) grid. */
+  private attnSetup(qkv: Tensor, heads: number, dropout?: { rate: number; salt: number }) {
+    const { B, T, D, dh } = attentionDims(qkv, heads);
+    const drop = !!dropout && dropout.rate > 0;
+    const dims = { u: [B, T, heads, D, drop ? dropout!.salt >>> 0 : 0, 0], f: [drop ? dropout!.rate : 0, 1 / Math.sqrt(dh)] };
+    const bh = B * heads;
+    const groups: [number, number, number] = [Math.ceil(T / attentionTile(dh)), Math.min(bh, 65535), Math.ceil(bh / 65535)];
+    return { B, T, D, dh, drop, dims, groups };
+  }
+
+  attention(out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel {
+    checkAttention(qkv, heads, out, lse);
+    const { dh, drop, dims, groups } = this.attnSetup(qkv, heads, dropout);
+    return this.kernel('attention', attentionWgsl({ dh, causal, dropout: drop }), [
+      { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
+      { arg: qkv, kind: 'read' }, { arg: out, kind: 'rw' }, { arg: lse, kind: 'rw' },
+    ], groups);
+  }
+
+  attentionBackward(dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[] {
+    checkAttention(qkv, heads, out, lse);
+    if (dqkv.size !== qkv.size || dout.size !== out.size) throw new Error(`attentionBackward: ${dqkv.name} / ${dout.name} do not match ${qkv.name} / ${out.name}`);
+    const { B, T, dh, drop, dims, groups } = this.attnSetup(qkv, heads, dropout);
+    // Δ (B, heads, T) = rowsum(dout ∘ out), written by the dq kernel and read by the dk/dv kernel.
+    const buf = this.device.createBuffer({ size: Math.max(1, B * heads * T) * 4, usage: GPUBufferUsage.STORAGE, label: 'attention delta' });
+    this.scratch.push(buf);
+    const delta = this.make([B, heads, T], 'attention delta', 'f32', buf, 0);
+    const o = { dh, causal, dropout: drop };
+    return [
+      this.kernel('attention backward dq', attentionBackwardDqWgsl(o), [
+        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
+        { arg: qkv, kind: 'read' }, { arg: out, kind: 'read' }, { arg: dout, kind: 'read' }, { arg: lse, kind: 'read' },
+        { arg: dqkv, kind: 'rw' }, { arg: delta, kind: 'rw' },
+      ], groups),
+      this.kernel('attention backward dk dv', attentionBackwardDkvWgsl(o), [
+        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
+        { arg: qkv, kind: 'read' }, { arg: dout, kind: 'read' }, { arg: lse, kind: 'read' }, { arg: delta, kind: 'read' },
+        { arg: dqkv, kind: 'rw' },
+      ], groups),
+    ];
+  }
+
+  attentionProbs(probs: Tensor, qkv: Tensor, lse: Tensor, heads: number, causal: boolean): Kernel {
+    const { B, T, D, dh } = attentionDims(qkv, heads);
+    if (probs.size !== B * heads * T * T || lse.size !== B * heads * T) throw new Error(`attentionProbs: ${probs.name} (${probs.shape}) is not (B, heads, T, T) = (${B}, ${heads}, ${T}, ${T})`);
+    return this.ew('attention probs', attentionProbsWgsl(), probs.size, { u: [B, T, heads, D, 0, causal ? 1 : 0], f: [0, 1 / Math.sqrt(dh)] },
+      [[qkv, 'read'], [lse, 'read'], [probs, 'rw']]);
   }
 
   // ---- sequences: WGSL in ops/rnn.wgsl.ts ----

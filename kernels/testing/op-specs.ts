@@ -10,6 +10,7 @@ import type {
 import { BINARY_OPS, UNARY_OPS } from '../backend.ts';
 import { RNN_CASES } from './rnn-cases.ts';
 import { CONV_CASES } from './conv-cases.ts';
+import { ATTENTION_CASES } from './attention-cases.ts';
 
 /** How a tensor's initial data is generated (seeded per case and tensor name). */
 export type Gen =
@@ -497,6 +498,7 @@ export const OP_CASES: OpCase[] = [
   ...DROPOUT_CASES, ...SUMSQ_CASES, ...OPT_CASES, ...GATHER_CASES, ...MISC_CASES,
   ...RNN_CASES,
   ...CONV_CASES,
+  ...ATTENTION_CASES,
 ];
 
 {
@@ -521,4 +523,5 @@ export const BACKEND_OPS = [
   'embedding', 'embeddingBackward', 'recurrentStep', 'recurrentStepBackward', 'gatherRows', 'sequenceCrossEntropy',
   'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'pool2d', 'pool2dBackward',
   'batchnormStats', 'batchnormApply', 'batchnormBackward', 'augment',
+  'layerNorm', 'layerNormBackward', 'attention', 'attentionBackward', 'attentionProbs',
 ] as const;

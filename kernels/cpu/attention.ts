@@ -1,0 +1,175 @@
+// Plain-loop references for the transformer ops: layer norm and multi-head attention. Written from
+// the definitions (softmax materialised row by row, two-pass statistics), not from the WGSL, which
+// uses an online softmax and recomputes probabilities from the saved log-sum-exp.
+// Layouts as in backend.ts: qkv (B, T, 3·D) = [q | k | v], head h owns columns h·dh … h·dh + dh − 1
+// of each block; out (B, T, D); lse (B, heads, T); probs (B, heads, T, T).
+import type { StepParams, Tensor } from '../backend.ts';
+import { hashUniform } from '../rng.ts';
+
+type Arr = Float32Array | Float64Array;
+const f = (t: Tensor) => t.store as Arr;
+
+export interface AttnDims { B: number; T: number; D: number; heads: number; dh: number }
+
+export function attentionDims(qkv: Tensor, heads: number): AttnDims {
+  const [B, T, D3] = qkv.shape.length === 3 ? qkv.shape : [1, qkv.shape[0], qkv.shape[1]];
+  const D = D3 / 3;
+  if (!Number.isInteger(D) || D % heads !== 0) throw new Error(`attention: ${qkv.name} (${qkv.shape}) is not (B, T, 3·D) with D divisible by ${heads} heads`);
+  return { B, T, D, heads, dh: D / heads };
+}
+
+export function layerNormRef(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): void {
+  const C = gamma.size, rows = x.size / C;
+  const X = f(x), Y = f(y), G = f(gamma), Bt = f(beta), M = f(mean), R = f(rstd);
+  for (let r = 0; r < rows; r++) {
+    const x0 = x.offset + r * C;
+    let s = 0;
+    for (let c = 0; c < C; c++) s += X[x0 + c];
+    const mu = s / C;
+    let q = 0;
+    for (let c = 0; c < C; c++) q += (X[x0 + c] - mu) ** 2;
+    const rs = 1 / Math.sqrt(q / C + eps);
+    for (let c = 0; c < C; c++) Y[y.offset + r * C + c] = (X[x0 + c] - mu) * rs * G[gamma.offset + c] + Bt[beta.offset + c];
+    M[mean.offset + r] = mu;
+    R[rstd.offset + r] = rs;
+  }
+}
+
+/** Differentiates y = x̂·gamma + beta through x̂ = (x − μ)·rstd with μ and rstd functions of the row. */
+export function layerNormBackwardRef(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, gamma: Tensor): void {
+  const C = gamma.size, rows = x.size / C;
+  const X = f(x), DY = f(dy), DX = f(dx), G = f(gamma), M = f(mean), R = f(rstd);
+  const dg = new Float64Array(C), db = new Float64Array(C), xh = new Float64Array(C), g = new Float64Array(C);
+  for (let r = 0; r < rows; r++) {
+    const mu = M[mean.offset + r], rs = R[rstd.offset + r];
+    let sg = 0, sgx = 0;
+    for (let c = 0; c < C; c++) {
+      const d = DY[dy.offset + r * C + c];
+      xh[c] = (X[x.offset + r * C + c] - mu) * rs;
+      g[c] = d * G[gamma.offset + c];
+      dg[c] += d * xh[c];
+      db[c] += d;
+      sg += g[c];
+      sgx += g[c] * xh[c];
+    }
+    for (let c = 0; c < C; c++) DX[dx.offset + r * C + c] = rs * (g[c] - sg / C - xh[c] * (sgx / C));
+  }
+  for (let c = 0; c < C; c++) {
+    f(dgamma)[dgamma.offset + c] = dg[c];
+    f(dbeta)[dbeta.offset + c] = db[c];
+  }
+}
+
+interface Drop { rate: number; salt: number }
+
+/**
+ * Softmax row P[i, ·] of head (b, h) into `p` (T), zeros where causal masks; returns the
+ * log-sum-exp. Scores are computed in f64 from the stored values.
+ */
+function softmaxRow(Q: Arr, qkv: Tensor, d: AttnDims, b: number, h: number, i: number, causal: boolean, p: Float64Array): number {
+  const { T, D, dh } = d;
+  const scale = 1 / Math.sqrt(dh);
+  const qi = qkv.offset + (b * T + i) * 3 * D + h * dh;
+  let mx = -Infinity;
+  for (let j = 0; j < T; j++) {
+    if (causal && j > i) { p[j] = -Infinity; continue; }
+    const kj = qkv.offset + (b * T + j) * 3 * D + D + h * dh;
+    let s = 0;
+    for (let c = 0; c < dh; c++) s += Q[qi + c] * Q[kj + c];
+    p[j] = s * scale;
+    mx = Math.max(mx, p[j]);
+  }
+  let z = 0;
+  for (let j = 0; j < T; j++) z += p[j] === -Infinity ? 0 : Math.exp(p[j] - mx);
+  for (let j = 0; j < T; j++) p[j] = p[j] === -Infinity ? 0 : Math.exp(p[j] - mx) / z;
+  return mx + Math.log(z);
+}
+
+/** Dropout multipliers of row i (0 or 1/(1 − rate)); all ones without dropout. */
+function maskRow(params: StepParams, drop: Drop | undefined, d: AttnDims, b: number, h: number, i: number, m: Float64Array): void {
+  const { T, heads } = d;
+  if (!drop || drop.rate <= 0) { m.fill(1); return; }
+  const keep = 1 / (1 - drop.rate);
+  for (let j = 0; j < T; j++) m[j] = hashUniform(params.seed, drop.salt, ((b * heads + h) * T + i) * T + j) >= drop.rate ? keep : 0;
+}
+
+export function attentionRef(params: StepParams, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, drop?: Drop): void {
+  const d = attentionDims(qkv, heads);
+  const { B, T, D, dh } = d;
+  const Q = f(qkv), O = f(out), L = f(lse);
+  const p = new Float64Array(T), m = new Float64Array(T);
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < T; i++) {
+        L[lse.offset + (b * heads + h) * T + i] = softmaxRow(Q, qkv, d, b, h, i, causal, p);
+        maskRow(params, drop, d, b, h, i, m);
+        for (let c = 0; c < dh; c++) {
+          let s = 0;
+          for (let j = 0; j < T; j++) s += p[j] * m[j] * Q[qkv.offset + (b * T + j) * 3 * D + 2 * D + h * dh + c];
+          O[out.offset + (b * T + i) * D + h * dh + c] = s;
+        }
+      }
+}
+
+/**
+ * With A = P ∘ M (M the dropout multipliers): out = A·v, so dv = Aᵀ·dout, dP = M ∘ (dout·vᵀ),
+ * dS = P ∘ (dP − rowsum(P ∘ dP)), dq = dS·k/√dh, dk = dSᵀ·q/√dh. P is recomputed from qkv.
+ */
+export function attentionBackwardRef(params: StepParams, dqkv: Tensor, dout: Tensor, qkv: Tensor, heads: number, causal: boolean, drop?: Drop): void {
+  const d = attentionDims(qkv, heads);
+  const { B, T, D, dh } = d;
+  const Q = f(qkv), DO = f(dout), G = f(dqkv);
+  const scale = 1 / Math.sqrt(dh);
+  const P = new Float64Array(T * T), Mk = new Float64Array(T * T), dS = new Float64Array(T * T);
+  const grad = new Float64Array(T * 3 * dh); // (T, [dq | dk | dv]) of one head
+  const at = (b: number, t: number, part: number, h: number) => (b * T + t) * 3 * D + part * D + h * dh;
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < heads; h++) {
+      for (let i = 0; i < T; i++) {
+        softmaxRow(Q, qkv, d, b, h, i, causal, P.subarray(i * T, (i + 1) * T));
+        maskRow(params, drop, d, b, h, i, Mk.subarray(i * T, (i + 1) * T));
+      }
+      grad.fill(0);
+      for (let i = 0; i < T; i++) {
+        const doi = dout.offset + (b * T + i) * D + h * dh;
+        let rowSum = 0;
+        for (let j = 0; j < T; j++) {
+          const vj = qkv.offset + at(b, j, 2, h);
+          let dov = 0;
+          for (let c = 0; c < dh; c++) dov += DO[doi + c] * Q[vj + c];
+          const dP = Mk[i * T + j] * dov;
+          dS[i * T + j] = dP;
+          rowSum += P[i * T + j] * dP;
+          // dv_j += A_ij · dout_i
+          for (let c = 0; c < dh; c++) grad[j * 3 * dh + 2 * dh + c] += P[i * T + j] * Mk[i * T + j] * DO[doi + c];
+        }
+        for (let j = 0; j < T; j++) dS[i * T + j] = P[i * T + j] * (dS[i * T + j] - rowSum);
+      }
+      for (let i = 0; i < T; i++)
+        for (let j = 0; j < T; j++) {
+          const ds = dS[i * T + j] * scale;
+          if (ds === 0) continue;
+          const qi = qkv.offset + at(b, i, 0, h), kj = qkv.offset + at(b, j, 1, h);
+          for (let c = 0; c < dh; c++) {
+            grad[i * 3 * dh + c] += ds * Q[kj + c];
+            grad[j * 3 * dh + dh + c] += ds * Q[qi + c];
+          }
+        }
+      for (let t = 0; t < T; t++)
+        for (let part = 0; part < 3; part++)
+          for (let c = 0; c < dh; c++) G[dqkv.offset + at(b, t, part, h) + c] = grad[t * 3 * dh + part * dh + c];
+    }
+}
+
+export function attentionProbsRef(probs: Tensor, qkv: Tensor, heads: number, causal: boolean): void {
+  const d = attentionDims(qkv, heads);
+  const { B, T } = d;
+  const Q = f(qkv), PR = f(probs);
+  const p = new Float64Array(T);
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < T; i++) {
+        softmaxRow(Q, qkv, d, b, h, i, causal, p);
+        for (let j = 0; j < T; j++) PR[probs.offset + ((b * heads + h) * T + i) * T + j] = p[j];
+      }
+}
