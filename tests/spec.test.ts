@@ -56,6 +56,39 @@ test('shape errors name the layer: wrong output width, residual that changes sha
   assert.match(inferShapes(nf).errors[0].message, /add a Flatten/);
 });
 
+test('transformer layers: fields checked, shapes and parameter counts inferred, misuse named', () => {
+  const t = presetSpec('transformer-reverse');
+  const r = inferShapes(t);
+  assert.deepEqual(r.layers.map((l) => l.outShape), [[10, 32], [10, 32], [10, 32], [10, 32], [10, 10]]);
+  // Per block: 2 LayerNorms (4·32), QKV 32·96 + 96, projection 32·32 + 32, MLP 32·64 + 64 + 64·32 + 32.
+  const block = 4 * 32 + 32 * 96 + 96 + 32 * 32 + 32 + 32 * 64 + 64 + 64 * 32 + 32;
+  assert.deepEqual(r.layers.map((l) => l.params), [10 * 32, 10 * 32, 2 * block, 64, 32 * 10 + 10]);
+  const bad = presetSpec('transformer-reverse') as unknown as { layers: Record<string, unknown>[] };
+  bad.layers[1] = { kind: 'posenc', type: 'rotary' };
+  bad.layers[2] = { kind: 'transformer', heads: 0, norm: 'middle', dropout: 2 };
+  const by = Object.fromEntries(validateSpec(bad).errors.map((e) => [e.path, e.message]));
+  assert.match(by['layers[1] (posenc).type'], /sinusoidal" or "learned/);
+  assert.match(by['layers[2] (transformer).heads'], /between 1 and 64, got 0/);
+  assert.match(by['layers[2] (transformer).norm'], /"pre" or "post"/);
+  assert.match(by['layers[2] (transformer).dropout'], /got 2/);
+  const heads = presetSpec('transformer-reverse');
+  heads.layers[2] = { kind: 'transformer', heads: 5 };
+  assert.match(inferShapes(heads).errors[0].message, /width 32 must divide evenly into 5 heads/);
+  const noEmbed = presetSpec('transformer-reverse');
+  noEmbed.layers.shift();
+  const e = inferShapes(noEmbed).errors;
+  assert.equal(e[0].layer, 0);
+  assert.match(e[0].message, /needs a sequence of vectors \(T, D\), got \(10\): add an Embedding/);
+  const tied = presetSpec('transformer-char');
+  assert.deepEqual(inferShapes(tied).layers[4].outShape, [32, 36]);
+  tied.layers.splice(0, 1, { kind: 'dense', units: 64 });
+  assert.ok(inferShapes(tied).errors.some((x) => x.layer === 4 && /an Embedding must come before it|shares the weights of an Embedding/.test(x.message)));
+  const vit = presetSpec('vit-mnist');
+  assert.deepEqual(inferShapes(vit).layers.map((l) => l.outShape), [[16, 64], [16, 64], [16, 64], [16, 64], [64], [10]]);
+  vit.layers[0] = { kind: 'patches', size: 5, dim: 64 };
+  assert.match(inferShapes(vit).errors[0].message, /patches of 5×5 do not tile a 28×28 image/);
+});
+
 test('memory estimate grows with batch and parameters', () => {
   const a = presetSpec('mlp-mnist');
   const m1 = inferShapes(a).memoryBytes;

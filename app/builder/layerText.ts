@@ -24,6 +24,11 @@ export function layerTitle(l: LayerSpec): string {
     case 'lstm': return 'LSTM';
     case 'gru': return 'GRU';
     case 'rnn': return 'RNN (tanh)';
+    case 'layernorm': return 'LayerNorm';
+    case 'posenc': return 'Positions';
+    case 'transformer': return 'Transformer';
+    case 'patches': return 'Patches';
+    case 'unembed': return 'Unembed (tied)';
   }
 }
 
@@ -41,11 +46,18 @@ export function layerSummary(l: LayerSpec): string {
     }
     case 'maxpool2d':
     case 'avgpool2d': return `${l.size}×${l.size}, stride ${l.stride ?? l.size}${l.padding !== undefined ? `, ${l.padding}` : ''}`;
-    case 'globalavgpool': return 'mean over height and width';
+    case 'globalavgpool': return 'mean over positions (height and width, or time)';
     case 'batchnorm': return `momentum ${l.momentum ?? 0.1}`;
     case 'embedding': return `${l.dim} dims${l.vocab ? `, vocabulary ${l.vocab}` : ''}`;
     case 'lstm':
     case 'gru':
     case 'rnn': return `${l.hidden} hidden${(l.layers ?? 1) > 1 ? ` × ${l.layers} layers` : ''}, ${l.returnSequences ? 'every step' : 'last state'}`;
+    case 'layernorm': return 'over features';
+    case 'posenc': return l.type === 'learned' ? 'learned, added' : 'sinusoidal, added';
+    case 'transformer':
+      return `${l.layers ?? 1} block${(l.layers ?? 1) > 1 ? 's' : ''}, ${l.heads} head${l.heads > 1 ? 's' : ''}, ${l.causal ? 'causal' : 'bidirectional'}, ${l.norm ?? 'pre'}-LN` +
+        `${l.mlp ? `, MLP ${l.mlp}` : ''}${l.dropout ? `, dropout ${l.dropout}` : ''}`;
+    case 'patches': return `${l.size}×${l.size} patches → ${l.dim} dims`;
+    case 'unembed': return 'scores against the embedding table';
   }
 }

@@ -21,6 +21,8 @@ export class Graph {
   readonly outputs: { name: string; t: Tensor }[] = [];
   /** Recurrent layers' saved activations (gates, cell states, hidden states): free to visualise. */
   readonly taps: { name: string; cell: CellKind; buffers: RecurrentBuffers }[] = [];
+  /** Attention layers' inputs and saved log-sum-exps: the weights can be recomputed on demand (attentionProbs). */
+  readonly attentionTaps: { name: string; qkv: Tensor; lse: Tensor; heads: number; causal: boolean }[] = [];
   private tape: (() => void)[] = [];
   private grads = new Map<number, Tensor>();
   private written = new Set<number>();
@@ -300,6 +302,45 @@ export class Graph {
       const dy = this.grad(y);
       if (this.requiresGrad(x)) this.gradInto(x, (dst) => this.be.batchnormBackward(dst, dg, db, dy, x, mean, invstd, gamma));
       else this.backwardKernels.push(...this.be.batchnormBackward(this.alloc(x.shape, `${name}.dx`), dg, db, dy, x, mean, invstd, gamma));
+    });
+  }
+
+  // ---- transformers ----
+  /** LayerNorm over the last axis; mean and 1/std per row are saved for the backward. */
+  layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, name: string): Tensor {
+    const C = gamma.size, rows = x.size / C;
+    const y = this.alloc(x.shape, name);
+    const mean = this.alloc([rows], `${name}.mean`);
+    const rstd = this.alloc([rows], `${name}.rstd`);
+    return this.op(y, [this.be.layerNorm(y, mean, rstd, x, gamma, beta, eps)], [x, gamma, beta], () => {
+      if (!this.written.has(y.id)) return;
+      // One kernel set writes dx, dgamma and dbeta; gamma and beta are parameters used once.
+      const dg = this.requiresGrad(gamma) ? this.grad(gamma) : this.alloc([C], `${name}.dgamma`);
+      const db = this.requiresGrad(beta) ? this.grad(beta) : this.alloc([C], `${name}.dbeta`);
+      this.written.add(gamma.id);
+      this.written.add(beta.id);
+      const dy = this.grad(y);
+      if (this.requiresGrad(x)) this.gradInto(x, (dst) => this.be.layerNormBackward(dst, dg, db, dy, x, mean, rstd, gamma));
+      else this.backwardKernels.push(...this.be.layerNormBackward(this.alloc(x.shape, `${name}.dx`), dg, db, dy, x, mean, rstd, gamma));
+    });
+  }
+
+  /**
+   * Fused multi-head self-attention over qkv (B, T, 3D) → (B, T, D). The log-sum-exp of every score
+   * row is saved (B, heads, T), so the backward recomputes probabilities instead of storing T×T.
+   * Attention dropout applies in training only.
+   */
+  attention(qkv: Tensor, heads: number, causal: boolean, dropout: { rate: number; salt: number } | undefined, name: string): Tensor {
+    const [B, T, D3] = qkv.shape;
+    const D = D3 / 3;
+    if (!Number.isInteger(D / heads)) throw new Error(`${name}: width ${D} is not divisible by ${heads} heads`);
+    const y = this.alloc([B, T, D], name);
+    const lse = this.alloc([B, heads, T], `${name}.lse`);
+    const drop = this.training && dropout && dropout.rate > 0 ? dropout : undefined;
+    this.attentionTaps.push({ name, qkv, lse, heads, causal });
+    return this.op(y, [this.be.attention(y, lse, qkv, heads, causal, drop)], [qkv], () => {
+      if (!this.written.has(y.id)) return;
+      this.gradInto(qkv, (dst) => this.be.attentionBackward(dst, this.grad(y), y, lse, qkv, heads, causal, drop));
     });
   }
 

@@ -7,6 +7,7 @@ import { Rng } from '../rng.ts';
 import type { Activation, LayerSpec } from '../spec/types.ts';
 import { layerGeom } from '../spec/conv.ts';
 import { buildRecurrent, describeEmbedding, describeRecurrent, RECURRENT_KINDS, recurrentOutShape, type RecurrentSpec } from './recurrent.ts';
+import { buildPosenc, buildTransformer, describePosenc, describeTransformer } from './transformer.ts';
 
 export interface ParamInfo {
   name: string; // e.g. "layers.1.W"
@@ -58,6 +59,23 @@ export function describeParams(layers: LayerSpec[], inShape: number[], prefix = 
       const r = l as RecurrentSpec;
       out.push(...describeRecurrent(r, shape, p));
       shape = recurrentOutShape(r, shape);
+    } else if (l.kind === 'layernorm') {
+      const C = shape[shape.length - 1];
+      out.push({ name: `${p}.gamma`, shape: [C], fanIn: C, fanOut: C, init: 'ones' });
+      out.push({ name: `${p}.beta`, shape: [C], fanIn: C, fanOut: C, init: 'zeros' });
+    } else if (l.kind === 'posenc') {
+      out.push(...describePosenc(l, shape[0], shape[1], p));
+    } else if (l.kind === 'transformer') {
+      out.push(...describeTransformer(l, shape[shape.length - 1], p));
+    } else if (l.kind === 'patches') {
+      // W (size, size, C, dim) of a conv with stride = size: the (size²·C, dim) patch projection.
+      const [H, W, C] = shape;
+      const fanIn = l.size * l.size * C;
+      out.push({ name: `${p}.W`, shape: [l.size, l.size, C, l.dim], fanIn, fanOut: l.dim, init: 'glorot' });
+      out.push({ name: `${p}.b`, shape: [l.dim], fanIn, fanOut: l.dim, init: 'zeros' });
+      shape = [Math.floor(H / l.size) * Math.floor(W / l.size), l.dim];
+    } else if (l.kind === 'unembed') {
+      shape = [...shape.slice(0, -1), embedVocab(out)];
     } else if (l.kind === 'flatten') {
       shape = [shape.reduce((a, b) => a * b, 1)];
     } else if (l.kind === 'residual') {
@@ -65,6 +83,12 @@ export function describeParams(layers: LayerSpec[], inShape: number[], prefix = 
     }
   });
   return out;
+}
+
+/** Rows of the last embedding table described so far: the output size of a tied 'unembed'. */
+function embedVocab(params: ParamInfo[]): number {
+  for (let i = params.length - 1; i >= 0; i--) if (params[i].name.endsWith('.table')) return params[i].shape[0];
+  throw new Error('unembed: no embedding before it to share weights with');
 }
 
 /**
@@ -118,6 +142,7 @@ export function buildModel(g: Graph, layers: LayerSpec[], x: Tensor, params: Mod
     if (!t) throw new Error('buildModel: a BatchNorm layer needs its running-stat buffers (describeBuffers)');
     return t;
   };
+  let table: Tensor | null = null; // the last embedding table, for a tied 'unembed'
   const run = (ls: LayerSpec[], h: Tensor, prefix: string): Tensor => {
     ls.forEach((l, i) => {
       const name = `${prefix}.${i}`;
@@ -143,8 +168,34 @@ export function buildModel(g: Graph, layers: LayerSpec[], x: Tensor, params: Mod
           h = g.reshape(h, [h.shape[0], h.size / h.shape[0]]);
           break;
         case 'embedding':
-          h = g.embedding(h, take(), `${name}.embedding`);
+          table = take();
+          h = g.embedding(h, table, `${name}.embedding`);
           break;
+        case 'unembed': {
+          // logits = h · tableᵀ over all rows: the table's gradient gets this and the lookup's.
+          if (!table) throw new Error(`${name}: unembed needs an embedding before it`);
+          const [V, D] = table.shape;
+          const rows = h.size / D;
+          h = g.matmul(g.reshape(h, [rows, D]), table, { transB: true }, [...h.shape.slice(0, -1), V], `${name}.unembed`);
+          break;
+        }
+        case 'layernorm':
+          h = g.layerNorm(h, take(), take(), l.eps ?? 1e-5, `${name}.layernorm`);
+          break;
+        case 'posenc':
+          h = buildPosenc(g, l, h, take, name);
+          break;
+        case 'transformer':
+          h = buildTransformer(g, l, h, take, saltOf, name);
+          break;
+        case 'patches': {
+          const W = take();
+          const b = take();
+          const geom = layerGeom({ kind: 'conv2d', filters: l.dim, kernel: l.size, stride: l.size, padding: 'valid' }, h.shape.slice(1), h.shape[0]);
+          h = g.conv2d(h, W, b, geom, 'none', `${name}.patches`);
+          h = g.reshape(h, [geom.N, geom.OH * geom.OW, l.dim]);
+          break;
+        }
         case 'lstm':
         case 'gru':
         case 'rnn':

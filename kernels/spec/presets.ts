@@ -157,6 +157,90 @@ PRESETS['lstm-char'] = {
   },
 };
 
+// Transformer presets (issue #6). The toy tasks place the answer after the input, so a causal
+// (decoder-only) stack can solve them as well as a bidirectional encoder: sort and reverse use
+// encoders, addition and char decoders. vit-mnist classifies 7×7 patches of the digit.
+const tfTrain = (lr: number, batchSize: number, epochs: number, evalEverySteps: number, totalSteps: number): ModelSpec['train'] => ({
+  optimizer: { kind: 'adamw', weightDecay: 0.01 }, lr, schedule: { kind: 'cosine', totalSteps, minLr: lr / 10 }, warmupSteps: 50,
+  batchSize, epochs, clipNorm: 1, evalEverySteps,
+});
+PRESETS['transformer-reverse'] = {
+  description: '2-block transformer encoder (width 32, 2 heads, learned positions) reverses 5 symbols of 8 after a separator.',
+  spec: {
+    version: 1, name: 'transformer-reverse',
+    dataset: { kind: 'task', name: 'reverse', length: 5, symbols: 8, trainSize: 8000, testSize: 500 },
+    layers: [
+      { kind: 'embedding', dim: 32 }, // (10) ids → (10, 32)
+      { kind: 'posenc', type: 'learned' },
+      { kind: 'transformer', heads: 2, layers: 2, mlp: 64 }, // (10, 32)
+      { kind: 'layernorm' },
+      { kind: 'dense', units: 10 }, // (10, 10)
+    ],
+    loss: 'softmax_cross_entropy', train: tfTrain(3e-3, 64, 8, 125, 1000), seed: 1,
+  },
+};
+PRESETS['transformer-sort'] = {
+  description: '2-block transformer encoder (width 32, 2 heads, learned positions) sorts 5 symbols of 8.',
+  spec: {
+    version: 1, name: 'transformer-sort',
+    dataset: { kind: 'task', name: 'sort', length: 5, symbols: 8, trainSize: 8000, testSize: 500 },
+    layers: [
+      { kind: 'embedding', dim: 32 },
+      { kind: 'posenc', type: 'learned' },
+      { kind: 'transformer', heads: 2, layers: 2, mlp: 64 },
+      { kind: 'layernorm' },
+      { kind: 'dense', units: 10 },
+    ],
+    loss: 'softmax_cross_entropy', train: tfTrain(3e-3, 64, 8, 125, 1000), seed: 1,
+  },
+};
+PRESETS['transformer-addition'] = {
+  description: 'Decoder-only transformer (causal, 3 blocks, width 64, 4 heads) adds two 3-digit numbers, least-significant digit first.',
+  spec: {
+    version: 1, name: 'transformer-addition',
+    dataset: { kind: 'task', name: 'addition', length: 3, trainSize: 20000, testSize: 1000 },
+    layers: [
+      { kind: 'embedding', dim: 64 }, // (11) → (11, 64)
+      { kind: 'posenc', type: 'learned' },
+      { kind: 'transformer', heads: 4, layers: 3, causal: true },
+      { kind: 'layernorm' },
+      { kind: 'dense', units: 13 },
+    ],
+    loss: 'softmax_cross_entropy', train: tfTrain(2e-3, 64, 12, 250, 3750), seed: 1,
+  },
+};
+PRESETS['transformer-char'] = {
+  description: 'Decoder-only character model (causal, 2 blocks, width 64, 4 heads, sinusoidal positions, output tied to the embedding) on Genesis 1 and Alice.',
+  spec: {
+    version: 1, name: 'transformer-char',
+    dataset: { kind: 'task', name: 'char', length: 32, trainSize: 4000, testSize: 400 },
+    layers: [
+      { kind: 'embedding', dim: 64 }, // (32) → (32, 64)
+      { kind: 'posenc', type: 'sinusoidal' },
+      { kind: 'transformer', heads: 4, layers: 2, causal: true, dropout: 0.1 },
+      { kind: 'layernorm' },
+      { kind: 'unembed' }, // (32, 36): scores against the embedding table
+    ],
+    loss: 'softmax_cross_entropy', train: tfTrain(3e-3, 32, 10, 250, 1250), seed: 1,
+  },
+};
+PRESETS['vit-mnist'] = {
+  description: 'Vision transformer: 7×7 patches (16 tokens of width 64), learned positions, 2 blocks of 4 heads, mean-pooled; 3 epochs.',
+  spec: {
+    version: 1, name: 'vit-mnist',
+    dataset: { kind: 'mnist' },
+    layers: [
+      { kind: 'patches', size: 7, dim: 64 }, // (28, 28, 1) → (16, 64)
+      { kind: 'posenc', type: 'learned' },
+      { kind: 'transformer', heads: 4, layers: 2, mlp: 128 },
+      { kind: 'layernorm' },
+      { kind: 'globalavgpool' }, // mean over the 16 tokens → (64)
+      { kind: 'dense', units: 10 },
+    ],
+    loss: 'softmax_cross_entropy', train: tfTrain(2e-3, 64, 3, 0, 2811), seed: 1,
+  },
+};
+
 export function presetSpec(name: string): ModelSpec {
   const p = PRESETS[name];
   if (!p) throw new Error(`unknown preset "${name}"; known: ${Object.keys(PRESETS).join(', ')}`);

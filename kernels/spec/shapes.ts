@@ -4,6 +4,7 @@ import type { SpecIssue } from './validate.ts';
 import { sampleSizes, taskInfo } from '../data/tasks.ts';
 import { cellGates, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
 import { layerGeom, spatialProblem } from './conv.ts';
+import { transformerActivations, transformerParamCount } from '../nn/transformer.ts';
 
 export interface DatasetInfo {
   inputShape: number[]; // one sample, no batch dim
@@ -54,6 +55,7 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
   let acts = 0;
   let largestWeight = 0; // elements of the biggest single parameter
   let largestAct = 0; // elements of the biggest layer output, per sample
+  let vocab: [number, number] | null = null; // (V, D) of the last embedding, for a tied unembed
   const walk = (layers: LayerSpec[], inShape: number[], prefix: string, top: number | undefined): { shape: number[]; params: number; out: LayerShape[] } => {
     let shape = inShape;
     let params = 0;
@@ -92,7 +94,8 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
           break;
         }
         case 'globalavgpool':
-          if (shape.length !== 3) errors.push({ path: `${path} (globalavgpool)`, layer: idx, message: `needs an image input (height, width, channels), got ${fmt(shape)}` });
+          // Images (H, W, C) → (C); sequences (T, D) → (D), the mean over positions (pooled classification).
+          if (shape.length !== 3 && shape.length !== 2) errors.push({ path: `${path} (globalavgpool)`, layer: idx, message: `needs an image (height, width, channels) or a sequence (T, D), got ${fmt(shape)}` });
           shape = [shape[shape.length - 1]];
           break;
         case 'batchnorm':
@@ -106,6 +109,7 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
             errors.push({ path: `${path} (embedding).vocab`, layer: idx, message: `the task has ${taskInfo(spec.dataset).inputVocab} tokens but the vocabulary is ${V}` });
           p = V * l.dim;
           big = p;
+          vocab = [V, l.dim];
           shape = [...shape, l.dim];
           break;
         }
@@ -123,6 +127,54 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
           // Saved per step and layer: xp, dgx, dgh (G·H each), h, hprev, c (H), gates (4H).
           acts += T * (l.layers ?? 1) * l.hidden * (3 * cellGates(l.kind) + 7);
           shape = recurrentOutShape(l, shape);
+          break;
+        }
+        case 'layernorm':
+          p = 2 * shape[shape.length - 1];
+          break;
+        case 'posenc':
+          if (shape.length !== 2) {
+            errors.push({ path: `${path} (posenc)`, layer: idx, message: `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it' : ''}` });
+            break;
+          }
+          if (l.type === 'learned') p = big = shape[0] * shape[1];
+          break;
+        case 'transformer': {
+          if (shape.length !== 2) {
+            errors.push({ path: `${path} (transformer)`, layer: idx, message: `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding (tokens) or Patches (images) before it' : ''}` });
+            shape = [0];
+            break;
+          }
+          const [T, D] = shape;
+          if (D % l.heads !== 0)
+            errors.push({ path: `${path} (transformer).heads`, layer: idx, message: `the width ${D} must divide evenly into ${l.heads} heads` });
+          p = transformerParamCount(l, D);
+          big = D * Math.max(3 * D, l.mlp ?? 4 * D);
+          acts += transformerActivations(l, T, D);
+          break;
+        }
+        case 'patches': {
+          if (shape.length !== 3) {
+            errors.push({ path: `${path} (patches)`, layer: idx, message: `needs an image input (height, width, channels), got ${fmt(shape)}` });
+            shape = [0];
+            break;
+          }
+          const [H, W, C] = shape;
+          if (H % l.size || W % l.size)
+            errors.push({ path: `${path} (patches).size`, layer: idx, message: `patches of ${l.size}×${l.size} do not tile a ${H}×${W} image; use a size that divides both (for 28×28: 2, 4, 7, 14)` });
+          p = l.size * l.size * C * l.dim + l.dim;
+          big = p;
+          shape = [Math.floor(H / l.size) * Math.floor(W / l.size), l.dim];
+          break;
+        }
+        case 'unembed': {
+          if (!vocab) {
+            errors.push({ path: `${path} (unembed)`, layer: idx, message: 'shares the weights of an Embedding, so one must come before it' });
+            break;
+          }
+          if (shape[shape.length - 1] !== vocab[1])
+            errors.push({ path: `${path} (unembed)`, layer: idx, message: `the features (${shape[shape.length - 1]}) must equal the embedding width (${vocab[1]}) to share its weights` });
+          shape = [...shape.slice(0, -1), vocab[0]];
           break;
         }
         case 'activation':

@@ -21,7 +21,17 @@ export type LayerSpec =
   | { kind: 'maxpool2d'; size: number; stride?: number; padding?: Padding }
   | { kind: 'avgpool2d'; size: number; stride?: number; padding?: Padding }
   | { kind: 'globalavgpool' } // (H, W, C) → (C)
-  | { kind: 'batchnorm'; momentum?: number; eps?: number }; // over the last axis; torch defaults 0.1, 1e-5
+  | { kind: 'batchnorm'; momentum?: number; eps?: number } // over the last axis; torch defaults 0.1, 1e-5
+  // Transformers over (T, D) sequences. posenc adds sinusoidal (fixed) or learned positions;
+  // transformer is a stack of blocks (multi-head self-attention + GELU MLP, residuals, LayerNorm
+  // before (pre) or after (post) each sub-block); mlp = hidden units (default 4·D).
+  | { kind: 'layernorm'; eps?: number }
+  | { kind: 'posenc'; type: 'sinusoidal' | 'learned' }
+  | { kind: 'transformer'; heads: number; layers?: number; mlp?: number; causal?: boolean; norm?: 'pre' | 'post'; dropout?: number; attnDropout?: number }
+  // ViT patch embedding: (H, W, C) → (H/size · W/size, dim), a strided conv then a reshape.
+  | { kind: 'patches'; size: number; dim: number }
+  // Output scores against the embedding table (weight tying): (T, D) → (T, vocab), no own weights.
+  | { kind: 'unembed' };
 
 /** 'same': output ⌈in/stride⌉; 'valid': no padding; a number: that many pixels on every side. */
 export type Padding = 'same' | 'valid' | number;

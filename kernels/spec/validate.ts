@@ -36,6 +36,9 @@ export const LIMITS = {
   augShift: 8, // pixels
   augRotate: 45, // degrees
   augScale: 0.5, // ×[0.5, 1.5] at most
+  heads: 64,
+  blocks: 24, // transformer blocks in one layer
+  patch: 28,
 };
 
 const ACTS = ['relu', 'leaky_relu', 'gelu', 'tanh', 'sigmoid'];
@@ -112,6 +115,27 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
         case 'batchnorm':
           if (l.momentum !== undefined) num(l.momentum, `${where}.momentum`, 0, 1, err, idx);
           if (l.eps !== undefined) num(l.eps, `${where}.eps`, 1e-12, 1, err, idx);
+          break;
+        case 'layernorm':
+          if (l.eps !== undefined) num(l.eps, `${where}.eps`, 1e-12, 1, err, idx);
+          break;
+        case 'posenc':
+          if (l.type !== 'sinusoidal' && l.type !== 'learned') err(`${where}.type`, 'must be "sinusoidal" or "learned"', idx);
+          break;
+        case 'transformer':
+          int(l.heads, `${where}.heads`, 1, LIMITS.heads, err, idx);
+          if (l.layers !== undefined) int(l.layers, `${where}.layers`, 1, LIMITS.blocks, err, idx);
+          if (l.mlp !== undefined) int(l.mlp, `${where}.mlp`, 1, LIMITS.units, err, idx);
+          if (l.causal !== undefined && typeof l.causal !== 'boolean') err(`${where}.causal`, 'must be true or false', idx);
+          if (l.norm !== undefined && l.norm !== 'pre' && l.norm !== 'post') err(`${where}.norm`, 'must be "pre" or "post"', idx);
+          if (l.dropout !== undefined) num(l.dropout, `${where}.dropout`, 0, 0.95, err, idx);
+          if (l.attnDropout !== undefined) num(l.attnDropout, `${where}.attnDropout`, 0, 0.95, err, idx);
+          break;
+        case 'patches':
+          int(l.size, `${where}.size`, 1, LIMITS.patch, err, idx);
+          int(l.dim, `${where}.dim`, 1, LIMITS.units, err, idx);
+          break;
+        case 'unembed':
           break;
         case 'residual':
           if (depth >= LIMITS.residualDepth) err(`${where}`, `residual blocks nest at most ${LIMITS.residualDepth} deep`, idx);
