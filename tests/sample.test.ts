@@ -10,6 +10,7 @@ import { buildModel, describeParams, initParams } from '../kernels/nn/model.ts';
 import { Rng } from '../kernels/rng.ts';
 import type { LayerSpec } from '../kernels/spec/types.ts';
 import { CharStepper, readParams, sampleIndex, sampleText } from '../kernels/train/sample.ts';
+import { WindowStepper } from '../kernels/train/sample-window.ts';
 
 const V = CHAR_ALPHABET.length;
 const MODELS: Record<string, LayerSpec[]> = {
@@ -60,4 +61,38 @@ test('sampling is seeded; temperature 0 is argmax; high temperature spreads', ()
   for (let i = 0; i < 4000; i++) counts[sampleIndex(logits, 1, rng)]++;
   // softmax([0.1, 2, -1, 1.9]) ≈ [0.073, 0.488, 0.024, 0.414]
   assert.ok(Math.abs(counts[1] / 4000 - 0.488) < 0.03 && Math.abs(counts[2] / 4000 - 0.024) < 0.01, JSON.stringify(counts));
+});
+
+test('transformer: the window sampler gives the batched forward pass logits at every position (causal), and refuses a bidirectional model', async () => {
+  const T = 8;
+  const layers: LayerSpec[] = [
+    { kind: 'embedding', vocab: V, dim: 8 }, { kind: 'posenc', type: 'sinusoidal' },
+    { kind: 'transformer', heads: 2, layers: 2, mlp: 12, causal: true }, { kind: 'layernorm' }, { kind: 'unembed' },
+  ];
+  const be = new CpuBackend('f32');
+  const info = describeParams(layers, [T]);
+  const params = initParams(info, 9);
+  const P = info.map((p, i) => {
+    const t = be.tensor(p.shape, p.name);
+    be.write(t, params[i]);
+    return t;
+  });
+  const g = new Graph(be, false);
+  const x = g.alloc([1, T], 'ids');
+  const ids = Array.from({ length: T }, (_, i) => (i * 5 + 2) % V);
+  be.write(x, Float32Array.from(ids));
+  const y = buildModel(g, layers, x, { values: P, grads: null });
+  be.run(be.program('fwd', g.forward), { step: 1, batchStart: 0, lr: 0, seed: 0, rows: 1 });
+  const want = (await be.read(y)) as Float32Array;
+  const m = new WindowStepper(layers, params, T);
+  ids.forEach((id, t) => {
+    const got = m.step(id);
+    for (let v = 0; v < V; v++) assert.ok(Math.abs(got[v] - want[t * V + v]) < 1e-5, `t=${t} v=${v}: ${got[v]} vs ${want[t * V + v]}`);
+  });
+  // Past the window the sampler keeps the last T characters; sampling is seeded.
+  const a = sampleText(layers, params, 'in the beginning god created', 30, 0.8, 4, T);
+  assert.equal(a.length, 30);
+  assert.equal(a, sampleText(layers, params, 'in the beginning god created', 30, 0.8, 4, T));
+  const bidirectional = layers.map((l) => (l.kind === 'transformer' ? { ...l, causal: false } : l));
+  assert.throws(() => sampleText(bidirectional, params, 'in', 5, 0.8, 1, T), /needs a causal model/);
 });

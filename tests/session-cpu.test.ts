@@ -92,3 +92,31 @@ test('early stopping ends a run whose test loss stops improving', async () => {
   assert.equal(events.filter((e) => e.type === 'eval').length, 3); // the first sets the best, two more without improvement
   assert.equal(s.step, 12);
 });
+
+test('a causal transformer trains on the CPU backend; its attention maps are causal distributions read on demand', async () => {
+  const sp = presetSpec('transformer-addition');
+  sp.layers[2] = { kind: 'transformer', heads: 2, layers: 1, mlp: 32, causal: true };
+  sp.layers[0] = { kind: 'embedding', dim: 16 };
+  sp.dataset = { ...sp.dataset, kind: 'task', name: 'addition', length: 2, trainSize: 2048, testSize: 128 } as typeof sp.dataset;
+  const losses: number[] = [];
+  const s = await createSession(sp, { backend: 'cpu', onEvent: (e) => e.type === 'metrics' && losses.push(e.loss), maxSteps: 30, metricsEvery: 10 });
+  await s.start();
+  assert.ok(losses.length === 3 && losses[2] < losses[0], `loss ${losses}`);
+  const [m] = await s.attentionMaps();
+  assert.equal(m.name, 'layers.2.b0.attn');
+  assert.equal(m.T, 8); // 2 + 1 + 2 + 1 + 2 tokens: a, "+", b, "=", sum slots
+  assert.equal(m.tokens.length, 8);
+  assert.equal(m.tokens[2], 10); // "+"
+  for (let h = 0; h < m.heads; h++)
+    for (let i = 0; i < m.T; i++) {
+      let sum = 0;
+      for (let j = 0; j < m.T; j++) {
+        const p = m.probs[(h * m.T + i) * m.T + j];
+        if (j > i) assert.equal(p, 0, `head ${h}: query ${i} sees key ${j}`);
+        sum += p;
+      }
+      assert.ok(Math.abs(sum - 1) < 1e-5, `head ${h} row ${i} sums to ${sum}`);
+    }
+  await s.dispose();
+  assert.equal(s.backend.bytesInUse(), 0);
+});

@@ -1,11 +1,13 @@
 // Text sampling from a trained character model, on the CPU: the weights are read back once
 // (asynchronously, outside the training loop), then the model runs one character at a time with
 // its recurrent state carried over, which the batched training graph cannot do. Supports the
-// layers a char model uses: embedding, lstm / gru / rnn (stacked) and dense (+ activation).
+// layers a recurrent char model uses: embedding, lstm / gru / rnn (stacked) and dense (+ activation);
+// other models (transformers) go through WindowStepper (sample-window.ts).
 import type { Backend, Tensor } from '../backend.ts';
 import { CHAR_ALPHABET, encodeText } from '../data/tasks.ts';
 import { Rng } from '../rng.ts';
 import type { LayerSpec } from '../spec/types.ts';
+import { WindowStepper } from './sample-window.ts';
 
 /** Reads every parameter view back (one awaited read each; call between steps, never inside one). */
 export async function readParams(be: Backend, params: Tensor[]): Promise<Float32Array[]> {
@@ -15,6 +17,7 @@ export async function readParams(be: Backend, params: Tensor[]): Promise<Float32
 }
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
+const STEPWISE: ReadonlySet<string> = new Set(['embedding', 'lstm', 'gru', 'rnn', 'dense', 'dropout']);
 
 /** A step-by-step runner of the model: feed one token id, get the logits of the next. */
 export class CharStepper {
@@ -108,8 +111,11 @@ export function sampleIndex(logits: ArrayLike<number>, temperature: number, rng:
 }
 
 /** Continues `prompt` by n characters sampled at `temperature` (seeded). */
-export function sampleText(layers: LayerSpec[], params: Float32Array[], prompt: string, n: number, temperature: number, seed = 1): string {
-  const m = new CharStepper(layers, params);
+export function sampleText(layers: LayerSpec[], params: Float32Array[], prompt: string, n: number, temperature: number, seed = 1, window = 0): string {
+  // Recurrent models step one character at a time with their state; others rerun over a window.
+  const stepwise = layers.every((l) => STEPWISE.has(l.kind));
+  if (!stepwise && !window) throw new Error('text sampling of a non-recurrent model needs its window length');
+  const m = stepwise ? new CharStepper(layers, params) : new WindowStepper(layers, params, window);
   const ids = encodeText(prompt.length ? prompt : ' ');
   let logits: Float64Array = new Float64Array(0);
   for (const id of ids) logits = m.step(id);

@@ -11,11 +11,12 @@ import { loadTask, takeTask } from './task-data.ts';
 import { readParams, sampleText } from './sample.ts';
 import { lrAt } from '../optim/schedule.ts';
 import { pcg, Rng } from '../rng.ts';
-import { formatBytes, inferShapes } from '../spec/shapes.ts';
+import { formatBytes, inferShapes, resolveLayers } from '../spec/shapes.ts';
 import type { ModelSpec } from '../spec/types.ts';
 import { SpecError, validateSpec } from '../spec/validate.ts';
 import { compile, disposeCompiled, type Compiled } from './compile.ts';
 import type { TrainEvent, TrainEventHandler } from './events.ts';
+import { AttentionInspector, type AttentionMap } from './inspect.ts';
 import { type CheckpointInfo, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 
 export interface SessionOptions {
@@ -117,6 +118,7 @@ export class Session {
   /** Submissions that are not training steps (evaluation batches, metrics flushes). */
   nonStepSubmits = 0;
   private readonly snapshotOnly: Program;
+  private inspector: AttentionInspector | null = null;
 
   constructor(readonly c: Compiled, private opts: SessionOptions, fallbackReason: string | null, readonly paramCount: number) {
     const be = c.be;
@@ -368,7 +370,7 @@ export class Session {
   async sampleText(prompt: string, n: number, temperature: number, seed = 1): Promise<string> {
     const d = this.c.spec.dataset;
     if (d.kind !== 'task' || d.name !== 'char') throw new SessionError('text sampling needs a model of the char task');
-    return sampleText(this.c.spec.layers, await readParams(this.c.be, this.c.params), prompt, n, temperature, seed);
+    return sampleText(resolveLayers(this.c.spec), await readParams(this.c.be, this.c.params), prompt, n, temperature, seed, d.length);
   }
 
   stop(): void {
@@ -398,9 +400,18 @@ export class Session {
     return info;
   }
 
+  /** Attention weights of sample 0 of the latest training batch, per attention layer (empty without any). */
+  async attentionMaps(): Promise<AttentionMap[]> {
+    this.inspector ??= new AttentionInspector(this.c);
+    if (!this.inspector.available) return [];
+    this.nonStepSubmits++;
+    return this.inspector.read();
+  }
+
   async dispose(): Promise<void> {
     this.running = false;
     await this.loop;
+    this.inspector?.dispose();
     disposeCompiled(this.c);
     this.c.be.destroy();
   }
