@@ -2,28 +2,10 @@
 // cnn-mnist-small's accuracy, GPU augmentation's determinism, and BatchNorm's running stats.
 // Run: node --import tsx --test tests/train-cnn-gpu.test.ts
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
-import { launch, pageWith, ROOT } from '../scripts/lib/browser.ts';
+import { test } from 'node:test';
+import { browserSuite } from './lib/browser-suite.ts';
 
-let browser: Browser, page: Page, server: Server;
-before(async () => {
-  browser = await launch();
-  ({ page, server } = await pageWith(browser, join(ROOT, 'tests', 'browser', 'cnn-suite.ts')));
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function run(name: string): Promise<any> {
-  const r = await page.evaluate((n) => (globalThis as unknown as { __run: (n: string) => Promise<{ ok: boolean; value?: unknown; error?: string }> }).__run(n), name);
-  assert.ok(r.ok, r.error);
-  return r.value;
-}
+const run = browserSuite('cnn-suite.ts');
 
 test('GPU augmentation: same seed same batch, another seed another, and it changes the images', { timeout: 120_000 }, async () => {
   const r = await run('augment determinism');

@@ -1,28 +1,10 @@
 // Training on the real WebGPU backend in headless Chromium (SwiftShader here): accuracy reached,
 // one submission per step, pool bytes flat, determinism, refusals and divergence.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
-import type { Server } from 'node:http';
-import { launch, pageWith, ROOT } from '../scripts/lib/browser.ts';
+import { test } from 'node:test';
+import { browserSuite } from './lib/browser-suite.ts';
 
-let browser: Browser, page: Page, server: Server;
-before(async () => {
-  browser = await launch();
-  ({ page, server } = await pageWith(browser, join(ROOT, 'tests', 'browser', 'train-suite.ts')));
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function run(name: string): Promise<any> {
-  const r = await page.evaluate((n) => (globalThis as unknown as { __run: (n: string) => Promise<{ ok: boolean; value?: unknown; error?: string }> }).__run(n), name);
-  assert.ok(r.ok, r.error);
-  return r.value;
-}
+const run = browserSuite('train-suite.ts');
 
 test('mlp-mnist-small reaches >= 95% MNIST test accuracy on WebGPU in one epoch', { timeout: 400_000 }, async () => {
   const r = await run('mlp-mnist-small accuracy');

@@ -2,28 +2,10 @@
 // (an LSTM reverses 5-symbol sequences to ≥ 99% whole-sequence test accuracy) and a few steps of
 // every other recurrent preset. Run: node --import tsx --test tests/train-rnn-gpu.test.ts
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
-import { launch, pageWith, ROOT } from '../scripts/lib/browser.ts';
+import { test } from 'node:test';
+import { browserSuite } from './lib/browser-suite.ts';
 
-let browser: Browser, page: Page, server: Server;
-before(async () => {
-  browser = await launch();
-  ({ page, server } = await pageWith(browser, join(ROOT, 'tests', 'browser', 'rnn-suite.ts')));
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function run(name: string, arg?: unknown): Promise<any> {
-  const r = await page.evaluate(([n, a]) => (globalThis as unknown as { __run: (n: string, a: unknown) => Promise<{ ok: boolean; value?: unknown; error?: string }> }).__run(n as string, a), [name, arg] as const);
-  assert.ok(r.ok, r.error);
-  return r.value;
-}
+const run = browserSuite('rnn-suite.ts');
 
 test('lstm-reverse reaches >= 99% whole-sequence test accuracy on WebGPU', { timeout: 900_000 }, async () => {
   const r = await run('lstm-reverse to 99%', { maxSteps: 1000 });

@@ -1,5 +1,6 @@
 // Browser side of tests/train-cnn-gpu.test.ts: convolutional training cases on the real WebGPU
 // backend. Each case returns numbers; the node side asserts on them.
+import { register, type Cases } from './register.ts';
 import type { Tensor } from '../../kernels/backend.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
 import { presetSpec } from '../../kernels/spec/presets.ts';
@@ -9,7 +10,7 @@ import { createSession } from '../../kernels/train/session.ts';
 let mnist: Mnist | null = null;
 const data = async () => (mnist ??= await loadMnist(new URL('mnist/', location.href).toString()));
 
-const cases: Record<string, () => Promise<unknown>> = {
+const cases: Cases = {
   /** The acceptance run: cnn-mnist-small as the preset says (one epoch), full test set. */
   async 'cnn-mnist-small accuracy'() {
     const events: TrainEvent[] = [];
@@ -88,13 +89,4 @@ const cases: Record<string, () => Promise<unknown>> = {
   },
 };
 
-const g = globalThis as unknown as { __cases: string[]; __run: (n: string) => Promise<unknown>; __ready: boolean };
-g.__cases = Object.keys(cases);
-g.__run = async (name) => {
-  try {
-    return { ok: true, value: await cases[name]() };
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) };
-  }
-};
-g.__ready = true;
+register(cases);

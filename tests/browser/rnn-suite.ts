@@ -1,9 +1,10 @@
 // Browser side of tests/train-rnn-gpu.test.ts: recurrent training on the real WebGPU backend.
+import { register, type Cases } from './register.ts';
 import { presetSpec } from '../../kernels/spec/presets.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { createSession } from '../../kernels/train/session.ts';
 
-const cases: Record<string, (arg?: unknown) => Promise<unknown>> = {
+const cases: Cases = {
   /** lstm-reverse until the test split's whole-sequence accuracy reaches 99% (or maxSteps). */
   async 'lstm-reverse to 99%'(arg) {
     const { maxSteps } = arg as { maxSteps: number };
@@ -60,12 +61,4 @@ const cases: Record<string, (arg?: unknown) => Promise<unknown>> = {
   },
 };
 
-const g = globalThis as unknown as { __run: (n: string, arg?: unknown) => Promise<unknown>; __ready: boolean };
-g.__run = async (name, arg) => {
-  try {
-    return { ok: true, value: await cases[name](arg) };
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) };
-  }
-};
-g.__ready = true;
+register(cases);

@@ -1,5 +1,6 @@
 // Browser side of tests/train-gpu.test.ts: training cases on the real WebGPU backend. Each case
 // returns numbers; the node side asserts on them.
+import { register, type Cases } from './register.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
 import { presetSpec } from '../../kernels/spec/presets.ts';
 import type { ModelSpec } from '../../kernels/spec/types.ts';
@@ -9,7 +10,7 @@ import { createSession } from '../../kernels/train/session.ts';
 let mnist: Mnist | null = null;
 const data = async () => (mnist ??= await loadMnist(new URL('mnist/', location.href).toString()));
 
-const cases: Record<string, () => Promise<unknown>> = {
+const cases: Cases = {
   /** The CI acceptance run: mlp-mnist-small, one epoch, full test set. */
   async 'mlp-mnist-small accuracy'() {
     const events: TrainEvent[] = [];
@@ -119,13 +120,4 @@ cases['device lost mid-run'] = async () => {
   return { errors: errors.map((e) => e.message), running: s.isRunning, step: s.step, finished: events.some((e) => e.type === 'done' && e.reason === 'finished') };
 };
 
-const g = globalThis as unknown as { __cases: string[]; __run: (n: string) => Promise<unknown>; __ready: boolean };
-g.__cases = Object.keys(cases);
-g.__run = async (name) => {
-  try {
-    return { ok: true, value: await cases[name]() };
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) };
-  }
-};
-g.__ready = true;
+register(cases);
