@@ -111,7 +111,7 @@ test('a causal transformer trains on the CPU backend; its attention maps are cau
     for (let i = 0; i < m.T; i++) {
       let sum = 0;
       for (let j = 0; j < m.T; j++) {
-        const p = m.probs[(h * m.T + i) * m.T + j];
+        const p: number = m.probs[(h * m.T + i) * m.T + j];
         if (j > i) assert.equal(p, 0, `head ${h}: query ${i} sees key ${j}`);
         sum += p;
       }
