@@ -32,7 +32,9 @@ import { checkAttention, checkLayerNorm } from '../cpu/backend.ts';
 import {
   attentionBackwardDkvWgsl, attentionBackwardDqWgsl, attentionProbsWgsl, attentionTile, attentionWgsl,
 } from '../ops/attention.wgsl.ts';
-import { layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormWgsl, rowGrid } from '../ops/layernorm.wgsl.ts';
+import {
+  layerNormBackwardDxRowWgsl, layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormRowWgsl, layerNormWgsl, ROW_THREAD_MAX_C, rowGrid,
+} from '../ops/layernorm.wgsl.ts';
 
 interface GpuKernel extends Kernel {
   pipeline: GPUComputePipeline;
@@ -451,6 +453,9 @@ export class GpuBackend implements Backend {
   layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel {
     checkLayerNorm(y, mean, rstd, x, gamma, beta);
     const C = gamma.size, rows = x.size / C;
+    if (C <= ROW_THREAD_MAX_C)
+      return this.ew('layerNorm', layerNormRowWgsl(), rows, { u: [rows, C], f: [eps] },
+        [[x, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw'], [mean, 'rw'], [rstd, 'rw']]);
     return this.kernel('layerNorm', layerNormWgsl(), [
       { arg: 'step', kind: 'uniform' }, { arg: { u: [rows, C], f: [eps] }, kind: 'uniform' },
       { arg: x, kind: 'read' }, { arg: gamma, kind: 'read' }, { arg: beta, kind: 'read' },
@@ -462,8 +467,12 @@ export class GpuBackend implements Backend {
     checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
     const C = gamma.size, rows = x.size / C;
     const dims = { u: [rows, C], f: [0] };
+    const dxKernel = C <= ROW_THREAD_MAX_C
+      ? this.ew('layerNorm backward dx', layerNormBackwardDxRowWgsl(), rows, dims,
+        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [gamma, 'read'], [dx, 'rw']])
+      : null;
     return [
-      this.kernel('layerNorm backward dx', layerNormBackwardDxWgsl(), [
+      dxKernel ?? this.kernel('layerNorm backward dx', layerNormBackwardDxWgsl(), [
         { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
         { arg: dy, kind: 'read' }, { arg: x, kind: 'read' }, { arg: mean, kind: 'read' }, { arg: rstd, kind: 'read' },
         { arg: gamma, kind: 'read' }, { arg: dx, kind: 'rw' },
@@ -479,14 +488,14 @@ export class GpuBackend implements Backend {
     const drop = !!dropout && dropout.rate > 0;
     const dims = { u: [B, T, heads, D, drop ? dropout!.salt >>> 0 : 0, 0], f: [drop ? dropout!.rate : 0, 1 / Math.sqrt(dh)] };
     const bh = B * heads;
-    const groups: [number, number, number] = [Math.ceil(T / attentionTile(dh)), Math.min(bh, 65535), Math.ceil(bh / 65535)];
+    const groups: [number, number, number] = [Math.ceil(T / attentionTile(dh, T)), Math.min(bh, 65535), Math.ceil(bh / 65535)];
     return { B, T, D, dh, drop, dims, groups };
   }
 
   attention(out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel {
     checkAttention(qkv, heads, out, lse);
-    const { dh, drop, dims, groups } = this.attnSetup(qkv, heads, dropout);
-    return this.kernel('attention', attentionWgsl({ dh, causal, dropout: drop }), [
+    const { T, dh, drop, dims, groups } = this.attnSetup(qkv, heads, dropout);
+    return this.kernel('attention', attentionWgsl({ dh, T, causal, dropout: drop }), [
       { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
       { arg: qkv, kind: 'read' }, { arg: out, kind: 'rw' }, { arg: lse, kind: 'rw' },
     ], groups);
@@ -500,7 +509,7 @@ export class GpuBackend implements Backend {
     const buf = this.device.createBuffer({ size: Math.max(1, B * heads * T) * 4, usage: GPUBufferUsage.STORAGE, label: 'attention delta' });
     this.scratch.push(buf);
     const delta = this.make([B, heads, T], 'attention delta', 'f32', buf, 0);
-    const o = { dh, causal, dropout: drop };
+    const o = { dh, T, causal, dropout: drop };
     return [
       this.kernel('attention backward dq', attentionBackwardDqWgsl(o), [
         { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },

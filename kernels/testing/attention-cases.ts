@@ -144,6 +144,9 @@ export const ATTENTION_CASES: OpCase[] = [
   layerNormCase([2, 5], 7),
   layerNormCase([3], 130),
   layerNormCase([2, 3], 33, true),
+  // Wide rows take the workgroup-per-row kernels; many narrow rows span several thread-per-row workgroups.
+  layerNormCase([2], 300),
+  layerNormCase([300], 5),
   attentionCase({ B: 2, T: 5, heads: 1, dh: 3, causal: false }),
   attentionCase({ B: 2, T: 5, heads: 1, dh: 3, causal: true }),
   attentionCase({ B: 2, T: 7, heads: 2, dh: 8, causal: true }),
