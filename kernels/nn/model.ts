@@ -53,7 +53,7 @@ export function describeParams(layers: LayerSpec[], inShape: number[], prefix = 
       out.push({ name: `${p}.gamma`, shape: [C], fanIn: C, fanOut: C, init: 'ones' });
       out.push({ name: `${p}.beta`, shape: [C], fanIn: C, fanOut: C, init: 'zeros' });
     } else if (l.kind === 'embedding') {
-      out.push(...describeEmbedding(l, p));
+      out.push(...describeEmbedding(l, p, layers.slice(i + 1).some((x) => x.kind === 'unembed')));
       shape = [...shape, l.dim];
     } else if (RECURRENT_KINDS.has(l.kind)) {
       const r = l as RecurrentSpec;
@@ -98,10 +98,16 @@ function embedVocab(params: ParamInfo[]): number {
 export function describeBuffers(layers: LayerSpec[], inShape: number[]): ParamInfo[] {
   const out: ParamInfo[] = [];
   const all = describeParams(layers, inShape);
-  // A batchnorm's gamma names the layer and gives the channel count.
+  // A batchnorm's gamma names the layer and gives the channel count (LayerNorms have gammas too).
+  const bn = new Set<string>();
+  const walk = (ls: LayerSpec[], p: string): void => ls.forEach((l, i) => {
+    if (l.kind === 'batchnorm') bn.add(`${p}.${i}`);
+    else if (l.kind === 'residual') walk(l.layers, `${p}.${i}.layers`);
+  });
+  walk(layers, 'layers');
   for (const p of all) {
-    if (!p.name.endsWith('.gamma')) continue;
     const base = p.name.slice(0, -'.gamma'.length);
+    if (!p.name.endsWith('.gamma') || !bn.has(base)) continue;
     out.push({ ...p, name: `${base}.running_mean`, init: 'zeros' }, { ...p, name: `${base}.running_var`, init: 'ones' });
   }
   return out;

@@ -49,10 +49,13 @@ export function describeRecurrent(l: RecurrentSpec, inShape: number[], p: string
   return out;
 }
 
-export function describeEmbedding(l: Extract<LayerSpec, { kind: 'embedding' }>, p: string): ParamInfo[] {
+export function describeEmbedding(l: Extract<LayerSpec, { kind: 'embedding' }>, p: string, tied = false): ParamInfo[] {
   if (!l.vocab) throw new Error(`${p}: embedding needs a vocabulary size (resolved from the task when absent)`);
-  // Unit-variance rows like torch's N(0, 1): uniform(±√3).
-  return [{ name: `${p}.table`, shape: [l.vocab, l.dim], fanIn: 1, fanOut: l.dim, init: 'uniform', bound: Math.sqrt(3) }];
+  // Unit-variance rows like torch's N(0, 1): uniform(±√3). A table shared with the output head
+  // (unembed) scores unit-variance LayerNorm outputs, so its rows get variance 1/dim instead:
+  // logits start near unit scale (initial loss ≈ ln V, not 4× that).
+  const bound = tied ? Math.sqrt(3 / l.dim) : Math.sqrt(3);
+  return [{ name: `${p}.table`, shape: [l.vocab, l.dim], fanIn: 1, fanOut: l.dim, init: 'uniform', bound }];
 }
 
 /** Records a stacked recurrent layer; h is (B, T, F). */
