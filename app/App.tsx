@@ -1,5 +1,6 @@
 // Page layout: the model (presets, palette, layer stack), its settings (inspector and
 // hyperparameters), and the run (controls, status, progress, curves).
+import { DatasetPicker } from './builder/DatasetPicker.tsx';
 import { Inspector } from './builder/Inspector.tsx';
 import { LayerStack } from './builder/LayerStack.tsx';
 import { Palette } from './builder/Palette.tsx';
@@ -15,6 +16,7 @@ import { StatusLine } from './training/StatusLine.tsx';
 import { SharePanel } from './share/SharePanel.tsx';
 import { Weights } from './training/Weights.tsx';
 import { CrashPanel } from './ui/CrashPanel.tsx';
+import { InsidePanel } from './inside/InsidePanel.tsx';
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -24,6 +26,7 @@ function ModelPanel() {
       <PresetPicker />
       <fieldset className="plain" disabled={busy}>
         <legend className="sr-only">Layers</legend>
+        <DatasetPicker />
         <Palette />
         <LayerStack />
       </fieldset>
@@ -74,6 +77,7 @@ export function App() {
         <ModelPanel />
         <SettingsPanel />
         <RunPanel />
+        <InsidePanel />
       </main>
     </>
   );

@@ -1,39 +1,93 @@
 // The layer list: each row shows the layer, its output shape and parameter count, its errors,
-// and buttons to select, move and remove it. Totals underneath.
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+// and buttons to select, move and remove it; rows also reorder by drag and drop, or Alt+↑/↓ on
+// the row's button. Totals underneath.
+import { useState, type DragEvent } from 'react';
+import type { LayerSpec, ModelSpec } from '../../kernels/spec/types.ts';
+import { datasetInfo } from '../../kernels/spec/shapes.ts';
+import { taskInfo } from '../../kernels/data/tasks.ts';
 import { issueText, type SpecIssue } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import {
-  selectLayers, selectMoveLayer, selectRemoveLayer, selectSelectedLayer, selectSelectLayer, selectShapes, selectValidation,
+  selectLayers, selectMoveLayer, selectMoveLayerTo, selectRemoveLayer, selectSelectedLayer, selectSelectLayer, selectShapes, selectSpec,
+  selectValidation,
 } from '../store/selectors.ts';
 import { fmtBytes, fmtCount, fmtShape } from '../ui/format.ts';
 import { layerSummary, layerTitle } from './layerText.ts';
 
-const INPUT_SHAPE = [28, 28, 1]; // MNIST, one sample
+function inputText(spec: ModelSpec): string {
+  if (spec.dataset.kind === 'mnist') return 'MNIST image';
+  try {
+    const t = taskInfo(spec.dataset);
+    return t.inputVocab > 0 ? `${t.name}: ${t.inputVocab} token ids` : `${t.name}: values per step`;
+  } catch {
+    return spec.dataset.name;
+  }
+}
+
+function inputShape(spec: ModelSpec): number[] | null {
+  try {
+    return datasetInfo(spec).inputShape;
+  } catch {
+    return null; // a task whose settings are out of range: validation says which
+  }
+}
+
+const DRAG_TYPE = 'application/x-layer-index';
 
 function LayerRow(p: {
   i: number; n: number; layer: LayerSpec; outShape?: number[]; params?: number; errors: SpecIssue[]; selected: boolean;
+  dropTarget: boolean; onDragTarget: (i: number | null) => void;
 }) {
   const select = useApp(selectSelectLayer);
   const move = useApp(selectMoveLayer);
+  const moveTo = useApp(selectMoveLayerTo);
   const remove = useApp(selectRemoveLayer);
   const { i, layer } = p;
   const name = `${layerTitle(layer)} layer ${i + 1}`;
   const errId = `layer-${i}-err`;
   const summary = layerSummary(layer);
-  const label = `${name}${summary ? `, ${summary}` : ''}, output ${p.outShape ? fmtShape(p.outShape) : 'unknown'}, ${p.params ?? 0} parameters`;
+  // A layer whose input it cannot take has no real output shape (inference carries a 0 on).
+  const known = p.outShape && !p.outShape.includes(0) ? p.outShape : undefined;
+  const label = `${name}${summary ? `, ${summary}` : ''}, output ${known ? fmtShape(known) : 'unknown'}, ${p.params ?? 0} parameters` +
+    `${p.errors.length ? `, ${p.errors.length} problem${p.errors.length > 1 ? 's' : ''}` : ''}`;
+  const onDrop = (e: DragEvent) => {
+    const from = Number(e.dataTransfer.getData(DRAG_TYPE));
+    p.onDragTarget(null);
+    if (e.dataTransfer.types.includes(DRAG_TYPE) && Number.isInteger(from)) {
+      e.preventDefault();
+      moveTo(from, i);
+    }
+  };
   return (
-    <li className={`layer${p.selected ? ' selected' : ''}${p.errors.length ? ' invalid' : ''}`} data-kind={layer.kind}>
+    <li
+      className={`layer${p.selected ? ' selected' : ''}${p.errors.length ? ' invalid' : ''}${p.dropTarget ? ' drop-target' : ''}`} data-kind={layer.kind}
+      draggable onDragStart={(e) => {
+        e.dataTransfer.setData(DRAG_TYPE, String(i));
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes(DRAG_TYPE)) return;
+        e.preventDefault();
+        p.onDragTarget(i);
+      }}
+      onDragLeave={() => p.onDragTarget(null)} onDrop={onDrop} onDragEnd={() => p.onDragTarget(null)}
+    >
       <button
         type="button" className="layer-main" aria-pressed={p.selected} aria-label={label} onClick={() => select(p.selected ? null : i)}
-        aria-describedby={p.errors.length ? errId : undefined}
+        aria-describedby={p.errors.length ? errId : undefined} aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+        onKeyDown={(e) => {
+          if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+          e.preventDefault();
+          const d = e.key === 'ArrowUp' ? -1 : 1;
+          if (i + d >= 0 && i + d < p.n) move(i, d);
+        }}
       >
         <span className="layer-index">{i + 1}</span>
         <span className="layer-what">
           <span className="layer-name">{layerTitle(layer)}</span>
           {summary ? <span className="layer-summary">{summary}</span> : null}
         </span>
-        <span className="layer-shape" title="output shape">{p.outShape ? fmtShape(p.outShape) : '?'}</span>
+        <span className="layer-shape" title="output shape">{known ? fmtShape(known) : '?'}</span>
         <span className="layer-params" title="parameters">{p.params !== undefined ? fmtCount(p.params) : '–'}</span>
       </button>
       <span className="layer-tools">
@@ -55,6 +109,9 @@ export function LayerStack() {
   const shapes = useApp(selectShapes);
   const validation = useApp(selectValidation);
   const selected = useApp(selectSelectedLayer);
+  const spec = useApp(selectSpec);
+  const [dragOver, setDragOver] = useState<number | null>(null);
+  const inShape = inputShape(spec);
   const modelErrors = validation.errors.filter((e) => e.layer === undefined && !e.path.startsWith('train') && e.path !== 'seed');
   return (
     <div className="stack">
@@ -63,13 +120,13 @@ export function LayerStack() {
       </div>
       <div className="layer io">
         <span className="layer-index">in</span>
-        <span className="layer-what"><span className="layer-name">Input</span><span className="layer-summary">MNIST image</span></span>
-        <span className="layer-shape">{fmtShape(INPUT_SHAPE)}</span><span className="layer-params" />
+        <span className="layer-what"><span className="layer-name">Input</span><span className="layer-summary">{inputText(spec)}</span></span>
+        <span className="layer-shape" data-testid="input-shape">{inShape ? fmtShape(inShape) : '?'}</span><span className="layer-params" />
       </div>
       <ol className="layers" aria-label="Layers">
         {layers.map((l, i) => (
           <LayerRow
-            key={i} i={i} n={layers.length} layer={l} selected={selected === i}
+            key={i} i={i} n={layers.length} layer={l} selected={selected === i} dropTarget={dragOver === i} onDragTarget={setDragOver}
             outShape={shapes?.layers[i]?.outShape} params={shapes?.layers[i]?.params}
             errors={validation.errors.filter((e) => e.layer === i)}
           />

@@ -1,14 +1,30 @@
 // Pure edits of a layer list, and the default layer of each palette kind.
 import type { LayerSpec } from '../../kernels/spec/types.ts';
 
-export type PaletteKind = 'dense' | 'activation' | 'dropout' | 'flatten';
+/** Every layer kind the palette adds (a residual block is only loaded from presets and links). */
+export type PaletteKind = Exclude<LayerSpec['kind'], 'residual'>;
 
+/** Defaults that fit where each kind usually goes: a 3×3 'same' conv keeps 28×28, 2×2 pools halve it. */
 export function defaultLayer(kind: PaletteKind): LayerSpec {
   switch (kind) {
     case 'dense': return { kind: 'dense', units: 64, activation: 'relu' };
     case 'activation': return { kind: 'activation', fn: 'relu' };
     case 'dropout': return { kind: 'dropout', rate: 0.2 };
     case 'flatten': return { kind: 'flatten' };
+    case 'layernorm': return { kind: 'layernorm' };
+    case 'conv2d': return { kind: 'conv2d', filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu' };
+    case 'maxpool2d': return { kind: 'maxpool2d', size: 2 };
+    case 'avgpool2d': return { kind: 'avgpool2d', size: 2 };
+    case 'globalavgpool': return { kind: 'globalavgpool' };
+    case 'batchnorm': return { kind: 'batchnorm', momentum: 0.1 };
+    case 'embedding': return { kind: 'embedding', dim: 32 };
+    case 'lstm': return { kind: 'lstm', hidden: 64, returnSequences: true };
+    case 'gru': return { kind: 'gru', hidden: 64, returnSequences: true };
+    case 'rnn': return { kind: 'rnn', hidden: 64, returnSequences: true };
+    case 'posenc': return { kind: 'posenc', type: 'sinusoidal' };
+    case 'transformer': return { kind: 'transformer', heads: 4, layers: 1, causal: false, norm: 'pre' };
+    case 'patches': return { kind: 'patches', size: 7, dim: 32 };
+    case 'unembed': return { kind: 'unembed' };
   }
 }
 
@@ -18,6 +34,14 @@ export function insertAt<T>(xs: readonly T[], i: number, x: T): T[] {
 
 export function removeAt<T>(xs: readonly T[], i: number): T[] {
   return xs.filter((_, j) => j !== i);
+}
+
+/** Moves item i to position j (the others keep their order); drag-and-drop reordering. */
+export function moveTo<T>(xs: readonly T[], i: number, j: number): T[] {
+  if (i < 0 || i >= xs.length || j < 0 || j >= xs.length || i === j) return [...xs];
+  const out = xs.filter((_, k) => k !== i);
+  out.splice(j, 0, xs[i]);
+  return out;
 }
 
 /** Moves item i by delta (−1 up, +1 down); out-of-range moves return the list unchanged. */

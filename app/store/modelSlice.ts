@@ -1,8 +1,9 @@
 // The ModelSpec being edited, with its validation and shape inference kept beside it so that
 // components select stable objects (recomputed only when the spec changes).
-import type { LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../../kernels/spec/types.ts';
+import type { DatasetSpec, LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../../kernels/spec/types.ts';
+import { taskInfo } from '../../kernels/data/tasks.ts';
 import { checkSpec, PRESETS, type Shapes, type Validation } from '../engine.ts';
-import { defaultLayer, insertAt, move, removeAt, type PaletteKind } from './layers.ts';
+import { defaultLayer, insertAt, move, moveTo, removeAt, type PaletteKind } from './layers.ts';
 import type { SliceCreator } from './types.ts';
 
 export const DEFAULT_PRESET = 'mlp-mnist-small';
@@ -21,6 +22,10 @@ export interface ModelSlice {
   addLayer(kind: PaletteKind): void;
   removeLayer(i: number): void;
   moveLayer(i: number, delta: -1 | 1): void;
+  /** Moves layer i to position j (drag and drop). */
+  moveLayerTo(i: number, j: number): void;
+  /** Switches the data (and the loss the data needs: MSE for forecasting, else cross-entropy). */
+  setDataset(d: DatasetSpec): void;
   updateLayer(i: number, layer: LayerSpec): void;
   updateTrain(patch: Partial<TrainSpec>): void;
   setOptimizer(o: OptimizerSpec): void;
@@ -62,6 +67,19 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
       const { spec } = get();
       const j = Math.min(Math.max(i + delta, 0), spec.layers.length - 1);
       edit({ ...spec, layers: move(spec.layers, i, delta) }, j);
+    },
+    moveLayerTo: (i, j) => {
+      const { spec } = get();
+      edit({ ...spec, layers: moveTo(spec.layers, i, j) }, Math.min(Math.max(j, 0), spec.layers.length - 1));
+    },
+    setDataset: (dataset) => {
+      let loss: ModelSpec['loss'] = 'softmax_cross_entropy';
+      try {
+        if (dataset.kind === 'task') loss = taskInfo(dataset).loss;
+      } catch {
+        // an out-of-range length: validation names it; keep cross-entropy meanwhile
+      }
+      edit({ ...get().spec, dataset, loss });
     },
     updateLayer: (i, layer) => {
       const { spec } = get();

@@ -9,6 +9,7 @@ import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { dbGet, dbPut, runKey, type SavedRun } from '../persist/db.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
+import type { InsideData } from '../inside/types.ts';
 
 interface SavedHistory { train: TrainPoint[]; evals: EvalPoint[] }
 const histKey = (spec: ModelSpec) => `hist:${runKey(spec)}`;
@@ -117,6 +118,12 @@ function onMessage(m: FromWorker) {
   const s = store();
   if (m.type === 'probe') {
     s.setProbe({ webgpu: m.webgpu, adapter: m.adapter, reason: m.reason });
+    return;
+  }
+  if (m.type === 'inside' || m.type === 'prediction') {
+    const done = waiting.get(m.id);
+    waiting.delete(m.id);
+    done?.(m.run === run ? m : null);
     return;
   }
   if (m.run !== run) return; // from a run that was reset or replaced
@@ -269,6 +276,36 @@ export function step(): void {
     s.setRunStatus('stepping');
     send({ type: 'step', run });
   } else newRun('step');
+}
+
+type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' }>;
+const waiting = new Map<number, (m: Answer | null) => void>();
+let nextAsk = 0;
+
+function ask(m: Extract<ToWorker, { type: 'inspect' | 'predict' }>, transfer: Transferable[] = []): Promise<Answer | null> {
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    waiting.set(m.id, resolve);
+    worker!.postMessage(m, transfer);
+  });
+}
+
+/** True when a session exists that can answer inspect/predict (built, not failed). */
+export function hasSession(status: string): boolean {
+  return status === 'running' || status === 'pausing' || status === 'stepping' || status === 'paused' || status === 'done';
+}
+
+/** First-layer weights and test sample `sample`'s activations from the live session (null: none). */
+export async function requestInside(sample: number): Promise<{ data: InsideData | null; error?: string }> {
+  const a = await ask({ type: 'inspect', run, id: ++nextAsk, sample });
+  return a?.type === 'inside' ? { data: a.data, error: a.error } : { data: null, error: 'the run changed' };
+}
+
+/** Class probabilities of one input (a 28×28 image in [0, 1]) from the live model (null: none). */
+export async function requestPrediction(input: Float32Array): Promise<{ probs: Float32Array | null; error?: string }> {
+  const copy = input.slice();
+  const a = await ask({ type: 'predict', run, id: ++nextAsk, input: copy }, [copy.buffer]);
+  return a?.type === 'prediction' ? { probs: a.probs, error: a.error } : { probs: null, error: 'the run changed' };
 }
 
 /** Test hook (also handy in the console): make the GPU device go away mid-run. */

@@ -2,6 +2,7 @@
 // a session carries the run id it belongs to, so events from a disposed session are dropped.
 import type { ModelSpec } from '../../kernels/spec/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
+import type { InsideData } from '../inside/types.ts';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 
@@ -17,7 +18,11 @@ export type ToWorker =
   | { type: 'step'; run: number }
   | { type: 'setLr'; run: number; lr: number }
   | { type: 'evaluate'; run: number }
-  | { type: 'dispose'; run: number };
+  | { type: 'dispose'; run: number }
+  /** "See inside": first-layer weights and test sample `sample`'s activations; answered by 'inside'. */
+  | { type: 'inspect'; run: number; id: number; sample: number }
+  /** One input sample (a drawn digit, 28×28 in [0, 1]) through the live model; answered by 'prediction'. */
+  | { type: 'predict'; run: number; id: number; input: Float32Array };
 
 export type FromWorker =
   | { type: 'probe'; webgpu: boolean; adapter: string | null; reason: string | null }
@@ -33,4 +38,7 @@ export type FromWorker =
   /** A weights file was refused; the session and its weights are unchanged. */
   | { type: 'weightsError'; run: number; message: string }
   /** The device was lost at `lostAt`; a new session resumed from the checkpoint at `step`. */
-  | { type: 'recovered'; run: number; lostAt: number; step: number; backend: string };
+  | { type: 'recovered'; run: number; lostAt: number; step: number; backend: string }
+  /** Answers 'inspect' (and 'predict' below): null data with the reason when there is no live session. */
+  | { type: 'inside'; run: number; id: number; data: InsideData | null; error?: string }
+  | { type: 'prediction'; run: number; id: number; probs: Float32Array | null; error?: string };

@@ -6,6 +6,7 @@ import type { FromWorker, ToWorker } from './protocol.ts';
 import { createSession, type Session } from '../../kernels/train/session.ts';
 import { dbGet, dbPut, type SavedRun } from '../persist/db.ts';
 import { decodeSafetensors } from '../../kernels/io/safetensors.ts';
+import { dropProbe, inspect, predict } from './inside.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -55,6 +56,7 @@ async function recover(run: number): Promise<void> {
   const memStep = lastCheckpoint ? checkpointStep(lastCheckpoint) : -1;
   const bytes = saved && saved.step > memStep && checkpointStep(saved.bytes) > memStep ? saved.bytes : lastCheckpoint;
   session = null;
+  dropProbe();
   await old.dispose().catch(() => {});
   const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, onEvent: (event) => post({ type: 'event', run, event }) });
   if (run !== latestRun) {
@@ -110,6 +112,7 @@ async function drop(): Promise<void> {
   session = null;
   sessionRun = -1;
   loop = null;
+  dropProbe();
   await s?.dispose();
 }
 
@@ -211,8 +214,33 @@ async function handle(m: ToWorker): Promise<void> {
   }
 }
 
+/**
+ * Inspect and predict run beside the message chain, at once: their reads queue behind the steps
+ * already submitted and the loop goes on (a chained message would wait for a pause).
+ */
+async function look(m: Extract<ToWorker, { type: 'inspect' | 'predict' }>): Promise<void> {
+  const s = session;
+  const none = !s || m.run !== sessionRun ? 'no live session' : null;
+  try {
+    if (m.type === 'inspect') {
+      const data = none ? null : await inspect(s!, m.sample);
+      post({ type: 'inside', run: m.run, id: m.id, data, ...(none ? { error: none } : {}) });
+    } else {
+      const probs = none ? null : await predict(s!, m.input);
+      post({ type: 'prediction', run: m.run, id: m.id, probs, ...(none ? { error: none } : {}) });
+    }
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    post(m.type === 'inspect' ? { type: 'inside', run: m.run, id: m.id, data: null, error } : { type: 'prediction', run: m.run, id: m.id, probs: null, error });
+  }
+}
+
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
+  if (m.type === 'inspect' || m.type === 'predict') {
+    void look(m);
+    return;
+  }
   if (m.type === 'create' || m.type === 'dispose') latestRun = Math.max(latestRun, m.run);
   chain = chain.then(() => handle(m)).catch((err) => fail(m.run, err));
 };

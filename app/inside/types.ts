@@ -1,0 +1,41 @@
+// What the worker sends the "see inside" panel: first-layer weights as image tiles, and for one
+// test sample the first recurrent layer's states/gates and the first attention layer's weights.
+import type { CellKind } from '../../kernels/backend.ts';
+
+/** n tiles of h×w values, tile-major (tile t at t·h·w, row-major inside). */
+export interface WeightTiles {
+  layer: string; // parameter name, e.g. "layers.1.W"
+  kind: 'dense' | 'conv' | 'patches';
+  n: number; // tiles sent (the first units/filters)
+  total: number; // units/filters the layer has
+  h: number;
+  w: number;
+  data: Float32Array;
+}
+
+export interface RecurrentView {
+  name: string;
+  cell: CellKind;
+  T: number;
+  H: number;
+  h: Float32Array; // (T, H) hidden states
+  gates: Float32Array | null; // (T, 4H): LSTM i, f, g, o; GRU r, z, n, W_hn·h + b_hn
+}
+
+export interface AttentionView {
+  name: string;
+  heads: number;
+  T: number;
+  probs: Float32Array; // (heads, T, T), row = query, column = key
+}
+
+export interface InsideData {
+  step: number;
+  weights: WeightTiles | null;
+  /** The inspected test sample's tokens (sequence tasks with token inputs), for axis labels. */
+  tokens: string[] | null;
+  recurrent: RecurrentView | null;
+  attention: AttentionView | null;
+  /** Why a view is missing, when it is (e.g. attention weights not implemented on this backend). */
+  notes: string[];
+}

@@ -1,0 +1,90 @@
+// Worker side of the "see inside" panel and draw-a-digit: a batch-of-one probe per session
+// (kernels/train/predict.ts) and the first layer's weights cut into image tiles.
+import type { Session } from '../../kernels/train/session.ts';
+import { createProbe, type Probe } from '../../kernels/train/predict.ts';
+import { taskInfo } from '../../kernels/data/tasks.ts';
+import type { InsideData, WeightTiles } from '../inside/types.ts';
+
+const MAX_DENSE_TILES = 32;
+const MAX_CONV_TILES = 64;
+
+let cached: { s: Session; probe: Probe } | null = null;
+
+function probeOf(s: Session): Probe {
+  if (cached?.s !== s) {
+    dropProbe();
+    cached = { s, probe: createProbe(s.c) };
+  }
+  return cached.probe;
+}
+
+/** Frees the probe's tensors; call before the session's backend goes away. */
+export function dropProbe(): void {
+  try {
+    cached?.probe.dispose();
+  } catch {
+    // its backend is already gone
+  }
+  cached = null;
+}
+
+export function predict(s: Session, image: Float32Array): Promise<Float32Array> {
+  return probeOf(s).predict(image);
+}
+
+/**
+ * Tiles of the first parameter when it sees the image directly: a Dense after Flatten on 28×28
+ * (W (784, U) → unit u's column as 28×28), or a Conv2D / Patches (W (KH, KW, C, F) → filter f as
+ * KH×KW, channels averaged).
+ */
+async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
+  const info = s.c.paramInfo[0];
+  if (!info || !info.name.endsWith('.W')) return null;
+  const layer = s.c.spec.layers[Number(info.name.split('.')[1])];
+  const W = (await s.backend.read(s.c.params[0])) as Float32Array;
+  if (layer?.kind === 'dense' && info.shape.length === 2 && info.shape[0] === 784) {
+    const U = info.shape[1], n = Math.min(U, MAX_DENSE_TILES);
+    const data = new Float32Array(n * 784);
+    for (let t = 0; t < n; t++) for (let p = 0; p < 784; p++) data[t * 784 + p] = W[p * U + t];
+    return { layer: info.name, kind: 'dense', n, total: U, h: 28, w: 28, data };
+  }
+  if ((layer?.kind === 'conv2d' || layer?.kind === 'patches') && info.shape.length === 4) {
+    const [KH, KW, C, F] = info.shape;
+    const n = Math.min(F, MAX_CONV_TILES);
+    const data = new Float32Array(n * KH * KW);
+    for (let f = 0; f < n; f++)
+      for (let k = 0; k < KH * KW; k++) {
+        let v = 0;
+        for (let c = 0; c < C; c++) v += W[(k * C + c) * F + f];
+        data[f * KH * KW + k] = v / C;
+      }
+    return { layer: info.name, kind: layer.kind === 'conv2d' ? 'conv' : 'patches', n, total: F, h: KH, w: KW, data };
+  }
+  return null;
+}
+
+/** Reads everything the panel shows; queued behind the submitted steps, never blocking them. */
+export async function inspect(s: Session, sample: number): Promise<InsideData> {
+  const step = s.step;
+  const notes: string[] = [];
+  const layers = s.c.spec.layers;
+  // The probe runs a test sample only for models with activations worth drawing (recurrent, attention).
+  const wantsSeq = layers.some((l) => l.kind === 'lstm' || l.kind === 'gru' || l.kind === 'rnn' || l.kind === 'transformer');
+  const [weights, taps] = await Promise.all([
+    firstLayerTiles(s),
+    wantsSeq ? probeOf(s).inspect(sample) : Promise.resolve(null),
+  ]);
+  if (layers.some((l) => l.kind === 'transformer') && !taps?.attention)
+    notes.push(`Attention weights are not available on the ${s.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'} backend yet.`);
+  let tokens: string[] | null = null;
+  const d = s.c.spec.dataset;
+  if (taps && d.kind === 'task') {
+    const t = taskInfo(d);
+    if (t.inputVocab > 0) tokens = Array.from(taps.input, (v) => t.symbols[v] ?? String(v));
+  }
+  return {
+    step, weights, tokens, notes,
+    recurrent: taps?.recurrent ?? null,
+    attention: taps?.attention ?? null,
+  };
+}
