@@ -26,7 +26,7 @@ test('transformer-reverse reaches >= 99% whole-sequence test accuracy on WebGPU'
 
 test('every other transformer preset trains a few steps with finite, falling loss', { timeout: 600_000 }, async () => {
   const names = ['transformer-sort', 'transformer-addition', 'transformer-char', 'vit-mnist'];
-  const r = await run('presets run', { names, steps: 20 });
+  const r = await run('presets run', { names, steps: 12 });
   for (const n of names) {
     const { losses, eval: ev } = r[n];
     console.log(`# ${n}: losses ${losses.map((x: number) => x.toFixed(3)).join(' ')}; eval ${JSON.stringify(ev)}`);

@@ -66,7 +66,7 @@ register({
       const losses: number[] = [];
       let ev: Extract<TrainEvent, { type: 'eval' }> | null = null;
       const s = await createSession(spec, {
-        backend: 'webgpu', textUrl: location.href, maxSteps: steps, metricsEvery: 5, testLimit: 128,
+        backend: 'webgpu', textUrl: location.href, maxSteps: steps, metricsEvery: 4, testLimit: 128,
         // vit-mnist: a slice of MNIST keeps the upload small; steps only need a few batches.
         data: name === 'vit-mnist' ? await data().then((d) => ({ train: take(d.train, 2048), test: take(d.test, 256) })) : undefined,
         onEvent: (e) => {
