@@ -195,14 +195,14 @@ PRESETS['transformer-sort'] = {
   },
 };
 PRESETS['transformer-addition'] = {
-  description: 'Decoder-only transformer (causal, 3 blocks, width 64, 4 heads) adds two 3-digit numbers, least-significant digit first.',
+  description: 'Decoder-only transformer (causal, 2 blocks, width 64, 4 heads, MLP 128) adds two 3-digit numbers, least-significant digit first.',
   spec: {
     version: 1, name: 'transformer-addition',
     dataset: { kind: 'task', name: 'addition', length: 3, trainSize: 20000, testSize: 1000 },
     layers: [
       { kind: 'embedding', dim: 64 }, // (11) → (11, 64)
       { kind: 'posenc', type: 'learned' },
-      { kind: 'transformer', heads: 4, layers: 3, causal: true },
+      { kind: 'transformer', heads: 4, layers: 2, mlp: 128, causal: true },
       { kind: 'layernorm' },
       { kind: 'dense', units: 13 },
     ],
