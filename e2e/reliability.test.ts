@@ -59,6 +59,31 @@ test('a lost GPU device: the page rebuilds the run on a new device from the last
   await page.close();
 });
 
+test('a backgrounded tab (frozen through the page lifecycle, as Chrome does to hidden tabs) resumes the run where it was', { timeout: 240_000 }, async () => {
+  // Headless Chromium never reports visibilityState "hidden" (bringing another tab to the front or
+  // minimising the window does not change it), so this uses the strongest thing a hidden tab
+  // undergoes: the page lifecycle's freeze, which stops its timers, tasks and rendering.
+  const page = await browser.newPage();
+  const errors = watch(page);
+  await page.goto(`${url}/#preset=mlp-mnist-small`);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=metrics-summary]')?.textContent?.match(/step (\d+)/)?.[1]) >= 40, null, { timeout: 120_000 });
+  const cdp = await page.context().newCDPSession(page);
+  const before = await lastStep(page);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await new Promise((r) => setTimeout(r, 5000));
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  // The run goes on from where it was: steps only increase, the page answers, Pause still works.
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=metrics-summary]')?.textContent?.match(/step (\d+)/)?.[1]) > n + 20, before, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).waitFor();
+  const paused = await lastStep(page);
+  assert.ok(paused > before, `step ${before} before the freeze, ${paused} after`);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a diverging run pauses, names the layer, and resumes from its last good checkpoint at a lower learning rate', { timeout: 240_000 }, async () => {
   const page = await browser.newPage();
   const errors = watch(page);
