@@ -1,5 +1,6 @@
 // Weights files: the safetensors codec, hostile files refused with a reason and nothing changed,
-// and a resumed run continuing exactly where the saved one stopped.
+// a resumed run continuing exactly where the saved one stopped, and BatchNorm running statistics
+// travelling with the weights (older files without them still load).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeSafetensors, encodeSafetensors, WeightsFileError } from '../kernels/io/safetensors.ts';
@@ -77,4 +78,52 @@ test('weights that do not fit the model change nothing and name the tensors', as
   assert.deepEqual(await s.backend.read(s.c.paramsFlat), before);
   await s.dispose();
   await o.dispose();
+});
+
+test('a checkpoint carries the BatchNorm running statistics: restored bit for bit, the same evaluation', async () => {
+  const spec = presetSpec('mlp-mnist-small');
+  spec.name = 'cnn-bn';
+  spec.layers = [
+    { kind: 'conv2d', filters: 4, kernel: 3, padding: 'same', activation: 'relu' },
+    { kind: 'batchnorm', momentum: 0.3 },
+    { kind: 'maxpool2d', size: 2 },
+    { kind: 'flatten' },
+    { kind: 'batchnorm', eps: 1e-3 },
+    { kind: 'dense', units: 10 },
+  ];
+  spec.train = { ...spec.train, batchSize: 32 };
+  const names = ['layers.1.running_mean', 'layers.1.running_var', 'layers.4.running_mean', 'layers.4.running_var'];
+  const stats = (s: Awaited<ReturnType<typeof createSession>>) => Promise.all(names.map((_, i) => s.backend.read(s.c.buffers[i])));
+  const trained = await createSession(spec, { backend: 'cpu', data, onEvent: () => {} });
+  for (let i = 0; i < 6; i++) await trained.stepOnce();
+  const want = await stats(trained);
+  assert.ok(want[0].some((v) => v !== 0) && want[1].some((v) => v !== 1), 'the running stats moved away from 0 / 1');
+  const file = await trained.checkpoint(false); // weights only: the statistics still travel
+  assert.deepEqual(decodeSafetensors(file).tensors.map((t) => t.name).filter((n) => n.includes('running')), names);
+
+  // A fresh session with another seed, so neither weights nor statistics match before the load.
+  const fresh = await createSession({ ...spec, seed: spec.seed + 1 }, { backend: 'cpu', data, onEvent: () => {} });
+  const info = fresh.restore(file);
+  assert.equal(info.hasBuffers, true);
+  assert.deepEqual(info.notes, []);
+  assert.deepEqual(await stats(fresh), want);
+  assert.deepEqual(await fresh.evaluate(), await trained.evaluate());
+
+  // An older file without them still loads: the current statistics stay, and the info says so.
+  const f = decodeSafetensors(file);
+  const old = encodeSafetensors(f.tensors.filter((t) => !t.name.includes('running')), f.metadata);
+  const third = await createSession(spec, { backend: 'cpu', data, onEvent: () => {} });
+  const initial = await stats(third);
+  const oldInfo = third.restore(old);
+  assert.equal(oldInfo.hasBuffers, false);
+  assert.match(oldInfo.notes.join(' '), /no BatchNorm running statistics for layers\.1\.running_mean, layers\.1\.running_var, layers\.4\.running_mean, layers\.4\.running_var .*keeps its current ones/);
+  assert.deepEqual(await stats(third), initial);
+  assert.deepEqual(await third.backend.read(third.c.paramsFlat), await trained.backend.read(trained.c.paramsFlat));
+  assert.notEqual((await third.evaluate()).test_loss, (await trained.evaluate()).test_loss, 'the initial statistics evaluate differently');
+
+  // Statistics of the wrong size are refused like weights, and change nothing.
+  const bad = encodeSafetensors(f.tensors.map((t) => (t.name === 'layers.4.running_var' ? { ...t, shape: [t.data.length - 1], data: t.data.subarray(1) } : t)), f.metadata);
+  assert.throws(() => third.restore(bad), /layers\.4\.running_var is \(783\) in the file but \(784\) in the model/);
+  assert.deepEqual(await stats(third), initial);
+  for (const s of [trained, fresh, third]) await s.dispose();
 });

@@ -1,8 +1,9 @@
-// Export to PyTorch: the generated script, run by /usr/bin/python3 with torch, loads weights trained
-// here (a few CPU steps, so BatchNorm running statistics are not the initial 0/1) and reproduces the
-// engine's outputs: MLPs and CNNs on 100 MNIST test images (NCHW in the module, NHWC here), recurrent
-// models on task samples given as JSON (token ids → LongTensor, sine values → floats). Its own
-// training loop lowers the loss; its --save writes the playground's layout back bit for bit.
+// Export to PyTorch: the generated script, run by /usr/bin/python3 with torch, loads a checkpoint
+// trained here (a few CPU steps, so BatchNorm running statistics, which the checkpoint carries, are
+// not the initial 0/1) and reproduces the engine's outputs: MLPs, CNNs and a ViT on 100 MNIST test
+// images (NCHW in the module, NHWC here), recurrent and transformer models on task samples given as
+// JSON (token ids → LongTensor, sine values → floats). Its own training loop lowers the loss; its
+// --save writes the playground's layout back bit for bit.
 //
 // Tolerance: max |engine − torch| / max(|torch|, 1) ≤ 1e-5 over every output (f32 on both sides;
 // the measured figures are printed, about 1e-7 to 2e-6).
@@ -17,9 +18,9 @@ import { Graph } from '../kernels/autodiff/graph.ts';
 import type { CpuBackend } from '../kernels/cpu/backend.ts';
 import { generateTask } from '../kernels/data/tasks.ts';
 import { exportPyTorch } from '../kernels/export/pytorch.ts';
-import { decodeSafetensors, encodeSafetensors } from '../kernels/io/safetensors.ts';
-import { buildModel, describeBuffers } from '../kernels/nn/model.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { decodeSafetensors } from '../kernels/io/safetensors.ts';
+import { buildModel } from '../kernels/nn/model.ts';
+import { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
 import { datasetInfo, resolveLayers } from '../kernels/spec/shapes.ts';
 import type { ModelSpec } from '../kernels/spec/types.ts';
 import { createSession } from '../kernels/train/session.ts';
@@ -27,6 +28,7 @@ import { mnistNode } from './lib/mnist-node.ts';
 
 const PY = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';
 const DATA = join(import.meta.dirname, '..', 'public', 'mnist');
+const TEXT = join(import.meta.dirname, '..', 'public', 'text', 'genesis-alice.txt'); // the char task's
 const dir = mkdtempSync(join(tmpdir(), 'export-'));
 const mnist = mnistNode(2048, 100);
 const TOL = 1e-5;
@@ -38,12 +40,13 @@ function python(args: string[]) {
 }
 
 /**
- * Trains `steps` CPU steps, then returns a weights file (parameters plus BatchNorm running stats,
- * which the playground's checkpoints do not carry yet), the samples fed to the model as the
- * engine holds them, and the engine's eval-mode outputs for them.
+ * Trains `steps` CPU steps, then returns the session's weights file (parameters plus BatchNorm
+ * running stats), the samples fed to the model as the engine holds them, and the engine's
+ * eval-mode outputs for them.
  */
 async function trained(spec: ModelSpec, steps: number) {
-  const task = spec.dataset.kind === 'task' ? generateTask(spec.dataset, spec.seed) : null;
+  const text = spec.dataset.kind === 'task' && spec.dataset.name === 'char' ? readFileSync(TEXT, 'utf8') : undefined;
+  const task = spec.dataset.kind === 'task' ? generateTask(spec.dataset, spec.seed, text) : null;
   const s = await createSession(spec, { backend: 'cpu', data: task ?? mnist, onEvent: () => {}, maxSteps: steps });
   await s.start();
   const be = s.backend as CpuBackend;
@@ -54,13 +57,7 @@ async function trained(spec: ModelSpec, steps: number) {
   if (task) xs.set(task.test.inputs.subarray(0, n * per));
   else for (let i = 0; i < xs.length; i++) xs[i] = mnist.test.images[i] / 255;
 
-  const file = decodeSafetensors(await s.checkpoint(false));
-  const bufInfo = describeBuffers(resolveLayers(spec), inShape);
-  const bufVals = await Promise.all(s.c.buffers.slice(0, bufInfo.length).map((t) => be.read(t)));
-  const bytes = encodeSafetensors(
-    [...file.tensors, ...bufInfo.map((b, i) => ({ name: b.name, shape: b.shape, data: Float32Array.from(bufVals[i] as Float32Array) }))],
-    file.metadata,
-  );
+  const bytes = await s.checkpoint(false);
   // The engine's outputs through an eval graph (no dropout; BatchNorm from running stats) of batch n.
   const g = new Graph(be, false);
   const x = g.alloc([n, ...inShape], 'x');
@@ -188,7 +185,63 @@ const cases: [string, Case][] = [
     })(),
     steps: 15, train: [40, 0.9],
   }],
+  // Token ids → embedding → learned positions → 2 bidirectional pre-LN blocks (nn.TransformerEncoderLayer)
+  // → LayerNorm → dense per position.
+  ['transformer-reverse: bidirectional pre-LN encoder layers, learned positions', {
+    spec: (() => {
+      const sp = presetSpec('transformer-reverse');
+      sp.dataset = { kind: 'task', name: 'reverse', length: 5, symbols: 8, trainSize: 512, testSize: 64 };
+      sp.layers = [{ kind: 'embedding', dim: 16 }, { kind: 'posenc', type: 'learned' }, { kind: 'transformer', heads: 2, layers: 2, mlp: 32 },
+        { kind: 'layernorm' }, { kind: 'dense', units: 10 }];
+      sp.train = { ...sp.train, batchSize: 32, warmupSteps: 10 };
+      return sp;
+    })(),
+    steps: 15, train: [40, 0.8], roundTrip: true,
+  }],
+  // Characters → embedding → sinusoidal positions → 2 causal post-LN blocks with dropout 0.1 and
+  // attention dropout 0.05 (the script's Block) → LayerNorm (eps 1e-6) → scores against the embedding (tied).
+  ['transformer-char: causal post-LN blocks with dropout, sinusoidal positions, tied unembed', {
+    spec: (() => {
+      const sp = presetSpec('transformer-char');
+      sp.dataset = { kind: 'task', name: 'char', length: 16, trainSize: 256, testSize: 64 };
+      sp.layers = [{ kind: 'embedding', dim: 16 }, { kind: 'posenc', type: 'sinusoidal' },
+        { kind: 'transformer', heads: 2, layers: 2, mlp: 32, causal: true, norm: 'post', dropout: 0.1, attnDropout: 0.05 },
+        { kind: 'layernorm', eps: 1e-6 }, { kind: 'unembed' }];
+      sp.train = { ...sp.train, batchSize: 32, warmupSteps: 10 };
+      return sp;
+    })(),
+    steps: 10, train: [40, 0.9], roundTrip: true,
+  }],
+  // Digits + digits → 1 causal post-LN block (nn.TransformerEncoderLayer with a float src_mask), 4 heads of 4.
+  ['transformer-addition: causal post-LN encoder layer (src_mask)', {
+    spec: (() => {
+      const sp = presetSpec('transformer-addition');
+      sp.dataset = { kind: 'task', name: 'addition', length: 2, trainSize: 256, testSize: 64 };
+      sp.layers = [{ kind: 'embedding', dim: 16 }, { kind: 'posenc', type: 'learned' }, { kind: 'transformer', heads: 4, mlp: 24, causal: true, norm: 'post' },
+        { kind: 'layernorm' }, { kind: 'dense', units: 13 }];
+      sp.train = { ...sp.train, batchSize: 32 };
+      return sp;
+    })(),
+    steps: 10,
+  }],
+  // 28² → 7×7 patches (16 tokens of 16) → learned positions → 1 pre-LN block with dropout (Block)
+  // → LayerNorm → mean over tokens → dense.
+  ['vit-mnist small: patches 7, width 16, one block', {
+    spec: (() => {
+      const sp = presetSpec('vit-mnist');
+      sp.layers = [{ kind: 'patches', size: 7, dim: 16 }, { kind: 'posenc', type: 'learned' },
+        { kind: 'transformer', heads: 2, layers: 1, mlp: 32, dropout: 0.1, attnDropout: 0.1 },
+        { kind: 'layernorm' }, { kind: 'globalavgpool' }, { kind: 'dense', units: 10 }];
+      sp.train = { ...sp.train, batchSize: 32 };
+      return sp;
+    })(),
+    steps: 10,
+  }],
 ];
+
+/** The script's --data for a spec: the MNIST directory, the char task's text, or nothing. */
+const dataArgs = (sp: ModelSpec) =>
+  sp.dataset.kind === 'mnist' ? ['--data', DATA] : sp.dataset.name === 'char' ? ['--data', TEXT] : [];
 
 for (const [name, c] of cases) {
   test(`export: ${name} reproduces the engine's outputs`, { timeout: 300_000 }, async () => {
@@ -212,11 +265,11 @@ for (const [name, c] of cases) {
     // The outputs are not trivially equal (all zero, constant): they vary across samples.
     assert.ok(new Set(Array.from(out, (v) => v.toFixed(4))).size > out.length / 4, 'outputs should vary');
 
-    if (c.train) trainsDown(script, c.spec.dataset.kind === 'mnist' ? ['--data', DATA] : [], ...c.train);
+    if (c.train) trainsDown(script, dataArgs(c.spec), ...c.train);
     if (c.roundTrip) {
-      // Load, save with the running stats, and compare every tensor with the file given: the inverse layouts.
+      // Load, save (running stats included), and compare every tensor with the file given: the inverse layouts.
       const again = `${stem}.again.safetensors`;
-      python([script, ...(c.spec.dataset.kind === 'mnist' ? ['--data', DATA] : []), '--weights', weights, '--epochs', '0', '--save', again, '--save-buffers']);
+      python([script, ...dataArgs(c.spec), '--weights', weights, '--epochs', '0', '--save', again]);
       const a = decodeSafetensors(bytes), b = decodeSafetensors(new Uint8Array(readFileSync(again)));
       assert.deepEqual(b.tensors.map((t) => t.name).sort(), a.tensors.map((t) => t.name).sort());
       for (const t of a.tensors) {
@@ -240,13 +293,27 @@ test('export: the script reads like torch code (NCHW conv, TF-style same padding
   assert.match(lstm, /self\.lstm2 = nn\.LSTM\(8, 12, num_layers=2, batch_first=True\)/);
   assert.match(lstm, /INPUT_DTYPE = torch\.long/);
   assert.match(lstm, /def forward\(self, x\):  # x: \(N, 8\)/);
+  const rev = exportPyTorch(cases[8][1].spec);
+  assert.match(rev, /self\.blocks2 = nn\.ModuleList\(\[nn\.TransformerEncoderLayer\(d_model=16, nhead=2, dim_feedforward=32, dropout=0\.0, activation="gelu", batch_first=True, norm_first=True\) for _ in range\(2\)\]\)/);
+  assert.match(rev, /self\.pos1 = nn\.Parameter\(torch\.empty\(10, 16\)/);
+  assert.doesNotMatch(rev, /class Block|sinusoidal_table|src_mask=self/);
+  const chr = exportPyTorch(cases[9][1].spec);
+  assert.match(chr, /class Block\(nn\.Module\)/);
+  assert.match(chr, /Block\(d_model=16, nhead=2, dim_feedforward=32, dropout=0\.1, attn_dropout=0\.05, norm_first=False\) for _ in range\(2\)/);
+  assert.match(chr, /self\.register_buffer\("pos1", sinusoidal_table\(16, 16\), persistent=False\)/);
+  assert.match(chr, /self\.register_buffer\("mask2", torch\.full\(\(16, 16\), float\("-inf"\)\)\.triu\(1\), persistent=False\)/);
+  assert.match(chr, /x = block\(x, src_mask=self\.mask2\)  # \(N, 16, 16\)/);
+  assert.match(chr, /x = x @ self\.embed0\.weight\.T  # \(N, 16, 36\)/);
+  assert.match(chr, /nn\.init\.normal_\(self\.embed0\.weight, std=16 \*\* -0\.5\)/); // tied rows start small, as in the playground
+  const vit = exportPyTorch(cases[11][1].spec);
+  assert.match(vit, /self\.patch0 = nn\.Conv2d\(1, 16, kernel_size=7, stride=7\)/);
+  assert.match(vit, /x = self\.patch0\(x\)\.flatten\(2\)\.transpose\(1, 2\)  # \(N, 16, 16\)/);
 });
 
-test('export refuses what it cannot translate, by name', () => {
+test('export refuses what it cannot translate, by name; every preset exports', () => {
   const sp = presetSpec('mlp-mnist-small') as unknown as { layers: { kind: string }[] };
   sp.layers.push({ kind: 'warp' });
   assert.throws(() => exportPyTorch(sp as unknown as ModelSpec), /does not support layer kind "warp"/);
-  // Transformer layers are not translated (yet): the first one met is named.
-  assert.throws(() => exportPyTorch(presetSpec('transformer-reverse')), /does not support layer kind "\w+" yet: transformer models/);
-  assert.throws(() => exportPyTorch(presetSpec('vit-mnist')), /does not support layer kind "patches"/);
+  // Every preset exports (the transformer ones included).
+  for (const name of Object.keys(PRESETS)) assert.match(exportPyTorch(presetSpec(name)), /class Net\(nn\.Module\)/, name);
 });

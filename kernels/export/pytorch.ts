@@ -9,11 +9,18 @@
 //   Dense on an image (C, F)       → 1×1 nn.Conv2d weight (F, C, 1, 1)               'conv1x1'
 //   Conv2D W (KH, KW, C, F)        → nn.Conv2d weight (F, C, KH, KW)                 'conv'
 //   recurrent W_ih / W_hh (in, G·H) → nn.LSTM/GRU/RNN weight_ih_l{k} / weight_hh_l{k} 't'
+//   patches W (size, size, C, dim)  → nn.Conv2d(C, dim, size, stride=size) weight      'conv'
+//   block attn.W_qkv (D, 3D)        → self_attn.in_proj_weight (3D, D), q|k|v rows     't'
+//   block attn.W_o, mlp.W1, mlp.W2  → self_attn.out_proj / linear1 / linear2 weight    't'
 // Flatten of an image permutes back to NHWC first, so the next Dense sees the features in the
-// engine's order. BatchNorm running statistics are buffers: loaded when the file has them.
+// engine's order; patch tokens come out row-major over the patch grid, as flatten(2).transpose(1, 2)
+// of NCHW gives them. Transformer blocks are nn.TransformerEncoderLayer (or, with dropout, a small
+// Block with the same parameter names: see BLOCK). BatchNorm running statistics are buffers: the
+// playground's checkpoints carry them, and --save writes them back.
 import { CHAR_ALPHABET, taskInfo } from '../data/tasks.ts';
 import { describeBuffers, describeParams } from '../nn/model.ts';
 import { recurrentOutShape } from '../nn/recurrent.ts';
+import { mlpWidth } from '../nn/transformer.ts';
 import { layerGeom, type SpatialLayer } from '../spec/conv.ts';
 import { datasetInfo, resolveLayers } from '../spec/shapes.ts';
 import type { Activation, LayerSpec, ModelSpec } from '../spec/types.ts';
@@ -26,6 +33,8 @@ interface Emitted {
   forward: string[]; // statements over `x`, each with the shape it leaves
   params: [engine: string, key: string, transform: Transform][];
   buffers: [engine: string, key: string][];
+  helpers: Set<'block' | 'sinusoidal'>; // Python definitions the script needs beyond Net
+  embed: { name: string; vocab: number; dim: number } | null; // the last embedding so far, for a tied unembed
 }
 
 // Activations as functional calls on X (the engine's leaky ReLU slope is 0.01, its GELU the exact erf form).
@@ -52,12 +61,20 @@ function pads(l: SpatialLayer, shape: number[]) {
   return { g, top: g.ph, bottom: th - g.ph, left: g.pw, right: tw - g.pw };
 }
 
-const TRANSFORMER_KINDS: ReadonlySet<string> = new Set(['layernorm', 'posenc', 'transformer', 'patches', 'unembed']);
-
 const ABBR: Record<string, string> = {
   dense: 'fc', conv2d: 'conv', maxpool2d: 'maxpool', avgpool2d: 'avgpool', batchnorm: 'bn', embedding: 'embed',
-  lstm: 'lstm', gru: 'gru', rnn: 'rnn', dropout: 'drop',
+  lstm: 'lstm', gru: 'gru', rnn: 'rnn', dropout: 'drop', layernorm: 'ln', posenc: 'pos', transformer: 'blocks', patches: 'patch',
 };
+
+/** Engine name of each block parameter (transformer.ts order) → its key in an encoder layer, and the transform. */
+const BLOCK_PARAMS: [engine: string, key: string, transform: Transform][] = [
+  ['ln1.gamma', 'norm1.weight', ''], ['ln1.beta', 'norm1.bias', ''],
+  ['attn.W_qkv', 'self_attn.in_proj_weight', 't'], ['attn.b_qkv', 'self_attn.in_proj_bias', ''],
+  ['attn.W_o', 'self_attn.out_proj.weight', 't'], ['attn.b_o', 'self_attn.out_proj.bias', ''],
+  ['ln2.gamma', 'norm2.weight', ''], ['ln2.beta', 'norm2.bias', ''],
+  ['mlp.W1', 'linear1.weight', 't'], ['mlp.b1', 'linear1.bias', ''],
+  ['mlp.W2', 'linear2.weight', 't'], ['mlp.b2', 'linear2.bias', ''],
+];
 
 function emit(layers: LayerSpec[], inShape: number[], enginePrefix: string, namePrefix: string, out: Emitted): number[] {
   let shape = inShape;
@@ -134,7 +151,7 @@ function emit(layers: LayerSpec[], inShape: number[], enginePrefix: string, name
         const rank = shape.length;
         shape = [shape[rank - 1]];
         if (image) line('x = x.mean(dim=(2, 3))');
-        else if (rank === 2) line('x = x.mean(dim=1)', 'the mean over time steps');
+        else if (rank === 2) line('x = x.mean(dim=1)', 'the mean over the sequence');
         else out.forward.push('# globalavgpool of a vector: nothing to average');
         break;
       }
@@ -152,8 +169,74 @@ function emit(layers: LayerSpec[], inShape: number[], enginePrefix: string, name
       case 'embedding': {
         out.init.push(`self.${name} = nn.Embedding(${l.vocab}, ${l.dim})`);
         out.params.push([`${e}.table`, `${name}.weight`, '']);
+        out.embed = { name, vocab: l.vocab!, dim: l.dim };
         shape = [...shape, l.dim];
         line(`x = self.${name}(x)`);
+        break;
+      }
+      case 'unembed': {
+        if (!out.embed) throw new Error('Export to PyTorch: unembed needs an embedding before it');
+        // Tied rows score unit-variance features: variance 1/dim, as the playground starts them.
+        out.init.push(`nn.init.normal_(self.${out.embed.name}.weight, std=${out.embed.dim} ** -0.5)  # tied to the output head: initial logits near unit scale`);
+        shape = [...shape.slice(0, -1), out.embed.vocab];
+        line(`x = x @ self.${out.embed.name}.weight.T`, 'scores against the embedding table (tied: the same Parameter, no bias)');
+        break;
+      }
+      case 'layernorm': {
+        const C = shape[shape.length - 1];
+        out.init.push(`self.${name} = nn.LayerNorm(${C}, eps=${num(l.eps ?? 1e-5)})`);
+        out.params.push([`${e}.gamma`, `${name}.weight`, ''], [`${e}.beta`, `${name}.bias`, '']);
+        // The playground normalizes the last axis: the channels of every pixel, for an image.
+        if (image) line(`x = self.${name}(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)`, 'over the channels of every pixel');
+        else line(`x = self.${name}(x)`);
+        break;
+      }
+      case 'posenc': {
+        const [T, D] = shape;
+        if (l.type === 'learned') {
+          out.init.push(`self.${name} = nn.Parameter(torch.empty(${T}, ${D}).uniform_(-0.1, 0.1))  # learned positions (the playground's init)`);
+          out.params.push([`${e}.pos`, name, '']);
+        } else {
+          out.helpers.add('sinusoidal');
+          out.init.push(`self.register_buffer("${name}", sinusoidal_table(${T}, ${D}), persistent=False)  # fixed: not in the weights file`);
+        }
+        line(`x = x + self.${name}`);
+        break;
+      }
+      case 'transformer': {
+        const D = shape[1];
+        const n = l.layers ?? 1, M = mlpWidth(l, D);
+        const drop = l.dropout ?? 0, attnDrop = l.attnDropout ?? 0;
+        const normFirst = l.norm !== 'post' ? 'True' : 'False';
+        // nn.TransformerEncoderLayer computes the playground's block exactly without dropout. With
+        // dropout it would differ in training: one rate for the attention probabilities and the
+        // residual branches, and an extra dropout on the MLP hidden units. Then the script defines
+        // Block: the same maths and parameter names, with the playground's two rates. A ModuleList
+        // rather than nn.TransformerEncoder, which deep-copies one layer (every block would start equal).
+        const plain = drop === 0 && attnDrop === 0;
+        const ctor = plain
+          ? `nn.TransformerEncoderLayer(d_model=${D}, nhead=${l.heads}, dim_feedforward=${M}, dropout=0.0, activation="gelu", batch_first=True, norm_first=${normFirst})`
+          : `Block(d_model=${D}, nhead=${l.heads}, dim_feedforward=${M}, dropout=${drop}, attn_dropout=${attnDrop}, norm_first=${normFirst})`;
+        if (!plain) out.helpers.add('block');
+        out.init.push(`self.${name} = nn.ModuleList([${ctor} for _ in range(${n})])`);
+        for (let k = 0; k < n; k++)
+          for (const [en, key, how] of BLOCK_PARAMS) out.params.push([`${e}.b${k}.${en}`, `${name}.${k}.${key}`, how]);
+        let mask = '';
+        if (l.causal) {
+          const m = `${namePrefix}mask${i}`;
+          out.init.push(`self.register_buffer("${m}", torch.full((${shape[0]}, ${shape[0]}), float("-inf")).triu(1), persistent=False)  # causal: position t sees 0..t`);
+          mask = `, src_mask=self.${m}`;
+        }
+        out.forward.push(`for block in self.${name}:  # ${n} ${l.norm === 'post' ? 'post' : 'pre'}-LN block${n > 1 ? 's' : ''}, ${l.heads} heads${l.causal ? ', causal' : ''}`);
+        out.forward.push(`    x = block(x${mask})  # ${tshape(shape)}`);
+        break;
+      }
+      case 'patches': {
+        const [H, W, C] = shape;
+        out.init.push(`self.${name} = nn.Conv2d(${C}, ${l.dim}, kernel_size=${l.size}, stride=${l.size})  # one token per ${l.size}×${l.size} patch`);
+        out.params.push([`${e}.W`, `${name}.weight`, 'conv'], [`${e}.b`, `${name}.bias`, '']);
+        shape = [Math.floor(H / l.size) * Math.floor(W / l.size), l.dim];
+        line(`x = self.${name}(x).flatten(2).transpose(1, 2)`, 'tokens row by row over the patch grid');
         break;
       }
       case 'lstm':
@@ -184,8 +267,7 @@ function emit(layers: LayerSpec[], inShape: number[], enginePrefix: string, name
         break;
       }
       default:
-        throw new Error(`Export to PyTorch does not support layer kind "${(l as { kind: string }).kind}" yet${
-          TRANSFORMER_KINDS.has(l.kind) ? ': transformer models are not exported' : ''}.`);
+        throw new Error(`Export to PyTorch does not support layer kind "${(l as { kind: string }).kind}" yet.`);
     }
   });
   return shape;
@@ -196,7 +278,7 @@ const py = (v: unknown) => JSON.stringify(v).replace(/\btrue\b/g, 'True').replac
 export function exportPyTorch(spec: ModelSpec): string {
   const layers = resolveLayers(spec); // an embedding's vocabulary is the task's unless set
   const inShape = datasetInfo(spec).inputShape;
-  const m: Emitted = { init: [], forward: [], params: [], buffers: [] };
+  const m: Emitted = { init: [], forward: [], params: [], buffers: [], helpers: new Set(), embed: null };
   const outShape = emit(layers, inShape, 'layers', '', m);
   // The engine's own lists: a layer translated here with the wrong names or order fails loudly.
   const want = describeParams(layers, inShape).map((p) => p.name).join(',');
@@ -250,9 +332,9 @@ INPUT_DTYPE = torch.${tokens ? 'long' : 'float32'}
 OUTPUT = ${py(output)}  # tokens: a class per position; class: one per sample; regression: values
 # (playground tensor name, state_dict key, transform): see TO_TORCH.
 PARAMS = ${py(m.params)}
-# BatchNorm running statistics (torch buffers), loaded when the weights file carries them.
+# BatchNorm running statistics (torch buffers): the playground's checkpoints carry them.
 BUFFERS = ${py(m.buffers)}
-
+${m.helpers.has('sinusoidal') ? SINUSOIDAL : ''}${m.helpers.has('block') ? BLOCK : ''}
 
 class Net(nn.Module):
     def __init__(self):
@@ -385,7 +467,7 @@ def main():
     ap.add_argument("--predict", type=int, default=0, help="print the outputs for the first N test samples as JSON and exit")
     ap.add_argument("--inputs", help="a JSON list of samples in the playground's layout: print the outputs as JSON and exit")
     ap.add_argument("--save", help="write the trained weights (playground layout) to this .safetensors path")
-    ap.add_argument("--save-buffers", action="store_true", help="also write BatchNorm running statistics (the playground does not load them yet)")
+    ap.add_argument("--no-buffers", dest="save_buffers", action="store_false", help="--save without the BatchNorm running statistics")
     args = ap.parse_args()
 
     distributed = "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1
@@ -474,6 +556,53 @@ if __name__ == "__main__":
     main()
 `;
 }
+
+const SINUSOIDAL = `
+
+def sinusoidal_table(T, D):
+    """The playground's fixed positions: PE[t, 2i] = sin(t / 10000^(2i/D)), PE[t, 2i+1] = cos(...), float64 then float32."""
+    pe = [[0.0] * D for _ in range(T)]
+    for t in range(T):
+        for i in range(0, D, 2):
+            a = t / math.pow(10000, i / D)
+            pe[t][i] = math.sin(a)
+            if i + 1 < D:
+                pe[t][i + 1] = math.cos(a)
+    return torch.tensor(pe, dtype=torch.float32)
+`;
+
+const BLOCK = `
+
+class Block(nn.Module):
+    """The playground's transformer block with dropout: nn.TransformerEncoderLayer's maths and parameter
+    names (exact GELU, LayerNorm eps 1e-5), but attn_dropout on the attention probabilities and dropout on
+    the attention projection and MLP outputs only. (nn.TransformerEncoderLayer has one rate for both and
+    also drops the MLP hidden units.)"""
+
+    def __init__(self, d_model, nhead, dim_feedforward, dropout, attn_dropout, norm_first):
+        super().__init__()
+        self.self_attn = nn.MultiheadAttention(d_model, nhead, dropout=attn_dropout, batch_first=True)
+        self.linear1 = nn.Linear(d_model, dim_feedforward)
+        self.linear2 = nn.Linear(dim_feedforward, d_model)
+        self.norm1 = nn.LayerNorm(d_model, eps=1e-5)
+        self.norm2 = nn.LayerNorm(d_model, eps=1e-5)
+        self.dropout1 = nn.Dropout(dropout)
+        self.dropout2 = nn.Dropout(dropout)
+        self.norm_first = norm_first
+
+    def _attn(self, x, mask):  # softmax(q k^T / sqrt(dh) + mask) v per head, then the output projection
+        return self.dropout1(self.self_attn(x, x, x, attn_mask=mask, need_weights=False)[0])
+
+    def _mlp(self, x):
+        return self.dropout2(self.linear2(F.gelu(self.linear1(x))))
+
+    def forward(self, x, src_mask=None):
+        if self.norm_first:  # pre-LN
+            x = x + self._attn(self.norm1(x), src_mask)
+            return x + self._mlp(self.norm2(x))
+        x = self.norm1(x + self._attn(x, src_mask))  # post-LN
+        return self.norm2(x + self._mlp(x))
+`;
 
 const MNIST_SECTION = `DEFAULT_DATA = "mnist"
 
