@@ -58,6 +58,19 @@ export interface MatmulOpts {
   act?: FusedAct;
   accumulate?: boolean; // out += result instead of out = result
   batch?: number; // batched matmul over leading dimension, contiguous matrices
+  /**
+   * Activation-derivative epilogue for a backward pass: out = (op(A)·op(B)) ⊙ act'(y), with act'
+   * written through the activation's output y (M, N): relu/leaky y > 0, tanh 1 − y², sigmoid
+   * y(1 − y); alpha is leaky_relu's slope (0.01, as in the fused forward). This is
+   * unaryBackward(act, dz, g, y, y) folded into the matmul that produces g. No bias/act with it.
+   */
+  gradAct?: { act: FusedAct; y: Tensor; alpha?: number };
+  /**
+   * op(A) has an implicit last row of ones: a is stored (M−1, K), or (K, M−1) with transA, and
+   * out (M, N) gets Σ_k op(B)[k, :] as its row M−1. With transA this is [Aᵀ·G; 1ᵀ·G]: a weight
+   * gradient and its bias gradient (column sums) in one matmul, written to adjacent views.
+   */
+  onesRow?: boolean;
 }
 
 /**
@@ -320,9 +333,17 @@ export function matmulDims(a: Tensor, b: Tensor, o: MatmulOpts = {}): { M: numbe
   const aCols = as[as.length - 1];
   const bRows = sizeOf(bs) / bs[bs.length - 1];
   const bCols = bs[bs.length - 1];
-  const [M, Ka] = o.transA ? [aCols, aRows] : [aRows, aCols];
+  const [Ma, Ka] = o.transA ? [aCols, aRows] : [aRows, aCols];
+  const M = Ma + (o.onesRow ? 1 : 0); // the implicit ones row is op(A)'s last
   const [Kb, N] = o.transB ? [bCols, bRows] : [bRows, bCols];
   if (Ka !== Kb) throw new Error(`matmul: inner dims differ (${a.name} ${a.shape} vs ${b.name} ${b.shape})`);
+  if (o.gradAct) {
+    // The derivative epilogue replaces the forward epilogue: combining them has no use here.
+    if (o.bias || (o.act ?? 'none') !== 'none' || o.gradAct.act === 'none')
+      throw new Error('matmul: gradAct needs a fused activation and no bias/act');
+    if (o.gradAct.y.size !== M * N * batch)
+      throw new Error(`matmul: gradAct y ${o.gradAct.y.name} has ${o.gradAct.y.size} elements, need ${M * N * batch}`);
+  }
   return { M, N, K: Ka, batch };
 }
 

@@ -86,8 +86,10 @@ test('the case table exercises every op of the Backend interface and every varia
         if (prop === 'recurrentStep' || prop === 'recurrentStepBackward') tag += ` ${String(a0)}`;
         if (prop === 'recurrentStepBackward') calls.push(`recurrentStepBackward ${args[2] ? 'sequence' : 'last state'}`);
         if (prop === 'matmul') {
-          const o = (args[3] ?? {}) as { transA?: boolean; transB?: boolean; act?: string; bias?: Tensor; accumulate?: boolean; batch?: number };
+          const o = (args[3] ?? {}) as { transA?: boolean; transB?: boolean; act?: string; bias?: Tensor; accumulate?: boolean; batch?: number; gradAct?: { act: string }; onesRow?: boolean };
           calls.push(`matmul ${o.transA ? 'T' : 'N'}${o.transB ? 'T' : 'N'}`, `matmul act ${o.act ?? 'none'}`);
+          if (o.gradAct) calls.push(`matmul gradAct ${o.gradAct.act}`);
+          if (o.onesRow) calls.push(`matmul onesRow${o.accumulate ? ' accumulate' : ''}`);
           if (o.bias) calls.push('matmul bias');
           if (o.accumulate) calls.push('matmul accumulate');
           if ((o.batch ?? 1) > 1) calls.push('matmul batch');
@@ -111,6 +113,7 @@ test('the case table exercises every op of the Backend interface and every varia
     ...['sum', 'mean', 'max'].map((op) => `reduceBackward ${op}`),
     'matmul NN', 'matmul NT', 'matmul TN', 'matmul TT', 'matmul bias', 'matmul accumulate', 'matmul batch',
     ...['none', 'relu', 'leaky_relu', 'tanh', 'sigmoid'].map((a) => `matmul act ${a}`),
+    ...['relu', 'leaky_relu', 'tanh', 'sigmoid'].map((a) => `matmul gradAct ${a}`), 'matmul onesRow', 'matmul onesRow accumulate',
     'sumRows accumulate',
     ...['lstm', 'gru', 'rnn'].flatMap((c) => [`recurrentStep ${c}`, `recurrentStepBackward ${c}`]),
     'recurrentStepBackward sequence', 'recurrentStepBackward last state',

@@ -27,6 +27,17 @@ export class Graph {
   private grads = new Map<number, Tensor>();
   private written = new Set<number>();
   private needs = new Set<number>();
+  /**
+   * Dense backward fusions (act' in the dx matmul's epilogue, [dW; db] as one matmul). Off records
+   * the plain kernels: the reference the fused gradients are tested against (tests/fusion.test.ts).
+   */
+  fuseBackward = true;
+  /** Ops reading each tensor id (op inputs): a fused activation's output read once can take a fused gradient. */
+  private uses = new Map<number, number>();
+  /** Outputs of dense/conv2d layers with a fused activation: act and y, for the consumer's dx epilogue. */
+  private fusedActOut = new Map<number, { act: FusedAct; y: Tensor }>();
+  /** Ids whose gradient buffer already holds the pre-activation gradient dz (its producer skips unaryBackward). */
+  private preActGrad = new Set<number>();
 
   constructor(readonly be: Backend, readonly training: boolean) {}
 
@@ -77,6 +88,7 @@ export class Graph {
   private op(out: Tensor, fwd: Kernel[], inputs: Tensor[], back: () => void): Tensor {
     this.forward.push(...fwd);
     this.outputs.push({ name: out.name, t: out });
+    for (const x of inputs) this.uses.set(x.id, (this.uses.get(x.id) ?? 0) + 1);
     if (this.training && inputs.some((x) => this.requiresGrad(x))) {
       this.needs.add(out.id);
       this.tape.push(back);
@@ -84,26 +96,61 @@ export class Graph {
     return out;
   }
 
-  /** Dense: act(x · W + b) with the bias and activation fused into the matmul epilogue. x (…, in), W (in, out). */
+  /**
+   * Dense: act(x · W + b) with the bias and activation fused into the matmul epilogue. x (…, in), W (in, out).
+   * Backward, with two fusions (each falls back to the plain kernels when its condition fails):
+   * - dx: when x is the fused-activation output of an earlier dense/conv2d read by this op alone,
+   *   the dx matmul multiplies by that activation's derivative in its epilogue, so it writes the
+   *   earlier layer's pre-activation gradient and that layer skips its unaryBackward.
+   * - db: when b's gradient view directly follows W's in the flat gradient buffer (in·out a multiple
+   *   of 64), [dW; db] (in+1, out) = [x; 1]ᵀ·dz is one matmul with an implicit ones row.
+   */
   dense(x: Tensor, W: Tensor, b: Tensor | null, act: FusedAct, name: string): Tensor {
     const rows = x.size / x.shape[x.shape.length - 1];
     const outShape = [...x.shape.slice(0, -1), W.shape[1]];
     const y = this.alloc(outShape, name);
     const k = this.be.matmul(y, x, W, { bias: b ?? undefined, act });
+    if (act !== 'none') this.fusedActOut.set(y.id, { act, y });
     return this.op(y, [k], [x, W, ...(b ? [b] : [])], () => {
       if (!this.written.has(y.id)) return;
       let dz = this.grad(y);
-      if (act !== 'none') {
+      // A consumer's dx matmul may already have applied act' (it runs first: the tape is reversed).
+      if (act !== 'none' && !this.preActGrad.has(y.id)) {
         // relu/leaky: y > 0 ⇔ x > 0; tanh/sigmoid: the derivative is a function of y.
         const t = this.alloc(y.shape, `${name}.dz`);
         this.backwardKernels.push(this.be.unaryBackward(act, t, dz, y, y));
         dz = t;
       }
-      const dz2 = { ...dz, shape: [rows, W.shape[1]] };
-      const x2 = { ...x, shape: [rows, W.shape[0]] };
-      if (this.requiresGrad(W)) this.gradInto(W, (dst, acc) => [this.be.matmul(dst, x2, dz2, { transA: true, accumulate: acc })], true);
-      if (b && this.requiresGrad(b)) this.gradInto(b, (dst, acc) => [this.be.sumRows(dst, dz2, acc)], true);
-      if (this.requiresGrad(x)) this.gradInto(x, (dst, acc) => [this.be.matmul({ ...dst, shape: [rows, W.shape[0]] }, dz2, W, { transB: true, accumulate: acc })], true);
+      const [fin, fout] = W.shape;
+      const dz2 = { ...dz, shape: [rows, fout] }; // (rows, out)
+      const x2 = { ...x, shape: [rows, fin] }; // (rows, in)
+      const gW = this.requiresGrad(W) ? this.grad(W) : null;
+      const gb = b && this.requiresGrad(b) ? this.grad(b) : null;
+      if (this.fuseBackward && gW && gb && b && gW.store === gb.store && gW.offset + gW.size === gb.offset && this.written.has(W.id) === this.written.has(b.id)) {
+        // [dW; db] (in+1, out) = [x2 | 1]ᵀ·dz2: one view over both adjacent gradients; accumulate
+        // when an earlier (in tape order, later) use of these parameters already wrote them.
+        const acc = this.written.has(W.id);
+        this.written.add(W.id);
+        this.written.add(b.id);
+        const gWb: Tensor = { ...gW, name: `d${W.name}+d${b.name}`, shape: [fin + 1, fout], size: gW.size + gb.size };
+        this.backwardKernels.push(this.be.matmul(gWb, x2, dz2, { transA: true, onesRow: true, accumulate: acc }));
+      } else {
+        if (gW) this.gradInto(W, (dst, acc) => [this.be.matmul(dst, x2, dz2, { transA: true, accumulate: acc })], true);
+        if (gb && b) this.gradInto(b, (dst, acc) => [this.be.sumRows(dst, dz2, acc)], true);
+      }
+      if (!this.requiresGrad(x)) return;
+      const prev = this.fusedActOut.get(x.id);
+      if (this.fuseBackward && prev && this.uses.get(x.id) === 1 && !this.written.has(x.id)) {
+        // dz_prev = (dz·Wᵀ) ⊙ act'(y_prev), written straight into x's gradient buffer: x has no
+        // other reader, so nothing else adds to it, and its producer takes it as its dz.
+        this.written.add(x.id);
+        this.preActGrad.add(x.id);
+        const gx = { ...this.grad(x), shape: [rows, fin] };
+        const yPrev = { ...prev.y, shape: [rows, fin] };
+        this.backwardKernels.push(this.be.matmul(gx, dz2, W, { transB: true, gradAct: { act: prev.act, y: yPrev } }));
+      } else {
+        this.gradInto(x, (dst, acc) => [this.be.matmul({ ...dst, shape: [rows, fin] }, dz2, W, { transB: true, accumulate: acc })], true);
+      }
     });
   }
 
@@ -248,10 +295,12 @@ export class Graph {
       return this.dense(x, this.reshape(W, [g.C, g.F]), b, act, name);
     const y = this.alloc([g.N, g.OH, g.OW, g.F], name);
     const k = this.be.conv2d(y, x, W, g, { bias: b ?? undefined, act });
+    if (act !== 'none') this.fusedActOut.set(y.id, { act, y });
     return this.op(y, [k], [x, W, ...(b ? [b] : [])], () => {
       if (!this.written.has(y.id)) return;
       let dz = this.grad(y);
-      if (act !== 'none') {
+      // A dense consumer (through a flatten, which keeps the id) may already have applied act'.
+      if (act !== 'none' && !this.preActGrad.has(y.id)) {
         const t = this.alloc(y.shape, `${name}.dz`);
         this.backwardKernels.push(this.be.unaryBackward(act, t, dz, y, y));
         dz = t;

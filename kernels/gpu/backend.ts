@@ -233,7 +233,8 @@ export class GpuBackend implements Backend {
   matmul(out: Tensor, a: Tensor, b: Tensor, o: MatmulOpts = {}): Kernel {
     const { M, N, K, batch } = matmulDims(a, b, o);
     if (out.size !== M * N * batch) throw new Error(`matmul: out ${out.name} has ${out.size} elements, need ${M * N * batch}`);
-    const vecA = (o.transA ? M : K) % 4 === 0;
+    // vec4 loads of A run along its stored contiguous dim: the M − 1 real rows under onesRow.
+    const vecA = (o.transA ? M - (o.onesRow ? 1 : 0) : K) % 4 === 0;
     const vecB = (o.transB ? K : N) % 4 === 0;
     // Small outputs get 32×32 tiles so that more workgroups share the device. SwiftShader (a CPU
     // posing as a GPU) runs 64-thread workgroups 1.5–3× faster than 256-thread ones at every size
@@ -242,16 +243,17 @@ export class GpuBackend implements Backend {
     const T = tile * 4;
     const code = matmulWgsl({
       transA: !!o.transA, transB: !!o.transB, bias: !!o.bias, act: o.act ?? 'none',
-      accumulate: !!o.accumulate, vecA, vecB, tile,
+      accumulate: !!o.accumulate, vecA, vecB, tile, gradAct: o.gradAct?.act ?? 'none', onesRow: !!o.onesRow,
     });
     const args: { arg: Arg; kind: BindingKind }[] = [
       { arg: 'step', kind: 'uniform' },
-      { arg: { u: [M, N, K, batch] }, kind: 'uniform' },
+      { arg: { u: [M, N, K, batch], f: [o.gradAct?.alpha ?? 0.01] }, kind: 'uniform' },
       { arg: a, kind: 'read' },
       { arg: b, kind: 'read' },
       { arg: out, kind: 'rw' },
     ];
     if (o.bias) args.push({ arg: o.bias, kind: 'read' });
+    if (o.gradAct) args.push({ arg: o.gradAct.y, kind: 'read' });
     return this.kernel(`matmul ${M}x${N}x${K}`, code, args, [Math.ceil(N / T), Math.ceil(M / T), batch]);
   }
 

@@ -3,6 +3,12 @@
 // and stages K-slices of 16 of A and B in workgroup memory as vec4 columns. Global loads are vec4
 // when the contiguous dimension is a multiple of 4 (flags in the key), scalar otherwise; every load
 // and store is bounds-checked, so any M, N, K is correct.
+//
+// Two backward-pass variants fold a separate dispatch into the matmul:
+// - gradAct: C = (op(A)·op(B)) ⊙ act'(Y), act' written through the activation's output Y (M, N),
+//   so dx = (dz·Wᵀ) ⊙ act'(y_prev) lands as the previous layer's pre-activation gradient.
+// - onesRow: op(A) has an implicit last row M−1 of ones (A stores mA = M−1 rows), so Aᵀ·G with
+//   transA yields [dW; db] (db = column sums of G) in one pass, into adjacent flat-buffer views.
 import type { FusedAct } from '../backend.ts';
 
 export interface MatmulVariant {
@@ -14,9 +20,20 @@ export interface MatmulVariant {
   vecA: boolean; // contiguous dim of A divisible by 4
   vecB: boolean;
   tile: 16 | 8; // threads per side: 16 → 64×64 tile, 8 → 32×32 tile
+  gradAct: FusedAct; // 'none', or multiply by act'(Y) in the epilogue
+  onesRow: boolean; // op(A)'s row M−1 is implicit ones
 }
 
 export const MM_TK = 16;
+
+// act'(z)·v through y = act(z), as unaryBackward computes it for fused activations (leaky: d.alpha).
+const GRAD_ACT: Record<FusedAct, string> = {
+  none: 'v',
+  relu: 'select(0.0, v, y > 0.0)',
+  leaky_relu: 'select(d.alpha * v, v, y > 0.0)',
+  tanh: 'v * (1.0 - y * y)',
+  sigmoid: 'v * y * (1.0 - y)',
+};
 
 const ACT: Record<FusedAct, string> = {
   none: 'v',
@@ -32,7 +49,12 @@ export function matmulWgsl(o: MatmulVariant): string {
   const nThreads = T * T;
   const tileElems = TM * MM_TK; // elements of one staged A or B slice
   // A(m, k) index in a batch-local matrix: row-major (M, K), or (K, M) when transposed.
-  const aIdx = o.transA ? '(k) * d.M + (m)' : '(m) * d.K + (k)';
+  // mA = rows of op(A) actually stored: d.M, or d.M − 1 with the implicit ones row.
+  const aIdx = o.transA ? '(k) * mA + (m)' : '(m) * d.K + (k)';
+  // The ones row: a lane at gm == mA (inside K) reads 1. With vec4 loads along m (transA) the row
+  // starts a vec4 of its own (mA % 4 == 0), so only its first lane is 1.
+  const onesVec = o.transA ? 'vec4<f32>(1.0, 0.0, 0.0, 0.0)' : 'vec4<f32>(1.0)';
+  const onesA = (vec: boolean) => o.onesRow ? ` else if (gk < d.K && gm == mA) { v = ${vec ? onesVec : '1.0'}; }` : '';
   const bIdx = o.transB ? '(n) * d.K + (k)' : '(k) * d.N + (n)';
   // Vector loads run along the contiguous dimension: k for A, m for Aᵀ; n for B, k for Bᵀ.
   const loadA = o.vecA
@@ -41,11 +63,11 @@ export function matmulWgsl(o: MatmulVariant): string {
       ${o.transA
         ? `let k = e / ${TM / 4}u; let m = (e % ${TM / 4}u) * 4u; let gm = row0 + m; let gk = k0 + k;
       var v = vec4<f32>(0.0);
-      if (gk < d.K && gm < d.M) { v = A[(aBase + gk * d.M + gm) / 4u]; }
+      if (gk < d.K && gm < mA) { v = A[(aBase + gk * mA + gm) / 4u]; }${onesA(true)}
       As[k * ${TM / 4}u + m / 4u] = v;`
         : `let m = e / ${MM_TK / 4}u; let k = (e % ${MM_TK / 4}u) * 4u; let gm = row0 + m; let gk = k0 + k;
       var v = vec4<f32>(0.0);
-      if (gk < d.K && gm < d.M) { v = A[(aBase + gm * d.K + gk) / 4u]; }
+      if (gk < d.K && gm < mA) { v = A[(aBase + gm * d.K + gk) / 4u]; }${onesA(true)}
       for (var j = 0u; j < 4u; j++) { As[(k + j) * ${TM / 4}u + m / 4u][m % 4u] = v[j]; }`}
     }`
     : `
@@ -53,7 +75,7 @@ export function matmulWgsl(o: MatmulVariant): string {
       ${o.transA ? `let k = e / ${TM}u; let m = e % ${TM}u;` : `let m = e / ${MM_TK}u; let k = e % ${MM_TK}u;`}
       let gm = row0 + m; let gk = k0 + k;
       var v = 0.0;
-      if (gk < d.K && gm < d.M) { v = A[aBase + ${aIdx.replace('(m)', 'gm').replace('(k)', 'gk')}]; }
+      if (gk < d.K && gm < mA) { v = A[aBase + ${aIdx.replace('(m)', 'gm').replace('(k)', 'gk')}]; }${onesA(false)}
       As[k * ${TM / 4}u + m / 4u][m % 4u] = v;
     }`;
   const loadB = o.vecB
@@ -79,12 +101,13 @@ export function matmulWgsl(o: MatmulVariant): string {
     }`;
   const store = o.accumulate ? 'C[ci] = C[ci] + v;' : 'C[ci] = v;';
   return /* wgsl */ `
-struct D { M: u32, N: u32, K: u32, batch: u32 }
+struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
 @group(0) @binding(1) var<uniform> d: D;
 @group(0) @binding(2) var<storage, read> A: array<${o.vecA ? 'vec4<f32>' : 'f32'}>;
 @group(0) @binding(3) var<storage, read> B: array<${o.vecB ? 'vec4<f32>' : 'f32'}>;
 @group(0) @binding(4) var<storage, read_write> C: array<f32>;
 ${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
+${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
 
 fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
 fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
@@ -97,7 +120,8 @@ var<workgroup> Bs: array<vec4<f32>, ${(MM_TK * TM) / 4}>;
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let z = wg.z;
-  let aBase = z * d.M * d.K;
+  let mA = d.M${o.onesRow ? ' - 1u' : ''};
+  let aBase = z * mA * d.K;
   let bBase = z * d.K * d.N;
   let row0 = wg.y * ${TM}u;
   let col0 = wg.x * ${TM}u;
@@ -122,7 +146,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li: 
       if (c >= d.N) { break; }
       var v = acc[i][j]${o.bias ? ' + bias[c]' : ''};
       v = ${ACT[o.act]};
-      let ci = cBase + r * d.N + c;
+      let ci = cBase + r * d.N + c;${o.gradAct !== 'none' ? `
+      let y = Y[ci];
+      v = ${GRAD_ACT[o.gradAct]};` : ''}
       ${store}
     }
   }

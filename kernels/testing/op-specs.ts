@@ -188,6 +188,90 @@ const MATMUL_CASES: OpCase[] = [
   matmulCase({ M: 13, N: 24, K: 8, bias: true, act: 'leaky_relu', view: true }),
 ];
 
+/**
+ * The backward-pass matmul variants, compared GPU vs CPU and (check) against a plain f64 product:
+ * gradAct: y = (op(a)·op(b)) ⊙ act'(h), h the activation's output (M, N), as a dense layer's dx
+ * matmul writes the previous layer's pre-activation gradient; onesRow: op(a) gets an implicit
+ * ones row M−1 (a stores M−1 rows), as [dW; db] = [x | 1]ᵀ·dz into adjacent views.
+ */
+interface MmBackCase {
+  M: number; N: number; K: number;
+  tA?: boolean; tB?: boolean; gradAct?: FusedAct; onesRow?: boolean; acc?: boolean; batch?: number; view?: boolean;
+}
+
+// Activation outputs in each activation's range: relu/leaky any sign (y ≤ 0 is the zero side).
+const ACT_OUT_GEN: Record<FusedAct, Gen> = {
+  none: NORMAL, relu: NORMAL, leaky_relu: NORMAL,
+  tanh: { kind: 'uniform', lo: -0.99, hi: 0.99 }, sigmoid: { kind: 'uniform', lo: 0.01, hi: 0.99 },
+};
+
+function matmulBackCase(o: MmBackCase): OpCase {
+  const { M, N, K } = o;
+  const tA = !!o.tA, tB = !!o.tB, batch = o.batch ?? 1, ga = o.gradAct, Ma = o.onesRow ? M - 1 : M;
+  const lead = batch > 1 ? [batch] : [];
+  const name = `matmul ${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${M}x${N}x${K}` + (ga ? ` gradAct ${ga}` : '') +
+    (o.onesRow ? ' onesRow' : '') + (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '');
+  const tensors: TensorSpec[] = [
+    inp('a', [...lead, ...(tA ? [K, Ma] : [Ma, K])], NORMAL, { view: o.view }),
+    inp('b', [...lead, ...(tB ? [N, K] : [K, N])], NORMAL, { view: o.view }),
+    o.acc ? state('y', [...lead, M, N], NORMAL, { view: o.view }) : out('y', [...lead, M, N], { view: o.view }),
+  ];
+  if (ga) tensors.push(inp('h', [...lead, M, N], ACT_OUT_GEN[ga], { view: o.view }));
+  return mk({
+    name,
+    ops: ['matmul'],
+    tensors,
+    gpuTol: TOL_MATMUL,
+    record(be, t) {
+      return {
+        forward: [be.matmul(t.y, t.a, t.b, {
+          transA: tA, transB: tB, batch, accumulate: o.acc, onesRow: o.onesRow, gradAct: ga ? { act: ga, y: t.h } : undefined,
+        })],
+        backward: [],
+      };
+    },
+    // Accumulating cases start from random y (not kept), so only the GPU comparison covers them.
+    check: o.acc ? undefined : (v) => {
+      const A = v.a, B = v.b, Y = v.y, H = v.h;
+      let worst = 0, scale = 0;
+      for (let z = 0; z < batch; z++)
+        for (let m = 0; m < M; m++)
+          for (let n = 0; n < N; n++) {
+            let s = 0;
+            for (let k = 0; k < K; k++) {
+              const av = m === Ma ? 1 : A[z * Ma * K + (tA ? k * Ma + m : m * K + k)];
+              s += av * B[z * K * N + (tB ? n * K + k : k * N + n)];
+            }
+            const i = z * M * N + m * N + n;
+            if (ga) {
+              const h = H[i];
+              s *= ga === 'relu' ? (h > 0 ? 1 : 0) : ga === 'leaky_relu' ? (h > 0 ? 1 : 0.01) : ga === 'tanh' ? 1 - h * h : h * (1 - h);
+            }
+            worst = Math.max(worst, Math.abs(Y[i] - s));
+            scale = Math.max(scale, Math.abs(s));
+          }
+      return worst <= 1e-5 * (1 + scale) ? [] : [`max |y − ref| ${worst} (max |ref| ${scale})`];
+    },
+  });
+}
+
+const MATMUL_BACK_CASES: OpCase[] = [
+  // gradAct on the dx layout (dz (M, K) · Wᵀ, W stored (N, K)), odd sizes, each activation.
+  ...(['relu', 'leaky_relu', 'tanh', 'sigmoid'] as const).map((ga) => matmulBackCase({ M: 37, N: 19, K: 23, tB: true, gradAct: ga })),
+  matmulBackCase({ M: 64, N: 36, K: 20, tB: true, gradAct: 'tanh' }), // vec4 loads
+  matmulBackCase({ M: 257, N: 196, K: 20, tB: true, gradAct: 'relu' }), // 64×64 tiles
+  matmulBackCase({ M: 37, N: 19, K: 23, gradAct: 'sigmoid', batch: 3 }),
+  matmulBackCase({ M: 13, N: 24, K: 8, tB: true, gradAct: 'leaky_relu', view: true }),
+  // onesRow on the dW layout (xᵀ·dz, x stored (K, M−1)): scalar (M−1 = 37) and vec4 (M−1 = 36) loads.
+  matmulBackCase({ M: 38, N: 19, K: 23, tA: true, onesRow: true }),
+  matmulBackCase({ M: 37, N: 19, K: 23, tA: true, onesRow: true }),
+  matmulBackCase({ M: 37, N: 19, K: 23, tA: true, onesRow: true, acc: true, view: true }),
+  matmulBackCase({ M: 65, N: 130, K: 64, tA: true, onesRow: true, acc: true }),
+  matmulBackCase({ M: 261, N: 196, K: 20, tA: true, onesRow: true, view: true }), // 64×64 tiles, vec4
+  matmulBackCase({ M: 37, N: 19, K: 24, onesRow: true }), // (M−1, K) storage, vec4 along k
+  matmulBackCase({ M: 9, N: 12, K: 7, tA: true, tB: true, onesRow: true, batch: 3 }),
+];
+
 // ---- element-wise ----
 const UNARY_GEN: Partial<Record<UnaryOp, Gen>> = {
   log: POSITIVE, sqrt: POSITIVE, tanh: { kind: 'normal', scale: 2 }, sigmoid: { kind: 'normal', scale: 3 },
@@ -494,7 +578,7 @@ const MISC_CASES: OpCase[] = [
 ];
 
 export const OP_CASES: OpCase[] = [
-  ...MATMUL_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES,
+  ...MATMUL_CASES, ...MATMUL_BACK_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES,
   ...DROPOUT_CASES, ...SUMSQ_CASES, ...OPT_CASES, ...GATHER_CASES, ...MISC_CASES,
   ...RNN_CASES,
   ...CONV_CASES,
