@@ -104,16 +104,22 @@ export const IGNORE_LABEL = 0xffffffff;
 /**
  * Buffers of one recurrent layer over a (B, T) batch; G = 4 (LSTM), 3 (GRU), 1 (RNN) gate blocks.
  * Forward kernels write hseq, hprev, cseq, gates, hlast; the backward reads them.
+ *
+ * Initial state: without h0 (and c0) the layer starts from h_{-1} = c_{-1} = 0. With them, the
+ * caller runs recurrentStep(cell, −1, s) before step 0 and, for their gradients,
+ * recurrentStepBackward(cell, −1, …) after step 0 (see those methods). An LSTM takes both or neither.
  */
 export interface RecurrentBuffers {
   xp: Tensor; // (B, T, G·H) input projection x·W_ih + b_ih of every timestep (one GEMM)
   whh: Tensor; // (H, G·H): hp = h · W_hh + b_hh
   bhh: Tensor; // (G·H)
   hseq: Tensor; // (B, T, H) h_t
-  hprev: Tensor; // (B, T, H) h_{t-1} (0 at t = 0): rows aligned with dgh for the dW_hh GEMM
+  hprev: Tensor; // (B, T, H) h_{t-1} (h0, or 0, at t = 0): rows aligned with dgh for the dW_hh GEMM
   cseq: Tensor; // (B, T, H) LSTM cell state c_t (a 1-element dummy for GRU/RNN)
   gates: Tensor; // (B, T, 4·H) LSTM i, f, g, o; GRU r, z, n, W_hn h + b_hn (dummy for RNN)
   hlast: Tensor; // (B, H) h_{T-1}
+  h0?: Tensor; // (B, H) initial hidden state h_{-1}, per sample; absent = zeros
+  c0?: Tensor; // (B, H) LSTM initial cell state c_{-1}; given exactly when h0 is (LSTM only)
 }
 export interface RecurrentGrads {
   dout: Tensor; // (B, T, H) when the layer returns sequences, else (B, H) for the last step
@@ -121,6 +127,8 @@ export interface RecurrentGrads {
   dgh: Tensor; // (B, T, G·H) gradient wrt h_{t-1}·W_hh + b_hh (differs from dgx in GRU's n block)
   carry: Tensor; // (B, H) scratch: the gradient carried to step t-1 outside the matmul (LSTM dc·f, GRU dh·z)
   whhT: Tensor; // (G·H, H) W_hh transposed, made once per backward: unit-stride reads across threads (3× faster on SwiftShader)
+  dh0?: Tensor; // (B, H) gradient wrt h0, written by the backward step t = −1
+  dc0?: Tensor; // (B, H) gradient wrt c0 (LSTM), written by the backward step t = −1 with dh0
 }
 
 export type OptimizerKind = 'sgd' | 'adam' | 'adamw';
@@ -220,9 +228,18 @@ export interface Backend {
   embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel;
   /** dtable (V, D) (+)= Σ_{n: ids[n] = v} dout[n]: a gather per table row, no atomics. */
   embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate?: boolean): Kernel;
-  /** One timestep t of a recurrent layer (recurrent matmul + gates + cell update, fused). */
+  /**
+   * One timestep t of a recurrent layer (recurrent matmul + gates + cell update, fused), run for
+   * t = 0 … T-1. With an initial state (s.h0), t = −1 comes first: it loads h0 (and c0) where
+   * step 0 reads h_{-1} and c_{-1} (hprev[:, 0] and cseq[:, 0], which step 0 then overwrites).
+   */
   recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel;
-  /** Backward of timestep t; run for t = T-1 … 0 after the upstream gradient `dout` is complete. */
+  /**
+   * Backward of timestep t; run for t = T-1 … 0 after the upstream gradient `dout` is complete.
+   * t = −1 (after t = 0, needs g.dh0, and g.dc0 for an LSTM) writes the gradient wrt the initial
+   * state: dh0 = dgh[:, 0]·W_hhᵀ (+ GRU's carried dh·z), dc0 = LSTM's carried dc·f. It is a step of
+   * its own because dh0[b, j] sums dgh[b, 0, k] over every k, which step 0's threads write.
+   */
   recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel;
   /** out (B, L) = src (n, L) rows indices[batchStart + r] (clamped to the last index); f32 or u32, same dtype. */
   gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel;

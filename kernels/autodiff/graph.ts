@@ -226,13 +226,26 @@ export class Graph {
    * !seqOut, the last state (B, H). Backward: one dispatch per step in reverse, then the weight
    * gradients as GEMMs over all B·T rows: dW_ih = xᵀ·dgx, dW_hh = hprevᵀ·dgh, biases as row sums.
    * W_ih (I, G·H), b_ih (G·H), W_hh (H, G·H), b_hh (G·H); gate blocks in PyTorch order.
+   * init: the initial state h0 (and, for an LSTM, c0), (B, H) each, per sample; absent ones are
+   * zeros. They take gradients like any input (the backward's step −1 writes them).
    */
-  recurrent(cell: CellKind, x: Tensor, Wih: Tensor, bih: Tensor, Whh: Tensor, bhh: Tensor, seqOut: boolean, name: string): Tensor {
+  recurrent(cell: CellKind, x: Tensor, Wih: Tensor, bih: Tensor, Whh: Tensor, bhh: Tensor, seqOut: boolean, name: string,
+    init: { h0?: Tensor | null; c0?: Tensor | null } = {}): Tensor {
     const [B, T, I] = x.shape;
     const GH = Wih.shape[1], H = Whh.shape[0];
     const rows = B * T;
     const x2 = { ...x, shape: [rows, I] };
     const xp = this.alloc([B, T, GH], `${name}.xp`);
+    if (init.c0 && cell !== 'lstm') throw new Error(`${name}: only an LSTM has a cell state c0`);
+    for (const v of [init.h0, init.c0]) if (v && v.size !== B * H) throw new Error(`${name}: initial state ${v.name} (${v.shape}) is not (B, H) = (${B}, ${H})`);
+    // The backend takes an LSTM's h0 and c0 together: a missing one is a zero tensor.
+    const zeros = (what: string) => {
+      const z = this.alloc([B, H], `${name}.${what}`);
+      this.be.write(z, new Float32Array(B * H));
+      return z;
+    };
+    const h0 = init.h0 ?? (init.c0 ? zeros('h0') : undefined);
+    const c0 = cell === 'lstm' && h0 ? init.c0 ?? zeros('c0') : undefined;
     const s: RecurrentBuffers = {
       xp, whh: Whh, bhh,
       hseq: this.alloc([B, T, H], `${name}.h`),
@@ -240,12 +253,16 @@ export class Graph {
       cseq: this.alloc(cell === 'lstm' ? [B, T, H] : [1], `${name}.c`),
       gates: this.alloc(cell === 'rnn' ? [1] : [B, T, 4 * H], `${name}.gates`),
       hlast: this.alloc([B, H], `${name}.hlast`),
+      ...(h0 ? { h0: { ...h0, shape: [B, H] } } : {}),
+      ...(c0 ? { c0: { ...c0, shape: [B, H] } } : {}),
     };
     const fwd: Kernel[] = [this.be.matmul({ ...xp, shape: [rows, GH] }, x2, Wih, { bias: bih })];
+    if (h0) fwd.push(this.be.recurrentStep(cell, -1, s)); // loads the initial state
     for (let t = 0; t < T; t++) fwd.push(this.be.recurrentStep(cell, t, s));
     this.taps.push({ name, cell, buffers: s });
     const y = seqOut ? s.hseq : s.hlast;
-    return this.op(y, fwd, [x, Wih, bih, Whh, bhh], () => {
+    const states = [h0, c0].filter((v): v is Tensor => !!v);
+    return this.op(y, fwd, [x, Wih, bih, Whh, bhh, ...states], () => {
       if (!this.written.has(y.id)) return;
       const g: RecurrentGrads = {
         dout: this.grad(y),
@@ -261,6 +278,26 @@ export class Graph {
       this.be.write(eye, e);
       this.backwardKernels.push(this.be.matmul(g.whhT, Whh, eye, { transA: true }));
       for (let t = T - 1; t >= 0; t--) this.backwardKernels.push(this.be.recurrentStepBackward(cell, t, seqOut, s, g));
+      if (states.some((v) => this.requiresGrad(v))) {
+        // Step −1 writes dh0 (and dc0) in one dispatch: straight into the gradient buffers when
+        // this is their first producer, else into temporaries added after it (gradInto's rule);
+        // an LSTM state that needs no gradient gets a scratch buffer.
+        const after: Kernel[] = [];
+        const dst = (v: Tensor): Tensor => {
+          if (!this.requiresGrad(v)) return this.alloc([B, H], `${name}.d${v === h0 ? 'h0' : 'c0'}.unused`);
+          const gv = { ...this.grad(v), shape: [B, H] };
+          if (!this.written.has(v.id)) {
+            this.written.add(v.id);
+            return gv;
+          }
+          const tmp = this.alloc([B, H], `d${v.name}.part`);
+          after.push(this.be.addInto(gv, tmp));
+          return tmp;
+        };
+        g.dh0 = dst(h0!);
+        if (c0) g.dc0 = dst(c0);
+        this.backwardKernels.push(this.be.recurrentStepBackward(cell, -1, seqOut, s, g), ...after);
+      }
       const dgx = { ...g.dgx, shape: [rows, GH] }, dgh = { ...g.dgh, shape: [rows, GH] };
       const hprev = { ...s.hprev, shape: [rows, H] };
       if (this.requiresGrad(Wih)) this.gradInto(Wih, (dst, acc) => [this.be.matmul(dst, x2, dgx, { transA: true, accumulate: acc })], true);

@@ -15,7 +15,7 @@
 // of NCHW gives them. Transformer blocks are nn.TransformerEncoderLayer (or, with dropout, a small
 // Block with the same parameter names: see BLOCK). BatchNorm running statistics are buffers: the
 // playground's checkpoints carry them, and --save writes them back.
-import { recurrentOutShape } from '../nn/recurrent.ts';
+import { initialStateNames, recurrentOutShape } from '../nn/recurrent.ts';
 import { mlpWidth } from '../nn/transformer.ts';
 import { layerGeom, type SpatialLayer } from '../spec/conv.ts';
 import type { Activation, LayerSpec } from '../spec/types.ts';
@@ -241,15 +241,31 @@ export function emit(layers: LayerSpec[], inShape: number[], enginePrefix: strin
         const n = l.layers ?? 1;
         const extra = (n > 1 ? `, num_layers=${n}` : '') + (l.kind === 'rnn' ? ', nonlinearity="tanh"' : '');
         out.init.push(`self.${name} = nn.${cls}(${shape[shape.length - 1]}, ${l.hidden}${extra}, batch_first=True)`);
+        const states = initialStateNames(l); // learnInitialState: h0 (and c0) (hidden) per sub-layer, after its b_hh
         for (let k = 0; k < n; k++) {
           const q = `${e}.l${k}`;
           out.params.push(
             [`${q}.W_ih`, `${name}.weight_ih_l${k}`, 't'], [`${q}.W_hh`, `${name}.weight_hh_l${k}`, 't'],
             [`${q}.b_ih`, `${name}.bias_ih_l${k}`, ''], [`${q}.b_hh`, `${name}.bias_hh_l${k}`, ''],
           );
+          for (const st of states) {
+            out.init.push(`self.${name}_${st}_l${k} = nn.Parameter(torch.zeros(${l.hidden}))  # learned initial ${st === 'h0' ? 'hidden' : 'cell'} state of sub-layer ${k}`);
+            out.params.push([`${q}.${st}`, `${name}_${st}_l${k}`, '']);
+          }
         }
         const seq = [shape[0], l.hidden];
-        out.forward.push(`x, _ = self.${name}(x)  # ${tshape(seq)}: every step, from a zero initial state`);
+        if (!states.length) out.forward.push(`x, _ = self.${name}(x)  # ${tshape(seq)}: every step, from a zero initial state`);
+        else {
+          // nn.LSTM/GRU/RNN have no learned initial state: one Parameter (hidden) per sub-layer and
+          // state, as the playground stores them, stacked to (layers, 1, hidden) and expanded over
+          // the batch to the (layers, N, hidden) the module takes; autograd sums their gradients.
+          for (const st of states) {
+            const list = Array.from({ length: n }, (_, k) => `self.${name}_${st}_l${k}`).join(', ');
+            out.forward.push(`${st} = torch.stack([${list}]).unsqueeze(1).expand(-1, x.shape[0], -1).contiguous()  # (${n}, N, ${l.hidden})`);
+          }
+          const hx = states.length === 2 ? '(h0, c0)' : 'h0';
+          out.forward.push(`x, _ = self.${name}(x, ${hx})  # ${tshape(seq)}: every step, from the learned initial state`);
+        }
         shape = recurrentOutShape(l, shape);
         if (!l.returnSequences) line('x = x[:, -1]', 'the last step only');
         break;

@@ -24,7 +24,8 @@ import {
 } from '../ops/pool.wgsl.ts';
 import type { AugmentConfig, Conv2dGeom, FusedAct, PoolOp } from '../backend.ts';
 import {
-  embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentStepBackwardWgsl, recurrentStepWgsl, sequenceCeWgsl,
+  embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
+  recurrentStepBackwardWgsl, recurrentStepWgsl, sequenceCeWgsl,
 } from '../ops/rnn.wgsl.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
 import { attentionDims } from '../cpu/attention.ts';
@@ -546,17 +547,35 @@ export class GpuBackend implements Backend {
       [[ids, 'read'], [dout, 'read'], [dtable, 'rw']]);
   }
 
+  // Initial state (s.h0/c0, g.dh0/dc0): t = −1 is the extra dispatch that loads it (forward) or
+  // writes its gradient (backward); the WGSL header in ops/rnn.wgsl.ts says why.
   recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
     const [B, T, H] = s.hseq.shape;
-    return this.ew(`${cell} step ${t}`, recurrentStepWgsl(cell), B * H, { u: [B, T, H, t, 0] }, [
+    const init = recurrentInit(cell, s);
+    if (t === -1) {
+      if (!s.h0) throw new Error(`${cell} step −1 loads the initial state: s.h0 is missing`);
+      const bind: [Tensor, BindingKind][] = [[s.h0, 'read'], [s.hprev, 'rw']];
+      if (cell === 'lstm') bind.push([s.c0!, 'read'], [s.cseq, 'rw']);
+      return this.ew(`${cell} initial state`, recurrentInitWgsl(cell), B * H, { u: [B, T, H, 0, 0, 1] }, bind);
+    }
+    return this.ew(`${cell} step ${t}`, recurrentStepWgsl(cell), B * H, { u: [B, T, H, t, 0, init ? 1 : 0] }, [
       [s.xp, 'read'], [s.whh, 'read'], [s.bhh, 'read'], [s.hseq, 'rw'], [s.hprev, 'rw'], [s.cseq, 'rw'], [s.gates, 'rw'], [s.hlast, 'rw'],
     ]);
   }
 
   recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
     const [B, T, H] = s.hseq.shape;
-    return this.ew(`${cell} step ${t} backward`, recurrentStepBackwardWgsl(cell), B * H, { u: [B, T, H, t, seqOut ? 1 : 0] }, [
-      [g.whhT, 'read'], [s.hseq, 'read'], [s.cseq, 'read'], [s.gates, 'read'], [g.dout, 'read'], [g.dgx, 'rw'], [g.dgh, 'rw'], [g.carry, 'rw'],
+    const init = recurrentInit(cell, s);
+    if (t === -1) {
+      if (!g.dh0 || (cell === 'lstm' && !g.dc0)) throw new Error(`${cell} backward step −1 writes the initial state's gradient: g.dh0${cell === 'lstm' ? '/dc0' : ''} missing`);
+      const bind: [Tensor, BindingKind][] = [[g.whhT, 'read'], [g.dgh, 'read'], [g.carry, 'read'], [g.dh0, 'rw']];
+      if (cell === 'lstm') bind.push([g.dc0!, 'rw']);
+      return this.ew(`${cell} initial state backward`, recurrentInitBackwardWgsl(cell), B * H, { u: [B, T, H, 0, 0, 1] }, bind);
+    }
+    // Binding 3 (recurrentBackwardAux): GRU h_{t-1} from hprev, RNN h_t from hseq, LSTM c0 (hseq unread without one).
+    const aux = cell === 'gru' ? s.hprev : cell === 'lstm' && init ? s.c0! : s.hseq;
+    return this.ew(`${cell} step ${t} backward`, recurrentStepBackwardWgsl(cell), B * H, { u: [B, T, H, t, seqOut ? 1 : 0, init ? 1 : 0] }, [
+      [g.whhT, 'read'], [aux, 'read'], [s.cseq, 'read'], [s.gates, 'read'], [g.dout, 'read'], [g.dgx, 'rw'], [g.dgh, 'rw'], [g.carry, 'rw'],
     ]);
   }
 

@@ -4,6 +4,9 @@
 // i.e. torch's weight_ih_l{k} transposed (x·W rather than W·x), gate blocks in torch order
 // (LSTM i, f, g, o; GRU r, z, n). Init as torch: uniform(±1/√H) for all four; the LSTM's forget
 // block of b_ih is set to `forgetBias` (default 1, b_hh's stays random) so early gradients flow.
+// With `learnInitialState`, each sub-layer then has h0 (H) (and c0 (H) for an LSTM), zeros at
+// first: the state every sequence starts from, shared by all samples (torch has no such module
+// parameter; the export passes it expanded over the batch as nn.LSTM's (h0, c0)).
 import type { CellKind, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
 import type { LayerSpec } from '../spec/types.ts';
@@ -21,11 +24,16 @@ export function recurrentOutShape(l: RecurrentSpec, inShape: number[]): number[]
   return l.returnSequences ? [inShape[0], l.hidden] : [l.hidden];
 }
 
+/** Learned initial-state vectors per sub-layer: h0 (and c0 for an LSTM), or none. */
+export function initialStateNames(l: RecurrentSpec): string[] {
+  return !l.learnInitialState ? [] : l.kind === 'lstm' ? ['h0', 'c0'] : ['h0'];
+}
+
 export function recurrentParamCount(l: RecurrentSpec, features: number): number {
   const GH = cellGates(l.kind) * l.hidden;
   let n = 0, fin = features;
   for (let k = 0; k < (l.layers ?? 1); k++) {
-    n += fin * GH + l.hidden * GH + 2 * GH;
+    n += fin * GH + l.hidden * GH + 2 * GH + initialStateNames(l).length * l.hidden;
     fin = l.hidden;
   }
   return n;
@@ -44,6 +52,7 @@ export function describeRecurrent(l: RecurrentSpec, inShape: number[], p: string
     const fb = l.kind === 'lstm' ? (l.forgetBias ?? 1) : undefined;
     out.push({ name: `${q}.b_ih`, shape: [GH], ...u, ...(fb !== undefined ? { constRange: [H, 2 * H, fb] as [number, number, number] } : {}) });
     out.push({ name: `${q}.b_hh`, shape: [GH], ...u });
+    for (const n of initialStateNames(l)) out.push({ name: `${q}.${n}`, shape: [H], fanIn: H, fanOut: H, init: 'zeros' });
     fin = H;
   }
   return out;
@@ -58,13 +67,25 @@ export function describeEmbedding(l: Extract<LayerSpec, { kind: 'embedding' }>, 
   return [{ name: `${p}.table`, shape: [l.vocab, l.dim], fanIn: 1, fanOut: l.dim, init: 'uniform', bound }];
 }
 
-/** Records a stacked recurrent layer; h is (B, T, F). */
+/**
+ * Records a stacked recurrent layer; h is (B, T, F). A learned initial state (H) is broadcast to
+ * every sample as zeros (B, H) + state: the broadcast add's backward sums the per-sample dh0 over
+ * the batch into the parameter's gradient.
+ */
 export function buildRecurrent(g: Graph, l: RecurrentSpec, h: Tensor, take: () => Tensor, name: string): Tensor {
   const n = l.layers ?? 1;
+  const B = h.shape[0];
   for (let k = 0; k < n; k++) {
     const Wih = take(), Whh = take(), bih = take(), bhh = take();
+    const q = `${name}.${l.kind}${k}`;
+    const init: { h0?: Tensor; c0?: Tensor } = {};
+    for (const s of initialStateNames(l) as ('h0' | 'c0')[]) {
+      const z = g.alloc([B, l.hidden], `${q}.${s}.zeros`);
+      g.be.write(z, new Float32Array(B * l.hidden));
+      init[s] = g.binary('add', z, take(), `${q}.${s}`);
+    }
     const last = k === n - 1;
-    h = g.recurrent(l.kind, h, Wih, bih, Whh, bhh, last ? !!l.returnSequences : true, `${name}.${l.kind}${k}`);
+    h = g.recurrent(l.kind, h, Wih, bih, Whh, bhh, last ? !!l.returnSequences : true, q, init);
   }
   return h;
 }

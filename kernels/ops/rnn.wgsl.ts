@@ -12,10 +12,21 @@
 //   hseq, hprev, cseq (B, T, H); gates (B, T, 4·H); hlast, carry (B, H)
 // PyTorch gate order: LSTM i, f, g, o; GRU r, z, n. `gates` keeps the activations the backward
 // needs (LSTM i, f, g, o; GRU r, z, n, W_hn h + b_hn) — and the visualisation reads them for free.
-import type { CellKind } from '../backend.ts';
+//
+// Initial state (h0, c0 (B, H)) without a ninth storage binding (8 is WebGPU's default
+// maxStorageBuffersPerShaderStage, and the step kernels already use 8). Step t reads h_{t-1} from
+// hprev (b, t) — step t-1 wrote it there, and the dW_hh GEMM needs it there anyway — so a small
+// "step −1" dispatch copies h0 into hprev (b, 0) and c0 into cseq (b, 0) before step 0. Each
+// thread (b, j) of step 0 reads c_{-1} from its own cseq slot before writing c_0 there, so that
+// reuse needs no barrier. The backward's t = 0 needs h_{-1} (GRU) or c_{-1} (LSTM) again: the GRU
+// reads hprev instead of hseq, the LSTM binds c0 in the slot its backward does not otherwise use.
+// dh0 sums dgh[b, 0, k] over all k, which different threads of backward step 0 write, so it is a
+// dispatch of its own after step 0 ("backward step −1"); dc0 is the LSTM's carry dc_0·f_0.
+import type { CellKind, RecurrentBuffers } from '../backend.ts';
 import { ENTRY_1D, FLAT_INDEX, MATH, STEP_STRUCT } from './common.wgsl.ts';
 
-const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, p0: u32, p1: u32, p2: u32 }
+// init: 1 when the layer has an initial state (h_{-1}, c_{-1} come from hprev (b, 0) / cseq (b, 0) / c0).
+const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, init: u32, p1: u32, p2: u32 }
 @group(0) @binding(1) var<uniform> d: D;`;
 
 /** Number of gate blocks of H columns in W_ih / W_hh. */
@@ -23,17 +34,26 @@ export function gateCount(cell: CellKind): number {
   return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
 }
 
+/** Whether the layer has an initial state; throws when it is malformed (wrong size, an LSTM's c0 without h0 or back). */
+export function recurrentInit(cell: CellKind, s: RecurrentBuffers): boolean {
+  const [B, , H] = s.hseq.shape;
+  const init = !!s.h0;
+  if (cell === 'lstm' ? init !== !!s.c0 : !!s.c0) throw new Error(`${cell}: c0 is given exactly when h0 is, and only to an LSTM`);
+  for (const x of [s.h0, s.c0]) if (x && x.size !== B * H) throw new Error(`${cell}: initial state ${x.name} (${x.shape}) is not (B, H) = (${B}, ${H})`);
+  return init;
+}
+
 export function recurrentStepWgsl(cell: CellKind): string {
   const G = gateCount(cell);
-  // hp_g = b_hh[g·H + j] + Σ_k h_{t-1}[k] · W_hh[k, g·H + j] for the G gates of unit j.
+  // hp_g = b_hh[g·H + j] + Σ_k h_{t-1}[k] · W_hh[k, g·H + j] for the G gates of unit j, with
+  // h_{t-1} = hprev (b, t): written by step t-1, or by step −1 (h0); skipped at t = 0 from zeros.
   // One scalar accumulator per gate, unrolled: SwiftShader spills dynamically indexed private arrays.
   const gs = Array.from({ length: G }, (_, g) => g);
   const rec = `
   ${gs.map((g) => `var hp${g} = BHH[${g}u * H + j];`).join(' ')}
-  if (t > 0u) {
-    let hb = (b * d.T + t - 1u) * H;
+  if (t > 0u || d.init == 1u) {
     for (var k = 0u; k < H; k++) {
-      let hk = HSEQ[hb + k];
+      let hk = HPREV[row + k];
       let wk = k * GH + j;
       ${gs.map((g) => `hp${g} += hk * WHH[wk + ${g}u * H];`).join(' ')}
     }
@@ -47,7 +67,7 @@ export function recurrentStepWgsl(cell: CellKind): string {
   let gg = tanh_(XP[xb + 2u * H + j] + hp2);
   let o = sigmoid_(XP[xb + 3u * H + j] + hp3);
   var cprev = 0.0;
-  if (t > 0u) { cprev = CSEQ[row - H + j]; }
+  if (t > 0u) { cprev = CSEQ[row - H + j]; } else if (d.init == 1u) { cprev = CSEQ[row + j]; } // c0, put there by step −1
   let c = f * cprev + i * gg;
   let h = o * tanh_(c);
   CSEQ[row + j] = c;
@@ -59,7 +79,7 @@ export function recurrentStepWgsl(cell: CellKind): string {
   let z = sigmoid_(XP[xb + H + j] + hp1);
   let n = tanh_(XP[xb + 2u * H + j] + r * hp2);
   var hprev = 0.0;
-  if (t > 0u) { hprev = HSEQ[row - H + j]; }
+  if (t > 0u || d.init == 1u) { hprev = HPREV[row + j]; }
   let h = (1.0 - z) * n + z * hprev;
   let gb = (b * d.T + t) * 4u * H;
   GATES[gb + j] = r; GATES[gb + H + j] = z; GATES[gb + 2u * H + j] = n; GATES[gb + 3u * H + j] = hp2;`;
@@ -88,8 +108,8 @@ ${ENTRY_1D} {
   ${rec}
   ${body}
   HSEQ[row + j] = h;
-  // hprev (b, t+1) = h_t, and (b, 0) = 0: the rows of the dW_hh GEMM line up with dgh.
-  if (t == 0u) { HPREV[row + j] = 0.0; }
+  // hprev (b, t+1) = h_t, and (b, 0) = 0 (or h0, from step −1): the rows of the dW_hh GEMM line up with dgh.
+  if (t == 0u && d.init == 0u) { HPREV[row + j] = 0.0; }
   if (t + 1u < d.T) { HPREV[row + H + j] = h; }
   if (t + 1u == d.T) { HLAST[b * H + j] = h; }
 }`;
@@ -115,7 +135,7 @@ export function recurrentStepBackwardWgsl(cell: CellKind): string {
   let i = GATES[gb + j]; let f = GATES[gb + H + j]; let gg = GATES[gb + 2u * H + j]; let o = GATES[gb + 3u * H + j];
   let c = CSEQ[row + j];
   var cprev = 0.0;
-  if (t > 0u) { cprev = CSEQ[row - H + j]; }
+  if (t > 0u) { cprev = CSEQ[row - H + j]; } else if (d.init == 1u) { cprev = AUX[b * H + j]; } // c0
   let tc = tanh_(c);
   let dc = carried + dh * o * (1.0 - tc * tc);
   let di = dc * gg * i * (1.0 - i);
@@ -128,8 +148,7 @@ export function recurrentStepBackwardWgsl(cell: CellKind): string {
   } else if (cell === 'gru') {
     body = `
   let r = GATES[gb + j]; let z = GATES[gb + H + j]; let n = GATES[gb + 2u * H + j]; let hn = GATES[gb + 3u * H + j];
-  var hprev = 0.0;
-  if (t > 0u) { hprev = HSEQ[row - H + j]; }
+  let hprev = AUX[row + j]; // hprev (b, t): h_{t-1}, h0 or 0 at t = 0
   dh += carried;
   let dnp = dh * (1.0 - z) * (1.0 - n * n);
   let dr = dnp * hn * r * (1.0 - r);
@@ -139,7 +158,7 @@ export function recurrentStepBackwardWgsl(cell: CellKind): string {
   CARRY[b * H + j] = dh * z;`;
   } else {
     body = `
-  let h = HSEQ[row + j];
+  let h = AUX[row + j]; // hseq (b, t)
   let dp = dh * (1.0 - h * h);
   DGX[ob + j] = dp; DGH[ob + j] = dp;
   _ = carried;`;
@@ -147,7 +166,7 @@ export function recurrentStepBackwardWgsl(cell: CellKind): string {
   return `${STEP_STRUCT}
 ${DIMS}
 @group(0) @binding(2) var<storage, read> WHHT: array<f32>;
-@group(0) @binding(3) var<storage, read> HSEQ: array<f32>;
+@group(0) @binding(3) var<storage, read> AUX: array<f32>; // ${recurrentBackwardAux(cell)}
 @group(0) @binding(4) var<storage, read> CSEQ: array<f32>;
 @group(0) @binding(5) var<storage, read> GATES: array<f32>;
 @group(0) @binding(6) var<storage, read> DOUT: array<f32>;
@@ -164,6 +183,67 @@ ${ENTRY_1D} {
   let row = (b * d.T + t) * H;
   ${dh}
   ${body}
+}`;
+}
+
+/**
+ * What binding 3 of the backward step holds: the GRU reads h_{t-1} from hprev, the RNN h_t from
+ * hseq, the LSTM c_{-1} from c0 (when it has an initial state; hseq, unread, when not).
+ */
+export function recurrentBackwardAux(cell: CellKind): string {
+  return cell === 'lstm' ? 'c0 (B, H)' : cell === 'gru' ? 'hprev (B, T, H)' : 'hseq (B, T, H)';
+}
+
+/**
+ * Step −1 of the forward: hprev (b, 0) = h0 and, for the LSTM, cseq (b, 0) = c0, where step 0
+ * reads h_{-1} and c_{-1}. One thread per (b, j).
+ */
+export function recurrentInitWgsl(cell: CellKind): string {
+  const lstm = cell === 'lstm';
+  return `${STEP_STRUCT}
+${DIMS}
+@group(0) @binding(2) var<storage, read> H0: array<f32>;
+@group(0) @binding(3) var<storage, read_write> HPREV: array<f32>;
+${lstm ? `@group(0) @binding(4) var<storage, read> C0: array<f32>;
+@group(0) @binding(5) var<storage, read_write> CSEQ: array<f32>;` : ''}
+${FLAT_INDEX}
+${ENTRY_1D} {
+  let idx = flatIndex(wg, nwg, lid);
+  let H = d.H;
+  if (idx >= d.B * H) { return; }
+  let b = idx / H; let j = idx % H;
+  let row = b * d.T * H; // (b, 0, 0)
+  HPREV[row + j] = H0[idx];
+  ${lstm ? 'CSEQ[row + j] = C0[idx];' : ''}
+}`;
+}
+
+/**
+ * Step −1 of the backward, after step 0: the gradient wrt the initial state. h_{-1} feeds step 0
+ * through the recurrent matmul (dgh[b, 0, :]·W_hhᵀ, read from W_hhᵀ as the steps do) and, for
+ * the GRU, directly (the carry dh_0·z_0); c_{-1} feeds the LSTM's step 0 only through c_0 = f·c_{-1} + …,
+ * which is the carry dc_0·f_0.
+ */
+export function recurrentInitBackwardWgsl(cell: CellKind): string {
+  const G = gateCount(cell);
+  return `${STEP_STRUCT}
+${DIMS}
+@group(0) @binding(2) var<storage, read> WHHT: array<f32>;
+@group(0) @binding(3) var<storage, read> DGH: array<f32>;
+@group(0) @binding(4) var<storage, read> CARRY: array<f32>;
+@group(0) @binding(5) var<storage, read_write> DH0: array<f32>;
+${cell === 'lstm' ? '@group(0) @binding(6) var<storage, read_write> DC0: array<f32>;' : ''}
+${FLAT_INDEX}
+${ENTRY_1D} {
+  let idx = flatIndex(wg, nwg, lid);
+  let H = d.H; let GH = ${G}u * H;
+  if (idx >= d.B * H) { return; }
+  let b = idx / H; let j = idx % H;
+  let nb = b * d.T * GH; // dgh (b, 0, 0)
+  var dh = 0.0;
+  for (var k = 0u; k < GH; k++) { dh += DGH[nb + k] * WHHT[k * H + j]; }
+  ${cell === 'gru' ? 'dh += CARRY[idx];' : cell === 'lstm' ? 'DC0[idx] = CARRY[idx];' : '' /* the RNN has no carry */}
+  DH0[idx] = dh;
 }`;
 }
 

@@ -12,10 +12,11 @@ export type LayerSpec =
   | { kind: 'residual'; layers: LayerSpec[] }
   // Sequences: token ids (B, T) → (B, T, dim); recurrent layers map (B, T, F) to (B, T, hidden)
   // when returnSequences, else to the last state (B, hidden). vocab defaults to the task's.
+  // learnInitialState: each sub-layer starts from trainable h0 (and c0) (hidden) instead of zeros.
   | { kind: 'embedding'; vocab?: number; dim: number }
-  | { kind: 'lstm'; hidden: number; layers?: number; returnSequences?: boolean; forgetBias?: number }
-  | { kind: 'gru'; hidden: number; layers?: number; returnSequences?: boolean }
-  | { kind: 'rnn'; hidden: number; layers?: number; returnSequences?: boolean }
+  | { kind: 'lstm'; hidden: number; layers?: number; returnSequences?: boolean; forgetBias?: number; learnInitialState?: boolean }
+  | { kind: 'gru'; hidden: number; layers?: number; returnSequences?: boolean; learnInitialState?: boolean }
+  | { kind: 'rnn'; hidden: number; layers?: number; returnSequences?: boolean; learnInitialState?: boolean }
   // Convolutional layers over NHWC images. kernel: square size or [height, width].
   | { kind: 'conv2d'; filters: number; kernel: number | [number, number]; stride?: number; padding?: Padding; dilation?: number; activation?: Activation | 'none' }
   | { kind: 'maxpool2d'; size: number; stride?: number; padding?: Padding }

@@ -86,6 +86,7 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
           int(l.hidden, `${where}.hidden`, 1, LIMITS.hidden, err, idx);
           if (l.layers !== undefined) int(l.layers, `${where}.layers`, 1, LIMITS.recurrentLayers, err, idx);
           if (l.returnSequences !== undefined && typeof l.returnSequences !== 'boolean') err(`${where}.returnSequences`, 'must be true or false', idx);
+          if (l.learnInitialState !== undefined && typeof l.learnInitialState !== 'boolean') err(`${where}.learnInitialState`, 'must be true or false', idx);
           if (l.kind === 'lstm' && l.forgetBias !== undefined) num(l.forgetBias, `${where}.forgetBias`, -10, 10, err, idx);
           break;
         case 'flatten':

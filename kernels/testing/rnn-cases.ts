@@ -1,7 +1,7 @@
 // Op cases of the sequence ops (embedding, recurrent steps, row gather, sequence cross-entropy),
 // spread into the shared table of op-specs.ts: finite differences on CpuBackend('f64') and
 // GPU-vs-CPU in Chromium. Only type imports from op-specs.ts (it imports this file).
-import { IGNORE_LABEL, type CellKind, type DType, type Kernel, type RecurrentBuffers, type StepParams } from '../backend.ts';
+import { IGNORE_LABEL, type CellKind, type DType, type Kernel, type RecurrentBuffers, type RecurrentGrads, type StepParams } from '../backend.ts';
 import type { Gen, OpCase, TensorSpec, Tol } from './op-specs.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
@@ -49,11 +49,17 @@ function embeddingCase(N: number, V: number, D: number, acc: boolean, view: bool
   };
 }
 
-function recurrentCase(cell: CellKind, B: number, T: number, H: number, seqOut: boolean): OpCase {
+/**
+ * T steps of a recurrent layer forward and backward, with the weight GEMMs the layer records.
+ * init: an initial state h0 (and c0) (B, H), loaded by step −1, and its gradient dh0 (dc0) written
+ * by backward step −1, checked by finite differences like the other inputs.
+ */
+function recurrentCase(cell: CellKind, B: number, T: number, H: number, seqOut: boolean, init = false): OpCase {
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   const GH = G * H;
+  const lstmInit = init && cell === 'lstm';
   return {
-    name: `${cell} B=${B} T=${T} H=${H} ${seqOut ? 'sequence' : 'last state'}`,
+    name: `${cell} B=${B} T=${T} H=${H} ${seqOut ? 'sequence' : 'last state'}${init ? ' initial state' : ''}`,
     ops: ['recurrentStep', 'recurrentStepBackward', 'matmul', 'sumRows'],
     tensors: [
       inp('xp', [B, T, GH]),
@@ -72,29 +78,41 @@ function recurrentCase(cell: CellKind, B: number, T: number, H: number, seqOut: 
       inp('eye', [H, H], { kind: 'values', values: Array.from({ length: H * H }, (_, i) => (i % (H + 1) === 0 ? 1 : 0)) }),
       out('dwhh', [H, GH]),
       out('dbhh', [GH]),
+      ...(init ? [inp('h0', [B, H]), out('dh0', [B, H])] : []),
+      ...(lstmInit ? [inp('c0', [B, H]), out('dc0', [B, H])] : []),
     ],
     params: P,
     repeat: 1,
     gpuTol: TOL_RNN,
-    grad: { kind: 'dot', y: seqOut ? 'hseq' : 'hlast', dy: 'dout', wrt: [['xp', 'dgx'], ['whh', 'dwhh'], ['bhh', 'dbhh']] },
+    grad: {
+      kind: 'dot', y: seqOut ? 'hseq' : 'hlast', dy: 'dout',
+      wrt: [['xp', 'dgx'], ['whh', 'dwhh'], ['bhh', 'dbhh'], ...(init ? [['h0', 'dh0'] as [string, string]] : []), ...(lstmInit ? [['c0', 'dc0'] as [string, string]] : [])],
+    },
     record(be, t) {
-      const s: RecurrentBuffers = { xp: t.xp, whh: t.whh, bhh: t.bhh, hseq: t.hseq, hprev: t.hprev, cseq: t.cseq, gates: t.gates, hlast: t.hlast };
-      const g = { dout: t.dout, dgx: t.dgx, dgh: t.dgh, carry: t.carry, whhT: t.whhT };
-      const forward: Kernel[] = [];
+      const s: RecurrentBuffers = {
+        xp: t.xp, whh: t.whh, bhh: t.bhh, hseq: t.hseq, hprev: t.hprev, cseq: t.cseq, gates: t.gates, hlast: t.hlast,
+        ...(init ? { h0: t.h0 } : {}), ...(lstmInit ? { c0: t.c0 } : {}),
+      };
+      const g: RecurrentGrads = {
+        dout: t.dout, dgx: t.dgx, dgh: t.dgh, carry: t.carry, whhT: t.whhT,
+        ...(init ? { dh0: t.dh0 } : {}), ...(lstmInit ? { dc0: t.dc0 } : {}),
+      };
+      const forward: Kernel[] = init ? [be.recurrentStep(cell, -1, s)] : [];
       for (let i = 0; i < T; i++) forward.push(be.recurrentStep(cell, i, s));
       const backward: Kernel[] = [be.matmul(t.whhT, t.whh, t.eye, { transA: true })]; // W_hhᵀ, as the layer makes it
       for (let i = T - 1; i >= 0; i--) backward.push(be.recurrentStepBackward(cell, i, seqOut, s, g));
+      if (init) backward.push(be.recurrentStepBackward(cell, -1, seqOut, s, g));
       // Weight gradients over all B·T rows, as the layer records them.
       const dgh2 = { ...t.dgh, shape: [B * T, GH] };
       backward.push(be.matmul(t.dwhh, { ...t.hprev, shape: [B * T, H] }, dgh2, { transA: true }), be.sumRows(t.dbhh, dgh2));
       return { forward, backward };
     },
     check(v) {
-      // hprev is hseq shifted one step, zero at t = 0; hlast is the last step.
+      // hprev is hseq shifted one step, h0 (or zero) at t = 0; hlast is the last step.
       for (let b = 0; b < B; b++)
         for (let i = 0; i < T; i++)
           for (let j = 0; j < H; j++) {
-            const want = i === 0 ? 0 : v.hseq[(b * T + i - 1) * H + j];
+            const want = i > 0 ? v.hseq[(b * T + i - 1) * H + j] : init ? v.h0[b * H + j] : 0;
             if (v.hprev[(b * T + i) * H + j] !== want) return [`hprev[${b}, ${i}, ${j}] = ${v.hprev[(b * T + i) * H + j]}, want ${want}`];
             if (i === T - 1 && v.hlast[b * H + j] !== v.hseq[(b * T + i) * H + j]) return [`hlast[${b}, ${j}] is not h at T-1`];
           }
@@ -170,6 +188,8 @@ export const RNN_CASES: OpCase[] = [
   embeddingCase(30, 7, 5, true, true),
   ...(['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [recurrentCase(cell, 3, 5, 5, true), recurrentCase(cell, 2, 4, 3, false)]),
   recurrentCase('lstm', 2, 1, 7, true),
+  // Initial state: several steps, and T = 1 (steps −1, 0 and the last at once) with the last state.
+  ...(['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [recurrentCase(cell, 3, 5, 5, true, true), recurrentCase(cell, 2, 1, 3, false, true)]),
   gatherRowsCase('f32', 9, 13, 5, 6),
   gatherRowsCase('u32', 7, 4, 6, 0),
   seqCeCase(3, 4, 5, [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1], { grad: true }),

@@ -5,6 +5,7 @@
 // other models (transformers) go through WindowStepper (sample-window.ts).
 import type { Backend, Tensor } from '../backend.ts';
 import { CHAR_ALPHABET, encodeText } from '../data/tasks.ts';
+import { initialStateNames } from '../nn/recurrent.ts';
 import { Rng } from '../rng.ts';
 import type { LayerSpec } from '../spec/types.ts';
 import { WindowStepper } from './sample-window.ts';
@@ -26,11 +27,23 @@ export class CharStepper {
     this.reset();
   }
 
+  /** Back to the initial state: zeros, or the learned h0 (and c0) of layers with learnInitialState. */
   reset(): void {
     this.state = [];
-    for (const l of this.layers)
-      if (l.kind === 'lstm' || l.kind === 'gru' || l.kind === 'rnn')
-        for (let k = 0; k < (l.layers ?? 1); k++) this.state.push([new Float64Array(l.hidden), new Float64Array(l.hidden)]);
+    let p = 0; // parameter index, in describeParams order (as step() walks them)
+    for (const l of this.layers) {
+      if (l.kind === 'embedding') p += 1;
+      else if (l.kind === 'dense') p += 2;
+      else if (l.kind === 'lstm' || l.kind === 'gru' || l.kind === 'rnn') {
+        const names = initialStateNames(l);
+        for (let k = 0; k < (l.layers ?? 1); k++) {
+          p += 4; // W_ih, W_hh, b_ih, b_hh
+          const st = [new Float64Array(l.hidden), new Float64Array(l.hidden)]; // [h, c]
+          for (const n of names) st[n === 'h0' ? 0 : 1] = Float64Array.from(this.params[p++]);
+          this.state.push(st);
+        }
+      }
+    }
   }
 
   /** Logits after feeding token `id`. */
@@ -49,6 +62,7 @@ export class CharStepper {
         case 'rnn':
           for (let k = 0; k < (l.layers ?? 1); k++) {
             const [Wih, Whh, bih, bhh] = [this.params[p++], this.params[p++], this.params[p++], this.params[p++]];
+            p += initialStateNames(l).length; // h0 (c0): read by reset()
             h = cellStep(l.kind, h, this.state[s++], Wih, Whh, bih, bhh, l.hidden);
           }
           break;
