@@ -1,6 +1,7 @@
 // Page layout: the model (presets, palette, layer stack), its settings (inspector and
 // hyperparameters), and the run (controls, status, progress, curves).
 import { DatasetPicker } from './builder/DatasetPicker.tsx';
+import { Diagram } from './builder/Diagram.tsx';
 import { Inspector } from './builder/Inspector.tsx';
 import { LayerStack } from './builder/LayerStack.tsx';
 import { Palette } from './builder/Palette.tsx';
@@ -15,6 +16,7 @@ import { EpochProgress, LoadingProgress, MetricsSummary } from './training/Progr
 import { StatusLine } from './training/StatusLine.tsx';
 import { SharePanel } from './share/SharePanel.tsx';
 import { Weights } from './training/Weights.tsx';
+import { RunHistory } from './training/RunHistory.tsx';
 import { CrashPanel } from './ui/CrashPanel.tsx';
 import { InsidePanel } from './inside/InsidePanel.tsx';
 
@@ -30,6 +32,10 @@ function ModelPanel() {
         <Palette />
         <LayerStack />
       </fieldset>
+      <details className="diagram-box" open>
+        <summary>Diagram</summary>
+        <Diagram />
+      </details>
     </section>
   );
 }
@@ -60,6 +66,7 @@ function RunPanel() {
       <ErrorPanel />
       <MetricsSummary />
       <Charts />
+      <RunHistory />
     </section>
   );
 }

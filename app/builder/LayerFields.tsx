@@ -102,6 +102,8 @@ export function RecurrentFields({ layer, set, err }: FieldProps<Of<'lstm'> | Of<
         onChange={(layers) => set({ ...layer, layers })} />
       <CheckboxField label="Return sequences (every step, not only the last state)" checked={layer.returnSequences ?? false}
         onChange={(returnSequences) => set({ ...layer, returnSequences })} />
+      <CheckboxField label="Learn the initial state (else it starts at zero)" checked={layer.learnInitialState ?? false}
+        onChange={(learnInitialState) => set({ ...layer, learnInitialState: learnInitialState || undefined })} />
       {layer.kind === 'lstm' ? (
         <NumberField label="Forget-gate bias" min={-10} max={10} step={0.5} value={layer.forgetBias ?? 1} error={err('forgetBias')}
           onChange={(forgetBias) => set({ ...layer, forgetBias })} />

@@ -72,24 +72,25 @@ function LayerRow(p: {
       }}
       onDragLeave={() => p.onDragTarget(null)} onDrop={onDrop} onDragEnd={() => p.onDragTarget(null)}
     >
-      <button
-        type="button" className="layer-main" aria-pressed={p.selected} aria-label={label} onClick={() => select(p.selected ? null : i)}
-        aria-describedby={p.errors.length ? errId : undefined} aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
-        onKeyDown={(e) => {
-          if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
-          e.preventDefault();
-          const d = e.key === 'ArrowUp' ? -1 : 1;
-          if (i + d >= 0 && i + d < p.n) move(i, d);
-        }}
-      >
-        <span className="layer-index">{i + 1}</span>
-        <span className="layer-what">
-          <span className="layer-name">{layerTitle(layer)}</span>
-          {summary ? <span className="layer-summary">{summary}</span> : null}
-        </span>
-        <span className="layer-shape" title="output shape">{known ? fmtShape(known) : '?'}</span>
-        <span className="layer-params" title="parameters">{p.params !== undefined ? fmtCount(p.params) : '–'}</span>
-      </button>
+      <span className="layer-index" aria-hidden="true">{i + 1}</span>
+      <span className="layer-what">
+        {/* The button's visible text (the title) is part of its name; its ::after covers the row, so the whole row selects. */}
+        <button
+          type="button" className="layer-main" aria-pressed={p.selected} aria-label={label} onClick={() => select(p.selected ? null : i)}
+          aria-describedby={p.errors.length ? errId : undefined} aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+          onKeyDown={(e) => {
+            if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+            e.preventDefault();
+            const d = e.key === 'ArrowUp' ? -1 : 1;
+            if (i + d >= 0 && i + d < p.n) move(i, d);
+          }}
+        >
+          {layerTitle(layer)}
+        </button>
+        {summary ? <span className="layer-summary" aria-hidden="true">{summary}</span> : null}
+      </span>
+      <span className="layer-shape" title="output shape" aria-hidden="true">{known ? fmtShape(known) : '?'}</span>
+      <span className="layer-params" title="parameters" aria-hidden="true">{p.params !== undefined ? fmtCount(p.params) : '–'}</span>
       <span className="layer-tools">
         <button type="button" className="icon" aria-label={`Move ${name} up`} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
         <button type="button" className="icon" aria-label={`Move ${name} down`} disabled={i === p.n - 1} onClick={() => move(i, 1)}>↓</button>

@@ -46,6 +46,9 @@ const FAMILIES: { name: string; items: Item[] }[] = [
   },
 ];
 
+/** Every palette kind as select options (adding an inner layer to a residual block). */
+export const PALETTE_KINDS = FAMILIES.flatMap((f) => f.items.map((k) => ({ value: k.kind, label: k.label })));
+
 export function Palette() {
   const addLayer = useApp(selectAddLayer);
   return (

@@ -38,7 +38,7 @@ export function layerSummary(l: LayerSpec): string {
     case 'activation': return actLabel(l.fn);
     case 'dropout': return `rate ${l.rate}`;
     case 'flatten': return '';
-    case 'residual': return `${l.layers.length} inner layers, output added to input`;
+    case 'residual': return `${l.layers.length} inner layer${l.layers.length === 1 ? '' : 's'}, output added to input`;
     case 'conv2d': {
       const k = Array.isArray(l.kernel) ? `${l.kernel[0]}×${l.kernel[1]}` : `${l.kernel}×${l.kernel}`;
       return `${l.filters} filters ${k}, stride ${l.stride ?? 1}, ${l.padding ?? 'valid'}${(l.dilation ?? 1) > 1 ? `, dilation ${l.dilation}` : ''}` +

@@ -7,7 +7,10 @@ import { hasSession, requestInside } from '../training/bridge.ts';
 import { useApp } from '../store/index.ts';
 import { selectDataset, selectRunSpec, selectRunStatus, selectSessionStep } from '../store/selectors.ts';
 import { NumberField } from '../ui/fields.tsx';
+import { ConfusionView } from './ConfusionView.tsx';
 import { DrawDigit } from './DrawDigit.tsx';
+import { GenerateText } from './GenerateText.tsx';
+import { NormsView } from './NormsView.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import type { InsideData, RecurrentView } from './types.ts';
 import { WeightTiles } from './WeightTiles.tsx';
@@ -105,7 +108,9 @@ export function InsidePanel() {
   const live = hasSession(status);
   const sequence = runSpec?.dataset.kind === 'task';
   const editing = useApp(selectDataset);
-  const mnist = (runSpec?.dataset ?? editing).kind === 'mnist';
+  const shownData = runSpec?.dataset ?? editing;
+  const mnist = shownData.kind === 'mnist';
+  const charModel = shownData.kind === 'task' && shownData.name === 'char';
   return (
     <section className="panel inside" aria-labelledby="inside-h">
       <div className="inside-head">
@@ -124,11 +129,28 @@ export function InsidePanel() {
                 hint="which test sample the activations are shown for" />
             ) : null}
             {data ? <Views data={data} /> : live ? <p className="empty">Reading the model…</p> : null}
+            {live && runSpec?.dataset.kind === 'mnist' ? (
+              <section className="inside-section" aria-labelledby="confusion-h">
+                <h3 id="confusion-h">Test set: confusion and mistakes</h3>
+                <ConfusionView />
+              </section>
+            ) : null}
+            {live ? (
+              <section className="inside-section" aria-labelledby="norms-h">
+                <h3 id="norms-h">Weight and gradient norms</h3>
+                <NormsView />
+              </section>
+            ) : null}
           </div>
           {mnist ? (
             <div className="inside-draw">
               <h3>Draw a digit</h3>
               <DrawDigit ready={live && runSpec?.dataset.kind === 'mnist'} />
+            </div>
+          ) : charModel ? (
+            <div className="inside-draw">
+              <h3>Generate text</h3>
+              <GenerateText ready={live && runSpec?.dataset.kind === 'task' && runSpec.dataset.name === 'char'} />
             </div>
           ) : null}
         </div>

@@ -39,3 +39,6 @@ export interface InsideData {
   /** Why a view is missing, when it is (e.g. attention weights not implemented on this backend). */
   notes: string[];
 }
+
+/** One parameter tensor's L2 norm and its latest gradient's. */
+export interface ParamNorm { name: string; size: number; weight: number; grad: number }

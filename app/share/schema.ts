@@ -15,9 +15,9 @@ export const LAYER_FIELDS: Record<string, string[]> = {
   flatten: ['kind'],
   residual: ['kind', 'layers'],
   embedding: ['kind', 'vocab', 'dim'],
-  lstm: ['kind', 'hidden', 'layers', 'returnSequences', 'forgetBias'],
-  gru: ['kind', 'hidden', 'layers', 'returnSequences'],
-  rnn: ['kind', 'hidden', 'layers', 'returnSequences'],
+  lstm: ['kind', 'hidden', 'layers', 'returnSequences', 'forgetBias', 'learnInitialState'],
+  gru: ['kind', 'hidden', 'layers', 'returnSequences', 'learnInitialState'],
+  rnn: ['kind', 'hidden', 'layers', 'returnSequences', 'learnInitialState'],
 };
 
 type Obj = Record<string, unknown>;

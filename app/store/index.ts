@@ -4,12 +4,14 @@ import { create } from 'zustand';
 import { createModelSlice } from './modelSlice.ts';
 import { createTrainingSlice } from './trainingSlice.ts';
 import type { AppState } from './types.ts';
+import { createRunsSlice } from './runsSlice.ts';
 import { createUiSlice } from './uiSlice.ts';
 
 export const useApp = create<AppState>()((...a) => ({
   ...createModelSlice(...a),
   ...createTrainingSlice(...a),
   ...createUiSlice(...a),
+  ...createRunsSlice(...a),
 }));
 
 export type { AppState } from './types.ts';

@@ -1,7 +1,7 @@
 // Pure edits of a layer list, and the default layer of each palette kind.
 import type { LayerSpec } from '../../kernels/spec/types.ts';
 
-/** Every layer kind the palette adds (a residual block is only loaded from presets and links). */
+/** Every layer kind the palette adds (a residual block is made by wrapping layers, see wrapResidual). */
 export type PaletteKind = Exclude<LayerSpec['kind'], 'residual'>;
 
 /** Defaults that fit where each kind usually goes: a 3×3 'same' conv keeps 28×28, 2×2 pools halve it. */
@@ -51,4 +51,18 @@ export function move<T>(xs: readonly T[], i: number, delta: number): T[] {
   const out = [...xs];
   [out[i], out[j]] = [out[j], out[i]];
   return out;
+}
+
+/** Wraps layers i..i+count−1 in one residual block (its output is added to its input). */
+export function wrapResidual(xs: readonly LayerSpec[], i: number, count = 1): LayerSpec[] {
+  const n = Math.max(1, Math.min(count, xs.length - i));
+  if (i < 0 || i >= xs.length) return [...xs];
+  return [...xs.slice(0, i), { kind: 'residual', layers: structuredClone(xs.slice(i, i + n)) }, ...xs.slice(i + n)];
+}
+
+/** Replaces residual block i by its inner layers (no-op for other kinds). */
+export function unwrapResidual(xs: readonly LayerSpec[], i: number): LayerSpec[] {
+  const l = xs[i];
+  if (!l || l.kind !== 'residual') return [...xs];
+  return [...xs.slice(0, i), ...l.layers, ...xs.slice(i + 1)];
 }

@@ -3,7 +3,7 @@
 import type { DatasetSpec, LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../../kernels/spec/types.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
 import { checkSpec, PRESETS, type Shapes, type Validation } from '../engine.ts';
-import { defaultLayer, insertAt, move, moveTo, removeAt, type PaletteKind } from './layers.ts';
+import { defaultLayer, insertAt, move, moveTo, removeAt, unwrapResidual, wrapResidual, type PaletteKind } from './layers.ts';
 import type { SliceCreator } from './types.ts';
 
 export const DEFAULT_PRESET = 'mlp-mnist-small';
@@ -27,6 +27,11 @@ export interface ModelSlice {
   /** Switches the data (and the loss the data needs: MSE for forecasting, else cross-entropy). */
   setDataset(d: DatasetSpec): void;
   updateLayer(i: number, layer: LayerSpec): void;
+  /** Inserts a copy of layer i after it and selects the copy. */
+  duplicateLayer(i: number): void;
+  /** Wraps layers i..i+count−1 in a residual block (selected), or puts a block's inner layers back in its place. */
+  wrapLayers(i: number, count: number): void;
+  unwrapLayer(i: number): void;
   updateTrain(patch: Partial<TrainSpec>): void;
   setOptimizer(o: OptimizerSpec): void;
   setSchedule(s: ScheduleSpec): void;
@@ -84,6 +89,19 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     updateLayer: (i, layer) => {
       const { spec } = get();
       edit({ ...spec, layers: spec.layers.map((l, j) => (j === i ? layer : l)) });
+    },
+    duplicateLayer: (i) => {
+      const { spec } = get();
+      if (!spec.layers[i]) return;
+      edit({ ...spec, layers: insertAt(spec.layers, i + 1, structuredClone(spec.layers[i])) }, i + 1);
+    },
+    wrapLayers: (i, count) => {
+      const { spec } = get();
+      edit({ ...spec, layers: wrapResidual(spec.layers, i, count) }, i);
+    },
+    unwrapLayer: (i) => {
+      const { spec } = get();
+      edit({ ...spec, layers: unwrapResidual(spec.layers, i) }, i);
     },
     updateTrain: (patch) => {
       const { spec } = get();

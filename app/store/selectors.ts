@@ -18,6 +18,9 @@ export const selectMoveLayerTo = (s: AppState) => s.moveLayerTo;
 export const selectSetDataset = (s: AppState) => s.setDataset;
 export const selectDataset = (s: AppState) => s.spec.dataset;
 export const selectUpdateLayer = (s: AppState) => s.updateLayer;
+export const selectDuplicateLayer = (s: AppState) => s.duplicateLayer;
+export const selectWrapLayers = (s: AppState) => s.wrapLayers;
+export const selectUnwrapLayer = (s: AppState) => s.unwrapLayer;
 export const selectUpdateTrain = (s: AppState) => s.updateTrain;
 export const selectSetOptimizer = (s: AppState) => s.setOptimizer;
 export const selectSetSchedule = (s: AppState) => s.setSchedule;
@@ -57,3 +60,8 @@ export const selectLoadSpec = (s: AppState) => s.loadSpec;
 export const isBusy = (r: AppState['runStatus']) =>
   r === 'loading' || r === 'compiling' || r === 'running' || r === 'pausing' || r === 'stepping';
 export const selectBusy = (s: AppState) => isBusy(s.runStatus);
+
+// run history
+export const selectRuns = (s: AppState) => s.runs;
+export const selectToggleRun = (s: AppState) => s.toggleRun;
+export const selectDeleteRun = (s: AppState) => s.deleteRun;

@@ -73,7 +73,7 @@ const emptyRun = {
   latest: null, latestEval: null, done: null, sessionStep: null, error: null, weightsMessage: null,
 };
 
-export const createTrainingSlice: SliceCreator<TrainingSlice> = (set) => ({
+export const createTrainingSlice: SliceCreator<TrainingSlice> = (set, get) => ({
   ...emptyRun,
   probe: null,
   savedRun: null,
@@ -82,7 +82,10 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (set) => ({
   setHistory: (trainPoints, evalPoints) =>
     set({ trainPoints, evalPoints, latest: trainPoints[trainPoints.length - 1] ?? null, latestEval: evalPoints[evalPoints.length - 1] ?? null }),
   setProbe: (probe) => set({ probe }),
-  beginRun: (spec) => set({ ...emptyRun, runSpec: spec, runStatus: 'loading' }),
+  beginRun: (spec) => {
+    get().archiveRun();
+    set({ ...emptyRun, runSpec: spec, runStatus: 'loading' });
+  },
   setRunStatus: (runStatus) => set({ runStatus }),
   setReady: (backend) => set({ backend, loading: null }),
   setFallbackReason: (fallbackReason) => set({ fallbackReason }),
@@ -97,7 +100,10 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (set) => ({
   finishRun: (done) => set({ done, runStatus: 'done' }),
   failRun: (error) => set({ error, runStatus: 'error', loading: null }),
   setDiverged: (error) => set({ error }),
-  resetRun: () => set({ ...emptyRun }),
+  resetRun: () => {
+    get().archiveRun();
+    set({ ...emptyRun });
+  },
   setRunSpec: (runSpec) => set({ runSpec }),
   setSessionStep: (sessionStep) => set({ sessionStep }),
 });

@@ -2,7 +2,8 @@
 import type { StateCreator } from 'zustand';
 import type { ModelSlice } from './modelSlice.ts';
 import type { TrainingSlice } from './trainingSlice.ts';
+import type { RunsSlice } from './runsSlice.ts';
 import type { UiSlice } from './uiSlice.ts';
 
-export type AppState = ModelSlice & TrainingSlice & UiSlice;
+export type AppState = ModelSlice & TrainingSlice & UiSlice & RunsSlice;
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

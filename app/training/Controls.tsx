@@ -3,6 +3,7 @@ import { issueText } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy, selectRunSpec, selectRunStatus, selectSpec, selectValidation } from '../store/selectors.ts';
 import { pause, reset, step, train } from './bridge.ts';
+import { STEP_KEYS, TRAIN_KEYS, useShortcuts } from './shortcuts.ts';
 
 export function Controls() {
   const status = useApp(selectRunStatus);
@@ -15,15 +16,17 @@ export function Controls() {
   const invalidReason = first ? `Cannot train: ${first.layer !== undefined ? `layer ${first.layer + 1}: ` : ''}${issueText(first)}` : null;
   const stale = runSpec !== null && runSpec !== spec && (status === 'paused' || status === 'done');
   const resumable = status === 'paused' && !stale;
+  useShortcuts();
   return (
     <div className="controls">
       <div className="buttons" role="group" aria-label="Training controls">
         <button type="button" className="primary" onClick={train} disabled={busy || !validation.ok}
-          aria-describedby={invalidReason ? 'train-reason' : undefined}>Train</button>
-        <button type="button" onClick={pause} disabled={!pausable}>Pause</button>
-        <button type="button" onClick={step} disabled={busy || !validation.ok}>Step</button>
+          aria-describedby={invalidReason ? 'train-reason' : 'keys-hint'} aria-keyshortcuts={TRAIN_KEYS}>Train</button>
+        <button type="button" onClick={pause} disabled={!pausable} aria-keyshortcuts={TRAIN_KEYS} aria-describedby="keys-hint">Pause</button>
+        <button type="button" onClick={step} disabled={busy || !validation.ok} aria-keyshortcuts={STEP_KEYS} aria-describedby="keys-hint">Step</button>
         <button type="button" onClick={reset} disabled={status === 'idle'}>Reset</button>
       </div>
+      <p className="hint keys" id="keys-hint">Keys: <kbd>Space</kbd> or <kbd>Ctrl</kbd>+<kbd>Enter</kbd> train / pause, <kbd>S</kbd> step</p>
       {invalidReason ? <p className="reason" id="train-reason">{invalidReason}</p> : null}
       {!invalidReason && stale ? <p className="hint">The model changed: Train starts a new run.</p> : null}
       {!invalidReason && resumable ? <p className="hint">Paused: Train resumes, Step runs one batch.</p> : null}

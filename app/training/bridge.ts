@@ -6,10 +6,11 @@ import type { TrainEvent } from '../../kernels/train/events.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy } from '../store/selectors.ts';
 import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { Answer, FromWorker, Look, ToWorker } from './protocol.ts';
 import { dbGet, dbPut, runKey, type SavedRun } from '../persist/db.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
-import type { InsideData } from '../inside/types.ts';
+import type { InsideData, ParamNorm } from '../inside/types.ts';
+import type { Confusion } from '../../kernels/train/confusion.ts';
 
 interface SavedHistory { train: TrainPoint[]; evals: EvalPoint[] }
 const histKey = (spec: ModelSpec) => `hist:${runKey(spec)}`;
@@ -120,7 +121,7 @@ function onMessage(m: FromWorker) {
     s.setProbe({ webgpu: m.webgpu, adapter: m.adapter, reason: m.reason });
     return;
   }
-  if (m.type === 'inside' || m.type === 'prediction') {
+  if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms') {
     const done = waiting.get(m.id);
     waiting.delete(m.id);
     done?.(m.run === run ? m : null);
@@ -278,11 +279,10 @@ export function step(): void {
   } else newRun('step');
 }
 
-type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' }>;
 const waiting = new Map<number, (m: Answer | null) => void>();
 let nextAsk = 0;
 
-function ask(m: Extract<ToWorker, { type: 'inspect' | 'predict' }>, transfer: Transferable[] = []): Promise<Answer | null> {
+function ask(m: Look, transfer: Transferable[] = []): Promise<Answer | null> {
   if (!worker) return Promise.resolve(null);
   return new Promise((resolve) => {
     waiting.set(m.id, resolve);
@@ -306,6 +306,24 @@ export async function requestPrediction(input: Float32Array): Promise<{ probs: F
   const copy = input.slice();
   const a = await ask({ type: 'predict', run, id: ++nextAsk, input: copy }, [copy.buffer]);
   return a?.type === 'prediction' ? { probs: a.probs, error: a.error } : { probs: null, error: 'the run changed' };
+}
+
+/** Confusion matrix and misclassified digits of the live MNIST model over its test split. */
+export async function requestConfusion(): Promise<{ data: Confusion | null; step: number; error?: string }> {
+  const a = await ask({ type: 'confusion', run, id: ++nextAsk });
+  return a?.type === 'confusion' ? { data: a.data, step: a.step, error: a.error } : { data: null, step: 0, error: 'the run changed' };
+}
+
+/** Per-parameter weight and gradient L2 norms of the live model. */
+export async function requestNorms(): Promise<{ data: ParamNorm[] | null; step: number; error?: string }> {
+  const a = await ask({ type: 'norms', run, id: ++nextAsk });
+  return a?.type === 'norms' ? { data: a.data, step: a.step, error: a.error } : { data: null, step: 0, error: 'the run changed' };
+}
+
+/** Text sampled from the live char model, continuing `prompt`. */
+export async function requestText(prompt: string, length: number, temperature: number, seed: number): Promise<{ text: string | null; error?: string }> {
+  const a = await ask({ type: 'generate', run, id: ++nextAsk, prompt, length, temperature, seed });
+  return a?.type === 'text' ? { text: a.text, error: a.error } : { text: null, error: 'the run changed' };
 }
 
 /** Test hook (also handy in the console): make the GPU device go away mid-run. */

@@ -2,13 +2,15 @@
 // (kernels/train/predict.ts) and the first layer's weights cut into image tiles.
 import type { Session } from '../../kernels/train/session.ts';
 import { createProbe, type Probe } from '../../kernels/train/predict.ts';
+import { createConfusionEvaluator, type Confusion, type ConfusionEvaluator } from '../../kernels/train/confusion.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
-import type { InsideData, WeightTiles } from '../inside/types.ts';
+import type { InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
 
 const MAX_DENSE_TILES = 32;
 const MAX_CONV_TILES = 64;
 
 let cached: { s: Session; probe: Probe } | null = null;
+let confusionCache: { s: Session; ev: ConfusionEvaluator } | null = null;
 
 function probeOf(s: Session): Probe {
   if (cached?.s !== s) {
@@ -18,14 +20,44 @@ function probeOf(s: Session): Probe {
   return cached.probe;
 }
 
-/** Frees the probe's tensors; call before the session's backend goes away. */
+/** Frees the probe's (and the confusion evaluator's) tensors; call before the session's backend goes away. */
 export function dropProbe(): void {
-  try {
-    cached?.probe.dispose();
-  } catch {
-    // its backend is already gone
+  for (const d of [cached?.probe, confusionCache?.ev]) {
+    try {
+      d?.dispose();
+    } catch {
+      // its backend is already gone
+    }
   }
   cached = null;
+  confusionCache = null;
+}
+
+/** Confusion matrix and the first misclassified digits over the whole test split (MNIST models). */
+export function confusion(s: Session): Promise<Confusion> {
+  if (confusionCache?.s !== s) {
+    try {
+      confusionCache?.ev.dispose();
+    } catch {
+      // gone with its backend
+    }
+    confusionCache = { s, ev: createConfusionEvaluator(s.c) };
+  }
+  return confusionCache.ev.run({ maxMistakes: 24 });
+}
+
+/** L2 norms of every parameter tensor and of its latest gradient: two reads of the flat buffers. */
+export async function norms(s: Session): Promise<ParamNorm[]> {
+  const [P, G] = await Promise.all([s.backend.read(s.c.paramsFlat), s.backend.read(s.c.gradsFlat)]);
+  return s.c.paramInfo.map((info, i) => {
+    const v = s.c.params[i];
+    let w = 0, g = 0;
+    for (let k = v.offset; k < v.offset + v.size; k++) {
+      w += P[k] * P[k];
+      g += G[k] * G[k];
+    }
+    return { name: info.name, size: v.size, weight: Math.sqrt(w), grad: Math.sqrt(g) };
+  });
 }
 
 export function predict(s: Session, image: Float32Array): Promise<Float32Array> {

@@ -2,7 +2,8 @@
 // a session carries the run id it belongs to, so events from a disposed session are dropped.
 import type { ModelSpec } from '../../kernels/spec/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
-import type { InsideData } from '../inside/types.ts';
+import type { InsideData, ParamNorm } from '../inside/types.ts';
+import type { Confusion } from '../../kernels/train/confusion.ts';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 
@@ -22,7 +23,16 @@ export type ToWorker =
   /** "See inside": first-layer weights and test sample `sample`'s activations; answered by 'inside'. */
   | { type: 'inspect'; run: number; id: number; sample: number }
   /** One input sample (a drawn digit, 28×28 in [0, 1]) through the live model; answered by 'prediction'. */
-  | { type: 'predict'; run: number; id: number; input: Float32Array };
+  | { type: 'predict'; run: number; id: number; input: Float32Array }
+  /** Confusion matrix and misclassified digits over the test split (MNIST); answered by 'confusion'. */
+  | { type: 'confusion'; run: number; id: number }
+  /** Continues `prompt` with `length` characters (char models); answered by 'text'. */
+  | { type: 'generate'; run: number; id: number; prompt: string; length: number; temperature: number; seed: number }
+  /** Weight and gradient norms per parameter tensor; answered by 'norms'. */
+  | { type: 'norms'; run: number; id: number };
+
+/** The requests answered beside the message chain (see worker.ts `look`), each by one reply with its id. */
+export type Look = Extract<ToWorker, { type: 'inspect' | 'predict' | 'confusion' | 'generate' | 'norms' }>;
 
 export type FromWorker =
   | { type: 'probe'; webgpu: boolean; adapter: string | null; reason: string | null }
@@ -41,4 +51,9 @@ export type FromWorker =
   | { type: 'recovered'; run: number; lostAt: number; step: number; backend: string }
   /** Answers 'inspect' (and 'predict' below): null data with the reason when there is no live session. */
   | { type: 'inside'; run: number; id: number; data: InsideData | null; error?: string }
-  | { type: 'prediction'; run: number; id: number; probs: Float32Array | null; error?: string };
+  | { type: 'prediction'; run: number; id: number; probs: Float32Array | null; error?: string }
+  | { type: 'confusion'; run: number; id: number; data: Confusion | null; step: number; error?: string }
+  | { type: 'text'; run: number; id: number; text: string | null; error?: string }
+  | { type: 'norms'; run: number; id: number; data: ParamNorm[] | null; step: number; error?: string };
+
+export type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' | 'confusion' | 'text' | 'norms' }>;

@@ -2,11 +2,11 @@
 // Messages are handled one at a time in arrival order; a create or dispose that is overtaken by
 // a newer run id drops the older session as soon as it resolves.
 import type { TrainEvent } from '../../kernels/train/events.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, Look, ToWorker } from './protocol.ts';
 import { createSession, type Session } from '../../kernels/train/session.ts';
 import { dbGet, dbPut, type SavedRun } from '../persist/db.ts';
 import { decodeSafetensors } from '../../kernels/io/safetensors.ts';
-import { dropProbe, inspect, predict } from './inside.ts';
+import { confusion, dropProbe, inspect, norms, predict } from './inside.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -215,30 +215,45 @@ async function handle(m: ToWorker): Promise<void> {
 }
 
 /**
- * Inspect and predict run beside the message chain, at once: their reads queue behind the steps
- * already submitted and the loop goes on (a chained message would wait for a pause).
+ * Inspect, predict and the other looks run beside the message chain, at once: their reads queue
+ * behind the steps already submitted and the loop goes on (a chained message would wait for a pause).
  */
-async function look(m: Extract<ToWorker, { type: 'inspect' | 'predict' }>): Promise<void> {
+async function look(m: Look): Promise<void> {
   const s = session;
-  const none = !s || m.run !== sessionRun ? 'no live session' : null;
+  const live = s && m.run === sessionRun ? s : null;
+  const step = live?.step ?? 0;
   try {
-    if (m.type === 'inspect') {
-      const data = none ? null : await inspect(s!, m.sample);
-      post({ type: 'inside', run: m.run, id: m.id, data, ...(none ? { error: none } : {}) });
-    } else {
-      const probs = none ? null : await predict(s!, m.input);
-      post({ type: 'prediction', run: m.run, id: m.id, probs, ...(none ? { error: none } : {}) });
+    if (!live) throw new Error('no live session');
+    switch (m.type) {
+      case 'inspect': return post({ type: 'inside', run: m.run, id: m.id, data: await inspect(live, m.sample) });
+      case 'predict': return post({ type: 'prediction', run: m.run, id: m.id, probs: await predict(live, m.input) });
+      case 'confusion': return post({ type: 'confusion', run: m.run, id: m.id, data: await confusion(live), step });
+      case 'norms': return post({ type: 'norms', run: m.run, id: m.id, data: await norms(live), step });
+      case 'generate': {
+        const n = Math.max(1, Math.min(Math.floor(m.length), 1000));
+        const text = await live.sampleText(m.prompt, n, m.temperature, m.seed);
+        return post({ type: 'text', run: m.run, id: m.id, text });
+      }
     }
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
-    post(m.type === 'inspect' ? { type: 'inside', run: m.run, id: m.id, data: null, error } : { type: 'prediction', run: m.run, id: m.id, probs: null, error });
+    const base = { run: m.run, id: m.id, error };
+    switch (m.type) {
+      case 'inspect': return post({ type: 'inside', ...base, data: null });
+      case 'predict': return post({ type: 'prediction', ...base, probs: null });
+      case 'confusion': return post({ type: 'confusion', ...base, data: null, step });
+      case 'norms': return post({ type: 'norms', ...base, data: null, step });
+      case 'generate': return post({ type: 'text', ...base, text: null });
+    }
   }
 }
 
+const LOOKS: ReadonlySet<string> = new Set(['inspect', 'predict', 'confusion', 'generate', 'norms']);
+
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
-  if (m.type === 'inspect' || m.type === 'predict') {
-    void look(m);
+  if (LOOKS.has(m.type)) {
+    void look(m as Look);
     return;
   }
   if (m.type === 'create' || m.type === 'dispose') latestRun = Math.max(latestRun, m.run);
