@@ -13,6 +13,11 @@ const browser = await launch();
 const { page, server } = await pageWith(browser, join(ROOT, 'scripts', 'soak-entry.ts'), [join(ROOT, 'public')], {}, `preset=${values.preset}`);
 type Stats = { step: number; loss: number; gpuBytesInUse: number; jsHeap: number | null; visibility: string };
 const cdp = await page.context().newCDPSession(page);
+// Heap figures after a forced full GC, so the sawtooth of collection timing does not read as growth.
+const statsAfterGc = async () => {
+  await cdp.send('HeapProfiler.collectGarbage');
+  return stats();
+};
 const stats = () => page.evaluate(() => (globalThis as unknown as { __stats: () => Stats }).__stats());
 const rows: Stats[] = [];
 const t0 = Date.now();
@@ -30,7 +35,7 @@ for (let m = 1; m <= minutes; m++) {
     if (!(after.step > before.step)) throw new Error(`training did not resume after the freeze (step ${before.step} → ${after.step})`);
   }
   await page.waitForTimeout(Math.max(0, t0 + m * 60_000 - Date.now()));
-  const s = await stats();
+  const s = await statsAfterGc();
   rows.push(s);
   console.log(JSON.stringify({ minute: m, ...s }));
   if (!Number.isFinite(s.loss)) throw new Error(`loss became ${s.loss} at step ${s.step}`);
