@@ -25,24 +25,32 @@ export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> 
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json',
-  '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain', '.svg': 'image/svg+xml',
+  '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain', '.svg': 'image/svg+xml', '.wasm': 'application/wasm',
 };
 
-/** Serves files from `dirs` (first match wins) plus in-memory `extra` files, on 127.0.0.1. */
-export async function serve(dirs: string[], extra: Record<string, string> = {}): Promise<{ url: string; server: Server }> {
+/**
+ * Serves files from `dirs` (first match wins; a [prefix, dir] pair mounts dir under that URL
+ * prefix, a plain dir at /) plus in-memory `extra` files, on 127.0.0.1, every response with `headers`.
+ */
+export async function serve(
+  dirs: (string | [prefix: string, dir: string])[], extra: Record<string, string> = {}, headers: Record<string, string> = {},
+): Promise<{ url: string; server: Server }> {
+  const mounts = dirs.map((d): [string, string] => (typeof d === 'string' ? ['/', d] : d));
+  const head = (file: string) => ({ 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const rel = path === '/' ? '/index.html' : path;
     if (extra[rel] !== undefined) {
-      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' });
+      res.writeHead(200, head(rel));
       res.end(extra[rel]);
       return;
     }
-    for (const d of dirs) {
-      const file = normalize(join(d, rel));
+    for (const [prefix, d] of mounts) {
+      if (!rel.startsWith(prefix)) continue;
+      const file = normalize(join(d, rel.slice(prefix.length - 1)));
       if (!file.startsWith(normalize(d))) break;
       if (existsSync(file) && statSync(file).isFile()) {
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        res.writeHead(200, head(file));
         res.end(readFileSync(file));
         return;
       }
@@ -62,22 +70,23 @@ export async function serve(dirs: string[], extra: Record<string, string> = {}):
 }
 
 /** Bundles a browser entry (TypeScript) into one ES module string. */
-export async function bundle(entry: string): Promise<string> {
+export async function bundle(entry: string, define: Record<string, string> = {}): Promise<string> {
   const r = await build({
     entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
-    sourcemap: 'inline', logLevel: 'silent',
+    sourcemap: 'inline', logLevel: 'silent', define,
   });
   return r.outputFiles[0].text;
 }
 
 /** A page with one bundled module loaded; resolves once the module has run. */
 export async function pageWith(
-  browser: Browser, entry: string, dirs: string[] = [join(ROOT, 'public')],
+  browser: Browser, entry: string, dirs: Parameters<typeof serve>[0] = [join(ROOT, 'public')],
   expose: Record<string, (...args: never[]) => unknown> = {}, hash = '',
+  opts: { headers?: Record<string, string>; define?: Record<string, string>; waitReady?: boolean } = {},
 ) {
-  const js = await bundle(entry);
+  const js = await bundle(entry, opts.define);
   const html = '<!doctype html><meta charset="utf-8"><title>engine</title><script type="module" src="/entry.js"></script>';
-  const { url, server } = await serve(dirs, { '/index.html': html, '/entry.js': js });
+  const { url, server } = await serve(dirs, { '/index.html': html, '/entry.js': js, '/favicon.ico': '' }, opts.headers);
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -86,6 +95,6 @@ export async function pageWith(
   });
   for (const [name, fn] of Object.entries(expose)) await page.exposeFunction(name, fn);
   await page.goto(url + '/' + (hash ? `#${hash}` : ''));
-  await page.waitForFunction(() => (globalThis as { __ready?: boolean }).__ready === true, null, { timeout: 60_000 });
+  if (opts.waitReady !== false) await page.waitForFunction(() => (globalThis as { __ready?: boolean }).__ready === true, null, { timeout: 60_000 });
   return { page, server, errors, url };
 }

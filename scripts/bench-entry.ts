@@ -1,0 +1,154 @@
+// Browser side of `npm run bench`: this engine and TensorFlow.js on the same work, in one page and
+// on one adapter. Each item measures ours, then the peer, and reports one JSON object through the
+// exposed __report; __done ends the run. A failure on either side is recorded in the item
+// (error fields) and the run goes on.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { loadBenchData, type BenchData } from './bench/data.ts';
+import { measure, type MeasureOpts, type Timing, type Work } from './bench/measure.ts';
+import { CONV_CASES, convFlops, MODELS, ourConv, ourMatmul, ourModel, type ModelName } from './bench/ours.ts';
+import { tfConv, tfMatmul } from './bench/tfjs-ops.ts';
+import { tfCnn, tfLstm, tfMlp, tfTransformer, type TfModel } from './bench/tfjs-models.ts';
+
+declare const __report: (json: string) => Promise<void>;
+declare const __done: () => Promise<void>;
+interface Config { quick: boolean; only?: string; cpu?: boolean }
+
+const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Config;
+const SIDE_TIMEOUT_MS = 15 * 60_000;
+
+interface Side { value: number | null; ms: number | null; timing?: Timing; error?: string }
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
+
+async function run(make: () => Work | Promise<Work>, o: MeasureOpts, value: (t: Timing, w: Work) => number): Promise<Side> {
+  let w: Work | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timeout = new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${SIDE_TIMEOUT_MS / 60_000} min`)), SIDE_TIMEOUT_MS)));
+    const t = await Promise.race([(async () => {
+      w = await make();
+      return measure(w, o);
+    })(), timeout]);
+    return { value: value(t, w!), ms: t.ms, timing: t };
+  } catch (e) {
+    return { value: null, ms: null, error: errText(e) };
+  } finally {
+    clearTimeout(timer);
+    try {
+      await (w as Work | null)?.dispose();
+    } catch { /* already reported */ }
+  }
+}
+
+let itemStart = performance.now();
+async function report(name: string, unit: string, ours: Side, peer: Side, extra: Record<string, unknown>): Promise<void> {
+  const wall_s = Math.round((performance.now() - itemStart) / 100) / 10;
+  itemStart = performance.now();
+  const ratio = ours.value !== null && peer.value !== null && peer.value > 0 ? ours.value / peer.value : null;
+  const r = {
+    name, unit, ours: ours.value, peer: peer.value, ratio, ours_ms: ours.ms, peer_ms: peer.ms,
+    ours_iters: ours.timing?.iters, peer_iters: peer.timing?.iters, reps: ours.timing?.all.length ?? peer.timing?.all.length,
+    ...(ours.timing?.perStep ? {
+      dispatches: ours.timing.perStep.dispatches, submits: ours.timing.perStep.submits, bytes_uploaded: ours.timing.perStep.bytesUploaded,
+    } : {}),
+    ...extra, wall_s,
+    ...(ours.error ? { ours_error: ours.error } : {}),
+    ...(peer.error ? { peer_error: peer.error } : {}),
+  };
+  await __report(JSON.stringify(r));
+}
+
+const wants = (name: string): boolean => !cfg.only || new RegExp(cfg.only).test(name);
+
+function tfModel(name: ModelName, d: BenchData): TfModel {
+  switch (name) {
+    case 'mlp-mnist': return tfMlp(d.mnist);
+    case 'cnn-mnist': return tfCnn(d.mnist);
+    case 'lstm': return tfLstm(d.seq);
+    case 'transformer': return tfTransformer(d.tokens);
+  }
+}
+const tfWork = (m: TfModel): Work => ({ batch: m.batch, iter: (i) => m.step(i), sync: () => m.sync(), dispose: () => m.dispose() });
+const samplesPerS = (t: Timing, w: Work): number => (1000 * w.batch) / t.ms;
+
+async function setTfBackend(name: string): Promise<string | null> {
+  try {
+    if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') failed`;
+    await tf.ready();
+    return null;
+  } catch (e) {
+    return errText(e);
+  }
+}
+
+(async () => {
+  try {
+    const quick = cfg.quick;
+    const gpuOps: MeasureOpts = quick ? { reps: 3, targetMs: 1000, maxIters: 20 } : { reps: 5, targetMs: 2500, maxIters: 50, slowMs: 20_000 };
+    const gpuTrain: MeasureOpts = quick ? { reps: 3, targetMs: 1500, maxIters: 8 } : { reps: 5, targetMs: 3000, maxIters: 20, slowMs: 20_000 };
+    const cpuTrain: MeasureOpts = { reps: 3, targetMs: 1000, maxIters: 4 };
+    const adapter = await navigator.gpu?.requestAdapter();
+    await __report(JSON.stringify({
+      meta: true, quick, adapter: adapter ? `${adapter.info.vendor || '?'} ${adapter.info.architecture || ''}`.trim() : 'none',
+      userAgent: navigator.userAgent, crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfjs: tf.version_core,
+    }));
+    const data = await loadBenchData(new URL('mnist/', location.href).toString());
+    itemStart = performance.now();
+
+    const tfErr = await setTfBackend('webgpu');
+    const peerFail = (): Side => ({ value: null, ms: null, error: tfErr! });
+    const gflops = (flop: number) => (t: Timing) => flop / t.ms / 1e6;
+
+    for (const n of quick ? [256, 512, 1024] : [256, 512, 1024, 2048]) {
+      const name = `matmul n=${n}`;
+      if (!wants(name)) continue;
+      const ours = await run(() => ourMatmul(n), gpuOps, gflops(2 * n ** 3));
+      const peer = tfErr ? peerFail() : await run(() => tfMatmul(n), gpuOps, gflops(2 * n ** 3));
+      await report(name, 'GFLOP/s', ours, peer, { backend: 'webgpu', peer_backend: 'tfjs-webgpu' });
+    }
+    for (const c of CONV_CASES)
+      for (const pass of ['forward', 'backward'] as const) {
+        const name = `conv2d ${c.name} ${pass}`;
+        if (!wants(name)) continue;
+        const flop = convFlops(c) * (pass === 'forward' ? 1 : 2);
+        const ours = await run(() => ourConv(c, pass), gpuOps, gflops(flop));
+        const peer = tfErr ? peerFail() : await run(() => tfConv(c, pass), gpuOps, gflops(flop));
+        await report(name, 'GFLOP/s', ours, peer, {
+          backend: 'webgpu', peer_backend: 'tfjs-webgpu', shape: `N=${c.N} ${c.H}×${c.W}×${c.C} → ${c.F} ${c.K}×${c.K} same`,
+        });
+      }
+    for (const m of MODELS) {
+      const name = `train ${m}`;
+      if (!wants(name)) continue;
+      const ours = await run(() => ourModel(m, 'webgpu', data), gpuTrain, samplesPerS);
+      const peer = tfErr ? peerFail() : await run(() => tfWork(tfModel(m, data)), gpuTrain, samplesPerS);
+      await report(name, 'samples/s', ours, peer, { backend: 'webgpu', peer_backend: 'tfjs-webgpu' });
+    }
+
+    if (!quick || cfg.cpu) {
+      setWasmPaths(new URL('tfjs-wasm/', location.href).toString());
+      // XNNPACK's default pool on this page is 1 thread on 2 cores; use every core the page reports.
+      if (crossOriginIsolated) setThreadsCount(navigator.hardwareConcurrency);
+      for (const m of MODELS) {
+        const name = `train ${m} cpu`;
+        if (!wants(name)) continue;
+        const ours = await run(() => ourModel(m, 'cpu', data), cpuTrain, samplesPerS);
+        for (const peerBackend of ['cpu', 'wasm']) {
+          const err = await setTfBackend(peerBackend);
+          const peer = err ? { value: null, ms: null, error: err } : await run(() => tfWork(tfModel(m, data)), cpuTrain, samplesPerS);
+          const threads = peerBackend === 'wasm' && !err ? getThreadsCount() : undefined;
+          const mt = peerBackend === 'wasm' ? await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : undefined;
+          await report(`${name} vs tfjs-${peerBackend}`, 'samples/s', ours, peer, {
+            backend: 'cpu', peer_backend: `tfjs-${peerBackend}`, ...(threads !== undefined ? { peer_threads: threads, peer_multithread_support: mt } : {}),
+          });
+        }
+      }
+    }
+  } catch (e) {
+    await __report(JSON.stringify({ fatal: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }));
+  }
+  await __done();
+})();

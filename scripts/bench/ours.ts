@@ -1,0 +1,155 @@
+// This engine's side of the benchmark: one-kernel programs for matmul and conv2d, and the compiled
+// training step of the four reference models (sessions from specs; the LSTM, whose input width 8
+// no task expresses, compiled here from the engine's own Graph/buildModel over resident random data).
+import { convGeom, type Backend, type Kernel, type Program, type StepParams, type Tensor } from '../../kernels/backend.ts';
+import { Graph } from '../../kernels/autodiff/graph.ts';
+import { createBackend } from '../../kernels/engine.ts';
+import { buildModel, describeParams, initParams } from '../../kernels/nn/model.ts';
+import { optimizerConfig } from '../../kernels/optim/config.ts';
+import { Rng } from '../../kernels/rng.ts';
+import { presetSpec } from '../../kernels/spec/presets.ts';
+import type { LayerSpec, ModelSpec, TrainSpec } from '../../kernels/spec/types.ts';
+import { createSession } from '../../kernels/train/session.ts';
+import { taskGather } from '../../kernels/train/task-data.ts';
+import { COPY_TASK, TRANSFORMER, type BenchData } from './data.ts';
+import type { Work } from './measure.ts';
+
+export type OurBackend = 'webgpu' | 'cpu';
+
+function randomTensor(be: Backend, shape: number[], name: string, rng: Rng, owned: Tensor[]): Tensor {
+  const t = be.tensor(shape, name);
+  const v = new Float32Array(t.size);
+  for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-1, 1);
+  be.write(t, v);
+  owned.push(t);
+  return t;
+}
+
+/** A fixed program replayed `iter` times; `sync` waits for the device. */
+function programWork(be: Backend, p: Program, owned: Tensor[], params: (i: number) => StepParams, batch = 0, destroy = true): Work {
+  return {
+    batch,
+    dispatches: p.dispatches,
+    counters: () => ({ ...be.counters }),
+    iter: (i) => void be.run(p, params(i)),
+    sync: () => be.idle(),
+    dispose: () => {
+      for (const t of owned) be.free(t);
+      if (destroy) be.destroy();
+    },
+  };
+}
+
+const fixedParams = (): StepParams => ({ step: 1, batchStart: 0, lr: 1e-3, seed: 1, rows: 1 });
+
+/** out (n, n) = a · b in a one-kernel program. */
+export async function ourMatmul(n: number): Promise<Work> {
+  const { backend: be } = await createBackend('webgpu');
+  const rng = new Rng(n), owned: Tensor[] = [];
+  const a = randomTensor(be, [n, n], 'a', rng, owned), b = randomTensor(be, [n, n], 'b', rng, owned);
+  const out = be.tensor([n, n], 'out');
+  owned.push(out);
+  return programWork(be, be.program(`matmul ${n}`, [be.matmul(out, a, b)]), owned, fixedParams);
+}
+
+export interface ConvCase { name: string; N: number; H: number; W: number; C: number; K: number; F: number }
+export const CONV_CASES: ConvCase[] = [
+  { name: 'lenet', N: 64, H: 28, W: 28, C: 1, K: 5, F: 8 },
+  { name: 'resnet', N: 32, H: 32, W: 32, C: 16, K: 3, F: 16 },
+];
+/** MACs of one pass (forward, or each of the two backward GEMMs), for GFLOP/s. */
+export const convFlops = (c: ConvCase): number => 2 * c.N * c.H * c.W * c.K * c.K * c.C * c.F;
+
+/** Forward: conv2d; backward: conv2dBackwardInput + conv2dBackwardWeight in one program. */
+export async function ourConv(c: ConvCase, pass: 'forward' | 'backward'): Promise<Work> {
+  const { backend: be } = await createBackend('webgpu');
+  const g = convGeom([c.N, c.H, c.W, c.C], [c.K, c.K], c.F, 1, 'same');
+  const rng = new Rng(7), owned: Tensor[] = [];
+  const x = randomTensor(be, [c.N, c.H, c.W, c.C], 'x', rng, owned);
+  const w = randomTensor(be, [c.K, c.K, c.C, c.F], 'w', rng, owned);
+  const y = randomTensor(be, [c.N, g.OH, g.OW, c.F], 'y', rng, owned); // out, or dy
+  const dx = randomTensor(be, [c.N, c.H, c.W, c.C], 'dx', rng, owned);
+  const dw = randomTensor(be, [c.K, c.K, c.C, c.F], 'dw', rng, owned);
+  const kernels: Kernel[] = pass === 'forward'
+    ? [be.conv2d(y, x, w, g)]
+    : [be.conv2dBackwardInput(dx, y, w, g), be.conv2dBackwardWeight(dw, x, y, g)];
+  return programWork(be, be.program(`conv ${c.name} ${pass}`, kernels), owned, fixedParams);
+}
+
+const adam = (batchSize: number): TrainSpec => ({ optimizer: { kind: 'adam' }, lr: 1e-3, schedule: { kind: 'constant' }, batchSize, epochs: 1 });
+
+export const CNN_SPEC: ModelSpec = {
+  version: 1, name: 'cnn-mnist (issue 12)', dataset: { kind: 'mnist' },
+  layers: [
+    { kind: 'conv2d', filters: 8, kernel: 5, padding: 'same', activation: 'relu' },
+    { kind: 'maxpool2d', size: 2 },
+    { kind: 'conv2d', filters: 16, kernel: 5, padding: 'same', activation: 'relu' },
+    { kind: 'maxpool2d', size: 2 },
+    { kind: 'flatten' },
+    { kind: 'dense', units: 10 },
+  ],
+  loss: 'softmax_cross_entropy', train: adam(64), seed: 1,
+};
+
+export const TRANSFORMER_SPEC: ModelSpec = {
+  version: 1, name: 'transformer (issue 12)', dataset: COPY_TASK,
+  layers: [
+    { kind: 'embedding', dim: TRANSFORMER.D },
+    { kind: 'posenc', type: 'learned' },
+    { kind: 'transformer', heads: TRANSFORMER.heads, layers: TRANSFORMER.layers, mlp: TRANSFORMER.mlp, causal: true },
+    { kind: 'layernorm' },
+    { kind: 'dense', units: (COPY_TASK.symbols ?? 8) + 2 },
+  ],
+  loss: 'softmax_cross_entropy', train: adam(32), seed: 1,
+};
+
+export const LSTM_LAYERS: LayerSpec[] = [{ kind: 'lstm', hidden: 128 }, { kind: 'dense', units: 1 }];
+
+export type ModelName = 'mlp-mnist' | 'cnn-mnist' | 'lstm' | 'transformer';
+export const MODELS: ModelName[] = ['mlp-mnist', 'cnn-mnist', 'lstm', 'transformer'];
+
+const stepParams = (B: number, n: number) => (i: number): StepParams =>
+  ({ step: i + 1, batchStart: (i % Math.max(1, Math.floor(n / B))) * B, lr: 1e-3, seed: i + 1, rows: B });
+
+/** The training step of a reference model, replayed through the session's compiled program. */
+export async function ourModel(name: ModelName, backend: OurBackend, d: BenchData): Promise<Work> {
+  if (name === 'lstm') return ourLstm(backend, d);
+  const spec = name === 'mlp-mnist' ? presetSpec('mlp-mnist') : structuredClone(name === 'cnn-mnist' ? CNN_SPEC : TRANSFORMER_SPEC);
+  const data = name === 'transformer' ? d.copy : d.mnistRaw;
+  const s = await createSession(spec, { backend, data, onEvent: () => {}, memoryBudgetBytes: 4 * 1024 ** 3 });
+  const w = programWork(s.backend, s.c.train, [], stepParams(s.c.batch, s.c.trainData.n), s.c.batch, false);
+  return { ...w, dispose: () => s.dispose() };
+}
+
+/**
+ * LSTM (input 8, hidden 128, T = 32) → dense 1 on the last state, MSE, Adam, batch 32: compiled as
+ * compile.ts does (flat params/grads/Adam state, resident data gathered by index on the device,
+ * one program), over an input width the task datasets cannot express.
+ */
+async function ourLstm(backend: OurBackend, d: BenchData): Promise<Work> {
+  const { backend: be } = await createBackend(backend);
+  const { T, I, n } = d.seq, B = 32;
+  const infos = describeParams(LSTM_LAYERS, [T, I]);
+  const shapes = infos.map((p) => p.shape);
+  const P = be.flat(shapes, 'params'), G = be.flat(shapes, 'grads');
+  const m = be.flat(shapes, 'opt.m').flat, v = be.flat(shapes, 'opt.v').flat;
+  initParams(infos, 1).forEach((x, i) => be.write(P.views[i], x));
+  const images = be.tensor([n, T * I], 'train.inputs'), labels = be.tensor([n, 1], 'train.targets'), indices = be.tensor([n], 'train.indices', 'u32');
+  be.write(images, d.seq.x);
+  be.write(labels, d.seq.y);
+  be.write(indices, Uint32Array.from({ length: n }, (_, i) => i));
+  const g = new Graph(be, true);
+  const x = g.alloc([B, T, I], 'x');
+  const y = be.tensor([B, 1], 'y');
+  const metrics = be.tensor([8], 'train.metrics');
+  const gather = taskGather(be, x, y, { images, labels, indices });
+  const out = buildModel(g, LSTM_LAYERS, x, { values: P.views, grads: G.views, buffers: [] });
+  g.mse(out, y, metrics);
+  const bwd = g.backward();
+  const opt = optimizerConfig(adam(B));
+  const p = be.program('lstm train step', [...gather, ...g.forward, ...bwd, be.optimizerStep(P.flat, G.flat, m, v, opt, null)]);
+  await be.idle();
+  const owned = [P.flat, G.flat, m, v, images, labels, indices, y, metrics];
+  const w = programWork(be, p, owned, stepParams(B, n), B, false);
+  return { ...w, dispose: () => { g.dispose(); w.dispose(); be.destroy(); } };
+}
