@@ -118,3 +118,31 @@ test('1,000 corrupted and random links leave the page working, with a visible er
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a link reproduces the run: same seed, same losses step by step; another seed, other losses', { timeout: 240_000 }, async () => {
+  const spec = presetSpec('mlp-mnist-small');
+  spec.seed = 7;
+  const other = { ...spec, seed: 8 };
+  // Each run in a fresh context (no saved design or weights): open the link, take 4 single steps.
+  const losses = async (s: typeof spec): Promise<string[]> => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watch(page);
+    await open(page, `#${await encodeShare(s)}`);
+    const out: string[] = [];
+    for (let k = 1; k <= 4; k++) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await page.getByTestId('run-state').filter({ hasText: `Paused at step ${k}` }).waitFor({ timeout: 120_000 });
+      const summary = page.getByTestId('metrics-summary').filter({ hasText: `step ${k} ` });
+      await summary.waitFor({ timeout: 10_000 });
+      out.push((await summary.textContent())!.match(/loss ([0-9.e+-]+)/)![1]);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+    return out;
+  };
+  const a = await losses(spec), b = await losses(spec), c = await losses(other);
+  console.log(`# seed 7: ${a.join(' ')}; again: ${b.join(' ')}; seed 8: ${c.join(' ')}`);
+  assert.deepEqual(b, a);
+  assert.notDeepEqual(c, a);
+});
