@@ -149,12 +149,11 @@ function onMessage(m: FromWorker) {
     }
     case 'restored': {
       s.setSessionStep(m.step);
-      s.setWeightsMessage({
-        kind: 'ok',
-        text: m.source === 'saved' ? `Resumed the saved run at step ${m.step}.`
-          : m.source === 'checkpoint' ? `Went back to the last good checkpoint (step ${m.step}) and resumed.`
-          : m.resumed ? `Loaded weights and optimizer state (step ${m.step}).` : 'Loaded the weights.',
-      });
+      const text = m.source === 'saved' ? `Resumed the saved run at step ${m.step}.`
+        : m.source === 'checkpoint' ? `Went back to the last good checkpoint (step ${m.step}) and resumed.`
+        : m.resumed ? `Loaded weights and optimizer state (step ${m.step}).` : 'Loaded the weights.';
+      // Notes say what an older file lacked and what was kept instead (BatchNorm running stats).
+      s.setWeightsMessage({ kind: 'ok', text: [text, ...(m.notes ?? [])].join(' ') });
       if (m.source === 'saved' && s.runSpec) {
         const spec = s.runSpec;
         void dbGet<SavedHistory>(histKey(spec)).then((h) => {

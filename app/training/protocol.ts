@@ -44,7 +44,7 @@ export type FromWorker =
   | { type: 'stepped'; run: number; step: number }
   | { type: 'weights'; run: number; bytes: Uint8Array; step: number }
   /** Weights were loaded; `resumed` when optimizer state came too (the run continues at `step`). */
-  | { type: 'restored'; run: number; step: number; resumed: boolean; source: 'saved' | 'file' | 'checkpoint' }
+  | { type: 'restored'; run: number; step: number; resumed: boolean; source: 'saved' | 'file' | 'checkpoint'; notes?: string[] }
   /** A weights file was refused; the session and its weights are unchanged. */
   | { type: 'weightsError'; run: number; message: string }
   /** The device was lost at `lostAt`; a new session resumed from the checkpoint at `step`. */

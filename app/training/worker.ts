@@ -83,7 +83,7 @@ async function restore(s: Session, run: number, from: 'saved' | Uint8Array): Pro
     const bytes = from === 'saved' ? (await dbGet<SavedRun>(saveKey))?.bytes : from;
     if (!bytes) throw new Error('No saved run was found for this model.');
     const info = s.restore(bytes);
-    post({ type: 'restored', run, step: s.step, resumed: info.hasOptimizer, source: from === 'saved' ? 'saved' : 'file' });
+    post({ type: 'restored', run, step: s.step, resumed: info.hasOptimizer, source: from === 'saved' ? 'saved' : 'file', notes: info.notes });
   } catch (e) {
     post({ type: 'weightsError', run, message: e instanceof Error ? e.message : String(e) });
   }
