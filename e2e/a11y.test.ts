@@ -4,38 +4,25 @@
 // Run: npm test -- e2e/a11y
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
-import { launch, ROOT } from '../scripts/lib/browser.ts';
-import { servedBuild, watchErrors } from './lib.ts';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright';
+import { ROOT } from '../scripts/lib/browser.ts';
+import { servedApp, watchErrors } from './lib.ts';
 
 const SCREENS = join(ROOT, 'test-artifacts', 'screens');
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const WIDE = { width: 1280, height: 800 };
 const NARROW = { width: 390, height: 844 };
 
-let browser: Browser;
-let server: Server;
-let url: string;
-
-before(async () => {
-  ({ url, server } = await servedBuild());
-  browser = await launch();
-  mkdirSync(SCREENS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
+before(() => mkdirSync(SCREENS, { recursive: true }));
 
 async function open(): Promise<{ page: Page; errors: string[] }> {
-  const ctx = await browser.newContext({ bypassCSP: true, viewport: WIDE });
+  const ctx = await app.browser.newContext({ bypassCSP: true, viewport: WIDE });
   const page = await ctx.newPage();
   const errors = watchErrors(page);
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByLabel('Preset').waitFor();
   return { page, errors };
 }

@@ -3,30 +3,15 @@
 // from the spec with its skip arc, unwrap, and a residual model that trains a step.
 // Run: npm test -- e2e/builder-extras
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright';
-import { launch } from '../scripts/lib/browser.ts';
-import { servedBuild, watchErrors } from './lib.ts';
+import { test } from 'node:test';
+import { servedApp, watchErrors } from './lib.ts';
 
-let browser: Browser;
-let server: Server;
-let url: string;
-
-before(async () => {
-  ({ url, server } = await servedBuild());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 test('duplicate, wrap in a residual, edit inner layers, diagram, unwrap, train', { timeout: 90_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = watchErrors(page);
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByLabel('Preset').selectOption('mlp-mnist-small');
   const row = (re: RegExp) => page.getByRole('button', { name: re });
   const kinds = () => page.locator('ol.layers > li').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-kind')));

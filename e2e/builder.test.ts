@@ -4,30 +4,16 @@
 // first-layer weights are drawn as tiles and whose model classifies a digit drawn with the mouse.
 // Run: npm test -- e2e/builder   (or node --import tsx --test e2e/builder.test.ts)
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright';
-import { launch } from '../scripts/lib/browser.ts';
-import { servedBuild, watchErrors } from './lib.ts';
+import { test } from 'node:test';
+import type { Locator, Page } from 'playwright';
+import { servedApp, watchErrors } from './lib.ts';
 
-let browser: Browser;
-let server: Server;
-let url: string;
-
-before(async () => {
-  ({ url, server } = await servedBuild());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 async function open(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = watchErrors(page);
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByLabel('Preset').selectOption('mlp-mnist-small');
   return { page, errors };
 }

@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { Page } from 'playwright';
-import { ROOT, serve } from '../scripts/lib/browser.ts';
+import { after, before } from 'node:test';
+import type { Browser, Page } from 'playwright';
+import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
 
 export async function servedBuild(): Promise<{ url: string; server: Server; dist: string }> {
   let dist = process.env.E2E_DIST;
@@ -15,6 +16,25 @@ export async function servedBuild(): Promise<{ url: string; server: Server; dist
   }
   const { url, server } = await serve([dist]);
   return { url, server, dist };
+}
+
+/**
+ * One served build and one Chromium per test file, opened and closed by node:test hooks; the
+ * returned object's fields are set once the `before` hook has run.
+ */
+export function servedApp(): { browser: Browser; url: string; dist: string } {
+  const app = {} as { browser: Browser; url: string; dist: string };
+  let server: Server | undefined;
+  before(async () => {
+    const b = await servedBuild();
+    server = b.server;
+    Object.assign(app, { url: b.url, dist: b.dist, browser: await launch() });
+  });
+  after(async () => {
+    await app.browser?.close();
+    server?.close();
+  });
+  return app;
 }
 
 /** Collects uncaught page errors and console errors; tests assert the list stays empty. */

@@ -3,32 +3,22 @@
 // uncaught error (a panel with a copyable report, state kept), and the production CSP.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
+import { test } from 'node:test';
+import type { Page } from 'playwright';
 import { encodeShare } from '../app/share/codec.ts';
 import { presetSpec } from '../kernels/spec/presets.ts';
-import { launch } from '../scripts/lib/browser.ts';
-import { servedBuild, watchErrors } from './lib.ts';
+import { servedApp, watchErrors } from './lib.ts';
 
-let browser: Browser, server: Server, url: string, dist: string;
-before(async () => {
-  ({ url, server, dist } = await servedBuild());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 const watch = watchErrors;
 const lastStep = async (page: Page) => Number((await page.getByTestId('metrics-summary').textContent())?.match(/step (\d+)/)?.[1] ?? NaN);
 
 test('a lost GPU device: the page rebuilds the run on a new device from the last checkpoint and says how many steps were lost', { timeout: 240_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await app.browser.newPage();
   const errors = watch(page);
-  await page.goto(`${url}/?autosave=1000#preset=mlp-mnist-small`);
+  await page.goto(`${app.url}/?autosave=1000#preset=mlp-mnist-small`);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByTestId('metrics-summary').filter({ hasText: /step \d+/ }).waitFor({ timeout: 120_000 });
   // Wait for a checkpoint in IndexedDB (the autosave runs every second in this test).
@@ -63,9 +53,9 @@ test('a backgrounded tab (frozen through the page lifecycle, as Chrome does to h
   // Headless Chromium never reports visibilityState "hidden" (bringing another tab to the front or
   // minimising the window does not change it), so this uses the strongest thing a hidden tab
   // undergoes: the page lifecycle's freeze, which stops its timers, tasks and rendering.
-  const page = await browser.newPage();
+  const page = await app.browser.newPage();
   const errors = watch(page);
-  await page.goto(`${url}/#preset=mlp-mnist-small`);
+  await page.goto(`${app.url}/#preset=mlp-mnist-small`);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=metrics-summary]')?.textContent?.match(/step (\d+)/)?.[1]) >= 40, null, { timeout: 120_000 });
   const cdp = await page.context().newCDPSession(page);
@@ -85,13 +75,13 @@ test('a backgrounded tab (frozen through the page lifecycle, as Chrome does to h
 });
 
 test('a diverging run pauses, names the layer, and resumes from its last good checkpoint at a lower learning rate', { timeout: 240_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await app.browser.newPage();
   const errors = watch(page);
   const spec = presetSpec('mlp-mnist-small');
   spec.train.optimizer = { kind: 'sgd' };
   spec.train.lr = 10;
   spec.layers = [{ kind: 'flatten' }, { kind: 'dense', units: 64 }, { kind: 'dense', units: 64 }, { kind: 'dense', units: 10 }];
-  await page.goto(`${url}/#${await encodeShare(spec)}`);
+  await page.goto(`${app.url}/#${await encodeShare(spec)}`);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const alert = page.getByRole('alert').filter({ hasText: 'Training diverged' });
   await alert.waitFor({ timeout: 120_000 });
@@ -110,10 +100,10 @@ test('a diverging run pauses, names the layer, and resumes from its last good ch
 });
 
 test('an uncaught error shows a panel with a copyable report and keeps the state', { timeout: 60_000 }, async () => {
-  const ctx = await browser.newContext();
+  const ctx = await app.browser.newContext();
   await ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await ctx.newPage();
-  await page.goto(`${url}/#preset=mlp-mnist`);
+  await page.goto(`${app.url}/#preset=mlp-mnist`);
   await page.getByRole('button', { name: 'Copy link' }).waitFor();
   await page.evaluate(() => setTimeout(() => { throw new Error('boom from a test'); }, 0));
   await page.evaluate(() => { void Promise.reject(new Error('rejected in a test')); });
@@ -132,7 +122,7 @@ test('an uncaught error shows a panel with a copyable report and keeps the state
 });
 
 test('the production build sets a Content-Security-Policy without inline script or eval', () => {
-  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const html = readFileSync(join(app.dist, 'index.html'), 'utf8');
   const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1] ?? '';
   assert.match(csp, /script-src 'self'(;|$)/);
   assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);

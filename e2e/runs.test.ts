@@ -3,25 +3,11 @@
 // can be hidden and deleted; S steps and Space trains and pauses.
 // Run: npm test -- e2e/runs
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
-import { launch } from '../scripts/lib/browser.ts';
-import { servedBuild, watchErrors } from './lib.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright';
+import { servedApp, watchErrors } from './lib.ts';
 
-let browser: Browser;
-let server: Server;
-let url: string;
-
-before(async () => {
-  ({ url, server } = await servedBuild());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 const paused = (page: Page, step: number) =>
   page.getByTestId('run-state').filter({ hasText: `Paused at step ${step}` }).waitFor({ timeout: 60_000 });
@@ -31,9 +17,9 @@ const dashed = (page: Page, chart: string) => page.locator(`[data-testid=${chart
   .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 10).map((p) => p.getAttribute('stroke')));
 
 test('two runs with different learning rates are overlaid; hide and delete a run', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = watchErrors(page);
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByLabel('Preset').selectOption('mlp-mnist-small');
   const lr = page.getByRole('spinbutton', { name: 'Learning rate' });
 
@@ -81,9 +67,9 @@ test('two runs with different learning rates are overlaid; hide and delete a run
 });
 
 test('Space trains and pauses; keys are announced on the buttons', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = watchErrors(page);
-  await page.goto(url);
+  await page.goto(app.url);
   await page.getByLabel('Preset').selectOption('mlp-mnist-small');
   const train = page.getByRole('button', { name: 'Train', exact: true });
   assert.equal(await train.getAttribute('aria-keyshortcuts'), 'Space Control+Enter Meta+Enter');

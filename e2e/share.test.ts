@@ -2,33 +2,23 @@
 // URL, a reload keeps the design, and broken or hostile links show what is wrong without breaking
 // the page (1,000 of them through hashchange, no uncaught exception).
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
+import { test } from 'node:test';
+import type { Page } from 'playwright';
 import { decodeShare, encodeShare } from '../app/share/codec.ts';
 import { presetSpec } from '../kernels/spec/presets.ts';
 import { Rng } from '../kernels/rng.ts';
-import { launch } from '../scripts/lib/browser.ts';
-import { servedBuild, watchErrors } from './lib.ts';
+import { servedApp, watchErrors } from './lib.ts';
 
-let browser: Browser, server: Server, url: string;
-before(async () => {
-  ({ url, server } = await servedBuild());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 async function open(page: Page, hash = ''): Promise<void> {
-  await page.goto(`${url}/${hash}`);
+  await page.goto(`${app.url}/${hash}`);
   await page.getByRole('button', { name: 'Copy link' }).waitFor();
 }
 const watch = watchErrors;
 
 test('a link restores the model; edits rewrite the link; a reload keeps the design', { timeout: 90_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
   const errors = watch(page);
   const spec = presetSpec('mlp-mnist-small');
@@ -52,7 +42,7 @@ test('a link restores the model; edits rewrite the link; a reload keeps the desi
   assert.equal(lr, 0.003, 'the link was not rewritten with the edited learning rate');
   assert.match(page.url(), /#m=1\.[A-Za-z0-9_-]+$/);
   // Reload without the fragment: the design saved in this browser comes back.
-  await page.goto(`${url}/`);
+  await page.goto(`${app.url}/`);
   await page.getByText('77 units, Tanh', { exact: false }).first().waitFor();
   assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.003');
   assert.deepEqual(errors, []);
@@ -60,7 +50,7 @@ test('a link restores the model; edits rewrite the link; a reload keeps the desi
 });
 
 test('a broken link says what is wrong, field by field, and offers the default', { timeout: 60_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await app.browser.newPage();
   const errors = watch(page);
   await open(page, '#preset=mlp-mnist&lr=-1&batch=0');
   const alert = page.getByRole('alert', { name: 'Link error' });
@@ -82,7 +72,7 @@ test('a broken link says what is wrong, field by field, and offers the default',
 });
 
 test('1,000 corrupted and random links leave the page working, with a visible error and no uncaught exception', { timeout: 180_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await app.browser.newPage();
   const errors = watch(page);
   await open(page);
   const good = await encodeShare(presetSpec('mlp-mnist'));
@@ -125,7 +115,7 @@ test('a link reproduces the run: same seed, same losses step by step; another se
   const other = { ...spec, seed: 8 };
   // Each run in a fresh context (no saved design or weights): open the link, take 4 single steps.
   const losses = async (s: typeof spec): Promise<string[]> => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
     const errors = watch(page);
     await open(page, `#${await encodeShare(s)}`);

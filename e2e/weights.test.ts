@@ -2,24 +2,14 @@
 // weights download as .safetensors and load into a fresh page; bad files change nothing.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright';
-import { launch } from '../scripts/lib/browser.ts';
-import { servedBuild, watchErrors } from './lib.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright';
+import { servedApp, watchErrors } from './lib.ts';
 
-let browser: Browser, server: Server, url: string;
+const app = servedApp();
 const tmp = mkdtempSync(join(tmpdir(), 'weights-'));
-before(async () => {
-  ({ url, server } = await servedBuild());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 const watch = watchErrors;
 const pausedAt = async (page: Page) => {
@@ -30,10 +20,10 @@ const pausedAt = async (page: Page) => {
 const points = async (page: Page) => Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
 
 test('a paused run survives a reload and resumes where it stopped, curve included; weights round-trip through a file', { timeout: 300_000 }, async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
+  const ctx = await app.browser.newContext({ acceptDownloads: true });
   const page = await ctx.newPage();
   const errors = watch(page);
-  await page.goto(`${url}/#preset=mlp-mnist-small`);
+  await page.goto(`${app.url}/#preset=mlp-mnist-small`);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByTestId('metrics-summary').filter({ hasText: /step (4\d|[5-9]\d|\d{3,})\b/ }).waitFor({ timeout: 180_000 });
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -63,9 +53,9 @@ test('a paused run survives a reload and resumes where it stopped, curve include
   await ctx.close();
 
   // A fresh browser profile: load the downloaded file.
-  const p2 = await browser.newPage();
+  const p2 = await app.browser.newPage();
   const e2 = watch(p2);
-  await p2.goto(`${url}/#preset=mlp-mnist-small`);
+  await p2.goto(`${app.url}/#preset=mlp-mnist-small`);
   await p2.getByLabel('Weights file').setInputFiles(file);
   await p2.getByRole('status', { name: 'Weights message' }).filter({ hasText: `Loaded weights and optimizer state (step ${n})` }).waitFor({ timeout: 60_000 });
   assert.equal(await pausedAt(p2), n);
@@ -82,8 +72,8 @@ test('a paused run survives a reload and resumes where it stopped, curve include
   await p2.close();
 
   // A model of another shape names the tensors that differ.
-  const p3 = await browser.newPage();
-  await p3.goto(`${url}/#preset=mlp-mnist-small`);
+  const p3 = await app.browser.newPage();
+  await p3.goto(`${app.url}/#preset=mlp-mnist-small`);
   await p3.getByRole('button', { name: /^Dense layer 2,/ }).click();
   await p3.getByRole('spinbutton', { name: 'Units' }).fill('64');
   await p3.getByLabel('Weights file').setInputFiles(file);
