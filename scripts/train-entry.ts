@@ -14,6 +14,7 @@ interface Config {
   maxSteps?: number;
   trainLimit?: number;
   testLimit?: number;
+  sample?: { prompt: string; n: number; temperature: number }; // character models: text after training
 }
 
 (async () => {
@@ -30,6 +31,10 @@ interface Config {
     const c1 = s.backend.counters;
     // Submissions of training steps: all of them less evaluation batches and metrics flushes.
     send({ type: 'counters', steps: s.step, submits: c1.submits - c0.submits - s.nonStepSubmits, dispatches: c1.dispatches - c0.dispatches, bytesUploaded: c1.bytesUploaded - c0.bytesUploaded });
+    if (cfg.sample) {
+      const { prompt, n, temperature } = cfg.sample;
+      void __emit(JSON.stringify({ type: 'sample', prompt, temperature, text: await s.sampleText(prompt, n, temperature) }));
+    }
     send({ type: 'fatal', message: '' });
   } catch (e) {
     send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });

@@ -1,6 +1,7 @@
 // Headless trainer: `npm run train -- (--preset NAME | --spec FILE.json) [--epochs N] [--steps N]
-// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json]`. Runs the engine in headless
-// Chromium (WebGPU on whatever adapter it has) and prints one line per evaluation, then a final one.
+// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json] [--sample PROMPT [--temperature T]]`.
+// Runs the engine in headless Chromium (WebGPU on whatever adapter it has) and prints one line per
+// evaluation, then a final one. --sample: a character model's text after training, 200 characters.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ try {
       preset: { type: 'string' }, spec: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
       batch: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
       json: { type: 'boolean' }, 'eval-every': { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
+      sample: { type: 'string' }, temperature: { type: 'string' },
     },
     strict: true,
   }).values;
@@ -56,7 +58,11 @@ if (steps !== undefined && steps < 1) fail('--steps must be at least 1');
 const v = validateSpec(spec);
 if (!v.ok) fail(`invalid spec:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
 
-const cfg = { spec, backend, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
+const temperature = num('temperature', args.temperature, false) ?? 0.8;
+if (temperature <= 0) fail('--temperature must be above 0');
+if (args.sample !== undefined && !(spec.dataset.kind === 'task' && spec.dataset.name === 'char')) fail('--sample needs a character-level model (dataset task "char")');
+const sample = args.sample !== undefined ? { prompt: args.sample, n: 200, temperature } : undefined;
+const cfg = { spec, backend, sample, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
 const t0 = performance.now();
 const browser = await launch({ webgpu: backend === 'webgpu' });
 let last: Record<string, unknown> = {};
@@ -76,6 +82,7 @@ const { server } = await pageWith(browser, join(ROOT, 'scripts', 'train-entry.ts
     if (e.type === 'ready') ready = e;
     else if (e.type === 'metrics') last = e;
     else if (e.type === 'counters') counters = e;
+    else if (e.type === 'sample') out({ sample_prompt: e.prompt, temperature: e.temperature, sample: JSON.stringify(e.text) });
     else if (e.type === 'done' || e.type === 'error') done = e;
     else if (e.type === 'fatal') finished(e.message || (done.type === 'error' ? String(done.message) : ''));
     if (e.type === 'eval' && !reached99 && (e.test_seq_accuracy ?? 0) >= 0.99) reached99 = { step: e.step, wall_s: (performance.now() - t0) / 1000 };
