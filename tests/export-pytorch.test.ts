@@ -28,7 +28,7 @@ import { mnistNode } from './lib/mnist-node.ts';
 
 const PY = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';
 const DATA = join(import.meta.dirname, '..', 'public', 'mnist');
-const TEXT = join(import.meta.dirname, '..', 'public', 'text', 'genesis-alice.txt'); // the char task's
+const TEXT = join(import.meta.dirname, '..', 'public', 'text', 'shakespeare.txt'); // the char task's
 const dir = mkdtempSync(join(tmpdir(), 'export-'));
 const mnist = mnistNode(2048, 100);
 const TOL = 1e-5;

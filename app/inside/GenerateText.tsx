@@ -5,7 +5,7 @@ import { requestText } from '../training/bridge.ts';
 import { NumberField } from '../ui/fields.tsx';
 
 export function GenerateText({ ready }: { ready: boolean }) {
-  const [prompt, setPrompt] = useState('In the beginning ');
+  const [prompt, setPrompt] = useState('First Citizen: ');
   const [length, setLength] = useState(120);
   const [temperature, setTemperature] = useState(0.8);
   const [seed, setSeed] = useState(1);

@@ -54,7 +54,7 @@ export interface TaskData {
 
 /** The character LM's fixed alphabet: the text is lower-cased and other characters dropped. */
 export const CHAR_ALPHABET = "\nabcdefghijklmnopqrstuvwxyz .,;:'!?-";
-export const CHAR_TEXT_FILE = 'text/genesis-alice.txt';
+export const CHAR_TEXT_FILE = 'text/shakespeare.txt';
 
 const digits = (n: number) => Array.from({ length: n }, (_, i) => String(i));
 

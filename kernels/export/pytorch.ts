@@ -37,7 +37,7 @@ export function exportPyTorch(spec: ModelSpec): string {
       : `torch.optim.${o.kind === 'adam' ? 'Adam' : 'AdamW'}(params, lr=lr, betas=(${o.beta1 ?? 0.9}, ${o.beta2 ?? 0.999}), eps=${o.eps ?? 1e-8}, weight_decay=${o.weightDecay ?? (o.kind === 'adamw' ? 0.01 : 0)})`;
   const dataHelp = !task
     ? 'directory with the four MNIST idx files'
-    : task.name === 'char' ? 'the text file of the char task (public/text/genesis-alice.txt)' : 'unused: the task is generated';
+    : task.name === 'char' ? 'the text file of the char task (public/text/shakespeare.txt)' : 'unused: the task is generated';
   const usage = !task
     ? `  python3 model.py --data DIR                      train on MNIST idx files in DIR (as the playground did)
   python3 model.py --data DIR --weights W.safetensors --epochs 0   evaluate browser-trained weights

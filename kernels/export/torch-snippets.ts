@@ -74,7 +74,7 @@ def load_data(data_dir, seed, train=True):
 export function taskSection(spec: ModelSpec): string {
   const d = spec.dataset as Extract<ModelSpec['dataset'], { kind: 'task' }>;
   const info = taskInfo(d);
-  return `DEFAULT_DATA = ${JSON.stringify(d.name === 'char' ? 'genesis-alice.txt' : '')}
+  return `DEFAULT_DATA = ${JSON.stringify(d.name === 'char' ? 'shakespeare.txt' : '')}
 TASK = {"name": ${JSON.stringify(d.name)}, "length": ${d.length}, "symbols": ${d.symbols ?? 8}, "horizon": ${d.horizon ?? 1}, "trainSize": ${info.trainSize}, "testSize": ${info.testSize}}
 CHAR_ALPHABET = ${JSON.stringify(CHAR_ALPHABET)}
 IGNORE = -100  # a target position that does not count (F.cross_entropy's ignore_index)

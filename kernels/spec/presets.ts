@@ -144,7 +144,7 @@ PRESETS['rnn-sine'] = {
   },
 };
 PRESETS['lstm-char'] = {
-  description: 'Character-level LSTM 128 language model on Genesis 1 and the opening of Alice (public domain).',
+  description: 'Character-level LSTM 128 language model on the opening of Shakespeare’s Coriolanus (109 KB, public domain).',
   spec: {
     version: 1, name: 'lstm-char',
     dataset: { kind: 'task', name: 'char', length: 32, trainSize: 4000, testSize: 400 },
@@ -210,7 +210,7 @@ PRESETS['transformer-addition'] = {
   },
 };
 PRESETS['transformer-char'] = {
-  description: 'Decoder-only character model (causal, 2 blocks, width 64, 4 heads, sinusoidal positions, output tied to the embedding) on Genesis 1 and Alice.',
+  description: 'Decoder-only character model (causal, 2 blocks, width 64, 4 heads, sinusoidal positions, output tied to the embedding) on the opening of Shakespeare’s Coriolanus (109 KB, public domain).',
   spec: {
     version: 1, name: 'transformer-char',
     dataset: { kind: 'task', name: 'char', length: 32, trainSize: 4000, testSize: 400 },
