@@ -1,6 +1,7 @@
 // Page layout: the model (presets, palette, layer stack), its settings (inspector and
 // hyperparameters), and the run (controls, status, progress, curves).
 import { DatasetPicker } from './builder/DatasetPicker.tsx';
+import { BlockPalette } from './builder/BlockPalette.tsx';
 import { Diagram } from './builder/Diagram.tsx';
 import { Inspector } from './builder/Inspector.tsx';
 import { LayerStack } from './builder/LayerStack.tsx';
@@ -30,6 +31,7 @@ function ModelPanel() {
         <legend className="sr-only">Layers</legend>
         <DatasetPicker />
         <Palette />
+        <BlockPalette />
         <LayerStack />
       </fieldset>
       <details className="diagram-box" open>

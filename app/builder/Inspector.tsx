@@ -1,17 +1,20 @@
 // The selected layer: its actions (duplicate, wrap in or unwrap a residual block) and typed fields;
-// field errors come from validation and shape inference.
+// field errors come from validation and shape inference. Several selected: a summary and bulk actions.
 import { issueText } from '../engine.ts';
 import { useApp } from '../store/index.ts';
-import { selectLayers, selectSelectedLayer, selectUpdateLayer, selectValidation } from '../store/selectors.ts';
+import { selectLayers, selectSelectedLayers, selectUpdateLayer, selectValidation } from '../store/selectors.ts';
 import { layerTitle } from './layerText.ts';
 import { LayerActions } from './LayerActions.tsx';
 import { Fields } from './LayerForm.tsx';
+import { SelectionSummary } from './SelectionSummary.tsx';
 
 export function Inspector() {
   const layers = useApp(selectLayers);
-  const i = useApp(selectSelectedLayer);
+  const selected = useApp(selectSelectedLayers);
   const update = useApp(selectUpdateLayer);
   const validation = useApp(selectValidation);
+  if (selected.length > 1) return <SelectionSummary selected={selected} layers={layers} errors={validation.errors} />;
+  const i = selected.length === 1 ? selected[0] : null;
   const layer = i !== null ? layers[i] : undefined;
   if (i === null || !layer) return <p className="empty">Select a layer to edit it.</p>;
   const mine = validation.errors.filter((e) => e.layer === i);

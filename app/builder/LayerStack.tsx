@@ -1,15 +1,16 @@
 // The layer list: each row shows the layer, its output shape and parameter count, its errors,
 // and buttons to select, move and remove it; rows also reorder by drag and drop, or Alt+↑/↓ on
-// the row's button. Totals underneath.
-import { useState, type DragEvent } from 'react';
+// the row's button. Several layers are selected by Shift-click or Shift+↑/↓ (a run), Ctrl/⌘-click
+// or the row's checkbox (one more or one less). Totals underneath.
+import { useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { LayerSpec, ModelSpec } from '../../kernels/spec/types.ts';
 import { datasetInfo } from '../../kernels/spec/shapes.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
 import { issueText, type SpecIssue } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import {
-  selectLayers, selectMoveLayer, selectMoveLayerTo, selectRemoveLayer, selectSelectedLayer, selectSelectLayer, selectShapes, selectSpec,
-  selectValidation,
+  selectExtendLayerSelection, selectLayers, selectMoveLayer, selectMoveLayerTo, selectRemoveLayer, selectSelectedLayers, selectSelectLayer,
+  selectShapes, selectSpec, selectToggleLayerSelection, selectValidation,
 } from '../store/selectors.ts';
 import { fmtBytes, fmtCount, fmtShape } from '../ui/format.ts';
 import { layerSummary, layerTitle } from './layerText.ts';
@@ -35,10 +36,14 @@ function inputShape(spec: ModelSpec): number[] | null {
 const DRAG_TYPE = 'application/x-layer-index';
 
 function LayerRow(p: {
-  i: number; n: number; layer: LayerSpec; outShape?: number[]; params?: number; errors: SpecIssue[]; selected: boolean;
+  i: number; n: number; layer: LayerSpec; outShape?: number[]; params?: number; errors: SpecIssue[];
+  /** In the selection; `alone`: the only selected layer (a plain click then deselects it). */
+  selected: boolean; alone: boolean;
   dropTarget: boolean; onDragTarget: (i: number | null) => void;
 }) {
   const select = useApp(selectSelectLayer);
+  const toggle = useApp(selectToggleLayerSelection);
+  const extend = useApp(selectExtendLayerSelection);
   const move = useApp(selectMoveLayer);
   const moveTo = useApp(selectMoveLayerTo);
   const remove = useApp(selectRemoveLayer);
@@ -58,6 +63,26 @@ function LayerRow(p: {
       moveTo(from, i);
     }
   };
+  const onClick = (e: MouseEvent) => {
+    if (e.shiftKey) extend(i);
+    else if (e.ctrlKey || e.metaKey) toggle(i);
+    else select(p.alone ? null : i);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>) => {
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+    const d = e.key === 'ArrowUp' ? -1 : 1;
+    if (e.altKey) {
+      e.preventDefault();
+      if (i + d >= 0 && i + d < p.n) move(i, d);
+    } else if (e.shiftKey) {
+      // Grow (or shrink) the run from the anchor to the next row, and follow it with the focus.
+      e.preventDefault();
+      const j = i + d;
+      if (j < 0 || j >= p.n) return;
+      extend(j, i);
+      e.currentTarget.closest('ol')?.querySelectorAll<HTMLButtonElement>('button.layer-main')[j]?.focus();
+    }
+  };
   return (
     <li
       className={`layer${p.selected ? ' selected' : ''}${p.errors.length ? ' invalid' : ''}${p.dropTarget ? ' drop-target' : ''}`} data-kind={layer.kind}
@@ -72,18 +97,16 @@ function LayerRow(p: {
       }}
       onDragLeave={() => p.onDragTarget(null)} onDrop={onDrop} onDragEnd={() => p.onDragTarget(null)}
     >
-      <span className="layer-index" aria-hidden="true">{i + 1}</span>
+      <span className="layer-index">
+        <input type="checkbox" className="layer-check" aria-label={`Select ${name}`} checked={p.selected} onChange={() => toggle(i)} />
+        <span aria-hidden="true">{i + 1}</span>
+      </span>
       <span className="layer-what">
         {/* The button's visible text (the title) is part of its name; its ::after covers the row, so the whole row selects. */}
         <button
-          type="button" className="layer-main" aria-pressed={p.selected} aria-label={label} onClick={() => select(p.selected ? null : i)}
-          aria-describedby={p.errors.length ? errId : undefined} aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
-          onKeyDown={(e) => {
-            if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
-            e.preventDefault();
-            const d = e.key === 'ArrowUp' ? -1 : 1;
-            if (i + d >= 0 && i + d < p.n) move(i, d);
-          }}
+          type="button" className="layer-main" aria-pressed={p.selected} aria-label={label} onClick={onClick}
+          aria-describedby={p.errors.length ? errId : undefined} aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown Shift+ArrowUp Shift+ArrowDown"
+          onKeyDown={onKeyDown}
         >
           {layerTitle(layer)}
         </button>
@@ -109,7 +132,7 @@ export function LayerStack() {
   const layers = useApp(selectLayers);
   const shapes = useApp(selectShapes);
   const validation = useApp(selectValidation);
-  const selected = useApp(selectSelectedLayer);
+  const selected = useApp(selectSelectedLayers);
   const spec = useApp(selectSpec);
   const [dragOver, setDragOver] = useState<number | null>(null);
   const inShape = inputShape(spec);
@@ -127,13 +150,19 @@ export function LayerStack() {
       <ol className="layers" aria-label="Layers">
         {layers.map((l, i) => (
           <LayerRow
-            key={i} i={i} n={layers.length} layer={l} selected={selected === i} dropTarget={dragOver === i} onDragTarget={setDragOver}
+            key={i} i={i} n={layers.length} layer={l} selected={selected.includes(i)} alone={selected.length === 1 && selected[0] === i}
+            dropTarget={dragOver === i} onDragTarget={setDragOver}
             outShape={shapes?.layers[i]?.outShape} params={shapes?.layers[i]?.params}
             errors={validation.errors.filter((e) => e.layer === i)}
           />
         ))}
       </ol>
       {layers.length === 0 ? <p className="empty">No layers yet: add one from the palette.</p> : null}
+      {layers.length > 1 ? (
+        <p className="hint stack-hint">
+          Select several: <kbd>Shift</kbd>-click or <kbd>Shift</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> for a run, <kbd>Ctrl</kbd>/<kbd>⌘</kbd>-click or the box for one more.
+        </p>
+      ) : null}
       {modelErrors.length ? (
         <ul className="model-errors">{modelErrors.map((e, k) => <li key={k}>{issueText(e)}</li>)}</ul>
       ) : null}

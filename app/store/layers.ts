@@ -66,3 +66,51 @@ export function unwrapResidual(xs: readonly LayerSpec[], i: number): LayerSpec[]
   if (!l || l.kind !== 'residual') return [...xs];
   return [...xs.slice(0, i), ...l.layers, ...xs.slice(i + 1)];
 }
+
+export function insertManyAt<T>(xs: readonly T[], i: number, ys: readonly T[]): T[] {
+  return [...xs.slice(0, i), ...ys, ...xs.slice(i)];
+}
+
+/** Drops every listed index (out-of-range ones are ignored). */
+export function removeMany<T>(xs: readonly T[], indices: readonly number[]): T[] {
+  const drop = new Set(indices);
+  return xs.filter((_, j) => !drop.has(j));
+}
+
+/**
+ * Copies of the listed layers, in list order, inserted right after the last of them: a run
+ * A B C becomes A B C A′ B′ C′. Returns where the copies start and how many there are.
+ */
+export function duplicateMany(xs: readonly LayerSpec[], indices: readonly number[]): { layers: LayerSpec[]; start: number; count: number } {
+  const sel = [...new Set(indices)].filter((j) => j >= 0 && j < xs.length).sort((a, b) => a - b);
+  if (!sel.length) return { layers: [...xs], start: 0, count: 0 };
+  const start = sel[sel.length - 1] + 1;
+  return { layers: insertManyAt(xs, start, sel.map((j) => structuredClone(xs[j]))), start, count: sel.length };
+}
+
+/** "1, 3 and 4" (1-based, as the layer list numbers them). */
+function layerNumbers(indices: readonly number[]): string {
+  const ns = indices.map((j) => String(j + 1));
+  return ns.length > 1 ? `${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}` : ns.join('');
+}
+
+/**
+ * Wraps the selected layers in one residual block, if they form one run (a residual adds its
+ * block's output to its input, so the block must be consecutive layers); otherwise says which
+ * layers in between are missing.
+ */
+export function wrapSelection(xs: readonly LayerSpec[], indices: readonly number[]): { layers: LayerSpec[]; at: number } | { error: string } {
+  const sel = [...new Set(indices)].sort((a, b) => a - b);
+  if (!sel.length) return { error: 'Select the layers to wrap first.' };
+  if (sel[0] < 0 || sel[sel.length - 1] >= xs.length) return { error: `There is no layer ${sel[sel.length - 1] + 1}.` };
+  const first = sel[0], last = sel[sel.length - 1];
+  if (last - first + 1 !== sel.length) {
+    const gaps = [];
+    for (let j = first; j <= last; j++) if (!sel.includes(j)) gaps.push(j);
+    return {
+      error: `A residual block wraps consecutive layers: layers ${layerNumbers(sel)} are not one run ` +
+        `(layer${gaps.length > 1 ? 's' : ''} ${layerNumbers(gaps)} ${gaps.length > 1 ? 'are' : 'is'} not selected).`,
+    };
+  }
+  return { layers: wrapResidual(xs, first, sel.length), at: first };
+}

@@ -3,7 +3,12 @@
 import type { DatasetSpec, LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../../kernels/spec/types.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
 import { checkSpec, PRESETS, type Shapes, type Validation } from '../engine.ts';
-import { defaultLayer, insertAt, move, moveTo, removeAt, unwrapResidual, wrapResidual, type PaletteKind } from './layers.ts';
+import { repeatBlock, type BlockId } from './blocks.ts';
+import {
+  defaultLayer, duplicateMany, insertAt, insertManyAt, move, moveTo, removeAt, removeMany, unwrapResidual, wrapResidual, wrapSelection,
+  type PaletteKind,
+} from './layers.ts';
+import { insertionPoint, selectOne, selectRun, type LayerSelection } from './selection.ts';
 import type { SliceCreator } from './types.ts';
 
 export const DEFAULT_PRESET = 'mlp-mnist-small';
@@ -19,7 +24,10 @@ export interface ModelSlice {
   loadPreset(id: string): void;
   /** Replaces the whole spec (a shared link, a saved design). */
   loadSpec(spec: ModelSpec, presetId: string | null): void;
+  /** Adds a layer after the last selected one (else before the output layer) and selects it. */
   addLayer(kind: PaletteKind): void;
+  /** Inserts `times` copies of a block's layers where addLayer would, one edit, and selects them all. */
+  insertBlock(id: BlockId, times: number): void;
   removeLayer(i: number): void;
   moveLayer(i: number, delta: -1 | 1): void;
   /** Moves layer i to position j (drag and drop). */
@@ -32,6 +40,10 @@ export interface ModelSlice {
   /** Wraps layers i..i+count−1 in a residual block (selected), or puts a block's inner layers back in its place. */
   wrapLayers(i: number, count: number): void;
   unwrapLayer(i: number): void;
+  /** Bulk actions on the selected layers. Wrapping needs one consecutive run; else selectionNotice says why not. */
+  wrapSelected(): void;
+  duplicateSelected(): void;
+  removeSelected(): void;
   updateTrain(patch: Partial<TrainSpec>): void;
   setOptimizer(o: OptimizerSpec): void;
   setSchedule(s: ScheduleSpec): void;
@@ -48,20 +60,29 @@ function presetSpec(id: string): ModelSpec {
 }
 
 export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
-  const edit = (spec: ModelSpec, selected?: number | null) =>
-    set({ ...derive(spec), modified: true, ...(selected !== undefined ? { selectedLayer: selected } : {}) });
+  // A structural edit passes the new selection (a number: that layer alone); others keep it.
+  const edit = (spec: ModelSpec, selected?: number | null | LayerSelection) =>
+    set({
+      ...derive(spec), modified: true,
+      ...(selected === undefined ? {} : typeof selected === 'object' && selected !== null ? selected : selectOne(selected)),
+    });
   const firstId = PRESETS[DEFAULT_PRESET] ? DEFAULT_PRESET : (Object.keys(PRESETS)[0] ?? null);
   return {
     ...derive(presetSpec(firstId ?? '')),
     presetId: firstId,
     modified: false,
-    loadPreset: (id) => set({ ...derive(presetSpec(id)), presetId: id, modified: false, selectedLayer: null }),
-    loadSpec: (spec, presetId) => set({ ...derive(structuredClone(spec)), presetId, modified: presetId === null, selectedLayer: null }),
+    loadPreset: (id) => set({ ...derive(presetSpec(id)), presetId: id, modified: false, ...selectOne(null) }),
+    loadSpec: (spec, presetId) => set({ ...derive(structuredClone(spec)), presetId, modified: presetId === null, ...selectOne(null) }),
     addLayer: (kind) => {
-      const { spec, selectedLayer } = get();
-      // Insert after the selected layer, else before the output layer (an MLP's last Dense).
-      const at = selectedLayer !== null ? selectedLayer + 1 : Math.max(0, spec.layers.length - 1);
-      edit({ ...spec, layers: insertAt(spec.layers, at, defaultLayer(kind)) }, at);
+      const s = get();
+      const at = insertionPoint(s, s.spec.layers.length);
+      edit({ ...s.spec, layers: insertAt(s.spec.layers, at, defaultLayer(kind)) }, at);
+    },
+    insertBlock: (id, times) => {
+      const s = get();
+      const at = insertionPoint(s, s.spec.layers.length);
+      const added = repeatBlock(id, times);
+      edit({ ...s.spec, layers: insertManyAt(s.spec.layers, at, added) }, selectRun(at, added.length));
     },
     removeLayer: (i) => {
       const { spec } = get();
@@ -102,6 +123,24 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     unwrapLayer: (i) => {
       const { spec } = get();
       edit({ ...spec, layers: unwrapResidual(spec.layers, i) }, i);
+    },
+    wrapSelected: () => {
+      const { spec, selectedLayers } = get();
+      const r = wrapSelection(spec.layers, selectedLayers);
+      if ('error' in r) set({ selectionNotice: r.error });
+      else edit({ ...spec, layers: r.layers }, r.at);
+    },
+    duplicateSelected: () => {
+      const { spec, selectedLayers } = get();
+      const r = duplicateMany(spec.layers, selectedLayers);
+      if (r.count) edit({ ...spec, layers: r.layers }, selectRun(r.start, r.count));
+    },
+    removeSelected: () => {
+      const { spec, selectedLayers } = get();
+      if (!selectedLayers.length) return;
+      const layers = removeMany(spec.layers, selectedLayers);
+      // Select what now stands where the first removed layer was (or the new last layer).
+      edit({ ...spec, layers }, layers.length ? Math.min(selectedLayers[0], layers.length - 1) : null);
     },
     updateTrain: (patch) => {
       const { spec } = get();

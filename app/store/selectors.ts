@@ -21,6 +21,10 @@ export const selectUpdateLayer = (s: AppState) => s.updateLayer;
 export const selectDuplicateLayer = (s: AppState) => s.duplicateLayer;
 export const selectWrapLayers = (s: AppState) => s.wrapLayers;
 export const selectUnwrapLayer = (s: AppState) => s.unwrapLayer;
+export const selectInsertBlock = (s: AppState) => s.insertBlock;
+export const selectWrapSelected = (s: AppState) => s.wrapSelected;
+export const selectDuplicateSelected = (s: AppState) => s.duplicateSelected;
+export const selectRemoveSelected = (s: AppState) => s.removeSelected;
 export const selectUpdateTrain = (s: AppState) => s.updateTrain;
 export const selectSetOptimizer = (s: AppState) => s.setOptimizer;
 export const selectSetSchedule = (s: AppState) => s.setSchedule;
@@ -48,6 +52,11 @@ export const selectEpochs = (s: AppState) => (s.runSpec ?? s.spec).train.epochs;
 // ui
 export const selectSelectedLayer = (s: AppState) => s.selectedLayer;
 export const selectSelectLayer = (s: AppState) => s.selectLayer;
+/** Sorted indices of every selected layer (one or more with gaps after Ctrl/⌘-clicks). */
+export const selectSelectedLayers = (s: AppState) => s.selectedLayers;
+export const selectSelectionNotice = (s: AppState) => s.selectionNotice;
+export const selectToggleLayerSelection = (s: AppState) => s.toggleLayerSelection;
+export const selectExtendLayerSelection = (s: AppState) => s.extendLayerSelection;
 export const selectLogLoss = (s: AppState) => s.logLoss;
 export const selectSetLogLoss = (s: AppState) => s.setLogLoss;
 export const selectCrashes = (s: AppState) => s.crashes;

@@ -184,8 +184,15 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
           const inner = walk(l.layers, shape, `${path}.layers`, idx);
           p = inner.params;
           big = Math.max(0, ...inner.out.map((o) => o.largest));
-          if (inner.shape.join('x') !== shape.join('x'))
-            errors.push({ path: `${path} (residual)`, layer: idx, message: `the block maps ${fmt(shape)} to ${fmt(inner.shape)}; a residual needs its output shape equal to its input shape` });
+          // Named by its place and what it wraps, so a message read away from its row still points at it.
+          if (inner.shape.join('x') !== shape.join('x')) {
+            const where = top === undefined ? `layer ${i + 1}` : `inner layer ${i + 1} of layer ${idx + 1}`;
+            const what = l.layers.length ? l.layers.map((x) => x.kind).join(' → ') : 'no layers';
+            errors.push({
+              path: `${path} (residual)`, layer: idx,
+              message: `the residual block at ${where} (${what}) maps ${fmt(shape)} to ${fmt(inner.shape)}; a residual needs its output shape equal to its input shape`,
+            });
+          }
           break;
         }
       }
