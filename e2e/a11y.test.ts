@@ -82,6 +82,19 @@ test('MNIST model with See inside open after a few steps', { timeout: 150_000 },
   await page.context().close();
 });
 
+test('CNN preset with the feature maps of a test image', { timeout: 180_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Preset').selectOption('cnn-mnist-small');
+  await page.getByRole('list', { name: 'First training images' }).waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Show inside' }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await paused(page, 1);
+  await page.getByRole('group', { name: 'Feature maps', exact: true }).waitFor({ timeout: 30_000 });
+  await check(page, 'cnn-features');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('transformer preset with the inspector and attention maps', { timeout: 150_000 }, async () => {
   const { page, errors } = await open();
   await page.getByLabel('Preset').selectOption('transformer-reverse');

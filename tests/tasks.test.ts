@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { IGNORE_LABEL } from '../kernels/backend.ts';
-import { CHAR_ALPHABET, CHAR_TEXT_FILE, encodeText, generateTask, sampleSizes, taskInfo, TASK_NAMES, type TaskData, type TaskDatasetSpec } from '../kernels/data/tasks.ts';
+import { CHAR_ALPHABET, CHAR_TEXT_FILE, encodeText, generateTask, sampleSizes, taskExamples, taskInfo, TASK_NAMES, type TaskData, type TaskDatasetSpec } from '../kernels/data/tasks.ts';
 import { presetSpec } from '../kernels/spec/presets.ts';
 import { inferShapes } from '../kernels/spec/shapes.ts';
 import { validateSpec } from '../kernels/spec/validate.ts';
@@ -121,6 +121,34 @@ test('char: windows of the text, targets shifted by one character', () => {
     assert.ok(hay.includes([...r.x, r.y[r.y.length - 1]].join(',')), 'window not in the text');
   }
   assert.throws(() => generateTask(small('char', 24), 1), /needs its text/);
+});
+
+test('taskExamples: the first test samples of generateTask, drawing only those', () => {
+  for (const name of TASK_NAMES) {
+    const spec = small(name, name === 'parity' || name === 'parens' ? 12 : 6);
+    const full = generateTask(spec, 11, TEXT);
+    const { info, examples } = taskExamples(spec, 11, 4, TEXT);
+    const { inLen, outLen } = sampleSizes(info);
+    assert.equal(examples.n, 4, name);
+    assert.deepEqual(examples.inputs, full.test.inputs.subarray(0, 4 * inLen), name);
+    assert.deepEqual(examples.targets, full.test.targets.subarray(0, 4 * outLen), name);
+    assert.equal(examples.targets.constructor, full.test.targets.constructor, name);
+  }
+  // Reverse: target positions after the separator hold the input symbols backwards.
+  const { examples: r } = taskExamples({ kind: 'task', name: 'reverse', length: 5, symbols: 8 }, 1, 3);
+  for (let i = 0; i < 3; i++) {
+    const x = Array.from(r.inputs.subarray(i * 10, i * 10 + 5)), y = Array.from(r.targets.subarray(i * 10 + 5, i * 10 + 10));
+    assert.deepEqual(y, [...x].reverse());
+  }
+  // Capped at the test size; n = 0 gives none; another seed gives other samples.
+  assert.equal(taskExamples(small('copy', 3, { testSize: 2 }), 1, 10).examples.n, 2);
+  assert.equal(taskExamples(small('copy', 3), 1, 0).examples.n, 0);
+  assert.notDeepEqual(taskExamples(small('sort', 6), 1, 3).examples.inputs, taskExamples(small('sort', 6), 2, 3).examples.inputs);
+  // Cheap at the largest sizes (generateTask would draw 400,000 samples here).
+  const big: TaskDatasetSpec = { kind: 'task', name: 'addition', length: 40, trainSize: 200000, testSize: 200000 };
+  const t0 = performance.now();
+  assert.equal(taskExamples(big, 1, 6).examples.n, 6);
+  assert.ok(performance.now() - t0 < 250, `taskExamples took ${performance.now() - t0} ms`);
 });
 
 test('recurrent presets validate, infer shapes and count parameters like torch', () => {

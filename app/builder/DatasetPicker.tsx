@@ -1,10 +1,12 @@
 // The data the model trains on: MNIST or one of the generated sequence tasks, with the task's size
-// settings. Switching data keeps the layers (the stack then shows what no longer fits).
+// settings, and a preview of the data below them. Switching data keeps the layers (the stack then
+// shows what no longer fits).
 import type { DatasetSpec, TaskDatasetSpec, TaskName } from '../../kernels/spec/types.ts';
 import { TASK_NAMES } from '../../kernels/data/tasks.ts';
 import { useApp } from '../store/index.ts';
 import { selectDataset, selectSetDataset, selectValidation } from '../store/selectors.ts';
 import { NumberField, SelectField } from '../ui/fields.tsx';
+import { DataPreview } from './DataPreview.tsx';
 
 const LABELS: Record<TaskName, string> = {
   copy: 'Copy a sequence', reverse: 'Reverse a sequence', sort: 'Sort a sequence', addition: 'Add two numbers',
@@ -35,19 +37,22 @@ export function DatasetPicker() {
   const choose = (v: string) => set(v === 'mnist' ? { kind: 'mnist' } : taskDefaults(v as TaskName));
   const patch = (p: Partial<TaskDatasetSpec>) => d.kind === 'task' && set({ ...d, ...p } as DatasetSpec);
   return (
-    <div className="dataset grid-fields" role="group" aria-label="Dataset settings">
-      <SelectField label="Dataset" value={d.kind === 'mnist' ? 'mnist' : d.name} options={OPTIONS} error={err('name') ?? err('kind')} onChange={choose} />
-      {d.kind === 'task' ? (
-        <>
-          <NumberField label="Sequence length" integer min={1} value={d.length} error={err('length')} onChange={(length) => patch({ length })} />
-          {d.name === 'copy' || d.name === 'reverse' || d.name === 'sort' ? (
-            <NumberField label="Symbols" integer min={2} max={64} value={d.symbols ?? 8} error={err('symbols')} onChange={(symbols) => patch({ symbols })} />
-          ) : null}
-          {d.name === 'sine' ? (
-            <NumberField label="Horizon" integer min={1} max={64} value={d.horizon ?? 1} error={err('horizon')} onChange={(horizon) => patch({ horizon })} />
-          ) : null}
-        </>
-      ) : null}
-    </div>
+    <>
+      <div className="dataset grid-fields" role="group" aria-label="Dataset settings">
+        <SelectField label="Dataset" value={d.kind === 'mnist' ? 'mnist' : d.name} options={OPTIONS} error={err('name') ?? err('kind')} onChange={choose} />
+        {d.kind === 'task' ? (
+          <>
+            <NumberField label="Sequence length" integer min={1} value={d.length} error={err('length')} onChange={(length) => patch({ length })} />
+            {d.name === 'copy' || d.name === 'reverse' || d.name === 'sort' ? (
+              <NumberField label="Symbols" integer min={2} max={64} value={d.symbols ?? 8} error={err('symbols')} onChange={(symbols) => patch({ symbols })} />
+            ) : null}
+            {d.name === 'sine' ? (
+              <NumberField label="Horizon" integer min={1} max={64} value={d.horizon ?? 1} error={err('horizon')} onChange={(horizon) => patch({ horizon })} />
+            ) : null}
+          </>
+        ) : null}
+      </div>
+      <DataPreview />
+    </>
   );
 }

@@ -1,6 +1,6 @@
 // "See inside": the live model's first-layer weights as images, the first recurrent layer's gates
-// and states over one test sequence, the first attention layer's weights, and (MNIST models)
-// draw-a-digit. Data is asked from the worker only while the panel is open: about once a second
+// and states over one test sequence, the first attention layer's weights, the first conv layers'
+// feature maps of one test image, and (MNIST models) draw-a-digit. Data is asked from the worker only while the panel is open: about once a second
 // while training, once after each pause or step.
 import { useEffect, useState } from 'react';
 import { hasSession, requestInside } from '../training/bridge.ts';
@@ -9,6 +9,7 @@ import { selectDataset, selectRunSpec, selectRunStatus, selectSessionStep } from
 import { NumberField } from '../ui/fields.tsx';
 import { ConfusionView } from './ConfusionView.tsx';
 import { DrawDigit } from './DrawDigit.tsx';
+import { FeatureMapsView } from './FeatureMaps.tsx';
 import { GenerateText } from './GenerateText.tsx';
 import { NormsView } from './NormsView.tsx';
 import { Heatmap } from './Heatmap.tsx';
@@ -71,6 +72,7 @@ function Views({ data }: { data: InsideData }) {
   return (
     <>
       {data.weights ? <WeightTiles tiles={data.weights} /> : null}
+      {data.image && data.features ? <FeatureMapsView image={data.image} features={data.features} /> : null}
       {r ? (
         <div className="inside-group" role="group" aria-label={`${r.cell.toUpperCase()} activations`}>
           <h4>{r.cell.toUpperCase()} ({r.name}) over one test sequence: units down, time across{r.H > MAX_UNITS ? ` (first ${MAX_UNITS} of ${r.H} units)` : ''}</h4>
@@ -94,7 +96,7 @@ function Views({ data }: { data: InsideData }) {
         </div>
       ) : null}
       {data.notes.map((n) => <p key={n} className="hint">{n}</p>)}
-      {!data.weights && !r && !a && !data.notes.length ? <p className="empty">This model’s first layer is not drawn as images (only Dense after Flatten, Conv2D or Patches on images).</p> : null}
+      {!data.weights && !r && !a && !data.features && !data.notes.length ? <p className="empty">This model’s first layer is not drawn as images (only Dense after Flatten, Conv2D or Patches on images).</p> : null}
     </>
   );
 }
@@ -124,7 +126,7 @@ export function InsidePanel() {
           <div className="inside-views" aria-live="off" data-testid="inside-views" data-step={data?.step ?? ''}>
             {!live ? <p className="empty">Train or step a model to see its weights and activations here.</p> : null}
             {error && live ? <p className="field-error">Could not read the model: {error}</p> : null}
-            {sequence || data?.attention ? (
+            {sequence || data?.attention || data?.features ? (
               <NumberField label={sequence ? 'Test sequence' : 'Test image'} integer min={0} value={sample} onChange={(v) => setSample(Math.max(0, v))}
                 hint="which test sample the activations are shown for" />
             ) : null}

@@ -1,5 +1,6 @@
 // What the worker sends the "see inside" panel: first-layer weights as image tiles, and for one
-// test sample the first recurrent layer's states/gates and the first attention layer's weights.
+// test sample the first recurrent layer's states/gates, the first attention layer's weights, or
+// (MNIST CNNs) the image and the first conv layers' feature maps.
 import type { CellKind } from '../../kernels/backend.ts';
 
 /** n tiles of h×w values, tile-major (tile t at t·h·w, row-major inside). */
@@ -29,6 +30,16 @@ export interface AttentionView {
   probs: Float32Array; // (heads, T, T), row = query, column = key
 }
 
+/** One conv layer's output after its activation for one image: C maps of H×W, channel-major. */
+export interface FeatureMaps {
+  name: string; // e.g. "layers.0.conv2d"
+  H: number;
+  W: number;
+  C: number; // maps sent (the first channels)
+  total: number; // channels the layer has
+  maps: Float32Array; // (C, H, W)
+}
+
 export interface InsideData {
   step: number;
   weights: WeightTiles | null;
@@ -36,6 +47,10 @@ export interface InsideData {
   tokens: string[] | null;
   recurrent: RecurrentView | null;
   attention: AttentionView | null;
+  /** MNIST models with Conv2D layers: the inspected test image (28×28 in [0, 1]) and its label. */
+  image: { index: number; pixels: Float32Array; label: number | null } | null;
+  /** Feature maps of the first conv layers (at most two) for that image. */
+  features: FeatureMaps[] | null;
   /** Why a view is missing, when it is (e.g. attention weights not implemented on this backend). */
   notes: string[];
 }

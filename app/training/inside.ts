@@ -4,10 +4,13 @@ import type { Session } from '../../kernels/train/session.ts';
 import { createProbe, type Probe } from '../../kernels/train/predict.ts';
 import { createConfusionEvaluator, type Confusion, type ConfusionEvaluator } from '../../kernels/train/confusion.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
-import type { InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
+import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { FeatureMaps, InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
 
 const MAX_DENSE_TILES = 32;
 const MAX_CONV_TILES = 64;
+const FEATURE_LAYERS = 2; // conv layers whose feature maps are drawn
+const MAX_FEATURE_MAPS = 32; // channels drawn per layer
 
 let cached: { s: Session; probe: Probe } | null = null;
 let confusionCache: { s: Session; ev: ConfusionEvaluator } | null = null;
@@ -95,28 +98,43 @@ async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
   return null;
 }
 
+const hasConv = (ls: LayerSpec[]): boolean => ls.some((l) => l.kind === 'conv2d' || (l.kind === 'residual' && hasConv(l.layers)));
+
+/** (H, W, C) NHWC activations → the first `MAX_FEATURE_MAPS` channels as (C, H, W) maps. */
+function featureMaps(t: { name: string; H: number; W: number; C: number; maps: Float32Array }): FeatureMaps {
+  const n = Math.min(t.C, MAX_FEATURE_MAPS), hw = t.H * t.W;
+  const maps = new Float32Array(n * hw);
+  for (let p = 0; p < hw; p++) for (let c = 0; c < n; c++) maps[c * hw + p] = t.maps[p * t.C + c];
+  return { name: t.name, H: t.H, W: t.W, C: n, total: t.C, maps };
+}
+
 /** Reads everything the panel shows; queued behind the submitted steps, never blocking them. */
 export async function inspect(s: Session, sample: number): Promise<InsideData> {
   const step = s.step;
   const notes: string[] = [];
   const layers = s.c.spec.layers;
-  // The probe runs a test sample only for models with activations worth drawing (recurrent, attention).
+  const d = s.c.spec.dataset;
+  // The probe runs a test sample only for models with activations worth drawing: recurrent,
+  // attention, or (MNIST) conv layers, whose feature maps are read only then.
   const wantsSeq = layers.some((l) => l.kind === 'lstm' || l.kind === 'gru' || l.kind === 'rnn' || l.kind === 'transformer');
+  const wantsConv = d.kind === 'mnist' && hasConv(layers);
   const [weights, taps] = await Promise.all([
     firstLayerTiles(s),
-    wantsSeq ? probeOf(s).inspect(sample) : Promise.resolve(null),
+    wantsSeq || wantsConv ? probeOf(s).inspect(sample, { convLayers: wantsConv ? FEATURE_LAYERS : 0 }) : Promise.resolve(null),
   ]);
   if (layers.some((l) => l.kind === 'transformer') && !taps?.attention)
     notes.push(`Attention weights are not available on the ${s.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'} backend yet.`);
   let tokens: string[] | null = null;
-  const d = s.c.spec.dataset;
   if (taps && d.kind === 'task') {
     const t = taskInfo(d);
     if (t.inputVocab > 0) tokens = Array.from(taps.input, (v) => t.symbols[v] ?? String(v));
   }
+  const features = taps?.conv?.length ? taps.conv.map(featureMaps) : null;
   return {
     step, weights, tokens, notes,
     recurrent: taps?.recurrent ?? null,
     attention: taps?.attention ?? null,
+    image: features && taps ? { index: Math.max(0, Math.min(sample, s.c.testData.n - 1)), pixels: taps.input, label: taps.label ?? null } : null,
+    features,
   };
 }

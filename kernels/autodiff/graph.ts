@@ -23,6 +23,8 @@ export class Graph {
   readonly taps: { name: string; cell: CellKind; buffers: RecurrentBuffers }[] = [];
   /** Attention layers' inputs and saved log-sum-exps: the weights can be recomputed on demand (attentionProbs). */
   readonly attentionTaps: { name: string; qkv: Tensor; lse: Tensor; heads: number; causal: boolean }[] = [];
+  /** Conv2D layers' outputs after their activation (N, OH, OW, F), in layer order: feature maps to draw. */
+  readonly convTaps: { name: string; y: Tensor }[] = [];
   private tape: (() => void)[] = [];
   private grads = new Map<number, Tensor>();
   private written = new Set<number>();

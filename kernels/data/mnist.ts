@@ -93,3 +93,54 @@ export function take(s: MnistSplit, n: number): MnistSplit {
   const k = Math.min(n, s.n);
   return { images: s.images.subarray(0, k * 784), labels: s.labels.subarray(0, k), n: k };
 }
+
+/**
+ * The first bytes of a file: asks for a byte range, and when the server sends the whole file
+ * (200 instead of 206) reads the stream only until it has `bytes`, then cancels the rest. Shorter
+ * files return what there is.
+ */
+export async function fetchPrefix(url: string, bytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const res = await fetch(url, { headers: { Range: `bytes=0-${bytes - 1}` }, signal });
+  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  const out = new Uint8Array(bytes);
+  let got = 0;
+  if (!res.body) {
+    const all = new Uint8Array(await res.arrayBuffer());
+    out.set(all.subarray(0, bytes));
+    return out.subarray(0, Math.min(bytes, all.length));
+  }
+  const reader = res.body.getReader();
+  try {
+    while (got < bytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = Math.min(value.length, bytes - got);
+      out.set(value.subarray(0, take), got);
+      got += take;
+    }
+  } finally {
+    void reader.cancel().catch(() => {}); // a 200 response of the whole file stops here
+  }
+  return out.subarray(0, got);
+}
+
+/**
+ * The first n images and labels of a split, read from the head of its idx files (16 + n·784 and
+ * 8 + n bytes), not the whole 47 MB: the page's data preview.
+ */
+export async function loadMnistHead(baseUrl: string, split: 'train' | 'test', n: number, signal?: AbortSignal): Promise<MnistSplit> {
+  const url = (f: string) => new URL(f, baseUrl).toString();
+  const [imFile, lbFile] = split === 'train' ? [MNIST_FILES.trainImages, MNIST_FILES.trainLabels] : [MNIST_FILES.testImages, MNIST_FILES.testLabels];
+  const [im, lb] = await Promise.all([fetchPrefix(url(imFile), 16 + n * 784, signal), fetchPrefix(url(lbFile), 8 + n, signal)]);
+  const what = `MNIST ${split}`;
+  if (im.length < 16 || lb.length < 8) throw new Error(`${what}: the files are too short to be idx files`);
+  const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (dv(im).getUint32(0) !== 0x803 || dv(im).getUint32(8) !== 28 || dv(im).getUint32(12) !== 28)
+    throw new Error(`${what} images: not an idx file of 28×28 images`);
+  if (dv(lb).getUint32(0) !== 0x801) throw new Error(`${what} labels: not an idx label file`);
+  const k = Math.min(n, dv(im).getUint32(4), dv(lb).getUint32(4));
+  if (im.length < 16 + k * 784 || lb.length < 8 + k) throw new Error(`${what}: the files end before image ${k}`);
+  const labels = lb.slice(8, 8 + k);
+  for (let i = 0; i < k; i++) if (labels[i] > 9) throw new Error(`${what} labels: label ${labels[i]} at ${i} is not a digit`);
+  return { images: im.slice(16, 16 + k * 784), labels, n: k };
+}

@@ -218,6 +218,31 @@ export function decodeTokens(info: TaskInfo, ids: ArrayLike<number>): string {
   return Array.from(ids, (i) => info.symbols[i] ?? '?').join(info.name === 'char' ? '' : ' ');
 }
 
+/** Draws n samples of one split in rng order, skipping keys in `avoid` (and repeats when `unique`). */
+function drawSplit(info: TaskInfo, draw: ReturnType<typeof sampler>, rng: Rng, n: number, split: 'train' | 'test', avoid: Set<string>, unique: boolean): { s: TaskSplit; keys: Set<string> } {
+  const { inLen, outLen } = sampleSizes(info);
+  const inputs = new Float32Array(n * inLen);
+  const targets = info.loss === 'mse' ? new Float32Array(n * outLen) : new Uint32Array(n * outLen);
+  const keys = new Set<string>();
+  let i = 0, misses = 0;
+  while (i < n) {
+    const smp = draw(rng, split);
+    if (avoid.has(smp.key) || (unique && keys.has(smp.key))) {
+      if (++misses > 50 * n + 10000) break; // the space is exhausted
+      continue;
+    }
+    keys.add(smp.key);
+    inputs.set(smp.x, i * inLen);
+    targets.set(smp.y, i * outLen);
+    i++;
+  }
+  return { s: { inputs: inputs.subarray(0, i * inLen), targets: targets.subarray(0, i * outLen), n: i }, keys };
+}
+
+const taskRng = (seed: number) => new Rng((seed ^ 0x5eed7a5c) >>> 0);
+// Char windows overlap by design (test keys are positions, disjoint by range); others are unique sequences.
+const uniqueTest = (d: TaskDatasetSpec) => d.name !== 'char';
+
 /**
  * Generates both splits. The test split is drawn first; train samples whose key is in it are
  * redrawn, so no sequence appears in both (tasks with few distinct sequences are capped at what
@@ -226,29 +251,18 @@ export function decodeTokens(info: TaskInfo, ids: ArrayLike<number>): string {
 export function generateTask(d: TaskDatasetSpec, seed: number, text?: string): TaskData {
   const info = taskInfo(d);
   const draw = sampler(d, info, text);
-  const { inLen, outLen } = sampleSizes(info);
-  const rng = new Rng((seed ^ 0x5eed7a5c) >>> 0);
-  const make = (n: number, split: 'train' | 'test', avoid: Set<string>, unique: boolean): { s: TaskSplit; keys: Set<string> } => {
-    const inputs = new Float32Array(n * inLen);
-    const targets = info.loss === 'mse' ? new Float32Array(n * outLen) : new Uint32Array(n * outLen);
-    const keys = new Set<string>();
-    let i = 0, misses = 0;
-    while (i < n) {
-      const smp = draw(rng, split);
-      if (avoid.has(smp.key) || (unique && keys.has(smp.key))) {
-        if (++misses > 50 * n + 10000) break; // the space is exhausted
-        continue;
-      }
-      keys.add(smp.key);
-      inputs.set(smp.x, i * inLen);
-      targets.set(smp.y, i * outLen);
-      i++;
-    }
-    return { s: { inputs: inputs.subarray(0, i * inLen), targets: targets.subarray(0, i * outLen), n: i }, keys };
-  };
-  // Char windows overlap by design (test keys are positions, disjoint by range); others are unique sequences.
-  const unique = d.name !== 'char';
-  const test = make(info.testSize, 'test', new Set(), unique);
-  const train = make(info.trainSize, 'train', test.keys, false);
+  const rng = taskRng(seed);
+  const test = drawSplit(info, draw, rng, info.testSize, 'test', new Set(), uniqueTest(d));
+  const train = drawSplit(info, draw, rng, info.trainSize, 'train', test.keys, false);
   return { info: { ...info, trainSize: train.s.n, testSize: test.s.n }, train: train.s, test: test.s };
+}
+
+/**
+ * The first n test samples of `generateTask(d, seed, text)`, drawing only those n (the test split
+ * comes first from the seeded generator, so its prefix needs nothing else): the page's preview.
+ */
+export function taskExamples(d: TaskDatasetSpec, seed: number, n: number, text?: string): { info: TaskInfo; examples: TaskSplit } {
+  const info = taskInfo(d);
+  const k = Math.max(0, Math.min(n, info.testSize));
+  return { info, examples: drawSplit(info, sampler(d, info, text), taskRng(seed), k, 'test', new Set(), uniqueTest(d)).s };
 }

@@ -217,6 +217,7 @@ export function buildModel(g: Graph, layers: LayerSpec[], x: Tensor, params: Mod
             h = g.conv2d(h, W, b, geom, 'none', `${name}.conv2d`);
             h = g.unary(act as Activation, h, `${name}.${act}`);
           }
+          g.convTaps.push({ name: `${name}.conv2d`, y: h });
           break;
         }
         case 'maxpool2d':

@@ -17,13 +17,25 @@ export interface ProbeTaps {
   recurrent?: { name: string; cell: CellKind; T: number; H: number; h: Float32Array; gates: Float32Array | null };
   /** First attention layer: probabilities (heads, T, T), row = query position. */
   attention?: { name: string; heads: number; T: number; probs: Float32Array };
+  /** MNIST: the sample's true digit. */
+  label?: number;
+  /** The first `convLayers` Conv2D layers' outputs after their activation, (H, W, C) each (NHWC, N = 1). */
+  conv?: { name: string; H: number; W: number; C: number; maps: Float32Array }[];
+}
+
+export interface InspectOptions {
+  /** How many Conv2D layers' feature maps to read (default 0: none, no extra reads). */
+  convLayers?: number;
 }
 
 export interface Probe {
   /** Softmax probabilities of one input sample (…inputShape), e.g. a 28×28 image scaled to [0, 1]. */
   predict(sample: Float32Array): Promise<Float32Array>;
-  /** Runs test sample `index` and reads the first recurrent layer's and attention layer's activations. */
-  inspect(index: number): Promise<ProbeTaps>;
+  /**
+   * Runs test sample `index` and reads the first recurrent layer's and attention layer's
+   * activations, and the first Conv2D layers' feature maps when asked.
+   */
+  inspect(index: number, opts?: InspectOptions): Promise<ProbeTaps>;
   dispose(): void;
 }
 
@@ -52,12 +64,13 @@ export function createProbe(c: Compiled): Probe {
   }
   // The sample program gathers a test row into x (sequence tasks) or reuses x as written (MNIST).
   let sample: Program;
+  let label: Tensor | null = null;
   if (c.spec.dataset.kind === 'task') {
     const y = taskTargets(be, taskInfo(c.spec.dataset), 1, 'probe.y');
     extra.push(y);
     sample = be.program('probe sample', [...taskGather(be, x, y, c.testData), ...g.forward, ...tail]);
   } else {
-    const label = be.tensor([1], 'probe.label', 'u32');
+    label = be.tensor([1], 'probe.label', 'u32');
     extra.push(label);
     sample = be.program('probe sample', [be.gatherBatch(x, label, c.testData.images, c.testData.labels, c.testData.indices, 784), ...g.forward, ...tail]);
   }
@@ -70,24 +83,34 @@ export function createProbe(c: Compiled): Probe {
       const logits = (await be.read(out)) as Float32Array;
       return softmax(logits);
     },
-    async inspect(index) {
+    async inspect(index, opts = {}) {
       const i = Math.max(0, Math.min(index, c.testData.n - 1));
       be.run(sample, params(i));
       // Every read is enqueued now, before any other submission can overwrite these tensors.
       const tap = g.taps[0];
+      const convs = g.convTaps.slice(0, Math.max(0, opts.convLayers ?? 0));
       const reads = [
         be.read(x),
         tap ? be.read(tap.buffers.hseq) : null,
         tap && tap.cell !== 'rnn' ? be.read(tap.buffers.gates) : null,
         probs ? be.read(probs) : null,
+        label ? be.read(label) : null,
+        ...convs.map((t) => be.read(t.y)),
       ];
-      const [input, h, gates, p] = (await Promise.all(reads)) as (Float32Array | null)[];
+      const [input, h, gates, p, lab, ...maps] = (await Promise.all(reads)) as (Float32Array | null)[];
       const r: ProbeTaps = { input: input! };
       if (tap && h) {
         const [, T, H] = tap.buffers.hseq.shape;
         r.recurrent = { name: tap.name, cell: tap.cell, T, H, h, gates };
       }
       if (att && p) r.attention = { name: att.name, heads: att.heads, T: att.qkv.shape[1], probs: p };
+      if (lab) r.label = lab[0];
+      if (convs.length) {
+        r.conv = convs.map((t, k) => {
+          const [, H, W, C] = t.y.shape;
+          return { name: t.name, H, W, C, maps: maps[k]! };
+        });
+      }
       return r;
     },
     dispose() {

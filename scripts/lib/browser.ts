@@ -50,8 +50,17 @@ export async function serve(
       const file = normalize(join(d, rel.slice(prefix.length - 1)));
       if (!file.startsWith(normalize(d))) break;
       if (existsSync(file) && statSync(file).isFile()) {
+        const body = readFileSync(file);
+        // One "bytes=a-b" range, as static hosts answer it (the data preview reads MNIST's head).
+        const r = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+        if (r && Number(r[1]) < body.length) {
+          const a = Number(r[1]), b = Math.min(r[2] ? Number(r[2]) : body.length - 1, body.length - 1);
+          res.writeHead(206, { ...head(file), 'content-range': `bytes ${a}-${b}/${body.length}` });
+          res.end(body.subarray(a, b + 1));
+          return;
+        }
         res.writeHead(200, head(file));
-        res.end(readFileSync(file));
+        res.end(body);
         return;
       }
     }

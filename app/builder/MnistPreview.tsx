@@ -1,0 +1,84 @@
+// MNIST preview: the first images of the training or test split, each drawn on a canvas with its
+// label. Only the head of the idx files is fetched (kernels/data/mnist.ts loadMnistHead, about
+// 19 KB for 24 images), once per split per page; the worker loads the full files when training.
+import { useEffect, useRef, useState } from 'react';
+import { loadMnistHead, type MnistSplit } from '../../kernels/data/mnist.ts';
+import { SelectField } from '../ui/fields.tsx';
+
+export const PREVIEW_IMAGES = 24;
+type Split = 'train' | 'test';
+const SPLITS = [{ value: 'train' as const, label: 'Training' }, { value: 'test' as const, label: 'Test' }];
+const NAME: Record<Split, string> = { train: 'Training', test: 'Test' };
+
+// One request per split; a failed one is forgotten so that "Try again" asks anew.
+const cache = new Map<Split, Promise<MnistSplit>>();
+function head(split: Split): Promise<MnistSplit> {
+  let p = cache.get(split);
+  if (!p) {
+    p = loadMnistHead(new URL('mnist/', location.href).href, split, PREVIEW_IMAGES);
+    p.catch(() => cache.delete(split));
+    cache.set(split, p);
+  }
+  return p;
+}
+
+type State = { split: Split; data: MnistSplit | null; error: string | null };
+
+export function MnistPreview() {
+  const [split, setSplit] = useState<Split>('train');
+  const [attempt, setAttempt] = useState(0);
+  const [s, setS] = useState<State>({ split, data: null, error: null });
+  useEffect(() => {
+    let live = true;
+    setS({ split, data: null, error: null });
+    head(split).then(
+      (data) => live && setS({ split, data, error: null }),
+      (e: unknown) => live && setS({ split, data: null, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [split, attempt]);
+  return (
+    <div className="mnist-preview">
+      <SelectField label="Split" value={split} options={SPLITS} onChange={setSplit} />
+      {s.error ? (
+        <div className="preview-error" role="alert">
+          <p className="field-error">Could not load the MNIST preview: {s.error}</p>
+          <button type="button" onClick={() => setAttempt(attempt + 1)}>Try again</button>
+        </div>
+      ) : !s.data ? (
+        <p className="empty" role="status">Loading the first {PREVIEW_IMAGES} {NAME[split].toLowerCase()} images…</p>
+      ) : (
+        <figure className="digit-grid-box">
+          <figcaption>The first {s.data.n} {NAME[s.split].toLowerCase()} images of MNIST (28×28 pixels, labels below)</figcaption>
+          <ul className="digit-grid" aria-label={`First ${NAME[s.split].toLowerCase()} images`} data-testid="mnist-preview" data-split={s.split}>
+            {Array.from({ length: s.data.n }, (_, i) => (
+              <Digit key={`${s.split}-${i}`} image={s.data!.images.subarray(i * 784, (i + 1) * 784)} label={s.data!.labels[i]} name={`${NAME[s.split]} image ${i}`} />
+            ))}
+          </ul>
+        </figure>
+      )}
+    </div>
+  );
+}
+
+function Digit({ image, label, name }: { image: Uint8Array; label: number; name: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    const img = ctx.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) {
+      img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = image[i];
+      img.data[i * 4 + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+  }, [image]);
+  return (
+    <li className="digit" data-label={label}>
+      <canvas ref={ref} width={28} height={28} role="img" aria-label={`${name}: a ${label}`} />
+      <span aria-hidden="true">{label}</span>
+    </li>
+  );
+}
