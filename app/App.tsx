@@ -18,6 +18,7 @@ import { StatusLine } from './training/StatusLine.tsx';
 import { SharePanel } from './share/SharePanel.tsx';
 import { Weights } from './training/Weights.tsx';
 import { RunHistory } from './training/RunHistory.tsx';
+import { ProfilePanel } from './training/ProfilePanel.tsx';
 import { CrashPanel } from './ui/CrashPanel.tsx';
 import { InsidePanel } from './inside/InsidePanel.tsx';
 
@@ -68,6 +69,7 @@ function RunPanel() {
       <ErrorPanel />
       <MetricsSummary />
       <Charts />
+      <ProfilePanel />
       <RunHistory />
     </section>
   );

@@ -153,6 +153,23 @@ export interface Counters {
   snapshots: number;
 }
 
+/** Where per-kernel times come from: GPU timestamp queries, the CPU clock, or nowhere (times unavailable). */
+export type ProfileSource = 'timestamp-query' | 'cpu-clock' | 'none';
+/** One kernel's time in a profiled run, in program order. */
+export interface KernelTiming {
+  label: string;
+  ms: number;
+}
+export interface ProgramProfile {
+  source: ProfileSource;
+  /** One per kernel of the program, in order; empty when source is 'none'. */
+  kernels: KernelTiming[];
+  /** Wall-clock time from submission until the work finished (includes readback waits on the GPU). */
+  wallMs: number;
+  /** The snapshot tensor's values, when one was asked for. */
+  snapshot: Float32Array | null;
+}
+
 export interface BackendInfo {
   kind: 'webgpu' | 'cpu';
   adapter: string; // "swiftshader", "nvidia-h100-80gb-hbm3", or "cpu"
@@ -180,6 +197,16 @@ export interface Backend {
    * promise resolves later (never awaited inside a step); `reset` zeroes the tensor after the copy.
    */
   run(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<Float32Array> | null;
+  /**
+   * Runs a program once, exactly as `run` does (same effect, one submission, same counters), and
+   * measures each kernel: GPU timestamps around each dispatch where the device has
+   * 'timestamp-query', performance.now() around each kernel on the CPU. Without a source of
+   * per-kernel times it still runs the step and says so (source 'none', no kernels): no made-up
+   * numbers. Resolves once the step has finished and the times are read back; for on-demand
+   * profiling, never inside the training loop. Query sets and readback buffers are made on the
+   * first call per program and reused.
+   */
+  profile(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<ProgramProfile>;
   /** Resolves when all submitted work has finished. */
   idle(): Promise<void>;
   destroy(): void;

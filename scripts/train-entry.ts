@@ -4,6 +4,7 @@ import { createSession } from '../kernels/train/session.ts';
 import type { TrainEvent } from '../kernels/train/events.ts';
 import type { BackendChoice } from '../kernels/engine.ts';
 import type { ModelSpec } from '../kernels/spec/types.ts';
+import { formatProfile } from '../kernels/train/profile.ts';
 
 declare const __emit: (json: string) => Promise<void>;
 const g = globalThis as { __ready?: boolean };
@@ -15,19 +16,35 @@ interface Config {
   trainLimit?: number;
   testLimit?: number;
   sample?: { prompt: string; n: number; temperature: number }; // character models: text after training
+  profile?: boolean; // profile the last step (Session.profileStep) and report it as a 'profile' message
 }
 
 (async () => {
   g.__ready = true;
   const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Config;
   const send = (e: TrainEvent | { type: 'fatal'; message: string } | { type: 'counters'; [k: string]: unknown }) => void __emit(JSON.stringify(e));
+  let stoppedEarly = false; // a 'done' (early stop, divergence) or error before the profiled step
   try {
     const s = await createSession(cfg.spec, {
-      backend: cfg.backend, dataUrl: new URL('mnist/', location.href).toString(), onEvent: send,
+      backend: cfg.backend, dataUrl: new URL('mnist/', location.href).toString(),
+      onEvent: (e) => {
+        if (e.type === 'done' || e.type === 'error') stoppedEarly = true;
+        send(e);
+      },
       maxSteps: cfg.maxSteps, trainLimit: cfg.trainLimit, testLimit: cfg.testLimit,
     });
     const c0 = { ...s.backend.counters };
-    await s.start();
+    if (cfg.profile) {
+      // Every step but the last as usual, then the last one profiled (it stays a normal step), then
+      // the evaluation the loop makes after its last step, and the loop's 'done'.
+      await s.start(s.totalSteps - 1);
+      if (s.step === s.totalSteps - 1 && !stoppedEarly) {
+        const p = await s.profileStep();
+        await s.evaluate();
+        void __emit(JSON.stringify({ type: 'profile', profile: p, text: formatProfile(p) }));
+      }
+    }
+    if (!(cfg.profile && stoppedEarly)) await s.start(); // an early stop is final: no resuming it
     const c1 = s.backend.counters;
     // Submissions of training steps: all of them less evaluation batches and metrics flushes.
     send({ type: 'counters', steps: s.step, submits: c1.submits - c0.submits - s.nonStepSubmits, dispatches: c1.dispatches - c0.dispatches, bytesUploaded: c1.bytesUploaded - c0.bytesUploaded });

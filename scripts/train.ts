@@ -1,7 +1,9 @@
 // Headless trainer: `npm run train -- (--preset NAME | --spec FILE.json) [--epochs N] [--steps N]
-// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json] [--sample PROMPT [--temperature T]]`.
+// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json] [--sample PROMPT [--temperature T]] [--profile]`.
 // Runs the engine in headless Chromium (WebGPU on whatever adapter it has) and prints one line per
 // evaluation, then a final one. --sample: a character model's text after training, 200 characters.
+// --profile: the last step runs profiled (GPU timestamps where the adapter has them) and its times
+// are printed by layer and by op, with its dispatch, submission and upload counts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +24,7 @@ try {
       preset: { type: 'string' }, spec: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
       batch: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
       json: { type: 'boolean' }, 'eval-every': { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
-      sample: { type: 'string' }, temperature: { type: 'string' },
+      sample: { type: 'string' }, temperature: { type: 'string' }, profile: { type: 'boolean' },
     },
     strict: true,
   }).values;
@@ -62,7 +64,7 @@ const temperature = num('temperature', args.temperature, false) ?? 0.8;
 if (temperature <= 0) fail('--temperature must be above 0');
 if (args.sample !== undefined && !(spec.dataset.kind === 'task' && spec.dataset.name === 'char')) fail('--sample needs a character-level model (dataset task "char")');
 const sample = args.sample !== undefined ? { prompt: args.sample, n: 200, temperature } : undefined;
-const cfg = { spec, backend, sample, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
+const cfg = { spec, backend, sample, profile: !!args.profile, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
 const t0 = performance.now();
 const browser = await launch({ webgpu: backend === 'webgpu' });
 let last: Record<string, unknown> = {};
@@ -82,6 +84,7 @@ const { server } = await pageWith(browser, join(ROOT, 'scripts', 'train-entry.ts
     if (e.type === 'ready') ready = e;
     else if (e.type === 'metrics') last = e;
     else if (e.type === 'counters') counters = e;
+    else if (e.type === 'profile') console.log(args.json ? JSON.stringify({ profile: e.profile }) : e.text);
     else if (e.type === 'sample') out({ sample_prompt: e.prompt, temperature: e.temperature, sample: JSON.stringify(e.text) });
     else if (e.type === 'done' || e.type === 'error') done = e;
     else if (e.type === 'fatal') finished(e.message || (done.type === 'error' ? String(done.message) : ''));

@@ -11,6 +11,7 @@ import { dbGet, dbPut, runKey, type SavedRun } from '../persist/db.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 import type { Confusion } from '../../kernels/train/confusion.ts';
+import type { StepProfile } from '../../kernels/train/profile.ts';
 
 interface SavedHistory { train: TrainPoint[]; evals: EvalPoint[] }
 const histKey = (spec: ModelSpec) => `hist:${runKey(spec)}`;
@@ -124,6 +125,12 @@ function onMessage(m: FromWorker) {
   if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms') {
     const done = waiting.get(m.id);
     waiting.delete(m.id);
+    done?.(m.run === run ? m : null);
+    return;
+  }
+  if (m.type === 'profile') {
+    const done = profiling.get(m.id);
+    profiling.delete(m.id);
     done?.(m.run === run ? m : null);
     return;
   }
@@ -323,6 +330,29 @@ export async function requestNorms(): Promise<{ data: ParamNorm[] | null; step: 
 export async function requestText(prompt: string, length: number, temperature: number, seed: number): Promise<{ text: string | null; error?: string }> {
   const a = await ask({ type: 'generate', run, id: ++nextAsk, prompt, length, temperature, seed });
   return a?.type === 'text' ? { text: a.text, error: a.error } : { text: null, error: 'the run changed' };
+}
+
+const profiling = new Map<number, (m: Extract<FromWorker, { type: 'profile' }> | null) => void>();
+
+/** True when a paused session of the spec in the editor can take a profiled step (as it could a Step). */
+export function canProfile(s: { runSpec: unknown; spec: unknown; runStatus: string; validation: { ok: boolean } }): boolean {
+  return s.validation.ok && s.runSpec === s.spec && s.runStatus === 'paused';
+}
+
+/**
+ * Runs the live session's next step profiled (a real step: the step count, curves and schedule
+ * move on) and resolves with its per-kernel times. Only while paused, like Step.
+ */
+export async function requestProfile(): Promise<{ data: StepProfile | null; error?: string }> {
+  const s = store();
+  if (!worker || !canProfile(s)) return { data: null, error: 'Pause a run (or take a Step) first.' };
+  s.setRunStatus('stepping');
+  const id = ++nextAsk;
+  const a = await new Promise<Extract<FromWorker, { type: 'profile' }> | null>((resolve) => {
+    profiling.set(id, resolve);
+    send({ type: 'profile', run, id });
+  });
+  return a ? { data: a.data, error: a.error } : { data: null, error: 'the run changed' };
 }
 
 /** Test hook (also handy in the console): make the GPU device go away mid-run. */

@@ -4,6 +4,7 @@ import type { ModelSpec } from '../../kernels/spec/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 import type { Confusion } from '../../kernels/train/confusion.ts';
+import type { StepProfile } from '../../kernels/train/profile.ts';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 
@@ -29,7 +30,9 @@ export type ToWorker =
   /** Continues `prompt` with `length` characters (char models); answered by 'text'. */
   | { type: 'generate'; run: number; id: number; prompt: string; length: number; temperature: number; seed: number }
   /** Weight and gradient norms per parameter tensor; answered by 'norms'. */
-  | { type: 'norms'; run: number; id: number };
+  | { type: 'norms'; run: number; id: number }
+  /** The next training step, profiled (per-kernel times by layer and op), while paused; answered by 'profile', then 'stepped'. */
+  | { type: 'profile'; run: number; id: number };
 
 /** The requests answered beside the message chain (see worker.ts `look`), each by one reply with its id. */
 export type Look = Extract<ToWorker, { type: 'inspect' | 'predict' | 'confusion' | 'generate' | 'norms' }>;
@@ -54,6 +57,7 @@ export type FromWorker =
   | { type: 'prediction'; run: number; id: number; probs: Float32Array | null; error?: string }
   | { type: 'confusion'; run: number; id: number; data: Confusion | null; step: number; error?: string }
   | { type: 'text'; run: number; id: number; text: string | null; error?: string }
-  | { type: 'norms'; run: number; id: number; data: ParamNorm[] | null; step: number; error?: string };
+  | { type: 'norms'; run: number; id: number; data: ParamNorm[] | null; step: number; error?: string }
+  | { type: 'profile'; run: number; id: number; data: StepProfile | null; error?: string };
 
 export type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' | 'confusion' | 'text' | 'norms' }>;

@@ -165,7 +165,11 @@ async function handle(m: ToWorker): Promise<void> {
     return;
   }
   if (m.type === 'dispose') return drop();
-  if (!session || m.run !== sessionRun) return; // a message for a session that is gone
+  if (!session || m.run !== sessionRun) {
+    // A message for a session that is gone; a profile request still gets its answer.
+    if (m.type === 'profile') post({ type: 'profile', run: m.run, id: m.id, data: null, error: 'no live session' });
+    return;
+  }
   switch (m.type) {
     case 'start':
       if (session.hasDiverged && lastCheckpoint) {
@@ -200,6 +204,16 @@ async function handle(m: ToWorker): Promise<void> {
       await session.stepOnce();
       post({ type: 'stepped', run: m.run, step: session.step });
       return;
+    case 'profile': {
+      await loop;
+      try {
+        post({ type: 'profile', run: m.run, id: m.id, data: await session.profileStep() });
+      } catch (e) {
+        post({ type: 'profile', run: m.run, id: m.id, data: null, error: e instanceof Error ? e.message : String(e) });
+      }
+      post({ type: 'stepped', run: m.run, step: session.step });
+      return;
+    }
     case 'loseDevice': {
       const dev = (session.backend as unknown as { device?: GPUDevice }).device;
       dev?.destroy();

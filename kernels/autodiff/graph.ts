@@ -25,6 +25,11 @@ export class Graph {
   readonly attentionTaps: { name: string; qkv: Tensor; lse: Tensor; heads: number; causal: boolean }[] = [];
   /** Conv2D layers' outputs after their activation (N, OH, OW, F), in layer order: feature maps to draw. */
   readonly convTaps: { name: string; y: Tensor }[] = [];
+  /**
+   * What produced each kernel, for the profiler: the output name of the op that recorded it
+   * ("layers.1.dense"), forward or backward (its tape closure), or 'loss' for the loss kernels.
+   */
+  readonly origin = new Map<Kernel, string>();
   private tape: (() => void)[] = [];
   private grads = new Map<number, Tensor>();
   private written = new Set<number>();
@@ -89,11 +94,17 @@ export class Graph {
 
   private op(out: Tensor, fwd: Kernel[], inputs: Tensor[], back: () => void): Tensor {
     this.forward.push(...fwd);
+    for (const k of fwd) this.origin.set(k, out.name);
     this.outputs.push({ name: out.name, t: out });
     for (const x of inputs) this.uses.set(x.id, (this.uses.get(x.id) ?? 0) + 1);
     if (this.training && inputs.some((x) => this.requiresGrad(x))) {
       this.needs.add(out.id);
-      this.tape.push(back);
+      // The gradient kernels this closure records belong to the same op.
+      this.tape.push(() => {
+        const from = this.backwardKernels.length;
+        back();
+        for (let i = from; i < this.backwardKernels.length; i++) this.origin.set(this.backwardKernels[i], out.name);
+      });
     }
     return out;
   }
@@ -320,7 +331,7 @@ export class Graph {
   sequenceCrossEntropy(logits: Tensor, labels: Tensor, metrics: Tensor): void {
     const dl = this.training && this.requiresGrad(logits) ? this.grad(logits) : null;
     if (dl) this.written.add(logits.id);
-    this.forward.push(this.be.sequenceCrossEntropy(dl, logits, labels, metrics));
+    this.loss(this.be.sequenceCrossEntropy(dl, logits, labels, metrics));
   }
 
   // ---- convolutional networks (NHWC) ----
@@ -442,13 +453,18 @@ export class Graph {
   softmaxCrossEntropy(logits: Tensor, labels: Tensor, metrics: Tensor): void {
     const dl = this.training && this.requiresGrad(logits) ? this.grad(logits) : null;
     if (dl) this.written.add(logits.id);
-    this.forward.push(this.be.softmaxCrossEntropy(dl, logits, labels, metrics));
+    this.loss(this.be.softmaxCrossEntropy(dl, logits, labels, metrics));
   }
 
   mse(pred: Tensor, target: Tensor, metrics: Tensor): void {
     const dp = this.training && this.requiresGrad(pred) ? this.grad(pred) : null;
     if (dp) this.written.add(pred.id);
-    this.forward.push(this.be.mse(dp, pred, target, metrics));
+    this.loss(this.be.mse(dp, pred, target, metrics));
+  }
+
+  private loss(k: Kernel): void {
+    this.forward.push(k);
+    this.origin.set(k, 'loss');
   }
 
   /** Records the gradient kernels by walking the tape backwards (once, at compile time). */

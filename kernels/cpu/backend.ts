@@ -3,7 +3,7 @@
 import {
   flatViews, matmulDims, newTensorId, sizeOf,
   type Backend, type BackendInfo, type BinaryOp, type Counters, type DType, type Kernel, type MatmulOpts,
-  type OptimizerConfig, type Program, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
+  type KernelTiming, type OptimizerConfig, type Program, type ProgramProfile, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
@@ -84,6 +84,10 @@ export class CpuBackend implements Backend {
 
   run(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<Float32Array> | null {
     for (const k of p.kernels) (k as CpuKernel).exec(params);
+    return this.finishRun(p, snapshot);
+  }
+
+  private finishRun(p: Program, snapshot?: { tensor: Tensor; reset: boolean }): Promise<Float32Array> | null {
     this.counters.dispatches += p.dispatches;
     this.counters.submits++;
     if (!snapshot) return null;
@@ -92,6 +96,21 @@ export class CpuBackend implements Backend {
     const out = Float32Array.from(f(t).subarray(t.offset, t.offset + t.size));
     if (snapshot.reset) f(t).fill(0, t.offset, t.offset + t.size);
     return Promise.resolve(out);
+  }
+
+  /** `run` with performance.now() around each kernel (coarse in browsers: 5–100 µs steps). */
+  async profile(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<ProgramProfile> {
+    const t0 = performance.now();
+    const kernels: KernelTiming[] = [];
+    let prev = t0;
+    for (const k of p.kernels) {
+      (k as CpuKernel).exec(params);
+      const now = performance.now();
+      kernels.push({ label: k.label, ms: now - prev });
+      prev = now;
+    }
+    const snap = this.finishRun(p, snapshot);
+    return { source: 'cpu-clock', kernels, wallMs: performance.now() - t0, snapshot: snap ? await snap : null };
   }
 
   async idle(): Promise<void> {}

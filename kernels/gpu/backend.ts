@@ -3,7 +3,7 @@
 import {
   alignUp, flatViews, matmulDims, newTensorId, sizeOf,
   type Backend, type BackendInfo, type BinaryOp, type Counters, type DType, type Kernel, type MatmulOpts,
-  type OptimizerConfig, type Program, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
+  type OptimizerConfig, type Program, type ProgramProfile, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
 } from '../backend.ts';
 import type { GpuContext } from '../device/gpu.ts';
 import { type BindingKind, PipelineCache } from '../device/pipelines.ts';
@@ -37,6 +37,17 @@ import {
   layerNormBackwardDxRowWgsl, layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormRowWgsl, layerNormWgsl, ROW_THREAD_MAX_C, rowGrid,
 } from '../ops/layernorm.wgsl.ts';
 
+/** Timestamp queries of one program, made on its first profile and reused: two per kernel. */
+interface Profiler {
+  sets: GPUQuerySet[];
+  resolve: GPUBuffer; // QUERY_RESOLVE | COPY_SRC
+  readback: GPUBuffer; // MAP_READ | COPY_DST
+  bytes: number;
+  busy: boolean;
+}
+/** Kernels per query set: 4096 queries is WebGPU's maximum query set size, two per kernel. */
+const QUERY_KERNELS = 2048;
+
 interface GpuKernel extends Kernel {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
@@ -60,6 +71,8 @@ export class GpuBackend implements Backend {
   /** Kernel-internal storage (attention's Δ rows), outside the pool like the uniforms; freed on destroy. */
   private scratch: GPUBuffer[] = [];
   private lostHandlers: ((reason: string) => void)[] = [];
+  /** Timestamp query sets and buffers per profiled program (see `profile`). */
+  private profilers = new Map<Program, Profiler>();
   lost: string | null = null;
   readonly errors: string[] = [];
 
@@ -145,6 +158,15 @@ export class GpuBackend implements Backend {
   }
 
   run(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<Float32Array> | null {
+    return this.submitProgram(p, params, snapshot, null);
+  }
+
+  /**
+   * Encodes and submits one run of p: the step uniform, the dispatches (one compute pass, or with
+   * `timed` one pass per kernel with timestamps at its start and end, then the query resolve and
+   * its copy out), and the optional snapshot copy, all in one submission.
+   */
+  private submitProgram(p: Program, params: StepParams, snapshot: { tensor: Tensor; reset: boolean } | undefined, timed: Profiler | null): Promise<Float32Array> | null {
     const dv = new DataView(this.stepData);
     dv.setUint32(0, params.step, true);
     dv.setUint32(4, params.batchStart, true);
@@ -154,13 +176,32 @@ export class GpuBackend implements Backend {
     this.device.queue.writeBuffer(this.stepBuf, 0, this.stepData);
     this.counters.bytesUploaded += 32;
     const enc = this.device.createCommandEncoder({ label: p.label });
-    const pass = enc.beginComputePass({ label: p.label });
-    for (const k of p.kernels as GpuKernel[]) {
-      pass.setPipeline(k.pipeline);
-      pass.setBindGroup(0, k.bindGroup);
-      pass.dispatchWorkgroups(k.groups[0], k.groups[1], k.groups[2]);
+    if (timed) {
+      (p.kernels as GpuKernel[]).forEach((k, i) => {
+        const q = (i % QUERY_KERNELS) * 2;
+        const pass = enc.beginComputePass({
+          label: k.label,
+          timestampWrites: { querySet: timed.sets[Math.floor(i / QUERY_KERNELS)], beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 },
+        });
+        pass.setPipeline(k.pipeline);
+        pass.setBindGroup(0, k.bindGroup);
+        pass.dispatchWorkgroups(k.groups[0], k.groups[1], k.groups[2]);
+        pass.end();
+      });
+      timed.sets.forEach((set, j) => {
+        const n = Math.min(QUERY_KERNELS, p.kernels.length - j * QUERY_KERNELS) * 2;
+        enc.resolveQuerySet(set, 0, n, timed.resolve, j * QUERY_KERNELS * 16);
+      });
+      enc.copyBufferToBuffer(timed.resolve, 0, timed.readback, 0, timed.bytes);
+    } else {
+      const pass = enc.beginComputePass({ label: p.label });
+      for (const k of p.kernels as GpuKernel[]) {
+        pass.setPipeline(k.pipeline);
+        pass.setBindGroup(0, k.bindGroup);
+        pass.dispatchWorkgroups(k.groups[0], k.groups[1], k.groups[2]);
+      }
+      pass.end();
     }
-    pass.end();
     let result: Promise<Float32Array> | null = null;
     if (snapshot) {
       const t = snapshot.tensor;
@@ -176,6 +217,53 @@ export class GpuBackend implements Backend {
     this.counters.dispatches += p.dispatches;
     this.counters.submits++;
     return result;
+  }
+
+  /** True when the device can time dispatches (the 'timestamp-query' feature was granted). */
+  get canTimestamp(): boolean {
+    return this.device.features.has('timestamp-query');
+  }
+
+  async profile(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<ProgramProfile> {
+    const t0 = performance.now();
+    if (!this.canTimestamp || p.kernels.length === 0) {
+      // No per-kernel GPU times on this device: run the step and say so.
+      const snap = this.submitProgram(p, params, snapshot, null);
+      await this.idle();
+      const wallMs = performance.now() - t0;
+      return { source: 'none', kernels: [], wallMs, snapshot: snap ? await snap : null };
+    }
+    let prof = this.profilers.get(p);
+    if (!prof) {
+      const sets: GPUQuerySet[] = [];
+      for (let i = 0; i < p.kernels.length; i += QUERY_KERNELS)
+        sets.push(this.device.createQuerySet({ type: 'timestamp', count: Math.min(QUERY_KERNELS, p.kernels.length - i) * 2, label: `${p.label} timestamps` }));
+      const bytes = alignUp(p.kernels.length * 16, 256);
+      prof = {
+        sets, bytes, busy: false,
+        resolve: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, label: `${p.label} timestamps` }),
+        readback: this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `${p.label} timestamps readback` }),
+      };
+      this.profilers.set(p, prof);
+    }
+    if (prof.busy) throw new Error(`profile ${p.label}: a profile of this program is still being read back`);
+    prof.busy = true;
+    try {
+      const snap = this.submitProgram(p, params, snapshot, prof);
+      await prof.readback.mapAsync(GPUMapMode.READ, 0, prof.bytes);
+      const wallMs = performance.now() - t0;
+      const ns = new BigUint64Array(prof.readback.getMappedRange(0, prof.bytes).slice(0));
+      prof.readback.unmap();
+      this.checkErrors();
+      const kernels = p.kernels.map((k, i) => {
+        const begin = ns[2 * i], end = ns[2 * i + 1];
+        // A timer that wraps or a device that reorders passes could give end < begin: no time, not a negative one.
+        return { label: k.label, ms: end > begin ? Number(end - begin) / 1e6 : 0 };
+      });
+      return { source: 'timestamp-query', kernels, wallMs, snapshot: snap ? await snap : null };
+    } finally {
+      prof.busy = false;
+    }
   }
 
   async idle(): Promise<void> {
@@ -197,6 +285,12 @@ export class GpuBackend implements Backend {
     this.ring.destroy();
     for (const u of this.uniforms) u.destroy();
     for (const b of this.scratch) b.destroy();
+    for (const pr of this.profilers.values()) {
+      for (const q of pr.sets) q.destroy();
+      pr.resolve.destroy();
+      pr.readback.destroy();
+    }
+    this.profilers.clear();
     this.device.destroy();
   }
 

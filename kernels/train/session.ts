@@ -2,7 +2,7 @@
 // allocating anything, loads MNIST, compiles, and runs the step loop. Each step is one submission;
 // metrics come back through asynchronous snapshots every few steps and are never awaited inside a
 // step (only to bound how far the CPU runs ahead of the GPU).
-import type { Backend, Program, StepParams } from '../backend.ts';
+import type { Backend, Program, ProgramProfile, StepParams, Tensor } from '../backend.ts';
 import { type BackendChoice, createBackend } from '../engine.ts';
 import { GpuBackend } from '../gpu/backend.ts';
 import { loadMnist, take, type Mnist } from '../data/mnist.ts';
@@ -17,6 +17,7 @@ import { SpecError, validateSpec } from '../spec/validate.ts';
 import { compile, disposeCompiled, type Compiled } from './compile.ts';
 import type { TrainEvent, TrainEventHandler } from './events.ts';
 import { AttentionInspector, type AttentionMap } from './inspect.ts';
+import { stepProfile, type StepProfile } from './profile.ts';
 import { type CheckpointInfo, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 
 export interface SessionOptions {
@@ -34,6 +35,8 @@ export interface SessionOptions {
 }
 
 export class SessionError extends Error {}
+
+type Submit = (p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }) => Promise<Float32Array> | null;
 
 const FENCE_EVERY = 4;
 const MAX_FENCES = 2;
@@ -119,6 +122,7 @@ export class Session {
   nonStepSubmits = 0;
   private readonly snapshotOnly: Program;
   private inspector: AttentionInspector | null = null;
+  private until = Infinity;
 
   constructor(readonly c: Compiled, private opts: SessionOptions, fallbackReason: string | null, readonly paramCount: number) {
     const be = c.be;
@@ -181,8 +185,11 @@ export class Session {
     this.emit(this.stopped);
   }
 
-  /** Records and submits one step; returns without waiting for the GPU. */
-  private submitStep(forceMetrics: boolean): void {
+  /**
+   * Records and submits one step; returns without waiting for the GPU. `submit` replaces the plain
+   * run (profileStep times the same step with it).
+   */
+  private submitStep(forceMetrics: boolean, submit: Submit = (p, params, snap) => this.c.be.run(p, params, snap)): void {
     const c = this.c;
     const inEpoch = this.step % this.stepsPerEpoch;
     const epoch = Math.floor(this.step / this.stepsPerEpoch);
@@ -197,7 +204,7 @@ export class Session {
     const last = inEpoch === this.stepsPerEpoch - 1 || this.step + 1 === this.totalSteps;
     const snap = forceMetrics || last || (this.step + 1) % this.metricsEvery === 0;
     this.needPermutation = false;
-    const p = c.be.run(c.train, params, snap ? { tensor: c.trainMetrics, reset: true } : undefined);
+    const p = submit(c.train, params, snap ? { tensor: c.trainMetrics, reset: true } : undefined);
     this.step++;
     if (p) this.track(p, params.lr);
   }
@@ -267,9 +274,13 @@ export class Session {
     while (this.fences.length > MAX_FENCES) await this.fences.shift();
   }
 
-  /** Trains until the epochs are done, `pause()` or `stop()`. */
-  start(): Promise<void> {
+  /**
+   * Trains until the epochs are done, `pause()` or `stop()`; with `until`, stops quietly (no 'done'
+   * event) once that many steps are done (the headless trainer profiles the step after).
+   */
+  start(until = Infinity): Promise<void> {
     if (this.running) return this.loop!;
+    this.until = until;
     if (this.stopped?.type === 'done' && this.stopped.reason === 'diverged') this.stopped = null;
     this.running = true;
     this.lastMetricsAt = performance.now();
@@ -280,7 +291,7 @@ export class Session {
 
   private async run(): Promise<void> {
     let lastYield = performance.now();
-    while (this.running && this.step < this.totalSteps) {
+    while (this.running && this.step < Math.min(this.totalSteps, this.until)) {
       this.submitStep(false);
       await this.drain(2);
       await this.throttle();
@@ -330,6 +341,40 @@ export class Session {
     this.lastMetricsStep = this.step;
     this.submitStep(true);
     await this.drain(0);
+  }
+
+  /**
+   * The next training step, profiled: the same step as `stepOnce` (step counter, learning rate
+   * schedule, batch order, metrics event) run through `Backend.profile`, which times each kernel
+   * (GPU timestamps, or the CPU clock). Kernels are attributed to layers and ops (profile.ts);
+   * counts are this step's dispatches, submissions and bytes uploaded. Only while paused.
+   */
+  async profileStep(): Promise<StepProfile> {
+    if (this.running) throw new SessionError('pause training before profiling a step');
+    if (this.step >= this.totalSteps) throw new SessionError(`the run has finished its ${this.totalSteps} steps: nothing left to profile`);
+    const be = this.c.be;
+    // Earlier work finishes first, so the wall time is this step's alone.
+    await this.drain(0);
+    await be.idle();
+    const before = { ...be.counters };
+    this.lastMetricsAt = performance.now();
+    this.lastMetricsStep = this.step;
+    let profiled: Promise<ProgramProfile> | null = null;
+    const t0 = performance.now();
+    this.submitStep(true, (p, params, snap) => {
+      const r = be.profile(p, params, snap);
+      profiled = r;
+      return r.then((x) => x.snapshot ?? new Float32Array(this.c.trainMetrics.size));
+    });
+    const r = await profiled!;
+    const wallMs = performance.now() - t0;
+    await this.drain(0);
+    const after = be.counters;
+    return stepProfile(this.c, r, {
+      step: this.step, wallMs, backend: be.info.kind, adapter: be.info.adapter,
+      dispatches: after.dispatches - before.dispatches, submits: after.submits - before.submits,
+      bytesUploaded: after.bytesUploaded - before.bytesUploaded,
+    });
   }
 
   /** Runs the whole test split through the eval program; one submission per test batch. */
