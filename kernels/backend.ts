@@ -71,6 +71,12 @@ export interface MatmulOpts {
    * gradient and its bias gradient (column sums) in one matmul, written to adjacent views.
    */
   onesRow?: boolean;
+  /**
+   * GPU only, which kernel computes it: 'tiled' (workgroup-memory tiles, what real GPUs want) or
+   * 'register' (no workgroup memory, for CPU-backed adapters; used only where its vec4 loads fit).
+   * Unset: chosen per adapter. Tests set it to cover both on one adapter.
+   */
+  kernel?: 'tiled' | 'register';
 }
 
 /**

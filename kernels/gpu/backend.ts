@@ -15,6 +15,7 @@ import {
 } from '../ops/elementwise.wgsl.ts';
 import { mseWgsl, softmaxCeWgsl } from '../ops/loss.wgsl.ts';
 import { matmulWgsl } from '../ops/matmul.wgsl.ts';
+import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from '../ops/matmul-register.wgsl.ts';
 import { reduceBackwardWgsl, reduceWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce.wgsl.ts';
 import { dropoutWgsl, gatherWgsl, optimizerWgsl } from '../ops/train.wgsl.ts';
 import { axisSplit, checkBroadcast, checkConv, checkPool } from '../cpu/backend.ts';
@@ -336,10 +337,18 @@ export class GpuBackend implements Backend {
     // measured (784×128×64: 31 ms vs 95 ms), so a fallback adapter always gets the small tile.
     const tile = this.info.isFallbackAdapter || Math.ceil(M / 64) * Math.ceil(N / 64) * batch < 16 ? 8 : 16;
     const T = tile * 4;
-    const code = matmulWgsl({
+    const flags = {
       transA: !!o.transA, transB: !!o.transB, bias: !!o.bias, act: o.act ?? 'none',
-      accumulate: !!o.accumulate, vecA, vecB, tile, gradAct: o.gradAct?.act ?? 'none', onesRow: !!o.onesRow,
-    });
+      accumulate: !!o.accumulate, gradAct: o.gradAct?.act ?? 'none', onesRow: !!o.onesRow,
+    } as const;
+    // A CPU-backed adapter gets the register kernel wherever its vec4 loads fit (matmul-register.wgsl.ts).
+    const register = matmulRegisterEligible(M, N, K, flags.transA, flags.transB, flags.onesRow) &&
+      (o.kernel ? o.kernel === 'register' : this.info.isFallbackAdapter);
+    const rows = M >= 64 ? 8 : 4; // register kernel: rows of C per thread (fewer idle rows when M is small)
+    const code = register ? matmulRegisterWgsl({ ...flags, rows }) : matmulWgsl({ ...flags, vecA, vecB, tile });
+    const grid: [number, number, number] = register
+      ? [Math.ceil(N / (REG_WG * REG_COLS)), Math.ceil(M / (REG_WG * rows)), batch]
+      : [Math.ceil(N / T), Math.ceil(M / T), batch];
     const args: { arg: Arg; kind: BindingKind }[] = [
       { arg: 'step', kind: 'uniform' },
       { arg: { u: [M, N, K, batch], f: [o.gradAct?.alpha ?? 0.01] }, kind: 'uniform' },
@@ -349,7 +358,7 @@ export class GpuBackend implements Backend {
     ];
     if (o.bias) args.push({ arg: o.bias, kind: 'read' });
     if (o.gradAct) args.push({ arg: o.gradAct.y, kind: 'read' });
-    return this.kernel(`matmul ${M}x${N}x${K}`, code, args, [Math.ceil(N / T), Math.ceil(M / T), batch]);
+    return this.kernel(`matmul ${M}x${N}x${K}`, code, args, grid);
   }
 
   unary(op: UnaryOp, out: Tensor, x: Tensor, alpha = 0.01): Kernel {

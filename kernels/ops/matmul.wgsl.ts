@@ -27,7 +27,7 @@ export interface MatmulVariant {
 export const MM_TK = 16;
 
 // act'(z)·v through y = act(z), as unaryBackward computes it for fused activations (leaky: d.alpha).
-const GRAD_ACT: Record<FusedAct, string> = {
+export const GRAD_ACT: Record<FusedAct, string> = {
   none: 'v',
   relu: 'select(0.0, v, y > 0.0)',
   leaky_relu: 'select(d.alpha * v, v, y > 0.0)',
@@ -35,7 +35,7 @@ const GRAD_ACT: Record<FusedAct, string> = {
   sigmoid: 'v * y * (1.0 - y)',
 };
 
-const ACT: Record<FusedAct, string> = {
+export const ACT: Record<FusedAct, string> = {
   none: 'v',
   relu: 'max(v, 0.0)',
   leaky_relu: 'select(0.01 * v, v, v > 0.0)',

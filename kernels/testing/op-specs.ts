@@ -112,6 +112,7 @@ function mk(c: CaseInput): OpCase {
 interface MmCase {
   M: number; N: number; K: number;
   tA?: boolean; tB?: boolean; bias?: boolean; act?: FusedAct; acc?: boolean; batch?: number; view?: boolean;
+  kernel?: 'tiled' | 'register'; // force one GPU kernel (unset: the adapter's choice)
 }
 
 function matmulCase(o: MmCase): OpCase {
@@ -121,7 +122,8 @@ function matmulCase(o: MmCase): OpCase {
   const lead = batch > 1 ? [batch] : [];
   const flags = `${tA ? 'T' : 'N'}${tB ? 'T' : 'N'}`;
   const name = `matmul ${flags} ${M}x${N}x${K}` + (o.bias ? ' +bias' : '') + (act !== 'none' ? ` ${act}` : '') +
-    (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '');
+    (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '') + (o.kernel ? ` ${o.kernel}` : '');
+  const kernel = o.kernel;
   const tensors: TensorSpec[] = [
     inp('a', [...lead, ...(tA ? [K, M] : [M, K])], NORMAL, { view: o.view }),
     inp('b', [...lead, ...(tB ? [N, K] : [K, N])], NORMAL, { view: o.view }),
@@ -141,18 +143,18 @@ function matmulCase(o: MmCase): OpCase {
     gpuTol: TOL_MATMUL,
     grad: { kind: 'dot', y: 'y', dy: 'dy', wrt },
     record(be, t) {
-      const forward = [be.matmul(t.y, t.a, t.b, { transA: tA, transB: tB, bias: o.bias ? t.bias : undefined, act, accumulate: o.acc, batch })];
+      const forward = [be.matmul(t.y, t.a, t.b, { transA: tA, transB: tB, bias: o.bias ? t.bias : undefined, act, accumulate: o.acc, batch, kernel })];
       // dz = act'(z)·dy: every fused activation's derivative is a function of its output y.
       const backward: Kernel[] = [];
       const dz = act === 'none' ? t.dy : t.dz;
       if (act !== 'none') backward.push(be.unaryBackward(act, t.dz, t.dy, t.y, t.y));
       // dA = dz·op(B)ᵀ (stored (K,M) when transposed: op(B)·dzᵀ); dB = op(A)ᵀ·dz (or dzᵀ·op(A)).
       backward.push(tA
-        ? be.matmul(t.da, t.b, dz, { transA: tB, transB: true, batch })
-        : be.matmul(t.da, dz, t.b, { transB: !tB, batch }));
+        ? be.matmul(t.da, t.b, dz, { transA: tB, transB: true, batch, kernel })
+        : be.matmul(t.da, dz, t.b, { transB: !tB, batch, kernel }));
       backward.push(tB
-        ? be.matmul(t.db, dz, t.a, { transA: true, transB: tA, batch })
-        : be.matmul(t.db, t.a, dz, { transA: !tA, batch }));
+        ? be.matmul(t.db, dz, t.a, { transA: true, transB: tA, batch, kernel })
+        : be.matmul(t.db, t.a, dz, { transA: !tA, batch, kernel }));
       if (o.bias) backward.push(be.sumRows(t.dbias, dz));
       return { forward, backward };
     },
@@ -186,6 +188,18 @@ const MATMUL_CASES: OpCase[] = [
   matmulCase({ M: 8, N: 12, K: 5, tA: true, tB: true, batch: 3, act: 'sigmoid' }),
   matmulCase({ M: 12, N: 8, K: 16, tA: true, batch: 3 }),
   matmulCase({ M: 13, N: 24, K: 8, bias: true, act: 'leaky_relu', view: true }),
+  // The register kernel (matmul-register.wgsl.ts): a CPU-backed adapter such as SwiftShader picks it
+  // for the vec4-eligible cases above; these add accumulate, 8-row threads with ragged edges, and
+  // the same eligible cases forced onto the tiled kernel so both stay covered on one adapter.
+  matmulCase({ M: 36, N: 20, K: 8, tA: true, tB: true, acc: true, kernel: 'register' }),
+  matmulCase({ M: 68, N: 72, K: 12, tA: true, tB: true, bias: true, act: 'relu', kernel: 'register' }),
+  matmulCase({ M: 70, N: 76, K: 24, bias: true, act: 'sigmoid', kernel: 'register' }),
+  matmulCase({ M: 32, N: 64, K: 20, bias: true, act: 'tanh', kernel: 'tiled' }),
+  matmulCase({ M: 64, N: 36, K: 20, tA: true, act: 'leaky_relu', kernel: 'tiled' }),
+  matmulCase({ M: 36, N: 20, K: 64, tB: true, bias: true, kernel: 'tiled' }),
+  matmulCase({ M: 20, N: 64, K: 36, tA: true, tB: true, kernel: 'tiled' }),
+  matmulCase({ M: 257, N: 196, K: 20, bias: true, act: 'relu', kernel: 'tiled' }),
+  matmulCase({ M: 12, N: 8, K: 16, tA: true, batch: 3, kernel: 'tiled' }),
 ];
 
 /**
@@ -197,6 +211,7 @@ const MATMUL_CASES: OpCase[] = [
 interface MmBackCase {
   M: number; N: number; K: number;
   tA?: boolean; tB?: boolean; gradAct?: FusedAct; onesRow?: boolean; acc?: boolean; batch?: number; view?: boolean;
+  kernel?: 'tiled' | 'register';
 }
 
 // Activation outputs in each activation's range: relu/leaky any sign (y ≤ 0 is the zero side).
@@ -210,7 +225,7 @@ function matmulBackCase(o: MmBackCase): OpCase {
   const tA = !!o.tA, tB = !!o.tB, batch = o.batch ?? 1, ga = o.gradAct, Ma = o.onesRow ? M - 1 : M;
   const lead = batch > 1 ? [batch] : [];
   const name = `matmul ${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${M}x${N}x${K}` + (ga ? ` gradAct ${ga}` : '') +
-    (o.onesRow ? ' onesRow' : '') + (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '');
+    (o.onesRow ? ' onesRow' : '') + (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '') + (o.kernel ? ` ${o.kernel}` : '');
   const tensors: TensorSpec[] = [
     inp('a', [...lead, ...(tA ? [K, Ma] : [Ma, K])], NORMAL, { view: o.view }),
     inp('b', [...lead, ...(tB ? [N, K] : [K, N])], NORMAL, { view: o.view }),
@@ -225,7 +240,7 @@ function matmulBackCase(o: MmBackCase): OpCase {
     record(be, t) {
       return {
         forward: [be.matmul(t.y, t.a, t.b, {
-          transA: tA, transB: tB, batch, accumulate: o.acc, onesRow: o.onesRow, gradAct: ga ? { act: ga, y: t.h } : undefined,
+          transA: tA, transB: tB, batch, accumulate: o.acc, onesRow: o.onesRow, gradAct: ga ? { act: ga, y: t.h } : undefined, kernel: o.kernel,
         })],
         backward: [],
       };
@@ -270,6 +285,13 @@ const MATMUL_BACK_CASES: OpCase[] = [
   matmulBackCase({ M: 261, N: 196, K: 20, tA: true, onesRow: true, view: true }), // 64×64 tiles, vec4
   matmulBackCase({ M: 37, N: 19, K: 24, onesRow: true }), // (M−1, K) storage, vec4 along k
   matmulBackCase({ M: 9, N: 12, K: 7, tA: true, tB: true, onesRow: true, batch: 3 }),
+  // Register kernel: the ones row without transA, and 8-row threads; the tiled kernel forced on
+  // the eligible shapes above.
+  matmulBackCase({ M: 37, N: 20, K: 24, onesRow: true, kernel: 'register' }),
+  matmulBackCase({ M: 69, N: 68, K: 16, tA: true, onesRow: true, acc: true, kernel: 'register' }),
+  matmulBackCase({ M: 72, N: 20, K: 12, tB: true, gradAct: 'leaky_relu', batch: 2, kernel: 'register' }),
+  matmulBackCase({ M: 64, N: 36, K: 20, tB: true, gradAct: 'tanh', kernel: 'tiled' }),
+  matmulBackCase({ M: 261, N: 196, K: 20, tA: true, onesRow: true, view: true, kernel: 'tiled' }),
 ];
 
 // ---- element-wise ----
