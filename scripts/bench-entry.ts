@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadBenchData, type BenchData } from './bench/data.ts';
-import { measure, type MeasureOpts, type Timing, type Work } from './bench/measure.ts';
+import { errText, runSide as run, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
 import { CONV_CASES, convFlops, MODELS, ourConv, ourMatmul, ourModel, type ModelName } from './bench/ours.ts';
 import { tfConv, tfMatmul } from './bench/tfjs-ops.ts';
 import { tfCnn, tfLstm, tfMlp, tfTransformer, type TfModel } from './bench/tfjs-models.ts';
@@ -17,31 +17,6 @@ declare const __done: () => Promise<void>;
 interface Config { quick: boolean; only?: string; cpu?: boolean }
 
 const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Config;
-const SIDE_TIMEOUT_MS = 15 * 60_000;
-
-interface Side { value: number | null; ms: number | null; timing?: Timing; error?: string }
-
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
-
-async function run(make: () => Work | Promise<Work>, o: MeasureOpts, value: (t: Timing, w: Work) => number): Promise<Side> {
-  let w: Work | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const timeout = new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${SIDE_TIMEOUT_MS / 60_000} min`)), SIDE_TIMEOUT_MS)));
-    const t = await Promise.race([(async () => {
-      w = await make();
-      return measure(w, o);
-    })(), timeout]);
-    return { value: value(t, w!), ms: t.ms, timing: t };
-  } catch (e) {
-    return { value: null, ms: null, error: errText(e) };
-  } finally {
-    clearTimeout(timer);
-    try {
-      await (w as Work | null)?.dispose();
-    } catch { /* already reported */ }
-  }
-}
 
 let itemStart = performance.now();
 async function report(name: string, unit: string, ours: Side, peer: Side, extra: Record<string, unknown>): Promise<void> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launch, ROOT } from './lib/browser.ts';
 import { benchPage } from './bench/page.ts';
+import { headerLine, itemLines } from './bench/format.ts';
 
 const { values: a } = parseArgs({
   options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, cpu: { type: 'boolean' }, only: { type: 'string' } },
@@ -16,12 +17,6 @@ const { values: a } = parseArgs({
 const cfg = { quick: !!a.quick, cpu: !!a.cpu, only: a.only };
 const started = Date.now();
 
-/** Three significant digits (whole numbers from 1,000 on). */
-const num = (v: unknown): string => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
-  if (Math.abs(v) >= 1000 || Number.isInteger(v)) return Math.round(v).toLocaleString('en-US');
-  return v === 0 ? '0' : Number(v.toPrecision(3)).toString();
-};
 let failures = 0;
 
 function print(r: Record<string, unknown>): void {
@@ -37,18 +32,10 @@ function print(r: Record<string, unknown>): void {
   }
   if (r.meta) {
     console.log(`bench${r.quick ? ' --quick' : ''}: adapter ${r.adapter}; tfjs ${r.tfjs}; crossOriginIsolated ${r.crossOriginIsolated}; ${r.hardwareConcurrency} hardware threads`);
-    console.log(`${'item'.padEnd(34)} ${'ours'.padStart(9)} ${'peer'.padStart(9)} ${'ratio'.padStart(7)}  ${'unit'.padEnd(10)} ${'peer backend'.padEnd(13)} ${'disp/step'.padStart(9)} ${'subm/step'.padStart(9)} ${'bytes up/step'.padStart(13)}`);
+    console.log(headerLine());
     return;
   }
-  const step = r.unit === 'samples/s';
-  const cols = [
-    String(r.name).padEnd(34), num(r.ours).padStart(9), num(r.peer).padStart(9),
-    (r.ratio == null ? '—' : `${num(r.ratio)}×`).padStart(7), ` ${String(r.unit).padEnd(10)}`, (String(r.peer_backend) + (r.peer_threads ? ` ×${r.peer_threads}` : '')).padEnd(13),
-    (step ? num(r.dispatches) : '').padStart(9), (step ? num(r.submits) : '').padStart(9), (step ? num(r.bytes_uploaded) : '').padStart(13),
-  ];
-  console.log(cols.join(' ').trimEnd());
-  if (r.ours_error) console.log(`    ours failed: ${r.ours_error}`);
-  if (r.peer_error) console.log(`    peer failed: ${r.peer_error}`);
+  for (const l of itemLines(r)) console.log(l);
   if (r.ours_error || r.peer_error) failures++;
 }
 

@@ -1,6 +1,6 @@
-// Data shared by both sides of the benchmark, generated or loaded once per page: an MNIST subset,
-// random sequences for the LSTM (input 8, T = 32, one regression target) and the copy task for the
-// transformer (14 symbols, length 16: T = 32 tokens, vocabulary 16).
+// Data shared by both sides of the benchmark, generated or loaded once per page or Node run: an
+// MNIST subset, random sequences for the LSTM (input 8, T = 32, one regression target) and the copy
+// task for the transformer (14 symbols, length 16: T = 32 tokens, vocabulary 16).
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
 import { generateTask, type TaskData, type TaskDatasetSpec } from '../../kernels/data/tasks.ts';
 import { IGNORE_LABEL } from '../../kernels/backend.ts';
@@ -19,8 +19,13 @@ export interface BenchData {
   tokens: { ids: Int32Array; labels: Int32Array; weights: Float32Array; n: number; T: number; V: number } & typeof TRANSFORMER;
 }
 
+/** Loads MNIST over HTTP (the page) and builds the benchmark's data from it. */
 export async function loadBenchData(mnistUrl: string): Promise<BenchData> {
-  const full = await loadMnist(mnistUrl);
+  return benchDataFrom(await loadMnist(mnistUrl));
+}
+
+/** The benchmark's data from MNIST already in memory (Node reads it from disk); it uses only the first MNIST_N train and 256 test images. */
+export function benchDataFrom(full: Mnist): BenchData {
   const mnistRaw = { train: take(full.train, MNIST_N), test: take(full.test, 256) };
   const x = new Float32Array(MNIST_N * 784);
   for (let i = 0; i < x.length; i++) x[i] = mnistRaw.train.images[i] / 255;

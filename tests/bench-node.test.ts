@@ -1,0 +1,41 @@
+// The Node benchmark's two halves, cheaply: our matmul through Dawn in Node (SwiftShader here)
+// against a CPU product, and torch_bench.py on the benchmark's own data (one short step per
+// model, matmul n = 64). Each skips, saying why, where its runtime is missing (no Dawn adapter;
+// no python with torch).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { benchDataFrom } from '../scripts/bench/data.ts';
+import { MODELS } from '../scripts/bench/ours.ts';
+import { findPython, runTorch } from '../scripts/bench-node/torch.ts';
+import { mnistNode } from './lib/mnist-node.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+
+test('matmul n=64 through Dawn in Node matches a CPU product within 1e-4', (t) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bench-node.ts'), '--check', '64', '--json'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  if (r.status === 3) return void t.skip(`Dawn found no WebGPU adapter: ${r.stdout.trim()}`);
+  assert.equal(r.status, 0, `bench-node --check failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; max_rel_err: number; adapter: string };
+  assert.ok(res.ok && res.max_rel_err <= 1e-4, JSON.stringify(res));
+});
+
+test('torch_bench.py trains the four reference models on the benchmark data', async (t) => {
+  const { python, tried } = findPython();
+  if (!python) return void t.skip(`no python with torch (tried ${tried.join(', ')})`);
+  const data = benchDataFrom(mnistNode(2048, 256));
+  const o = { reps: 1, targetMs: 1, maxIters: 1 };
+  const res = await runTorch(python, join(ROOT, 'scripts', 'bench-node', 'torch_bench.py'),
+    { matmul: [64], models: [...MODELS], ops: o, train: o, quiet: true }, data);
+  assert.equal(res.meta.synthetic_data, false);
+  assert.equal(res.meta.fp32_verified, true);
+  const names = res.items.map((i) => `${i.name} ${i.variant}`);
+  for (const want of ['matmul n=64', ...MODELS.map((m) => `train ${m}`)]) assert.ok(names.includes(`${want} eager`), `${want}: ${names.join(', ')}`);
+  for (const i of res.items) {
+    assert.equal(i.error, undefined, `${i.name} ${i.variant}: ${i.error}`);
+    assert.ok(i.value! > 0, `${i.name}: ${i.value}`);
+    if (i.final_loss !== undefined) assert.ok(Number.isFinite(i.final_loss), `${i.name}: loss ${i.final_loss}`);
+  }
+});
