@@ -86,6 +86,8 @@ export function Hyperparams() {
           onChange={(batchSize) => update({ batchSize })} />
         <NumberField label="Epochs" integer min={1} value={train.epochs} error={err('train.epochs')}
           onChange={(epochs) => update({ epochs })} />
+        <NumberField label="Test every (steps)" integer min={0} value={train.evalEverySteps ?? 0} error={err('train.evalEverySteps')}
+          hint="0 = after each epoch" onChange={(evalEverySteps) => update({ evalEverySteps })} />
         <NumberField label="Seed" integer min={0} value={seed} error={err('seed')} onChange={setSeed} />
       </fieldset>
     </div>

@@ -38,8 +38,14 @@ export class SessionError extends Error {}
 
 type Submit = (p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }) => Promise<Float32Array> | null;
 
-const FENCE_EVERY = 4;
-const MAX_FENCES = 2;
+/**
+ * About how much device work (ms) may be queued ahead of the step loop: what a pause or a
+ * checkpoint waits for. Pause must take effect within 500 ms (issue 7), and a software adapter's
+ * step can take 50 ms or more, so the depth is counted in time, not in steps.
+ */
+const QUEUE_MS = 100;
+const MIN_QUEUED = 1; // steps beyond the running one: a slow step is never waited for twice
+const MAX_QUEUED = 32;
 
 const yieldToEvents = (): Promise<void> =>
   typeof MessageChannel !== 'undefined'
@@ -116,7 +122,11 @@ export class Session {
   private readonly metricsEvery: number;
   private readonly evalEvery: number;
   private lastSnapStep = 0;
-  private fences: Promise<void>[] = [];
+  /** One fence (onSubmittedWorkDone) per submitted step, oldest first. */
+  private fences: { step: number; done: Promise<void> }[] = [];
+  /** Running estimate of one step's device time, from when successive fences resolve. */
+  private stepMs = 50;
+  private lastFence: { step: number; at: number } | null = null;
   private needPermutation = false;
   /** Submissions that are not training steps (evaluation batches, metrics flushes). */
   nonStepSubmits = 0;
@@ -266,12 +276,23 @@ export class Session {
   }
 
   /**
-   * Keeps at most about FENCE_EVERY × MAX_FENCES steps queued on the device, so a pause or a
-   * checkpoint waits for little work. A fence is onSubmittedWorkDone, not a readback.
+   * Keeps about QUEUE_MS of steps queued on the device (MIN_QUEUED to MAX_QUEUED steps at the
+   * measured step time), so a pause or a checkpoint waits for little work. A fence is
+   * onSubmittedWorkDone, not a readback.
    */
   private async throttle(): Promise<void> {
-    if (this.step % FENCE_EVERY === 0) this.fences.push(this.c.be.idle());
-    while (this.fences.length > MAX_FENCES) await this.fences.shift();
+    const step = this.step;
+    this.fences.push({ step, done: this.c.be.idle().then(() => this.fenced(step)) });
+    const depth = Math.max(MIN_QUEUED, Math.min(MAX_QUEUED, Math.floor(QUEUE_MS / this.stepMs)));
+    while (this.fences.length && step - this.fences[0].step >= depth) await this.fences.shift()!.done;
+  }
+
+  private fenced(step: number): void {
+    const at = performance.now();
+    const last = this.lastFence;
+    // Fences resolve in order; the loop forgets the last one across pauses and evaluations.
+    if (last && step > last.step) this.stepMs = 0.8 * this.stepMs + 0.2 * ((at - last.at) / (step - last.step));
+    this.lastFence = { step, at };
   }
 
   /**
@@ -291,6 +312,7 @@ export class Session {
 
   private async run(): Promise<void> {
     let lastYield = performance.now();
+    this.lastFence = null;
     while (this.running && this.step < Math.min(this.totalSteps, this.until)) {
       this.submitStep(false);
       await this.drain(2);
@@ -300,6 +322,7 @@ export class Session {
         await this.drain(0);
         if (this.stopped) break;
         if (await this.evaluateAndCheckStop()) break;
+        this.lastFence = null;
       }
       if (performance.now() - lastYield > 12) {
         await yieldToEvents();
