@@ -13,8 +13,8 @@ const withLayers = (layers: LayerSpec[]): ModelSpec => ({ ...presetSpec('cnn-mni
 test('cnn presets: shapes layer by layer and parameter counts', () => {
   const big = inferShapes(presetSpec('cnn-mnist'));
   assert.deepEqual(big.errors, []);
-  assert.deepEqual(big.layers.map((l) => l.outShape), [[28, 28, 32], [14, 14, 32], [14, 14, 64], [7, 7, 64], [3136], [256], [10]]);
-  assert.equal(big.totalParams, (25 * 32 + 32) + (25 * 32 * 64 + 64) + (3136 * 256 + 256) + (256 * 10 + 10));
+  assert.deepEqual(big.layers.map((l) => l.outShape), [[24, 24, 16], [12, 12, 16], [8, 8, 32], [4, 4, 32], [512], [128], [10]]);
+  assert.equal(big.totalParams, (25 * 16 + 16) + (25 * 16 * 32 + 32) + (512 * 128 + 128) + (128 * 10 + 10));
   const small = inferShapes(presetSpec('cnn-mnist-small'));
   assert.deepEqual(small.errors, []);
   assert.equal(small.layers[small.layers.length - 1].outShape.join(), '10');
