@@ -1,9 +1,10 @@
 // MNIST preview: the first images of the training or test split, each drawn on a canvas with its
 // label. Only the head of the idx files is fetched (kernels/data/mnist.ts loadMnistHead, about
 // 19 KB for 24 images), once per split per page; the worker loads the full files when training.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { loadMnistHead, type MnistSplit } from '../../kernels/data/mnist.ts';
 import { SelectField } from '../ui/fields.tsx';
+import { useGreyCanvas } from '../ui/greyCanvas.ts';
 
 export const PREVIEW_IMAGES = 24;
 type Split = 'train' | 'test';
@@ -64,17 +65,7 @@ export function MnistPreview() {
 }
 
 function Digit({ image, label, name }: { image: Uint8Array; label: number; name: string }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const img = ctx.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
-      img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = image[i];
-      img.data[i * 4 + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [image]);
+  const ref = useGreyCanvas(image, 255);
   return (
     <li className="digit" data-label={label}>
       <canvas ref={ref} width={28} height={28} role="img" aria-label={`${name}: a ${label}`} />

@@ -1,10 +1,10 @@
 // MNIST: the confusion matrix over the whole test split (a table: rows true digit, columns the
 // prediction, cells shaded by their share of the row) and the first misclassified test digits.
-import { useEffect, useRef } from 'react';
 import type { Confusion, Mistake } from '../../kernels/train/confusion.ts';
 import { requestConfusion } from '../training/bridge.ts';
 import { fmtPct } from '../ui/format.ts';
 import { useLive } from './useLive.ts';
+import { useGreyCanvas } from '../ui/greyCanvas.ts';
 
 const EVERY_MS = 5000; // a pass over 10k test images is a few hundred ms to seconds on a software GPU
 
@@ -72,18 +72,7 @@ function Gallery({ mistakes, wrong }: { mistakes: Mistake[]; wrong: number }) {
 }
 
 function MistakeTile({ m }: { m: Mistake }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const img = ctx.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
-      const v = Math.round(m.image[i] * 255);
-      img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = v;
-      img.data[i * 4 + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [m]);
+  const ref = useGreyCanvas(m.image, 1);
   const label = `Test image ${m.index}: a ${m.label}, predicted ${m.pred} (${fmtPct(m.p)})`;
   return (
     <li className="mistake" data-label={m.label} data-pred={m.pred}>

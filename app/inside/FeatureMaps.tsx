@@ -1,22 +1,12 @@
 // Feature maps of one test image (MNIST CNNs): the image, then for each of the first conv layers
 // one small heatmap per channel of its output after the activation. Maps of a layer share one
 // colour scale, so a channel that barely fires looks pale beside one that fires strongly.
-import { useEffect, useRef } from 'react';
 import { extent, Heatmap } from './Heatmap.tsx';
 import type { FeatureMaps, InsideData } from './types.ts';
+import { useGreyCanvas } from '../ui/greyCanvas.ts';
 
 function ImageTile({ image }: { image: NonNullable<InsideData['image']> }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const img = ctx.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
-      img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = Math.round(image.pixels[i] * 255);
-      img.data[i * 4 + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [image]);
+  const ref = useGreyCanvas(image.pixels, 1);
   const name = `Test image ${image.index}${image.label === null ? '' : `: a ${image.label}`}`;
   return (
     <figure className="feature-image">
