@@ -6,17 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright';
-import { servedApp, watchErrors } from './lib.ts';
+import { openPreset, servedApp } from './lib.ts';
 
 const app = servedApp();
 
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.getByLabel('Preset').selectOption('mlp-mnist-small');
-  return { page, errors };
-}
+const open = () => openPreset(app, 'mlp-mnist-small');
 
 const kinds = (page: Page) => page.locator('ol.layers > li').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-kind')));
 const row = (page: Page, re: RegExp) => page.getByRole('button', { name: re });

@@ -4,17 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright';
-import { servedApp, watchErrors } from './lib.ts';
+import { openPreset, servedApp } from './lib.ts';
 
 const app = servedApp();
 
-async function open(preset: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.getByLabel('Preset').selectOption(preset);
-  return { page, errors };
-}
+const open = (preset: string) => openPreset(app, preset);
 
 /** Per canvas: the red channel's min, max and a position-weighted checksum (to tell images apart). */
 const pixels = (canvases: Locator) => canvases.evaluateAll((cs) => cs.map((c) => {

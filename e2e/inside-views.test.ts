@@ -5,17 +5,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright';
-import { servedApp, watchErrors } from './lib.ts';
+import { openPreset, servedApp } from './lib.ts';
 
 const app = servedApp();
 
 async function open(preset: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.getByLabel('Preset').selectOption(preset);
-  await page.getByRole('button', { name: 'Show inside' }).click();
-  return { page, errors };
+  const o = await openPreset(app, preset);
+  await o.page.getByRole('button', { name: 'Show inside' }).click();
+  return o;
 }
 
 const paused = (page: Page) => page.locator('[data-testid=run-state][data-status=paused]').waitFor({ timeout: 90_000 });

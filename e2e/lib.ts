@@ -46,3 +46,12 @@ export function watchErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** A new 1280×900 page of the served app with a preset chosen, its errors watched. */
+export async function openPreset(app: { browser: Browser; url: string }, preset: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(app.url);
+  await page.getByLabel('Preset').selectOption(preset);
+  return { page, errors };
+}
