@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadBenchData, type BenchData } from './bench/data.ts';
-import { errText, runSide as run, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
+import { comparison, errText, runSide as run, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
 import { CONV_CASES, convFlops, MODELS, ourConv, ourMatmul, ourModel, type ModelName } from './bench/ours.ts';
 import { tfConv, tfMatmul } from './bench/tfjs-ops.ts';
 import { tfCnn, tfLstm, tfMlp, tfTransformer, type TfModel } from './bench/tfjs-models.ts';
@@ -22,17 +22,7 @@ let itemStart = performance.now();
 async function report(name: string, unit: string, ours: Side, peer: Side, extra: Record<string, unknown>): Promise<void> {
   const wall_s = Math.round((performance.now() - itemStart) / 100) / 10;
   itemStart = performance.now();
-  const ratio = ours.value !== null && peer.value !== null && peer.value > 0 ? ours.value / peer.value : null;
-  const r = {
-    name, unit, ours: ours.value, peer: peer.value, ratio, ours_ms: ours.ms, peer_ms: peer.ms,
-    ours_iters: ours.timing?.iters, peer_iters: peer.timing?.iters, reps: ours.timing?.all.length ?? peer.timing?.all.length,
-    ...(ours.timing?.perStep ? {
-      dispatches: ours.timing.perStep.dispatches, submits: ours.timing.perStep.submits, bytes_uploaded: ours.timing.perStep.bytesUploaded,
-    } : {}),
-    ...extra, wall_s,
-    ...(ours.error ? { ours_error: ours.error } : {}),
-    ...(peer.error ? { peer_error: peer.error } : {}),
-  };
+  const r = { ...comparison(name, unit, ours, peer), ...extra, wall_s };
   await __report(JSON.stringify(r));
 }
 

@@ -27,7 +27,7 @@ import { findMnistDir, readMnist } from './bench-node/mnist.ts';
 import { findPython, runTorch, type TorchItem, type TorchResult } from './bench-node/torch.ts';
 import { benchDataFrom } from './bench/data.ts';
 import { headerLine, itemLines, num } from './bench/format.ts';
-import { errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
+import { comparison, errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
 import { MODELS, ourMatmul, ourModel } from './bench/ours.ts';
 import { createBackend } from '../kernels/engine.ts';
 import { Rng } from '../kernels/rng.ts';
@@ -121,17 +121,10 @@ async function main(): Promise<number> {
   };
   const report = (name: string, unit: string, ours: Side, variant: string): void => {
     const peer = peerSide(name, variant);
-    const ratio = ours.value !== null && peer.value !== null && peer.value > 0 ? ours.value / peer.value : null;
     const r = {
-      name, unit, ours: ours.value, peer: peer.value, ratio, ours_ms: ours.ms, peer_ms: peer.ms,
-      ours_iters: ours.timing?.iters, peer_iters: peer.timing?.iters, reps: ours.timing?.all.length ?? peer.timing?.all.length,
-      ...(ours.timing?.perStep ? {
-        dispatches: ours.timing.perStep.dispatches, submits: ours.timing.perStep.submits, bytes_uploaded: ours.timing.perStep.bytesUploaded,
-      } : {}),
+      ...comparison(name, unit, ours, peer),
       backend: 'webgpu (dawn)', peer_backend: `torch-${torchDev} ${variant === 'cuda-graph' ? 'graph' : 'eager'}`,
       wall_s: Math.round((performance.now() - itemStart) / 100) / 10,
-      ...(ours.error ? { ours_error: ours.error } : {}),
-      ...(peer.error ? { peer_error: peer.error } : {}),
     };
     if (ours.error || peer.error) failures++;
     out(r);

@@ -84,6 +84,20 @@ export async function measure(w: Work, o: MeasureOpts): Promise<Timing> {
 /** One side of an item: a value (GFLOP/s, samples/s), its median ms, or why there is none. */
 export interface Side { value: number | null; ms: number | null; timing?: Timing; error?: string }
 
+/** The fields every benchmark line carries: both sides' figures, the ratio, our per-step counts, errors. */
+export function comparison(name: string, unit: string, ours: Side, peer: Side): Record<string, unknown> {
+  const ratio = ours.value !== null && peer.value !== null && peer.value > 0 ? ours.value / peer.value : null;
+  return {
+    name, unit, ours: ours.value, peer: peer.value, ratio, ours_ms: ours.ms, peer_ms: peer.ms,
+    ours_iters: ours.timing?.iters, peer_iters: peer.timing?.iters, reps: ours.timing?.all.length ?? peer.timing?.all.length,
+    ...(ours.timing?.perStep ? {
+      dispatches: ours.timing.perStep.dispatches, submits: ours.timing.perStep.submits, bytes_uploaded: ours.timing.perStep.bytesUploaded,
+    } : {}),
+    ...(ours.error ? { ours_error: ours.error } : {}),
+    ...(peer.error ? { peer_error: peer.error } : {}),
+  };
+}
+
 export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
 
 export const SIDE_TIMEOUT_MS = 15 * 60_000;
