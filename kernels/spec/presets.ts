@@ -118,7 +118,9 @@ PRESETS['lstm-addition'] = {
       { kind: 'lstm', hidden: 128, returnSequences: true }, // (11, 128)
       { kind: 'dense', units: 13 }, // (11, 13)
     ],
-    loss: 'softmax_cross_entropy', train: seqTrain(5e-3, 64, 10, 250), seed: 1,
+    // Cosine decay to 5e-4: at a constant 5e-3 whole-sequence accuracy swung between 92 % and 97.7 %
+    // and never reached 99 % in 10 epochs; decayed, it passes 99 % at step 2,000 (BENCHMARKS.md).
+    loss: 'softmax_cross_entropy', train: { ...seqTrain(5e-3, 64, 10, 250), schedule: { kind: 'cosine', totalSteps: 3125, minLr: 5e-4 } }, seed: 1,
   },
 };
 PRESETS['gru-parity'] = {
