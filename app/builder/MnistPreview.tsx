@@ -49,10 +49,16 @@ export function MnistPreview() {
           <button type="button" onClick={() => setAttempt(attempt + 1)}>Try again</button>
         </div>
       ) : !s.data ? (
-        <p className="empty" role="status">Loading the first {PREVIEW_IMAGES} {NAME[split].toLowerCase()} images…</p>
+        // The grid's shape while loading, so that nothing below it moves when the images arrive.
+        <figure className="digit-grid-box">
+          <figcaption role="status">Loading the first {PREVIEW_IMAGES} {NAME[split].toLowerCase()} images…</figcaption>
+          <ul className="digit-grid" aria-hidden="true">
+            {Array.from({ length: PREVIEW_IMAGES }, (_, i) => <li key={i} className="digit"><span className="digit-blank" />&nbsp;</li>)}
+          </ul>
+        </figure>
       ) : (
         <figure className="digit-grid-box">
-          <figcaption>The first {s.data.n} {NAME[s.split].toLowerCase()} images of MNIST (28×28 pixels, labels below)</figcaption>
+          <figcaption>The first {s.data.n} {NAME[s.split].toLowerCase()} images, labels below</figcaption>
           <ul className="digit-grid" aria-label={`First ${NAME[s.split].toLowerCase()} images`} data-testid="mnist-preview" data-split={s.split}>
             {Array.from({ length: s.data.n }, (_, i) => (
               <Digit key={`${s.split}-${i}`} image={s.data!.images.subarray(i * 784, (i + 1) * 784)} label={s.data!.labels[i]} name={`${NAME[s.split]} image ${i}`} />
