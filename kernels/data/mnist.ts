@@ -19,16 +19,27 @@ export const MNIST_FILES = {
 } as const;
 
 
+/** An idx header: magic 0x08 0x0R (unsigned bytes, rank R), then R big-endian dims; null if it is not one. */
+function idxHeader(buf: Uint8Array): { dims: number[]; start: number } | null {
+  if (buf.length < 8) return null;
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const magic = dv.getUint32(0);
+  const rank = magic & 0xff;
+  if (magic >>> 8 !== 0x08 || buf.length < 4 + 4 * rank) return null;
+  return { dims: Array.from({ length: rank }, (_, i) => dv.getUint32(4 + 4 * i)), start: 4 + 4 * rank };
+}
+
+/** Labels must be digits 0–9. */
+function checkLabels(labels: Uint8Array, what: string): void {
+  for (let i = 0; i < labels.length; i++) if (labels[i] > 9) throw new Error(`${what} labels: label ${labels[i]} at ${i} is not a digit`);
+}
+
 /** Parses an idx file: magic 0x0801 (labels) or 0x0803 (images), big-endian dims. */
 export function parseIdx(buf: Uint8Array, what: string): { dims: number[]; data: Uint8Array } {
   if (buf.length < 8) throw new Error(`${what}: file too short (${buf.length} bytes)`);
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const magic = dv.getUint32(0);
-  if (magic >>> 8 !== 0x08) throw new Error(`${what}: not an unsigned-byte idx file (magic 0x${magic.toString(16)})`);
-  const rank = magic & 0xff;
-  const dims: number[] = [];
-  for (let i = 0; i < rank; i++) dims.push(dv.getUint32(4 + 4 * i));
-  const start = 4 + 4 * rank;
+  const h = idxHeader(buf);
+  if (!h) throw new Error(`${what}: not an unsigned-byte idx file (magic 0x${new DataView(buf.buffer, buf.byteOffset, 4).getUint32(0).toString(16)})`);
+  const { dims, start } = h;
   const n = dims.reduce((a, b) => a * b, 1);
   if (buf.length !== start + n) throw new Error(`${what}: expected ${start + n} bytes for dims ${dims.join('×')}, got ${buf.length}`);
   return { dims, data: buf.subarray(start) };
@@ -84,7 +95,7 @@ function split(imagesFile: Uint8Array, labelsFile: Uint8Array, name: string): Mn
   const lb = parseIdx(labelsFile, `MNIST ${name} labels`);
   if (im.dims.length !== 3 || im.dims[1] !== 28 || im.dims[2] !== 28) throw new Error(`MNIST ${name} images: dims ${im.dims.join('×')}, expected n×28×28`);
   if (lb.dims[0] !== im.dims[0]) throw new Error(`MNIST ${name}: ${im.dims[0]} images but ${lb.dims[0]} labels`);
-  for (let i = 0; i < lb.data.length; i++) if (lb.data[i] > 9) throw new Error(`MNIST ${name} labels: label ${lb.data[i]} at ${i} is not a digit`);
+  checkLabels(lb.data, `MNIST ${name}`);
   return { images: im.data, labels: lb.data, n: im.dims[0] };
 }
 
@@ -134,13 +145,12 @@ export async function loadMnistHead(baseUrl: string, split: 'train' | 'test', n:
   const [im, lb] = await Promise.all([fetchPrefix(url(imFile), 16 + n * 784, signal), fetchPrefix(url(lbFile), 8 + n, signal)]);
   const what = `MNIST ${split}`;
   if (im.length < 16 || lb.length < 8) throw new Error(`${what}: the files are too short to be idx files`);
-  const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (dv(im).getUint32(0) !== 0x803 || dv(im).getUint32(8) !== 28 || dv(im).getUint32(12) !== 28)
-    throw new Error(`${what} images: not an idx file of 28×28 images`);
-  if (dv(lb).getUint32(0) !== 0x801) throw new Error(`${what} labels: not an idx label file`);
-  const k = Math.min(n, dv(im).getUint32(4), dv(lb).getUint32(4));
+  const hi = idxHeader(im), hl = idxHeader(lb);
+  if (hi?.dims.length !== 3 || hi.dims[1] !== 28 || hi.dims[2] !== 28) throw new Error(`${what} images: not an idx file of 28×28 images`);
+  if (hl?.dims.length !== 1) throw new Error(`${what} labels: not an idx label file`);
+  const k = Math.min(n, hi.dims[0], hl.dims[0]);
   if (im.length < 16 + k * 784 || lb.length < 8 + k) throw new Error(`${what}: the files end before image ${k}`);
   const labels = lb.slice(8, 8 + k);
-  for (let i = 0; i < k; i++) if (labels[i] > 9) throw new Error(`${what} labels: label ${labels[i]} at ${i} is not a digit`);
+  checkLabels(labels, what);
   return { images: im.slice(16, 16 + k * 784), labels, n: k };
 }
