@@ -215,6 +215,11 @@ export interface Backend {
   profile(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<ProgramProfile>;
   /** Resolves when all submitted work has finished. */
   idle(): Promise<void>;
+  /**
+   * Resolves when every kernel made so far is ready to run (GPU pipelines compile in the
+   * background); rejects with an Error naming a kernel that failed to compile.
+   */
+  ready(): Promise<void>;
   destroy(): void;
 
   // ---- ops ----

@@ -114,6 +114,9 @@ export class CpuBackend implements Backend {
   }
 
   async idle(): Promise<void> {}
+
+  /** Nothing compiles on the CPU. */
+  async ready(): Promise<void> {}
   destroy(): void {}
 
   private k(label: string, exec: (p: StepParams) => void): CpuKernel {

@@ -6,6 +6,8 @@ export interface GpuContext {
   adapterName: string;
   isFallbackAdapter: boolean;
   features: string[];
+  /** The adapter's smallest subgroup size where the device has 'subgroups', else 0. */
+  subgroupMinSize: number;
 }
 
 export class WebGpuUnavailable extends Error {}
@@ -31,5 +33,6 @@ export async function acquireGpu(gpu: GPU | undefined = (globalThis as { navigat
     adapterName,
     isFallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean })?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
     features: [...device.features],
+    subgroupMinSize: device.features.has('subgroups') ? Number((info as { subgroupMinSize?: number }).subgroupMinSize ?? 0) : 0,
   };
 }

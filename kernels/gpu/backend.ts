@@ -6,7 +6,7 @@ import {
   type OptimizerConfig, type Program, type ProgramProfile, type ReduceOp, type StepParams, type Tensor, type UnaryOp,
 } from '../backend.ts';
 import type { GpuContext } from '../device/gpu.ts';
-import { type BindingKind, PipelineCache } from '../device/pipelines.ts';
+import { type BindingKind, PipelineCache, type PipelineEntry } from '../device/pipelines.ts';
 import { BufferPool } from '../device/pool.ts';
 import { StagingRing } from '../device/readback.ts';
 import { grid1d } from '../ops/common.wgsl.ts';
@@ -50,9 +50,14 @@ interface Profiler {
 const QUERY_KERNELS = 2048;
 
 interface GpuKernel extends Kernel {
-  pipeline: GPUComputePipeline;
+  /** The cache entry: its pipeline is set once the async compile finishes (or at first encode). */
+  readonly entry: PipelineEntry;
+  /** The compiled pipeline, or null while it is still compiling. */
+  readonly pipeline: GPUComputePipeline | null;
   bindGroup: GPUBindGroup;
   groups: [number, number, number];
+  /** A dispatch that must follow this one (a reduction's second pass): same pass, counted, timed together. */
+  next?: GpuKernel;
 }
 
 type Arg = Tensor | 'step' | { u: number[]; f?: number[] };
@@ -76,9 +81,23 @@ export class GpuBackend implements Backend {
   private profilers = new Map<Program, Profiler>();
   lost: string | null = null;
   readonly errors: string[] = [];
+  /**
+   * Which kernel forms to use where a hardware GPU and a CPU-backed adapter (SwiftShader) want
+   * different ones: 'auto' picks per adapter; tests set 'hardware' to run the hardware forms on
+   * SwiftShader (and compare them to the CPU reference) or 'fallback' for the other way round.
+   */
+  paths: 'auto' | 'hardware' | 'fallback' = 'auto';
+  /** True where the hardware-GPU forms apply (split reductions, parallel recurrent steps, large tiles). */
+  get hw(): boolean {
+    return this.paths === 'hardware' || (this.paths === 'auto' && !this.info.isFallbackAdapter);
+  }
+
+  /** Smallest subgroup size where the device has 'subgroups' (32 on NVIDIA, 4 on Dawn's SwiftShader), else 0. */
+  readonly subgroupSize: number;
 
   constructor(ctx: GpuContext) {
     this.device = ctx.device;
+    this.subgroupSize = ctx.subgroupMinSize ?? 0;
     this.info = {
       kind: 'webgpu',
       adapter: ctx.adapterName,
@@ -155,7 +174,9 @@ export class GpuBackend implements Backend {
   }
 
   program(label: string, kernels: readonly Kernel[]): Program {
-    return { label, kernels, dispatches: kernels.length };
+    let dispatches = 0;
+    for (const k of kernels as GpuKernel[]) for (let d: GpuKernel | undefined = k; d; d = d.next) dispatches++;
+    return { label, kernels, dispatches };
   }
 
   run(p: Program, params: StepParams, snapshot?: { tensor: Tensor; reset: boolean }): Promise<Float32Array> | null {
@@ -184,9 +205,7 @@ export class GpuBackend implements Backend {
           label: k.label,
           timestampWrites: { querySet: timed.sets[Math.floor(i / QUERY_KERNELS)], beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 },
         });
-        pass.setPipeline(k.pipeline);
-        pass.setBindGroup(0, k.bindGroup);
-        pass.dispatchWorkgroups(k.groups[0], k.groups[1], k.groups[2]);
+        this.encode(pass, k);
         pass.end();
       });
       timed.sets.forEach((set, j) => {
@@ -196,11 +215,7 @@ export class GpuBackend implements Backend {
       enc.copyBufferToBuffer(timed.resolve, 0, timed.readback, 0, timed.bytes);
     } else {
       const pass = enc.beginComputePass({ label: p.label });
-      for (const k of p.kernels as GpuKernel[]) {
-        pass.setPipeline(k.pipeline);
-        pass.setBindGroup(0, k.bindGroup);
-        pass.dispatchWorkgroups(k.groups[0], k.groups[1], k.groups[2]);
-      }
+      for (const k of p.kernels as GpuKernel[]) this.encode(pass, k);
       pass.end();
     }
     let result: Promise<Float32Array> | null = null;
@@ -218,6 +233,15 @@ export class GpuBackend implements Backend {
     this.counters.dispatches += p.dispatches;
     this.counters.submits++;
     return result;
+  }
+
+  /** A kernel's dispatch and those chained after it. */
+  private encode(pass: GPUComputePassEncoder, k: GpuKernel): void {
+    for (let d: GpuKernel | undefined = k; d; d = d.next) {
+      pass.setPipeline(this.pipelines.use(d.entry));
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2]);
+    }
   }
 
   /** True when the device can time dispatches (the 'timestamp-query' feature was granted). */
@@ -272,6 +296,22 @@ export class GpuBackend implements Backend {
     this.checkErrors();
   }
 
+  /**
+   * Resolves when every pipeline made so far has compiled (they compile in the background with
+   * createComputePipelineAsync); rejects with an Error naming the kernel whose pipeline failed
+   * (with the WebGPU errors reported meanwhile, such as the WGSL parse error, appended), or with
+   * any WebGPU error reported meanwhile (checkErrors).
+   */
+  async ready(): Promise<void> {
+    try {
+      await this.pipelines.ready();
+    } catch (e) {
+      if (!this.errors.length || !(e instanceof Error)) throw e;
+      throw new Error(`${e.message}\n${this.errors.splice(0).join('\n')}`, { cause: e });
+    }
+    this.checkErrors();
+  }
+
   /** Throws the first WebGPU error reported since the last check (shader, validation, memory). */
   checkErrors(): void {
     if (!this.errors.length) return;
@@ -297,7 +337,8 @@ export class GpuBackend implements Backend {
 
   /** Builds one dispatch. Args map to bindings 0..n: 'step' → the Step uniform, {u,f} → a dims uniform. */
   private kernel(label: string, code: string, args: { arg: Arg; kind: BindingKind }[], groups: [number, number, number]): GpuKernel {
-    const { pipeline, layout } = this.pipelines.get(label, code, args.map((a) => a.kind));
+    const entry = this.pipelines.get(label, code, args.map((a) => a.kind));
+    const { layout } = entry;
     const entries: GPUBindGroupEntry[] = args.map(({ arg }, binding) => {
       if (arg === 'step') return { binding, resource: { buffer: this.stepBuf } };
       if ('u' in arg) {
@@ -313,7 +354,7 @@ export class GpuBackend implements Backend {
       return { binding, resource: { buffer: t.store as GPUBuffer, offset: t.offset * 4, size: Math.max(t.size, 1) * 4 } };
     });
     const bindGroup = this.device.createBindGroup({ label, layout, entries });
-    return { label, pipeline, bindGroup, groups };
+    return { label, entry, get pipeline() { return entry.pipeline; }, bindGroup, groups };
   }
 
   private ew(label: string, code: string, n: number, dims: { u: number[]; f?: number[] }, tensors: [Tensor, BindingKind][]): GpuKernel {

@@ -72,7 +72,17 @@ export function instantiate(be: Backend, c: OpCase, init: InitData = generateAll
     t[s.name] = a.t;
     owners.push(a.owner);
   }
-  const { forward, backward } = c.record(be, t);
+  // GpuBackend.paths, set only while recording (kernels pick their form when made).
+  const tuned = be as Backend & { paths?: string };
+  const before = tuned.paths;
+  if (c.gpuPaths && before !== undefined) tuned.paths = c.gpuPaths;
+  let rec: ReturnType<OpCase['record']>;
+  try {
+    rec = c.record(be, t);
+  } finally {
+    if (before !== undefined) tuned.paths = before;
+  }
+  const { forward, backward } = rec;
   return {
     be, c, t, init, owners,
     forward: be.program(`${c.name} forward`, forward),

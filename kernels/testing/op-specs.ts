@@ -73,6 +73,11 @@ export interface OpCase {
   gpuTolFor?: Record<string, Tol>;
   /** Extra assertions on the values after a run (any backend); returns failure messages. */
   check?(v: Values): string[];
+  /**
+   * GPU only: record with GpuBackend.paths set so ('hardware': the forms a hardware GPU gets, here
+   * on SwiftShader too). Unset: the adapter's own choice.
+   */
+  gpuPaths?: 'hardware' | 'fallback';
 }
 
 // ---- tolerances (GPU f32 vs CPU reference) ----

@@ -95,6 +95,7 @@ export async function createSession(spec: ModelSpec, opts: SessionOptions): Prom
   opts.onEvent({ type: 'progress', phase: 'compiling', done: 0, total: 1, message: 'Compiling kernels' });
   const c = compile(backend, spec, data);
   try {
+    await backend.ready(); // pipelines compile in the background; wait for them before the first step
     await backend.idle(); // surfaces shader or allocation errors now, not as silent zeros later
   } catch (e) {
     disposeCompiled(c);
