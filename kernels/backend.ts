@@ -6,6 +6,8 @@
 // loops. Values that change every step (learning rate, step number, batch offset, dropout seed)
 // travel in a small StepParams block written before each run instead of being baked into kernels.
 
+import type { LargeTile } from './ops/matmul-large.wgsl.ts';
+
 export type DType = 'f32' | 'u32';
 
 export interface Tensor {
@@ -72,11 +74,15 @@ export interface MatmulOpts {
    */
   onesRow?: boolean;
   /**
-   * GPU only, which kernel computes it: 'tiled' (workgroup-memory tiles, what real GPUs want) or
-   * 'register' (no workgroup memory, for CPU-backed adapters; used only where its vec4 loads fit).
-   * Unset: chosen per adapter. Tests set it to cover both on one adapter.
+   * GPU only, which kernel computes it: 'tiled' (64×64 or 32×32 workgroup-memory tiles),
+   * 'large' (big double-buffered tiles, what hardware GPUs want on large products) or 'register'
+   * (no workgroup memory, for CPU-backed adapters), 'dot' (lanes of a workgroup share each output's
+   * sum over K: few outputs, long K). 'register' and 'large' apply only where their vec4 loads
+   * fit, else 'tiled'. Unset: chosen per adapter and size. Tests set it to cover every kernel on
+   * one adapter; benchmarks set `tile` too, to sweep the large kernel's shapes.
    */
-  kernel?: 'tiled' | 'register';
+  kernel?: 'tiled' | 'register' | 'large' | 'dot';
+  tile?: LargeTile;
 }
 
 /**

@@ -11,6 +11,7 @@ import { BINARY_OPS, UNARY_OPS } from '../backend.ts';
 import { RNN_CASES } from './rnn-cases.ts';
 import { CONV_CASES } from './conv-cases.ts';
 import { ATTENTION_CASES } from './attention-cases.ts';
+import { tileName, type LargeTile } from '../ops/matmul-large.wgsl.ts';
 
 /** How a tensor's initial data is generated (seeded per case and tensor name). */
 export type Gen =
@@ -114,10 +115,12 @@ function mk(c: CaseInput): OpCase {
 }
 
 // ---- matmul ----
+const LT = (bm: number, bn: number, bk: number, tm: number, tn: number, double = true): LargeTile => ({ bm, bn, bk, tm, tn, double });
 interface MmCase {
   M: number; N: number; K: number;
   tA?: boolean; tB?: boolean; bias?: boolean; act?: FusedAct; acc?: boolean; batch?: number; view?: boolean;
-  kernel?: 'tiled' | 'register'; // force one GPU kernel (unset: the adapter's choice)
+  kernel?: 'tiled' | 'register' | 'large' | 'dot'; // force one GPU kernel (unset: the adapter's choice)
+  tile?: LargeTile; // the large kernel's tile (unset: chosen by size)
 }
 
 function matmulCase(o: MmCase): OpCase {
@@ -127,8 +130,9 @@ function matmulCase(o: MmCase): OpCase {
   const lead = batch > 1 ? [batch] : [];
   const flags = `${tA ? 'T' : 'N'}${tB ? 'T' : 'N'}`;
   const name = `matmul ${flags} ${M}x${N}x${K}` + (o.bias ? ' +bias' : '') + (act !== 'none' ? ` ${act}` : '') +
-    (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '') + (o.kernel ? ` ${o.kernel}` : '');
-  const kernel = o.kernel;
+    (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '') + (o.kernel ? ` ${o.kernel}` : '') +
+    (o.tile ? ` ${tileName(o.tile)}` : '');
+  const kernel = o.kernel, tile = o.tile;
   const tensors: TensorSpec[] = [
     inp('a', [...lead, ...(tA ? [K, M] : [M, K])], NORMAL, { view: o.view }),
     inp('b', [...lead, ...(tB ? [N, K] : [K, N])], NORMAL, { view: o.view }),
@@ -148,18 +152,18 @@ function matmulCase(o: MmCase): OpCase {
     gpuTol: TOL_MATMUL,
     grad: { kind: 'dot', y: 'y', dy: 'dy', wrt },
     record(be, t) {
-      const forward = [be.matmul(t.y, t.a, t.b, { transA: tA, transB: tB, bias: o.bias ? t.bias : undefined, act, accumulate: o.acc, batch, kernel })];
+      const forward = [be.matmul(t.y, t.a, t.b, { transA: tA, transB: tB, bias: o.bias ? t.bias : undefined, act, accumulate: o.acc, batch, kernel, tile })];
       // dz = act'(z)·dy: every fused activation's derivative is a function of its output y.
       const backward: Kernel[] = [];
       const dz = act === 'none' ? t.dy : t.dz;
       if (act !== 'none') backward.push(be.unaryBackward(act, t.dz, t.dy, t.y, t.y));
       // dA = dz·op(B)ᵀ (stored (K,M) when transposed: op(B)·dzᵀ); dB = op(A)ᵀ·dz (or dzᵀ·op(A)).
       backward.push(tA
-        ? be.matmul(t.da, t.b, dz, { transA: tB, transB: true, batch, kernel })
-        : be.matmul(t.da, dz, t.b, { transB: !tB, batch, kernel }));
+        ? be.matmul(t.da, t.b, dz, { transA: tB, transB: true, batch, kernel, tile })
+        : be.matmul(t.da, dz, t.b, { transB: !tB, batch, kernel, tile }));
       backward.push(tB
-        ? be.matmul(t.db, dz, t.a, { transA: true, transB: tA, batch, kernel })
-        : be.matmul(t.db, t.a, dz, { transA: !tA, batch, kernel }));
+        ? be.matmul(t.db, dz, t.a, { transA: true, transB: tA, batch, kernel, tile })
+        : be.matmul(t.db, t.a, dz, { transA: !tA, batch, kernel, tile }));
       if (o.bias) backward.push(be.sumRows(t.dbias, dz));
       return { forward, backward };
     },
@@ -205,6 +209,19 @@ const MATMUL_CASES: OpCase[] = [
   matmulCase({ M: 20, N: 64, K: 36, tA: true, tB: true, kernel: 'tiled' }),
   matmulCase({ M: 257, N: 196, K: 20, bias: true, act: 'relu', kernel: 'tiled' }),
   matmulCase({ M: 12, N: 8, K: 16, tA: true, batch: 3, kernel: 'tiled' }),
+  // The large kernel (matmul-large.wgsl.ts, hardware GPUs): whole tiles (no bounds checks) and
+  // ragged ones, one and two staging buffers, K shorter than a slice, each layout, the biggest tile.
+  matmulCase({ M: 64, N: 64, K: 32, bias: true, act: 'relu', kernel: 'large', tile: LT(32, 32, 16, 4, 4) }),
+  matmulCase({ M: 70, N: 76, K: 24, tA: true, tB: true, bias: true, act: 'sigmoid', kernel: 'large', tile: LT(32, 64, 16, 4, 4) }),
+  matmulCase({ M: 36, N: 20, K: 8, tA: true, acc: true, kernel: 'large', tile: LT(64, 32, 16, 8, 4, false) }),
+  matmulCase({ M: 130, N: 260, K: 40, tB: true, bias: true, act: 'tanh', kernel: 'large', tile: LT(128, 256, 8, 8, 16) }),
+  matmulCase({ M: 128, N: 256, K: 16, kernel: 'large', tile: LT(128, 256, 8, 8, 16) }),
+  matmulCase({ M: 12, N: 8, K: 16, tA: true, batch: 3, kernel: 'large' }),
+  // The dot kernel (matmul-dot.wgsl.ts, hardware GPUs, few outputs over a long K): 4, 8 and 16 lanes, each layout.
+  matmulCase({ M: 7, N: 10, K: 300, bias: true, act: 'relu', kernel: 'dot' }),
+  matmulCase({ M: 33, N: 5, K: 70, tA: true, tB: true, bias: true, act: 'sigmoid', kernel: 'dot' }),
+  matmulCase({ M: 9, N: 12, K: 600, tA: true, acc: true, kernel: 'dot' }),
+  matmulCase({ M: 5, N: 6, K: 260, tB: true, batch: 3, kernel: 'dot' }),
 ];
 
 /**
@@ -216,7 +233,8 @@ const MATMUL_CASES: OpCase[] = [
 interface MmBackCase {
   M: number; N: number; K: number;
   tA?: boolean; tB?: boolean; gradAct?: FusedAct; onesRow?: boolean; acc?: boolean; batch?: number; view?: boolean;
-  kernel?: 'tiled' | 'register';
+  kernel?: 'tiled' | 'register' | 'large' | 'dot';
+  tile?: LargeTile;
 }
 
 // Activation outputs in each activation's range: relu/leaky any sign (y ≤ 0 is the zero side).
@@ -230,7 +248,8 @@ function matmulBackCase(o: MmBackCase): OpCase {
   const tA = !!o.tA, tB = !!o.tB, batch = o.batch ?? 1, ga = o.gradAct, Ma = o.onesRow ? M - 1 : M;
   const lead = batch > 1 ? [batch] : [];
   const name = `matmul ${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${M}x${N}x${K}` + (ga ? ` gradAct ${ga}` : '') +
-    (o.onesRow ? ' onesRow' : '') + (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '') + (o.kernel ? ` ${o.kernel}` : '');
+    (o.onesRow ? ' onesRow' : '') + (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '') + (o.kernel ? ` ${o.kernel}` : '') +
+    (o.tile ? ` ${tileName(o.tile)}` : '');
   const tensors: TensorSpec[] = [
     inp('a', [...lead, ...(tA ? [K, Ma] : [Ma, K])], NORMAL, { view: o.view }),
     inp('b', [...lead, ...(tB ? [N, K] : [K, N])], NORMAL, { view: o.view }),
@@ -245,7 +264,7 @@ function matmulBackCase(o: MmBackCase): OpCase {
     record(be, t) {
       return {
         forward: [be.matmul(t.y, t.a, t.b, {
-          transA: tA, transB: tB, batch, accumulate: o.acc, onesRow: o.onesRow, gradAct: ga ? { act: ga, y: t.h } : undefined, kernel: o.kernel,
+          transA: tA, transB: tB, batch, accumulate: o.acc, onesRow: o.onesRow, gradAct: ga ? { act: ga, y: t.h } : undefined, kernel: o.kernel, tile: o.tile,
         })],
         backward: [],
       };
@@ -297,6 +316,15 @@ const MATMUL_BACK_CASES: OpCase[] = [
   matmulBackCase({ M: 72, N: 20, K: 12, tB: true, gradAct: 'leaky_relu', batch: 2, kernel: 'register' }),
   matmulBackCase({ M: 64, N: 36, K: 20, tB: true, gradAct: 'tanh', kernel: 'tiled' }),
   matmulBackCase({ M: 261, N: 196, K: 20, tA: true, onesRow: true, view: true, kernel: 'tiled' }),
+  // Large kernel: the ones row in both layouts (never aligned), gradAct, batches.
+  matmulBackCase({ M: 37, N: 20, K: 24, onesRow: true, kernel: 'large' }),
+  matmulBackCase({ M: 69, N: 68, K: 16, tA: true, onesRow: true, acc: true, kernel: 'large', tile: LT(32, 64, 16, 4, 4) }),
+  matmulBackCase({ M: 72, N: 20, K: 12, tB: true, gradAct: 'leaky_relu', batch: 2, kernel: 'large' }),
+  matmulBackCase({ M: 64, N: 36, K: 20, tB: true, gradAct: 'tanh', kernel: 'large', tile: LT(64, 32, 16, 8, 4, false) }),
+  // Dot kernel: the ones row in both layouts, gradAct, a view.
+  matmulBackCase({ M: 38, N: 19, K: 300, tA: true, onesRow: true, kernel: 'dot' }),
+  matmulBackCase({ M: 37, N: 19, K: 24, onesRow: true, acc: true, view: true, kernel: 'dot' }),
+  matmulBackCase({ M: 37, N: 19, K: 280, tB: true, gradAct: 'tanh', kernel: 'dot' }),
 ];
 
 // ---- element-wise ----

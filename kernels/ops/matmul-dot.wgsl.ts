@@ -1,0 +1,84 @@
+// Matmul for small outputs with a long K on hardware GPUs: the classifier layer (128 × 10 × 1024),
+// and weight gradients summed over a batch of tokens (65 × 192 × 1024). Tiled kernels give such a
+// product a handful of workgroups, each walking all of K (170 µs for 128 × 10 × 1024 on an H100).
+// Here each output is a dot product shared by `lanes` consecutive threads of a 256-thread
+// workgroup: lane l sums k = l, l + lanes, … (neighbouring lanes read neighbouring k of A), then a
+// tree in workgroup memory adds the lanes (or, where the adapter has subgroups at least `lanes`
+// wide, shuffles within the subgroup, with no barrier). Scalar loads, so any M, N, K and layout; the same
+// bindings, uniforms, epilogues (bias, act, gradAct, accumulate) and implicit ones row as
+// matmulWgsl, so the backend swaps one for the other. Grid: ceil(batch·M·N / (256 / lanes)) along x
+// (spilling into y past 65,535).
+import type { FusedAct } from '../backend.ts';
+import { ACT, GRAD_ACT } from './matmul.wgsl.ts';
+
+export interface DotVariant {
+  transA: boolean;
+  transB: boolean;
+  bias: boolean;
+  act: FusedAct;
+  accumulate: boolean;
+  gradAct: FusedAct;
+  onesRow: boolean;
+  lanes: number; // threads per output: a power of two, 4 … 64
+  /** Add the lanes with subgroupShuffleXor (lanes ≤ the adapter's smallest subgroup size). */
+  subgroup: boolean;
+}
+
+/** Lanes per output for a K: about 64 products per lane, 4 to 64 lanes. */
+export const dotLanes = (K: number): number => Math.min(64, Math.max(4, 1 << Math.ceil(Math.log2(Math.max(1, K / 64)))));
+
+export function matmulDotWgsl(o: DotVariant): string {
+  const L = o.lanes, OW = 256 / L;
+  const aAt = o.transA ? 'A[aBase + k * mA + m]' : 'A[aBase + m * d.K + k]';
+  const bAt = o.transB ? 'B[bBase + n * d.K + k]' : 'B[bBase + k * d.N + n]';
+  return /* wgsl */ `${o.subgroup ? 'enable subgroups;\n' : ''}
+struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> A: array<f32>;
+@group(0) @binding(3) var<storage, read> B: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
+${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
+
+fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
+fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
+
+${o.subgroup ? '' : 'var<workgroup> part: array<f32, 256>;'}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let lane = lid % ${L}u;
+  let ci = (wg.y * 65535u + wg.x) * ${OW}u + lid / ${L}u; // output (z, m, n), flat
+  let total = d.batch * d.M * d.N;
+  let mA = d.M${o.onesRow ? ' - 1u' : ''};
+  var s = 0.0;
+  if (ci < total) {
+    let n = ci % d.N; let m = (ci / d.N) % d.M; let z = ci / (d.M * d.N);
+    let aBase = z * mA * d.K;
+    let bBase = z * d.K * d.N;
+    ${o.onesRow ? `if (m == mA) {
+      for (var k = lane; k < d.K; k += ${L}u) { s += ${bAt}; }
+    } else {` : '{'}
+      for (var k = lane; k < d.K; k += ${L}u) { s += ${aAt} * ${bAt}; }
+    }
+  }
+  ${o.subgroup
+    // A butterfly inside each aligned group of L lanes (L divides the subgroup size, both powers of two).
+    ? Array.from({ length: Math.log2(L) }, (_, i) => `s += subgroupShuffleXor(s, ${L >> (i + 1)}u);`).join('\n  ')
+    : `part[lid] = s;
+  workgroupBarrier();
+  for (var w = ${L / 2}u; w > 0u; w >>= 1u) {
+    if (lane < w) { part[lid] += part[lid + w]; }
+    workgroupBarrier();
+  }
+  s = part[lid];`}
+  if (lane == 0u && ci < total) {
+    let c = ci % d.N;
+    var v = s${o.bias ? ' + bias[c]' : ''};
+    v = ${ACT[o.act]};${o.gradAct !== 'none' ? `
+    let y = Y[ci];
+    v = ${GRAD_ACT[o.gradAct]};` : ''}
+    ${o.accumulate ? 'C[ci] = C[ci] + v;' : 'C[ci] = v;'}
+  }
+}`;
+}
