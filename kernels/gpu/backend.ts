@@ -18,10 +18,12 @@ import { matmulWgsl } from '../ops/matmul.wgsl.ts';
 import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from '../ops/matmul-register.wgsl.ts';
 import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from '../ops/matmul-large.wgsl.ts';
 import { dotLanes, matmulDotWgsl } from '../ops/matmul-dot.wgsl.ts';
-import { reduceBackwardWgsl, reduceWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce.wgsl.ts';
+import { reduceBackwardWgsl, reduceWgsl, sumRowsParallelWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce.wgsl.ts';
 import { dropoutWgsl, gatherWgsl, optimizerWgsl } from '../ops/train.wgsl.ts';
 import { axisSplit, checkBroadcast, checkConv, checkPool } from '../cpu/backend.ts';
 import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from '../ops/conv.wgsl.ts';
+import { convDwParallelWgsl, DW_WG } from '../ops/conv-dw.wgsl.ts';
+import { embeddingBackwardParallelWgsl } from '../ops/embedding.wgsl.ts';
 import {
   augmentWgsl, bnApplyWgsl, bnBackwardDxWgsl, bnBackwardSumsWgsl, bnStatsWgsl, poolBackwardWgsl, poolWgsl,
 } from '../ops/pool.wgsl.ts';
@@ -69,6 +71,10 @@ type Arg = Tensor | 'step' | { u: number[]; f?: number[] };
  * n = 4096 128×256/8×16 ran at 39 TFLOP/s (128×128/8×8 37, 64×64 27); at n = 1024 32×128 led
  * (23); on the MLP's 128×1024 products 32×64 (4.3–4.6 vs 2.9 for the 64×64 tiled kernel).
  */
+/** Workgroups the hardware conv weight gradient aims for (an H100 has 132 SMs). */
+const DW_TARGET_GROUPS = 264;
+/** Rows per lane of a sumRows chunk on hardware GPUs (sumRowsParallelWgsl). */
+const SUM_CHUNK_LANE = 16;
 /**
  * The dot kernel (matmul-dot.wgsl.ts) takes products of at most this many outputs with K of at
  * least DOT_MIN_K: on an H100 it ran 128×10×1024 in 38 µs (tiled 166), while 64×192×1024 was
@@ -256,6 +262,13 @@ export class GpuBackend implements Backend {
     this.counters.dispatches += p.dispatches;
     this.counters.submits++;
     return result;
+  }
+
+  /** Kernel-internal storage of `floats` values, outside the pool; freed on destroy. */
+  private scratchBuffer(floats: number, label: string): GPUBuffer {
+    const buf = this.device.createBuffer({ size: Math.max(1, floats) * 4, usage: GPUBufferUsage.STORAGE, label });
+    this.scratch.push(buf);
+    return buf;
   }
 
   /** A kernel's dispatch and those chained after it. */
@@ -478,7 +491,9 @@ export class GpuBackend implements Backend {
     const ks: Kernel[] = [];
     const dims = { u: [a.size, b.size] };
     if (da) ks.push(this.ew(`binary ${op} da`, binaryGradAWgsl(op), a.size, dims, [[dy, 'read'], [a, 'read'], [b, 'read'], [da, 'rw']]));
-    if (db) ks.push(this.ew(`binary ${op} db`, binaryGradBWgsl(op), b.size, dims, [[dy, 'read'], [a, 'read'], [b, 'read'], [db, 'rw']]));
+    // db of an add is dy summed over the broadcast rows: on hardware GPUs the split sumRows.
+    if (db && op === 'add' && this.hw && a.size > b.size) ks.push(this.sumRows(db, { ...dy, shape: [a.size / b.size, b.size] }));
+    else if (db) ks.push(this.ew(`binary ${op} db`, binaryGradBWgsl(op), b.size, dims, [[dy, 'read'], [a, 'read'], [b, 'read'], [db, 'rw']]));
     return ks;
   }
 
@@ -494,8 +509,24 @@ export class GpuBackend implements Backend {
   }
 
   sumRows(out: Tensor, x: Tensor, accumulate = false): Kernel {
-    const N = out.size;
-    return this.ew('sumRows', sumRowsWgsl(), N, { u: [x.size / N, 0, N, accumulate ? 1 : 0] }, [[x, 'read'], [out, 'rw']]);
+    const N = out.size, rows = x.size / N;
+    const dims = { u: [rows, 0, N, accumulate ? 1 : 0] };
+    // Hardware GPUs: lanes of a workgroup split the rows (sumRowsParallelWgsl) once there are enough
+    // of them; past SUM_CHUNK_LANE rows per lane, workgroups along y take chunks of rows into a
+    // scratch (chunks, N), and a second dispatch sums the chunks into out.
+    if (this.hw && rows >= 64) {
+      const cols = Math.min(64, 1 << Math.ceil(Math.log2(Math.max(1, N))));
+      const chunk = (256 / cols) * SUM_CHUNK_LANE, chunks = Math.ceil(rows / chunk);
+      const one = (dst: Tensor, acc: boolean, len: number, ys: number): GpuKernel => this.kernel('sumRows', sumRowsParallelWgsl(cols), [
+        { arg: 'step', kind: 'uniform' }, { arg: { u: [rows, len, N, acc ? 1 : 0] }, kind: 'uniform' }, { arg: x, kind: 'read' }, { arg: dst, kind: 'rw' },
+      ], [Math.ceil(N / cols), ys, 1]);
+      if (chunks === 1) return one(out, accumulate, rows, 1);
+      const partial = this.make([chunks, N], 'sumRows chunks', 'f32', this.scratchBuffer(chunks * N, 'sumRows chunks'), 0);
+      const first = one(partial, false, chunk, chunks);
+      first.next = this.ew('sumRows', sumRowsWgsl(), N, { u: [chunks, 0, N, accumulate ? 1 : 0] }, [[partial, 'read'], [out, 'rw']]) as GpuKernel;
+      return first;
+    }
+    return this.ew('sumRows', sumRowsWgsl(), N, dims, [[x, 'read'], [out, 'rw']]);
   }
 
   private lossKernel(label: string, code: string, B: number, C: number, tensors: [Tensor, BindingKind][]): Kernel {
@@ -592,7 +623,22 @@ export class GpuBackend implements Backend {
 
   conv2dBackwardWeight(dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
     checkConv(dy, x, dw, g);
-    return this.convGemm('dw', 'conv2d dw', dw, x, dy, g, undefined, 'none', accumulate);
+    const { u, M, N, K: P } = convDims(g, 'dw');
+    if (!this.hw || M > 65535) return this.convGemm('dw', 'conv2d dw', dw, x, dy, g, undefined, 'none', accumulate);
+    // Hardware GPUs: a workgroup per row splits the sum over output positions (conv-dw.wgsl.ts),
+    // and chunks of positions fill the GPU (DW_TARGET_GROUPS) when rows are few, each chunk at
+    // least 4 positions per thread; the chunks' partials are then summed into dw.
+    const fb = convBlock(N), blocks = Math.ceil(N / fb);
+    const chunks = Math.max(1, Math.min(Math.ceil(DW_TARGET_GROUPS / (M * blocks)), Math.floor(P / (4 * DW_WG))));
+    const chunk = Math.ceil(P / chunks);
+    const dst = chunks === 1 ? dw : this.make([chunks, M * N], 'conv2d dw chunks', 'f32', this.scratchBuffer(chunks * M * N, 'conv2d dw chunks'), 0);
+    const du = [...u];
+    du[18] = chunk; // d.p0: positions per chunk
+    const k = this.kernel(`conv2d dw ${M}x${N}`, convDwParallelWgsl({ fb, vec: g.F % 4 === 0, accumulate: chunks === 1 && accumulate }), [
+      { arg: 'step', kind: 'uniform' }, { arg: { u: du }, kind: 'uniform' }, { arg: x, kind: 'read' }, { arg: dy, kind: 'read' }, { arg: dst, kind: 'rw' },
+    ], [M, blocks, chunks]);
+    if (chunks > 1) k.next = this.ew('conv2d dw chunks', sumRowsWgsl(), M * N, { u: [chunks, 0, M * N, accumulate ? 1 : 0] }, [[dst, 'read'], [dw, 'rw']]) as GpuKernel;
+    return k;
   }
 
   private poolDims(g: Conv2dGeom, total: number): { u: number[] } {
@@ -744,6 +790,14 @@ export class GpuBackend implements Backend {
 
   embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate = false): Kernel {
     const V = dtable.shape[0], D = dtable.size / V;
+    if (this.hw && ids.size >= 64) {
+      // Hardware GPUs: a workgroup per (row v, block of columns), its lanes splitting the ids (embedding.wgsl.ts).
+      const cols = Math.min(16, 1 << Math.ceil(Math.log2(Math.max(1, D))));
+      return this.kernel('embedding backward', embeddingBackwardParallelWgsl(cols), [
+        { arg: 'step', kind: 'uniform' }, { arg: { u: [ids.size, V, D, accumulate ? 1 : 0] }, kind: 'uniform' },
+        { arg: ids, kind: 'read' }, { arg: dout, kind: 'read' }, { arg: dtable, kind: 'rw' },
+      ], [V, Math.ceil(D / cols), 1]);
+    }
     return this.ew('embedding backward', embeddingBackwardWgsl(), dtable.size, { u: [ids.size, V, D, accumulate ? 1 : 0] },
       [[ids, 'read'], [dout, 'read'], [dtable, 'rw']]);
   }

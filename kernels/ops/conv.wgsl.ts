@@ -49,7 +49,7 @@ export function convDims(g: { N: number; H: number; W: number; C: number; KH: nu
   return { u: [g.N, g.H, g.W, g.C, g.KH, g.KW, g.F, g.OH, g.OW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, M, N, K, 0, 0], M, N, K };
 }
 
-const HEAD = /* wgsl */ `
+export const CONV_HEAD = /* wgsl */ `
 struct D { N: u32, H: u32, W: u32, C: u32, KH: u32, KW: u32, F: u32, OH: u32,
            OW: u32, sh: u32, sw: u32, ph: u32, pw: u32, dh: u32, dw: u32, M: u32,
            NN: u32, K: u32, p0: u32, p1: u32 }
@@ -76,7 +76,7 @@ export function convWgsl(o: ConvVariant): string {
       ? `Bm[(wr + ${4 * j}u) / 4u]`
       : `vec4<f32>(Bm[wr + ${4 * j}u], Bm[wr + ${4 * j + 1}u], Bm[wr + ${4 * j + 2}u], Bm[wr + ${4 * j + 3}u])`;
     const store = o.accumulate ? 'Y[yi] = Y[yi] + v;' : 'Y[yi] = v;';
-    return `${HEAD}
+    return `${CONV_HEAD}
 @group(0) @binding(2) var<storage, read> X: array<f32>;
 @group(0) @binding(3) var<storage, read> Bm: array<${o.vec ? 'vec4<f32>' : 'f32'}>;
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
@@ -118,7 +118,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   if (o.mode === 'dx') {
     // dX (N·H·W, C): thread = input pixel, channels c0 .. c0 + fb; K walks the taps that reach it.
     const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
-    return `${HEAD}
+    return `${CONV_HEAD}
 @group(0) @binding(2) var<storage, read> X: array<f32>; // dy (N, OH, OW, F)
 @group(0) @binding(3) var<storage, read> Bm: array<f32>; // w (KH, KW, C, F)
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>; // dx (N, H, W, C)
@@ -165,7 +165,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     ? `Bm[(gb + ${4 * j}u) / 4u]`
     : `vec4<f32>(Bm[gb + ${4 * j}u], Bm[gb + ${4 * j + 1}u], Bm[gb + ${4 * j + 2}u], Bm[gb + ${4 * j + 3}u])`;
   const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
-  return `${HEAD}
+  return `${CONV_HEAD}
 @group(0) @binding(2) var<storage, read> X: array<f32>; // x (N, H, W, C)
 @group(0) @binding(3) var<storage, read> Bm: array<${o.vec ? 'vec4<f32>' : 'f32'}>; // dy (N, OH, OW, F)
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>; // dw (KH, KW, C, F)

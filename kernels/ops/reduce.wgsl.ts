@@ -62,6 +62,42 @@ ${ENTRY_1D} {
 }`;
 }
 
+/**
+ * sumRows for hardware GPUs, where a conv bias gradient sums 50,176 rows of 8 columns and one
+ * thread per column is a serial chain: a workgroup of 256 threads owns `cols` columns (a power of
+ * two ≤ 64), 256 / cols lanes each sum every lanes-th row, and a tree in workgroup memory adds
+ * the lanes. Grid: ceil(N / cols) workgroups along x, and along y chunks of d.len rows, chunk y
+ * written to row y of Y (a scratch (chunks, N) that a second pass sums, when there are several).
+ */
+export function sumRowsParallelWgsl(cols: number): string {
+  const lanes = 256 / cols;
+  return `${HEAD}
+@group(0) @binding(2) var<storage, read> X: array<f32>;
+@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+var<workgroup> part: array<f32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let col = lid % ${cols}u; let lane = lid / ${cols}u;
+  let n = wg.x * ${cols}u + col;
+  // Rows [r0, r1): chunk wg.y of d.len rows (d.len = d.outer with one chunk); Y row wg.y.
+  let r0 = wg.y * d.len; let r1 = min(r0 + d.len, d.outer);
+  var s = 0.0;
+  if (n < d.inner) {
+    for (var r = r0 + lane; r < r1; r += ${lanes}u) { s += X[r * d.inner + n]; }
+  }
+  part[lid] = s;
+  workgroupBarrier();
+  for (var w = ${lanes / 2}u; w > 0u; w >>= 1u) {
+    if (lane < w) { part[lid] += part[lid + w * ${cols}u]; }
+    workgroupBarrier();
+  }
+  if (lane == 0u && n < d.inner) {
+    let yi = wg.y * d.inner + n;
+    if (d.p == 1u) { Y[yi] = Y[yi] + part[lid]; } else { Y[yi] = part[lid]; }
+  }
+}`;
+}
+
 /** out[0] = Σ x² with one workgroup of 256 threads (strided loop, then a tree in workgroup memory). */
 export function sumSquaresWgsl(): string {
   return `struct D { n: u32, p0: u32, p1: u32, p2: u32 }

@@ -21,6 +21,7 @@ interface ConvCase {
   N: number; H: number; W: number; C: number; F: number;
   k: number | [number, number]; stride?: number; pad?: Padding; dil?: number;
   bias?: boolean; act?: FusedAct; acc?: boolean; view?: boolean;
+  hw?: boolean; // the hardware-GPU kernels (parallel dw and sumRows), here on SwiftShader
 }
 
 function convCase(o: ConvCase): OpCase {
@@ -29,7 +30,7 @@ function convCase(o: ConvCase): OpCase {
   const g = convGeom([o.N, o.H, o.W, o.C], k, o.F, s, pad, dil);
   const xs = [o.N, o.H, o.W, o.C], ws = [k[0], k[1], o.C, o.F], ys = [o.N, g.OH, g.OW, o.F];
   const name = `conv2d ${xs.join('x')} k${k.join('x')} F${o.F} s${s} p${pad} d${dil}` + (o.bias ? ' +bias' : '') +
-    (act !== 'none' ? ` ${act}` : '') + (o.acc ? ' accumulate' : '') + (o.view ? ' view' : '');
+    (act !== 'none' ? ` ${act}` : '') + (o.acc ? ' accumulate' : '') + (o.view ? ' view' : '') + (o.hw ? ' hardware' : '');
   const tensors: TensorSpec[] = [
     inp('x', xs, { kind: 'normal' }, !!o.view),
     inp('w', ws, { kind: 'normal', scale: 0.5 }, !!o.view),
@@ -47,6 +48,7 @@ function convCase(o: ConvCase): OpCase {
     ops: ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', ...(o.bias ? ['sumRows'] : []), ...(act !== 'none' ? ['unaryBackward'] : [])],
     tensors, params: P, repeat: 1,
     gpuTol: TOL_CONV,
+    gpuPaths: o.hw ? 'hardware' : undefined,
     grad: o.acc ? undefined : { kind: 'dot', y: 'y', dy: 'dy', wrt },
     record(be, t) {
       const forward = [be.conv2d(t.y, t.x, t.w, g, { bias: o.bias ? t.bias : undefined, act, accumulate: o.acc })];
@@ -77,6 +79,17 @@ const CONV: OpCase[] = [
   convCase({ N: 2, H: 28, W: 28, C: 1, F: 6, k: 5, pad: 'valid', bias: true, act: 'relu', view: true }),
   // accumulate into y, dx and dw
   convCase({ N: 2, H: 6, W: 7, C: 3, F: 4, k: 3, stride: 2, pad: 'same', bias: true, acc: true }),
+  // Hardware-GPU forms: scalar dy reads (F 5, 33: several filter blocks), vec4 (F 4, 20), strides,
+  // dilation, padding, accumulate, a view, and more positions than a workgroup has threads.
+  convCase({ N: 2, H: 7, W: 9, C: 3, F: 5, k: 3, pad: 'same', bias: true, act: 'relu', hw: true }),
+  convCase({ N: 1, H: 10, W: 11, C: 1, F: 6, k: 5, stride: 3, pad: 2, dil: 2, bias: true, act: 'leaky_relu', hw: true }),
+  convCase({ N: 3, H: 14, W: 13, C: 17, F: 33, k: 3, stride: 2, pad: 1, bias: true, act: 'relu', hw: true }),
+  convCase({ N: 4, H: 12, W: 11, C: 8, F: 20, k: 3, pad: 'same', bias: true, act: 'relu', hw: true }),
+  convCase({ N: 2, H: 28, W: 28, C: 1, F: 4, k: 5, pad: 'valid', bias: true, view: true, hw: true }),
+  convCase({ N: 2, H: 6, W: 7, C: 3, F: 4, k: 3, stride: 2, pad: 'same', bias: true, acc: true, hw: true }),
+  // ≥ 2,048 positions: dw splits them into chunks summed by a second pass, as does the bias's sumRows.
+  convCase({ N: 4, H: 28, W: 28, C: 1, F: 6, k: 5, pad: 'valid', bias: true, hw: true }),
+  convCase({ N: 3, H: 30, W: 30, C: 2, F: 4, k: 3, pad: 'same', bias: true, acc: true, hw: true }),
 ];
 
 function poolCase(op: PoolOp, N: number, H: number, W: number, C: number, size: number, stride: number, pad: Padding): OpCase {

@@ -360,9 +360,10 @@ const UNARY_CASES: OpCase[] = [
   unaryCase('relu', [300, 7], { view: true }),
 ];
 
-function binaryCase(op: BinaryOp, aShape: number[], bShape: number[], o: { view?: boolean } = {}): OpCase {
+function binaryCase(op: BinaryOp, aShape: number[], bShape: number[], o: { view?: boolean; hw?: boolean } = {}): OpCase {
   return mk({
-    name: `binary ${op} ${aShape.join('x')} ∘ ${bShape.join('x')}` + (o.view ? ' view' : ''),
+    name: `binary ${op} ${aShape.join('x')} ∘ ${bShape.join('x')}` + (o.view ? ' view' : '') + (o.hw ? ' hardware' : ''),
+    gpuPaths: o.hw ? 'hardware' : undefined,
     ops: ['binary', 'binaryBackward'],
     tensors: [
       inp('a', aShape, NORMAL, { view: o.view }),
@@ -387,6 +388,10 @@ const BINARY_CASES: OpCase[] = [
   ...BINARY_OPS.map((op) => binaryCase(op, [9, 33], [9, 33])),
   ...BINARY_OPS.map((op) => binaryCase(op, [9, 33], [33])), // row vector broadcast over rows
   binaryCase('mul', [30, 10], [1], { view: true }), // scalar broadcast
+  // Hardware GPUs sum an add's broadcast db with sumRows: one chunk, several, a scalar b.
+  binaryCase('add', [70, 33], [33], { hw: true, view: true }),
+  binaryCase('add', [1200, 5], [5], { hw: true }),
+  binaryCase('add', [300, 1], [1], { hw: true }),
   // Only da, or only db, requested.
   mk({
     name: 'binary sub da only / div db only',
@@ -425,13 +430,17 @@ function reduceCase(op: ReduceOp, axis: number): OpCase {
 
 const REDUCE_CASES: OpCase[] = (['sum', 'mean', 'max'] as const).flatMap((op) => [0, 1, -1].map((axis) => reduceCase(op, axis)));
 
-const SUMROWS_CASES: OpCase[] = [false, true].map((acc) => mk({
-  name: `sumRows 33x129${acc ? ' accumulate' : ''}`,
-  ops: ['sumRows'],
-  tensors: [inp('x', [33, 129]), acc ? state('y', [129], NORMAL) : out('y', [129])],
-  gpuTol: TOL_SUM,
-  record: (be, t) => ({ forward: [be.sumRows(t.y, t.x, acc)], backward: [] }),
-}));
+// Hardware GPUs split ≥ 64 rows across a workgroup's lanes (sumRowsParallelWgsl): 1, 7 and 129
+// columns (one partly filled block of 64, and 256 lanes for a single column), rows not a multiple of the lanes.
+const SUMROWS_CASES: OpCase[] = ([[33, 129, false], [33, 129, true], [1000, 7, true, true], [333, 129, false, true], [77, 1, false, true]] as const)
+  .map(([rows, cols, acc, hw]) => mk({
+    name: `sumRows ${rows}x${cols}${acc ? ' accumulate' : ''}${hw ? ' hardware' : ''}`,
+    ops: ['sumRows'],
+    tensors: [inp('x', [rows, cols]), acc ? state('y', [cols], NORMAL) : out('y', [cols])],
+    gpuTol: TOL_SUM,
+    gpuPaths: hw ? 'hardware' : undefined,
+    record: (be, t) => ({ forward: [be.sumRows(t.y, t.x, acc)], backward: [] }),
+  }));
 
 // ---- losses ----
 /** metrics start non-zero: the loss kernels add into them. */

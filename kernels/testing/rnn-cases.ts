@@ -17,9 +17,10 @@ const TOL_SUM: Tol = { abs: 1e-6, rel: 1e-5, scale: 'max' };
 const TOL_EXACT: Tol = { abs: 0, rel: 0, scale: 'elem' };
 const TOL_EW: Tol = { abs: 1e-6, rel: 1e-6, scale: 'elem' };
 
-function embeddingCase(N: number, V: number, D: number, acc: boolean, view: boolean): OpCase {
+function embeddingCase(N: number, V: number, D: number, acc: boolean, view: boolean, hw = false): OpCase {
   return {
-    name: `embedding ${N} ids of ${V}x${D}${acc ? ' accumulate' : ''}${view ? ' view' : ''}`,
+    name: `embedding ${N} ids of ${V}x${D}${acc ? ' accumulate' : ''}${view ? ' view' : ''}${hw ? ' hardware' : ''}`,
+    gpuPaths: hw ? 'hardware' : undefined,
     ops: ['embedding', 'embeddingBackward'],
     tensors: [
       // Ids V and V+1 are out of range: zero rows forward, no gradient.
@@ -186,6 +187,9 @@ const I = IGNORE_LABEL;
 export const RNN_CASES: OpCase[] = [
   embeddingCase(30, 7, 5, false, false),
   embeddingCase(30, 7, 5, true, true),
+  // Hardware GPUs (≥ 64 ids): lanes of a workgroup split the ids; 5 and 40 columns (one and three blocks).
+  embeddingCase(300, 7, 5, false, false, true),
+  embeddingCase(130, 9, 40, true, true, true),
   ...(['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [recurrentCase(cell, 3, 5, 5, true), recurrentCase(cell, 2, 4, 3, false)]),
   recurrentCase('lstm', 2, 1, 7, true),
   // Initial state: several steps, and T = 1 (steps −1, 0 and the last at once) with the last state.
