@@ -40,6 +40,7 @@ import {
 } from '../ops/attention.wgsl.ts';
 import {
   layerNormBackwardDxRowWgsl, layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormRowWgsl, layerNormWgsl, ROW_THREAD_MAX_C, rowGrid,
+  hwParamCols, hwParamGrid, hwRowGrid, hwTpr, layerNormBackwardDxHwWgsl, layerNormBackwardParamsHwWgsl, layerNormHwWgsl,
 } from '../ops/layernorm.wgsl.ts';
 
 /** Timestamp queries of one program, made on its first profile and reused: two per kernel. */
@@ -703,6 +704,13 @@ export class GpuBackend implements Backend {
   layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel {
     checkLayerNorm(y, mean, rstd, x, gamma, beta);
     const C = gamma.size, rows = x.size / C;
+    // Hardware GPUs: a few rows per 256-thread workgroup, hwTpr(C) threads each (ops/layernorm.wgsl.ts).
+    if (this.hw && C <= ROW_THREAD_MAX_C)
+      return this.kernel('layerNorm', layerNormHwWgsl(hwTpr(C)), [
+        { arg: 'step', kind: 'uniform' }, { arg: { u: [rows, C], f: [eps] }, kind: 'uniform' },
+        { arg: x, kind: 'read' }, { arg: gamma, kind: 'read' }, { arg: beta, kind: 'read' },
+        { arg: y, kind: 'rw' }, { arg: mean, kind: 'rw' }, { arg: rstd, kind: 'rw' },
+      ], hwRowGrid(rows, hwTpr(C)));
     if (C <= ROW_THREAD_MAX_C)
       return this.ew('layerNorm', layerNormRowWgsl(), rows, { u: [rows, C], f: [eps] },
         [[x, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw'], [mean, 'rw'], [rstd, 'rw']]);
@@ -717,19 +725,26 @@ export class GpuBackend implements Backend {
     checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
     const C = gamma.size, rows = x.size / C;
     const dims = { u: [rows, C], f: [0] };
-    const dxKernel = C <= ROW_THREAD_MAX_C
-      ? this.ew('layerNorm backward dx', layerNormBackwardDxRowWgsl(), rows, dims,
-        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [gamma, 'read'], [dx, 'rw']])
-      : null;
-    return [
-      dxKernel ?? this.kernel('layerNorm backward dx', layerNormBackwardDxWgsl(), [
+    const hw = this.hw;
+    const dxArgs: { arg: Arg; kind: BindingKind }[] = [
+      { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
+      { arg: dy, kind: 'read' }, { arg: x, kind: 'read' }, { arg: mean, kind: 'read' }, { arg: rstd, kind: 'read' },
+      { arg: gamma, kind: 'read' }, { arg: dx, kind: 'rw' },
+    ];
+    const dxKernel = C > ROW_THREAD_MAX_C ? this.kernel('layerNorm backward dx', layerNormBackwardDxWgsl(), dxArgs, rowGrid(rows))
+      : hw ? this.kernel('layerNorm backward dx', layerNormBackwardDxHwWgsl(hwTpr(C)), dxArgs, hwRowGrid(rows, hwTpr(C)))
+      : this.ew('layerNorm backward dx', layerNormBackwardDxRowWgsl(), rows, dims,
+        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [gamma, 'read'], [dx, 'rw']]);
+    // Hardware GPUs: blocks of 4 or 8 columns × 64 or 32 row lanes instead of one thread per column.
+    const paramKernel = hw
+      ? this.kernel('layerNorm backward dgamma dbeta', layerNormBackwardParamsHwWgsl(hwParamCols(C)), [
         { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
         { arg: dy, kind: 'read' }, { arg: x, kind: 'read' }, { arg: mean, kind: 'read' }, { arg: rstd, kind: 'read' },
-        { arg: gamma, kind: 'read' }, { arg: dx, kind: 'rw' },
-      ], rowGrid(rows)),
-      this.ew('layerNorm backward dgamma dbeta', layerNormBackwardParamsWgsl(), C, dims,
-        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [dgamma, 'rw'], [dbeta, 'rw']]),
-    ];
+        { arg: dgamma, kind: 'rw' }, { arg: dbeta, kind: 'rw' },
+      ], hwParamGrid(C, hwParamCols(C)))
+      : this.ew('layerNorm backward dgamma dbeta', layerNormBackwardParamsWgsl(), C, dims,
+        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [dgamma, 'rw'], [dbeta, 'rw']]);
+    return [dxKernel, paramKernel];
   }
 
   /** Uniform words of the attention kernels and the (tile, b·heads) grid. */

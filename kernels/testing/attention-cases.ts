@@ -22,10 +22,11 @@ const TOL_ATTN: Tol = { abs: 1e-6, rel: 1e-5, scale: 'max' };
 /** Probabilities in [0, 1]: absolute. */
 const TOL_PROBS: Tol = { abs: 2e-6, rel: 0, scale: 'elem' };
 
-function layerNormCase(rows: number[], C: number, view = false): OpCase {
+function layerNormCase(rows: number[], C: number, view = false, hardware = false): OpCase {
   const R = rows.reduce((x, y) => x * y, 1);
   return {
-    name: `layerNorm ${[...rows, C].join('x')}${view ? ' view' : ''}`,
+    name: `layerNorm ${[...rows, C].join('x')}${view ? ' view' : ''}${hardware ? ' hardware' : ''}`,
+    ...(hardware ? { gpuPaths: 'hardware' as const } : {}),
     ops: ['layerNorm', 'layerNormBackward'],
     tensors: [
       // Offset rows so that the mean matters; gamma away from 0 so every dx term is visible.
@@ -147,6 +148,17 @@ export const ATTENTION_CASES: OpCase[] = [
   // Wide rows take the workgroup-per-row kernels; many narrow rows span several thread-per-row workgroups.
   layerNormCase([2], 300),
   layerNormCase([300], 5),
+  // Hardware forms: 32 (C ≤ 128) or 64 threads per row; dgamma/dbeta over 4 columns × 64 row lanes
+  // (C ≤ 256) or 8 × 32, four rows per trip. Odd C below and across the thread and column counts,
+  // rows off multiples of the rows per workgroup and of the lanes (with and without full trips),
+  // C > 256 (forward/dx keep the workgroup-per-row kernels).
+  layerNormCase([2, 5], 7, false, true),
+  layerNormCase([300], 5, false, true),
+  layerNormCase([37], 33, true, true),
+  layerNormCase([3, 23], 65, false, true),
+  layerNormCase([3], 130, false, true),
+  layerNormCase([131], 261, false, true),
+  layerNormCase([1000], 64, false, true),
   attentionCase({ B: 2, T: 5, heads: 1, dh: 3, causal: false }),
   attentionCase({ B: 2, T: 5, heads: 1, dh: 3, causal: true }),
   attentionCase({ B: 2, T: 7, heads: 2, dh: 8, causal: true }),
