@@ -32,6 +32,9 @@ import {
   embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
   recurrentStepBackwardWgsl, recurrentStepWgsl, sequenceCeWgsl,
 } from '../ops/rnn.wgsl.ts';
+import {
+  recurrentSplitGroups, recurrentStepBackwardSplitWgsl, recurrentStepSplitWgsl, RNN_SPLIT_UNITS,
+} from '../ops/rnn.wgsl.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
 import { attentionDims } from '../cpu/attention.ts';
 import { checkAttention, checkLayerNorm } from '../cpu/backend.ts';
@@ -828,9 +831,19 @@ export class GpuBackend implements Backend {
       if (cell === 'lstm') bind.push([s.c0!, 'read'], [s.cseq, 'rw']);
       return this.ew(`${cell} initial state`, recurrentInitWgsl(cell), B * H, { u: [B, T, H, 0, 0, 1] }, bind);
     }
-    return this.ew(`${cell} step ${t}`, recurrentStepWgsl(cell), B * H, { u: [B, T, H, t, 0, init ? 1 : 0] }, [
+    const bind: [Tensor, BindingKind][] = [
       [s.xp, 'read'], [s.whh, 'read'], [s.bhh, 'read'], [s.hseq, 'rw'], [s.hprev, 'rw'], [s.cseq, 'rw'], [s.gates, 'rw'], [s.hlast, 'rw'],
-    ]);
+    ];
+    const dims = { u: [B, T, H, t, 0, init ? 1 : 0] };
+    // Hardware GPUs: the k-sum split over the lanes of a workgroup (the serial form is latency-bound
+    // there), B · ⌈H / units⌉ workgroups of 256; SwiftShader keeps one thread per (b, j), faster on a CPU.
+    if (this.hw) {
+      const [gx, gy] = grid1d(recurrentSplitGroups(B, H, RNN_SPLIT_UNITS.forward) * 256);
+      return this.kernel(`${cell} step ${t}`, recurrentStepSplitWgsl(cell), [
+        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' }, ...bind.map(([arg, kind]) => ({ arg, kind })),
+      ], [gx, gy, 1]);
+    }
+    return this.ew(`${cell} step ${t}`, recurrentStepWgsl(cell), B * H, dims, bind);
   }
 
   recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
@@ -844,9 +857,18 @@ export class GpuBackend implements Backend {
     }
     // Binding 3 (recurrentBackwardAux): GRU h_{t-1} from hprev, RNN h_t from hseq, LSTM c0 (hseq unread without one).
     const aux = cell === 'gru' ? s.hprev : cell === 'lstm' && init ? s.c0! : s.hseq;
-    return this.ew(`${cell} step ${t} backward`, recurrentStepBackwardWgsl(cell), B * H, { u: [B, T, H, t, seqOut ? 1 : 0, init ? 1 : 0] }, [
+    const bind: [Tensor, BindingKind][] = [
       [g.whhT, 'read'], [aux, 'read'], [s.cseq, 'read'], [s.gates, 'read'], [g.dout, 'read'], [g.dgx, 'rw'], [g.dgh, 'rw'], [g.carry, 'rw'],
-    ]);
+    ];
+    const dims = { u: [B, T, H, t, seqOut ? 1 : 0, init ? 1 : 0] };
+    const label = `${cell} step ${t} backward`;
+    if (this.hw) {
+      const [gx, gy] = grid1d(recurrentSplitGroups(B, H, RNN_SPLIT_UNITS.backward) * 256);
+      return this.kernel(label, recurrentStepBackwardSplitWgsl(cell), [
+        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' }, ...bind.map(([arg, kind]) => ({ arg, kind })),
+      ], [gx, gy, 1]);
+    }
+    return this.ew(label, recurrentStepBackwardWgsl(cell), B * H, dims, bind);
   }
 
   gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel {

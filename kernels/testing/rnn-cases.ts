@@ -54,14 +54,17 @@ function embeddingCase(N: number, V: number, D: number, acc: boolean, view: bool
  * T steps of a recurrent layer forward and backward, with the weight GEMMs the layer records.
  * init: an initial state h0 (and c0) (B, H), loaded by step −1, and its gradient dh0 (dc0) written
  * by backward step −1, checked by finite differences like the other inputs.
+ * hw: the hardware-GPU step kernels (k-sums split over workgroup lanes), on SwiftShader here; no
+ * finite differences (the CPU reference is the same as without).
  */
-function recurrentCase(cell: CellKind, B: number, T: number, H: number, seqOut: boolean, init = false): OpCase {
+function recurrentCase(cell: CellKind, B: number, T: number, H: number, seqOut: boolean, init = false, hw = false): OpCase {
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   const GH = G * H;
   const lstmInit = init && cell === 'lstm';
   return {
-    name: `${cell} B=${B} T=${T} H=${H} ${seqOut ? 'sequence' : 'last state'}${init ? ' initial state' : ''}`,
+    name: `${cell} B=${B} T=${T} H=${H} ${seqOut ? 'sequence' : 'last state'}${init ? ' initial state' : ''}${hw ? ' hardware' : ''}`,
     ops: ['recurrentStep', 'recurrentStepBackward', 'matmul', 'sumRows'],
+    gpuPaths: hw ? 'hardware' : undefined,
     tensors: [
       inp('xp', [B, T, GH]),
       inp('whh', [H, GH], { kind: 'normal', scale: 0.5 }),
@@ -85,7 +88,7 @@ function recurrentCase(cell: CellKind, B: number, T: number, H: number, seqOut: 
     params: P,
     repeat: 1,
     gpuTol: TOL_RNN,
-    grad: {
+    grad: hw ? undefined : {
       kind: 'dot', y: seqOut ? 'hseq' : 'hlast', dy: 'dout',
       wrt: [['xp', 'dgx'], ['whh', 'dwhh'], ['bhh', 'dbhh'], ...(init ? [['h0', 'dh0'] as [string, string]] : []), ...(lstmInit ? [['c0', 'dc0'] as [string, string]] : [])],
     },
@@ -194,6 +197,16 @@ export const RNN_CASES: OpCase[] = [
   recurrentCase('lstm', 2, 1, 7, true),
   // Initial state: several steps, and T = 1 (steps −1, 0 and the last at once) with the last state.
   ...(['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [recurrentCase(cell, 3, 5, 5, true, true), recurrentCase(cell, 2, 1, 3, false, true)]),
+  // Split step kernels (forward 32 units × 8 k-lanes per workgroup, backward 16 × 16): H below, at
+  // and over a block of units (37, 70), k-loops long enough for the unrolled passes and their tails.
+  ...(['lstm', 'gru', 'rnn'] as const).flatMap((cell) => [
+    recurrentCase(cell, 3, 5, 5, true, false, true), recurrentCase(cell, 2, 4, 3, false, false, true),
+    recurrentCase(cell, 3, 5, 5, true, true, true), recurrentCase(cell, 2, 1, 3, false, true, true),
+    recurrentCase(cell, 3, 3, 37, true, false, true), recurrentCase(cell, 5, 4, 13, false, true, true),
+    recurrentCase(cell, 1, 3, 7, false, false, true), recurrentCase(cell, 3, 2, 32, false, true, true),
+  ]),
+  recurrentCase('lstm', 2, 3, 70, true, true, true),
+  recurrentCase('rnn', 2, 3, 70, false, false, true),
   gatherRowsCase('f32', 9, 13, 5, 6),
   gatherRowsCase('u32', 7, 4, 6, 0),
   seqCeCase(3, 4, 5, [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1], { grad: true }),
