@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { loadBenchData, type BenchData } from './bench/data.ts';
+import { loadBenchData } from './bench/data.ts';
 import { comparison, errText, runSide as run, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
-import { CONV_CASES, convFlops, MODELS, ourConv, ourMatmul, ourModel, type ModelName } from './bench/ours.ts';
+import { CONV_CASES, convFlops, MODELS, ourConv, ourMatmul, ourModel } from './bench/ours.ts';
 import { tfConv, tfMatmul } from './bench/tfjs-ops.ts';
-import { tfCnn, tfLstm, tfMlp, tfTransformer, type TfModel } from './bench/tfjs-models.ts';
+import { tfModel, tfWork } from './bench/tfjs-models.ts';
 
 declare const __report: (json: string) => Promise<void>;
 declare const __done: () => Promise<void>;
@@ -28,15 +28,6 @@ async function report(name: string, unit: string, ours: Side, peer: Side, extra:
 
 const wants = (name: string): boolean => !cfg.only || new RegExp(cfg.only).test(name);
 
-function tfModel(name: ModelName, d: BenchData): TfModel {
-  switch (name) {
-    case 'mlp-mnist': return tfMlp(d.mnist);
-    case 'cnn-mnist': return tfCnn(d.mnist);
-    case 'lstm': return tfLstm(d.seq);
-    case 'transformer': return tfTransformer(d.tokens);
-  }
-}
-const tfWork = (m: TfModel): Work => ({ batch: m.batch, iter: (i) => m.step(i), sync: () => m.sync(), dispose: () => m.dispose() });
 const samplesPerS = (t: Timing, w: Work): number => (1000 * w.batch) / t.ms;
 
 async function setTfBackend(name: string): Promise<string | null> {

@@ -13,6 +13,10 @@
 // instead; --out FILE: those JSON lines also into FILE (the text still on stdout).
 // --quick: 3 shorter repetitions (and on SwiftShader no n = 2048).
 // --dawn-flag F (repeatable): passed to Dawn's create(), e.g. enable-dawn-features=disable_robustness.
+// --no-tfjs: without the second peer, TensorFlow.js's WebGPU backend on the same adapter.
+// --profile: after the comparison, each model's step profiled per op and kernel (scripts/bench-node/profile.ts).
+// --sweep: times every matmul kernel and large-tile shape on the reference models' products and
+// square ones, each result checked first (scripts/bench-node/sweep.ts), and exits (1: a wrong result).
 // --check N: checks one n×n matmul on Dawn against a CPU product and exits (0 ok, 1 wrong, 3 no adapter).
 //
 // Timings: a warm-up step, a probe that sizes the repetitions (scripts/bench/measure.ts), then
@@ -24,6 +28,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { reexecWithSwiftShaderIfNeeded, loadDawn, describeAdapter } from './bench-node/dawn.ts';
 import { findMnistDir, readMnist } from './bench-node/mnist.ts';
+import { sweep } from './bench-node/sweep.ts';
+import { printProfile, profileModel } from './bench-node/profile.ts';
+import { tfjsOnDawn } from './bench-node/tfjs.ts';
 import { findPython, runTorch, type TorchItem, type TorchResult } from './bench-node/torch.ts';
 import { benchDataFrom } from './bench/data.ts';
 import { headerLine, itemLines, num } from './bench/format.ts';
@@ -38,7 +45,7 @@ const { values: a } = parseArgs({
   options: {
     json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, 'no-torch': { type: 'boolean' },
     python: { type: 'string' }, mnist: { type: 'string' }, check: { type: 'string' }, out: { type: 'string' },
-    'dawn-flag': { type: 'string', multiple: true },
+    'dawn-flag': { type: 'string', multiple: true }, sweep: { type: 'boolean' }, profile: { type: 'boolean' }, 'no-tfjs': { type: 'boolean' },
   },
 });
 const HERE = dirname(fileURLToPath(import.meta.url)); // scripts/ under tsx, dist-bench/ in the bundle
@@ -63,6 +70,13 @@ async function main(): Promise<number> {
   }
   const ad = describeAdapter(adapter);
   if (a.check) return check(Number(a.check), ad.name);
+  if (a.sweep) {
+    out({ meta: true, sweep: true, adapter: ad.name, software_adapter: ad.software, dawn_flags: a['dawn-flag'] ?? [], features: [...adapter.features].sort() });
+    if (!a.json) console.log(`bench:node --sweep: matmul kernels on ${ad.name}${ad.software ? ' (software: small problems)' : ''}`);
+    const wrong = await sweep(ad.software, out, !a.json);
+    out({ done: true, seconds: Math.round((performance.now() - started) / 1000), wrong });
+    return wrong ? 1 : 0;
+  }
 
   const quick = !!a.quick;
   const ops: MeasureOpts = quick ? { reps: 3, targetMs: 500, maxIters: 1000, calibrate: true } : { reps: 5, targetMs: 1000, maxIters: 10_000, slowMs: 20_000, calibrate: true };
@@ -93,12 +107,15 @@ async function main(): Promise<number> {
     }
   }
   const variants = torch ? (torch.meta.variants as TorchItem['variant'][]) : ['eager' as const];
+  // The second peer: TensorFlow.js's WebGPU backend on the same Dawn adapter (scripts/bench-node/tfjs.ts).
+  const tfjs = a['no-tfjs'] ? { error: 'not run (--no-tfjs)' } : await tfjsOnDawn();
   const torchDev = torch?.meta.cuda ? 'cuda' : 'cpu';
 
   const meta = {
     meta: true, quick, adapter: ad.name, adapter_info: ad.info, software_adapter: ad.software, dawn: dawn.source, dawn_flags: a['dawn-flag'] ?? [], node: process.version,
     features: [...adapter.features].sort(), mnist: mnistDir,
     torch: torch ? { ...torch.meta, python: torch.python } : { error: torchErr },
+    tfjs: 'error' in tfjs ? { error: tfjs.error } : { version: tfjs.version, backend: 'webgpu' },
   };
   out(meta);
   if (!a.json) {
@@ -107,6 +124,7 @@ async function main(): Promise<number> {
       const m = torch.meta;
       console.log(`  peer: PyTorch ${m.torch} (${torch.python}) on ${m.device}${m.cuda ? `, CUDA ${m.cuda_version}, cuDNN ${m.cudnn}` : `, ${m.threads} thread(s)`}; ${m.tf32}, fp32 verified: ${m.fp32_verified}; attention ${m.attention}${m.note ? `; ${m.note}` : ''}`);
     } else console.log(`  peer: PyTorch unavailable: ${torchErr}`);
+    console.log(`  peer: ${'error' in tfjs ? `TensorFlow.js unavailable: ${tfjs.error}` : `TensorFlow.js ${tfjs.version}, WebGPU backend on the same adapter`}`);
     console.log(headerLine(34, 17));
   }
 
@@ -119,11 +137,11 @@ async function main(): Promise<number> {
     if (t.error || t.value == null) return { value: null, ms: null, error: t.error ?? 'no value' };
     return { value: t.value, ms: t.ms ?? null, timing: { ms: t.ms ?? NaN, all: t.all ?? [], iters: t.iters ?? 0 } };
   };
-  const report = (name: string, unit: string, ours: Side, variant: string): void => {
-    const peer = peerSide(name, variant);
+  const report = (name: string, unit: string, ours: Side, variant: string, tfSide?: Side): void => {
+    const peer = tfSide ?? peerSide(name, variant);
     const r = {
       ...comparison(name, unit, ours, peer),
-      backend: 'webgpu (dawn)', peer_backend: `torch-${torchDev} ${variant === 'cuda-graph' ? 'graph' : 'eager'}`,
+      backend: 'webgpu (dawn)', peer_backend: tfSide ? 'tfjs-webgpu' : `torch-${torchDev} ${variant === 'cuda-graph' ? 'graph' : 'eager'}`,
       wall_s: Math.round((performance.now() - itemStart) / 100) / 10,
     };
     if (ours.error || peer.error) failures++;
@@ -135,13 +153,23 @@ async function main(): Promise<number> {
   for (const n of sizes) {
     const ours = await runSide(() => ourMatmul(n), ops, gflops(2 * n ** 3));
     report(`matmul n=${n}`, 'GFLOP/s', ours, 'eager');
+    if (!('error' in tfjs)) report(`matmul n=${n}`, 'GFLOP/s', ours, 'tfjs', await runSide(() => tfjs.matmul(n), ops, gflops(2 * n ** 3)));
     itemStart = performance.now();
   }
   const samplesPerS = (t: Timing, w: Work): number => (1000 * w.batch) / t.ms;
   for (const m of models) {
     const ours = await runSide(() => ourModel(m, 'webgpu', data), train, samplesPerS);
     for (const v of variants) report(`train ${m}`, 'samples/s', ours, v);
+    if (!('error' in tfjs)) report(`train ${m}`, 'samples/s', ours, 'tfjs', await runSide(() => tfjs.model(m, data), train, samplesPerS));
     itemStart = performance.now();
+  }
+  if (a.profile) {
+    if (!a.json) console.log('bench:node --profile: GPU time per op and the slowest kernels of one step');
+    for (const m of models) {
+      const r = await profileModel(m, data);
+      out(r);
+      if (!a.json) printProfile(r);
+    }
   }
   const secs = ((performance.now() - started) / 1000).toFixed(0);
   out({ done: true, seconds: Number(secs), failures });
@@ -170,10 +198,33 @@ async function check(n: number, adapterName: string): Promise<number> {
         worstAbs = Math.max(worstAbs, d);
         worst = Math.max(worst, d / Math.max(1, Math.abs(s)));
       }
-    const ok = worst <= 1e-4;
-    const r = { check: 'matmul', n, adapter: adapterName, max_abs_err: worstAbs, max_rel_err: worst, tolerance: 1e-4, ok };
+    // The dot kernel (few outputs, long K) at 4 lanes per output: with the adapter's subgroups where
+    // it has them (Dawn's SwiftShader: size 4), which no browser test here can reach.
+    const [m, nn, k] = [33, 5, 70];
+    const D = Float32Array.from({ length: m * k }, () => rng.uniform(-1, 1)), E = Float32Array.from({ length: k * nn }, () => rng.uniform(-1, 1));
+    const td = be.tensor([m, k], 'd'), te = be.tensor([k, nn], 'e'), tf = be.tensor([m, nn], 'f');
+    be.write(td, D);
+    be.write(te, E);
+    be.run(be.program('dot check', [be.matmul(tf, td, te, { kernel: 'dot' })]), { step: 1, batchStart: 0, lr: 1e-3, seed: 1, rows: 1 });
+    const F = await be.read(tf);
+    let dotWorst = 0;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < nn; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) s += D[i * k + q] * E[q * nn + j];
+        dotWorst = Math.max(dotWorst, Math.abs(F[i * nn + j] - s) / Math.max(1, Math.abs(s)));
+      }
+    const subgroupSize = (be as unknown as { subgroupSize: number }).subgroupSize;
+    const ok = worst <= 1e-4 && dotWorst <= 1e-5;
+    const r = {
+      check: 'matmul', n, adapter: adapterName, max_abs_err: worstAbs, max_rel_err: worst, tolerance: 1e-4,
+      dot_max_rel_err: dotWorst, dot_tolerance: 1e-5, subgroup_size: subgroupSize, dot_subgroups: subgroupSize >= 4, ok,
+    };
     out(r);
-    if (!a.json) console.log(`bench:node --check ${n}: matmul on ${adapterName}: max |Δ| ${num(worstAbs)}, max relative ${num(worst)} (≤ 1e-4: ${ok ? 'ok' : 'WRONG'})`);
+    if (!a.json) {
+      console.log(`bench:node --check ${n}: matmul on ${adapterName}: max |Δ| ${num(worstAbs)}, max relative ${num(worst)} (≤ 1e-4: ${worst <= 1e-4 ? 'ok' : 'WRONG'})`);
+      console.log(`  dot kernel ${m}x${nn}x${k}${subgroupSize >= 4 ? ` with subgroups (size ≥ ${subgroupSize})` : ' (no subgroups)'}: max relative ${num(dotWorst)} (≤ 1e-5: ${dotWorst <= 1e-5 ? 'ok' : 'WRONG'})`);
+    }
     return ok ? 0 : 1;
   } finally {
     be.destroy();

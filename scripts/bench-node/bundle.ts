@@ -35,6 +35,8 @@ const r = await build({
   external: ['webgpu'], // loaded only without DAWN_NODE, from node_modules
   logLevel: 'warning',
   legalComments: 'none',
+  // TensorFlow.js (the second peer) is CommonJS and requires Node built-ins: give the ESM bundle a require.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 if (r.errors.length) process.exit(1);
 copyFileSync(join(ROOT, 'scripts', 'bench-node', 'torch_bench.py'), join(OUT, 'torch_bench.py'));

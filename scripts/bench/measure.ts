@@ -2,7 +2,7 @@
 // `calibrate`, also a probe that sizes the repetitions), then `reps` repetitions of `iters`
 // iterations recorded back to back and one wait for the device; the figure is the median time per
 // iteration over the repetitions.
-import type { Counters } from '../../kernels/backend.ts';
+import type { Counters, ProgramProfile } from '../../kernels/backend.ts';
 
 export interface Work {
   /** Samples per iteration (training steps); 0 for kernels. */
@@ -15,6 +15,8 @@ export interface Work {
   /** Resolves when every recorded iteration has finished on the device. */
   sync(): Promise<void>;
   dispose(): void | Promise<void>;
+  /** Our side only: one iteration with every kernel timed (Backend.profile). */
+  profile?(): Promise<ProgramProfile>;
 }
 
 export interface Timing {

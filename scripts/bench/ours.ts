@@ -32,6 +32,7 @@ function programWork(be: Backend, p: Program, owned: Tensor[], params: (i: numbe
     dispatches: p.dispatches,
     counters: () => ({ ...be.counters }),
     iter: (i) => void be.run(p, params(i)),
+    profile: () => be.profile(p, params(0)),
     sync: () => be.idle(),
     dispose: () => {
       for (const t of owned) be.free(t);
@@ -49,7 +50,9 @@ export async function ourMatmul(n: number): Promise<Work> {
   const a = randomTensor(be, [n, n], 'a', rng, owned), b = randomTensor(be, [n, n], 'b', rng, owned);
   const out = be.tensor([n, n], 'out');
   owned.push(out);
-  return programWork(be, be.program(`matmul ${n}`, [be.matmul(out, a, b)]), owned, fixedParams);
+  const p = be.program(`matmul ${n}`, [be.matmul(out, a, b)]);
+  await be.ready();
+  return programWork(be, p, owned, fixedParams);
 }
 
 export interface ConvCase { name: string; N: number; H: number; W: number; C: number; K: number; F: number }
@@ -73,7 +76,9 @@ export async function ourConv(c: ConvCase, pass: 'forward' | 'backward'): Promis
   const kernels: Kernel[] = pass === 'forward'
     ? [be.conv2d(y, x, w, g)]
     : [be.conv2dBackwardInput(dx, y, w, g), be.conv2dBackwardWeight(dw, x, y, g)];
-  return programWork(be, be.program(`conv ${c.name} ${pass}`, kernels), owned, fixedParams);
+  const p = be.program(`conv ${c.name} ${pass}`, kernels);
+  await be.ready();
+  return programWork(be, p, owned, fixedParams);
 }
 
 const adam = (batchSize: number): TrainSpec => ({ optimizer: { kind: 'adam' }, lr: 1e-3, schedule: { kind: 'constant' }, batchSize, epochs: 1 });
@@ -148,6 +153,7 @@ async function ourLstm(backend: OurBackend, d: BenchData): Promise<Work> {
   const bwd = g.backward();
   const opt = optimizerConfig(adam(B));
   const p = be.program('lstm train step', [...gather, ...g.forward, ...bwd, be.optimizerStep(P.flat, G.flat, m, v, opt, null)]);
+  await be.ready();
   await be.idle();
   const owned = [P.flat, G.flat, m, v, images, labels, indices, y, metrics];
   const w = programWork(be, p, owned, stepParams(B, n), B, false);

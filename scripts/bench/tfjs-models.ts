@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { BenchData } from './data.ts';
+import type { Work } from './measure.ts';
+import type { ModelName } from './ours.ts';
 
 export interface TfModel {
   batch: number;
@@ -159,3 +161,14 @@ export function tfTransformer(d: BenchData['tokens'], B = 32): TfModel {
     return tf.losses.softmaxCrossEntropy(tf.oneHot(y, V), logits, w) as tf.Scalar;
   });
 }
+
+export function tfModel(name: ModelName, d: BenchData): TfModel {
+  switch (name) {
+    case 'mlp-mnist': return tfMlp(d.mnist);
+    case 'cnn-mnist': return tfCnn(d.mnist);
+    case 'lstm': return tfLstm(d.seq);
+    case 'transformer': return tfTransformer(d.tokens);
+  }
+}
+
+export const tfWork = (m: TfModel): Work => ({ batch: m.batch, iter: (i) => m.step(i), sync: () => m.sync(), dispose: () => m.dispose() });
