@@ -8,17 +8,9 @@
 // bindings, uniforms, epilogues (bias, act, gradAct, accumulate) and implicit ones row as
 // matmulWgsl, so the backend swaps one for the other. Grid: ceil(batch·M·N / (256 / lanes)) along x
 // (spilling into y past 65,535).
-import type { FusedAct } from '../backend.ts';
-import { ACT, GRAD_ACT } from './matmul.wgsl.ts';
+import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './matmul.wgsl.ts';
 
-export interface DotVariant {
-  transA: boolean;
-  transB: boolean;
-  bias: boolean;
-  act: FusedAct;
-  accumulate: boolean;
-  gradAct: FusedAct;
-  onesRow: boolean;
+export interface DotVariant extends MatmulFlags {
   lanes: number; // threads per output: a power of two, 4 … 64
   /** Add the lanes with subgroupShuffleXor (lanes ≤ the adapter's smallest subgroup size). */
   subgroup: boolean;
@@ -32,16 +24,7 @@ export function matmulDotWgsl(o: DotVariant): string {
   const aAt = o.transA ? 'A[aBase + k * mA + m]' : 'A[aBase + m * d.K + k]';
   const bAt = o.transB ? 'B[bBase + n * d.K + k]' : 'B[bBase + k * d.N + n]';
   return /* wgsl */ `${o.subgroup ? 'enable subgroups;\n' : ''}
-struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> A: array<f32>;
-@group(0) @binding(3) var<storage, read> B: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
-${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
-
-fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
-fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
+${matmulHead(o, false, false)}
 
 ${o.subgroup ? '' : 'var<workgroup> part: array<f32, 256>;'}
 

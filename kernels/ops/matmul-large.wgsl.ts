@@ -17,8 +17,7 @@
 // with transA, N % 4 == 0 without transB). `aligned` (M, N multiples of the tile, K of bk, no
 // ones row) drops every bounds check; otherwise loads past the edge read zeros and stores are
 // skipped.
-import type { FusedAct } from '../backend.ts';
-import { ACT, GRAD_ACT } from './matmul.wgsl.ts';
+import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './matmul.wgsl.ts';
 
 /** Tile shape: C tile bm × bn, thread tile tm × tn, K-slice bk, one or two staging buffers. */
 export interface LargeTile {
@@ -30,14 +29,7 @@ export interface LargeTile {
   double: boolean;
 }
 
-export interface LargeVariant {
-  transA: boolean;
-  transB: boolean;
-  bias: boolean;
-  act: FusedAct;
-  accumulate: boolean;
-  gradAct: FusedAct;
-  onesRow: boolean;
+export interface LargeVariant extends MatmulFlags {
   aligned: boolean;
   tile: LargeTile;
 }
@@ -173,16 +165,7 @@ export function matmulLargeWgsl(o: LargeVariant): string {
   }`;
 
   return /* wgsl */ `
-struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
-${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
-
-fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
-fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
+${matmulHead(o, true, true)}
 
 // ${tileName(o.tile)}: staged slices [k][m/4] and [k][n/4]${o.tile.double ? ', two of each' : ''}.
 var<workgroup> As: array<vec4<f32>, ${(o.tile.double ? 2 : 1) * ASZ}>;

@@ -9,17 +9,9 @@
 // when transA, N % 4 == 0 without transB. Rows and columns past the edge are loaded clamped (never
 // out of bounds) and not stored. Same bindings, uniforms, epilogues (bias, act, gradAct,
 // accumulate) and implicit ones row as matmulWgsl, so the backend swaps one for the other.
-import type { FusedAct } from '../backend.ts';
-import { ACT, GRAD_ACT } from './matmul.wgsl.ts';
+import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './matmul.wgsl.ts';
 
-export interface RegisterVariant {
-  transA: boolean;
-  transB: boolean;
-  bias: boolean;
-  act: FusedAct;
-  accumulate: boolean;
-  gradAct: FusedAct;
-  onesRow: boolean;
+export interface RegisterVariant extends MatmulFlags {
   rows: 4 | 8; // rows of C per thread
 }
 
@@ -79,16 +71,7 @@ export function matmulRegisterWgsl(o: RegisterVariant): string {
   }`);
   }
   return /* wgsl */ `
-struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
-${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
-
-fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
-fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
+${matmulHead(o, true, true)}
 
 @compute @workgroup_size(${REG_WG}, ${REG_WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -11,17 +11,39 @@
 //   transA yields [dW; db] (db = column sums of G) in one pass, into adjacent flat-buffer views.
 import type { FusedAct } from '../backend.ts';
 
-export interface MatmulVariant {
+/** What every matmul kernel (this one, register, large, dot) takes: layouts and epilogue. */
+export interface MatmulFlags {
   transA: boolean;
   transB: boolean;
   bias: boolean;
   act: FusedAct;
   accumulate: boolean;
+  gradAct: FusedAct; // 'none', or multiply by act'(Y) in the epilogue
+  onesRow: boolean; // op(A)'s row M−1 is implicit ones
+}
+
+export interface MatmulVariant extends MatmulFlags {
   vecA: boolean; // contiguous dim of A divisible by 4
   vecB: boolean;
   tile: 16 | 8; // threads per side: 16 → 64×64 tile, 8 → 32×32 tile
-  gradAct: FusedAct; // 'none', or multiply by act'(Y) in the epilogue
-  onesRow: boolean; // op(A)'s row M−1 is implicit ones
+}
+
+/**
+ * The uniforms, bindings and activation helpers every matmul kernel shares (the backend binds
+ * step, dims, A, B, C, then bias and the gradAct's Y when used): A and B as vec4 or f32 arrays.
+ */
+export function matmulHead(o: MatmulFlags, vecA: boolean, vecB: boolean): string {
+  return `
+struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> A: array<${vecA ? 'vec4<f32>' : 'f32'}>;
+@group(0) @binding(3) var<storage, read> B: array<${vecB ? 'vec4<f32>' : 'f32'}>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
+${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
+
+fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
+fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }`;
 }
 
 export const MM_TK = 16;
@@ -101,16 +123,7 @@ export function matmulWgsl(o: MatmulVariant): string {
     }`;
   const store = o.accumulate ? 'C[ci] = C[ci] + v;' : 'C[ci] = v;';
   return /* wgsl */ `
-struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> A: array<${o.vecA ? 'vec4<f32>' : 'f32'}>;
-@group(0) @binding(3) var<storage, read> B: array<${o.vecB ? 'vec4<f32>' : 'f32'}>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
-${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
-
-fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
-fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
+${matmulHead(o, o.vecA, o.vecB)}
 
 // Staged slices: [k][m/4] and [k][n/4] as vec4 so the inner loop reads 4 rows/cols at once.
 var<workgroup> As: array<vec4<f32>, ${(MM_TK * TM) / 4}>;
