@@ -89,17 +89,20 @@ ${ROW_ENTRY} {
 }`;
 }
 
-/** dgamma = Σ_rows dy·x̂, dbeta = Σ_rows dy: one thread per column, coalesced across threads. */
-export function layerNormBackwardParamsWgsl(): string {
-  return `${STEP_STRUCT}
-struct D { rows: u32, C: u32, eps: f32, p0: u32 }
+/** Uniforms and bindings of both dgamma/dbeta kernels. */
+const PARAMS_BINDINGS = `struct D { rows: u32, C: u32, eps: f32, p0: u32 }
 @group(0) @binding(1) var<uniform> d: D;
 @group(0) @binding(2) var<storage, read> DY: array<f32>;
 @group(0) @binding(3) var<storage, read> X: array<f32>;
 @group(0) @binding(4) var<storage, read> MEAN: array<f32>;
 @group(0) @binding(5) var<storage, read> RSTD: array<f32>;
 @group(0) @binding(6) var<storage, read_write> DGAMMA: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DBETA: array<f32>;
+@group(0) @binding(7) var<storage, read_write> DBETA: array<f32>;`;
+
+/** dgamma = Σ_rows dy·x̂, dbeta = Σ_rows dy: one thread per column, coalesced across threads. */
+export function layerNormBackwardParamsWgsl(): string {
+  return `${STEP_STRUCT}
+${PARAMS_BINDINGS}
 ${FLAT_INDEX}
 ${ENTRY_1D} {
   let c = flatIndex(wg, nwg, lid);
@@ -286,14 +289,7 @@ export function hwParamGrid(C: number, cols: number): [number, number, number] {
  */
 export function layerNormBackwardParamsHwWgsl(cols: number): string {
   return `${STEP_STRUCT}
-struct D { rows: u32, C: u32, eps: f32, p0: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(5) var<storage, read> RSTD: array<f32>;
-@group(0) @binding(6) var<storage, read_write> DGAMMA: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DBETA: array<f32>;
+${PARAMS_BINDINGS}
 var<workgroup> pa: array<f32, 256>;
 var<workgroup> pb: array<f32, 256>;
 const COLS = ${cols}u;
