@@ -37,6 +37,7 @@ import { headerLine, itemLines, num } from './bench/format.ts';
 import { comparison, errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
 import { MODELS, ourMatmul, ourModel } from './bench/ours.ts';
 import { createBackend } from '../kernels/engine.ts';
+import { dotLanes } from '../kernels/ops/matmul-dot.wgsl.ts';
 import { Rng } from '../kernels/rng.ts';
 
 reexecWithSwiftShaderIfNeeded();
@@ -198,32 +199,42 @@ async function check(n: number, adapterName: string): Promise<number> {
         worstAbs = Math.max(worstAbs, d);
         worst = Math.max(worst, d / Math.max(1, Math.abs(s)));
       }
-    // The dot kernel (few outputs, long K) at 4 lanes per output: with the adapter's subgroups where
-    // it has them (Dawn's SwiftShader: size 4), which no browser test here can reach.
-    const [m, nn, k] = [33, 5, 70];
-    const D = Float32Array.from({ length: m * k }, () => rng.uniform(-1, 1)), E = Float32Array.from({ length: k * nn }, () => rng.uniform(-1, 1));
-    const td = be.tensor([m, k], 'd'), te = be.tensor([k, nn], 'e'), tf = be.tensor([m, nn], 'f');
-    be.write(td, D);
-    be.write(te, E);
-    be.run(be.program('dot check', [be.matmul(tf, td, te, { kernel: 'dot' })]), { step: 1, batchStart: 0, lr: 1e-3, seed: 1, rows: 1 });
-    const F = await be.read(tf);
-    let dotWorst = 0;
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < nn; j++) {
-        let s = 0;
-        for (let q = 0; q < k; q++) s += D[i * k + q] * E[q * nn + j];
-        dotWorst = Math.max(dotWorst, Math.abs(F[i * nn + j] - s) / Math.max(1, Math.abs(s)));
-      }
+    // The dot kernel (few outputs, long K) at 4, 16 and 32 lanes per output: with the adapter's
+    // subgroups where they are at least that wide (Dawn's SwiftShader: 4; NVIDIA: 32), which no
+    // browser test here can reach.
+    // Relative to max(1, |ref|): f32 sums of up to 2,048 products (8.6e-6 seen on an H100).
+    const DOT_TOL = 3e-5;
     const subgroupSize = (be as unknown as { subgroupSize: number }).subgroupSize;
-    const ok = worst <= 1e-4 && dotWorst <= 1e-5;
+    const dots: { shape: string; lanes: number; subgroups: boolean; max_rel_err: number }[] = [];
+    for (const [m, nn, k] of [[33, 5, 70], [128, 10, 1024], [64, 64, 2048]]) {
+      const D = Float32Array.from({ length: m * k }, () => rng.uniform(-1, 1)), E = Float32Array.from({ length: k * nn }, () => rng.uniform(-1, 1));
+      const td = be.tensor([m, k], 'd'), te = be.tensor([k, nn], 'e'), tf = be.tensor([m, nn], 'f');
+      be.write(td, D);
+      be.write(te, E);
+      be.run(be.program('dot check', [be.matmul(tf, td, te, { kernel: 'dot' })]), { step: 1, batchStart: 0, lr: 1e-3, seed: 1, rows: 1 });
+      const F = await be.read(tf);
+      let w = 0;
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < nn; j++) {
+          let s = 0;
+          for (let q = 0; q < k; q++) s += D[i * k + q] * E[q * nn + j];
+          w = Math.max(w, Math.abs(F[i * nn + j] - s) / Math.max(1, Math.abs(s)));
+        }
+      const lanes = dotLanes(k);
+      dots.push({ shape: `${m}x${nn}x${k}`, lanes, subgroups: lanes <= subgroupSize, max_rel_err: w });
+      for (const t of [td, te, tf]) be.free(t);
+    }
+    const dotWorst = Math.max(...dots.map((d) => d.max_rel_err));
+    const ok = worst <= 1e-4 && dotWorst <= DOT_TOL;
     const r = {
       check: 'matmul', n, adapter: adapterName, max_abs_err: worstAbs, max_rel_err: worst, tolerance: 1e-4,
-      dot_max_rel_err: dotWorst, dot_tolerance: 1e-5, subgroup_size: subgroupSize, dot_subgroups: subgroupSize >= 4, ok,
+      dot_max_rel_err: dotWorst, dot_tolerance: DOT_TOL, subgroup_size: subgroupSize, dots, ok,
     };
     out(r);
     if (!a.json) {
       console.log(`bench:node --check ${n}: matmul on ${adapterName}: max |Δ| ${num(worstAbs)}, max relative ${num(worst)} (≤ 1e-4: ${worst <= 1e-4 ? 'ok' : 'WRONG'})`);
-      console.log(`  dot kernel ${m}x${nn}x${k}${subgroupSize >= 4 ? ` with subgroups (size ≥ ${subgroupSize})` : ' (no subgroups)'}: max relative ${num(dotWorst)} (≤ 1e-5: ${dotWorst <= 1e-5 ? 'ok' : 'WRONG'})`);
+      for (const d of dots)
+        console.log(`  dot kernel ${d.shape}, ${d.lanes} lanes${d.subgroups ? ` added by subgroup shuffles (size ≥ ${subgroupSize})` : ' added in workgroup memory'}: max relative ${num(d.max_rel_err)} (≤ ${DOT_TOL}: ${d.max_rel_err <= DOT_TOL ? 'ok' : 'WRONG'})`);
     }
     return ok ? 0 : 1;
   } finally {

@@ -13,17 +13,18 @@ import { mnistNode } from './lib/mnist-node.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
-test('matmul n=64 through Dawn in Node matches a CPU product within 1e-4, and the dot kernel with subgroups within 1e-5', (t) => {
+test('matmul n=64 through Dawn in Node matches a CPU product within 1e-4, and the dot kernel with subgroups within 3e-5', (t) => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bench-node.ts'), '--check', '64', '--json'],
     { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
   if (r.status === 3) return void t.skip(`Dawn found no WebGPU adapter: ${r.stdout.trim()}`);
   assert.equal(r.status, 0, `bench-node --check failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; max_rel_err: number; dot_max_rel_err: number; subgroup_size: number; adapter: string };
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; max_rel_err: number; dot_max_rel_err: number; subgroup_size: number; dots: { subgroups: boolean }[]; adapter: string };
   assert.ok(res.ok && res.max_rel_err <= 1e-4, JSON.stringify(res));
-  assert.ok(res.dot_max_rel_err <= 1e-5, JSON.stringify(res));
+  assert.ok(res.dot_max_rel_err <= 3e-5, JSON.stringify(res));
   // Dawn's SwiftShader offers subgroups of 4 (headless Chromium offers none), so here the dot
-  // kernel's lanes add by subgroupShuffleXor; a wrong shuffle would leave each lane's partial sum.
-  if (/swiftshader/i.test(res.adapter)) assert.ok(res.subgroup_size >= 4, `subgroups: ${JSON.stringify(res)}`);
+  // kernel's 4 lanes add by subgroupShuffleXor (a wrong shuffle would leave each lane's partial
+  // sum) and its 16 and 32 lanes in workgroup memory.
+  if (/swiftshader/i.test(res.adapter)) assert.ok(res.subgroup_size >= 4 && res.dots.some((d) => d.subgroups), `subgroups: ${JSON.stringify(res)}`);
 });
 
 test('torch_bench.py trains the four reference models on the benchmark data', async (t) => {
