@@ -46,7 +46,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     }
   }
   ${o.subgroup
-    // A butterfly inside each aligned group of L lanes (L divides the subgroup size, both powers of two).
+    // A butterfly inside each aligned group of L lanes (L divides the subgroup size, both powers of
+    // two). It assumes a 1-D workgroup's subgroups are runs of consecutive invocation indices, as on
+    // NVIDIA and Dawn's SwiftShader (bench:node --check verifies it on the adapter at hand).
     ? Array.from({ length: Math.log2(L) }, (_, i) => `s += subgroupShuffleXor(s, ${L >> (i + 1)}u);`).join('\n  ')
     : `part[lid] = s;
   workgroupBarrier();
