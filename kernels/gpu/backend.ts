@@ -9,7 +9,7 @@ import type { GpuContext } from '../device/gpu.ts';
 import { type BindingKind, PipelineCache, type PipelineEntry } from '../device/pipelines.ts';
 import { BufferPool } from '../device/pool.ts';
 import { StagingRing } from '../device/readback.ts';
-import { grid1d } from '../ops/common.wgsl.ts';
+import { grid1d, pow2AtLeast } from '../ops/common.wgsl.ts';
 import {
   addIntoWgsl, binaryGradAWgsl, binaryGradBWgsl, binaryWgsl, fillWgsl, unaryBackwardWgsl, unaryWgsl,
 } from '../ops/elementwise.wgsl.ts';
@@ -30,10 +30,8 @@ import {
 import type { AugmentConfig, Conv2dGeom, FusedAct, PoolOp } from '../backend.ts';
 import {
   embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
-  recurrentStepBackwardWgsl, recurrentStepWgsl, sequenceCeWgsl,
-} from '../ops/rnn.wgsl.ts';
-import {
-  recurrentSplitGroups, recurrentStepBackwardSplitWgsl, recurrentStepSplitWgsl, RNN_SPLIT_UNITS,
+  recurrentSplitGroups, recurrentStepBackwardSplitWgsl, recurrentStepBackwardWgsl, recurrentStepSplitWgsl, recurrentStepWgsl,
+  RNN_SPLIT_UNITS, sequenceCeWgsl,
 } from '../ops/rnn.wgsl.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
 import { attentionDims } from '../cpu/attention.ts';
@@ -69,12 +67,6 @@ interface GpuKernel extends Kernel {
 }
 
 type Arg = Tensor | 'step' | { u: number[]; f?: number[] };
-/**
- * The large matmul's tiles, biggest first, each taken where it makes at least `min` workgroups
- * (an H100 has 132 SMs). From `npm run bench:node -- --sweep` on an H100 (BENCHMARKS.md): at
- * n = 4096 128×256/8×16 ran at 39 TFLOP/s (128×128/8×8 37, 64×64 27); at n = 1024 32×128 led
- * (23); on the MLP's 128×1024 products 32×64 (4.3–4.6 vs 2.9 for the 64×64 tiled kernel).
- */
 /** Workgroups the hardware conv weight gradient aims for (an H100 has 132 SMs). */
 const DW_TARGET_GROUPS = 264;
 /** Rows per lane of a sumRows chunk on hardware GPUs (sumRowsParallelWgsl). */
@@ -86,6 +78,12 @@ const SUM_CHUNK_LANE = 16;
  */
 const DOT_MAX_OUTPUTS = 4096;
 const DOT_MIN_K = 256;
+/**
+ * The large matmul's tiles, biggest first, each taken where it makes at least `min` workgroups
+ * (an H100 has 132 SMs). From `npm run bench:node -- --sweep` on an H100 (BENCHMARKS.md): at
+ * n = 4096 128×256/8×16 ran at 39 TFLOP/s (128×128/8×8 37, 64×64 27); at n = 1024 32×128 led
+ * (23); on the MLP's 128×1024 products 32×64 (4.3–4.6 vs 2.9 for the 64×64 tiled kernel).
+ */
 const LARGE_TILES: { t: LargeTile; min: number }[] = [
   { t: { bm: 128, bn: 256, bk: 8, tm: 8, tn: 16, double: true }, min: 256 },
   { t: { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8, double: true }, min: 256 },
@@ -397,14 +395,19 @@ export class GpuBackend implements Backend {
     return { label, entry, get pipeline() { return entry.pipeline; }, bindGroup, groups };
   }
 
+  /** One thread per element of n, on grid1d's 2-D grid of 256-wide workgroups. */
   private ew(label: string, code: string, n: number, dims: { u: number[]; f?: number[] }, tensors: [Tensor, BindingKind][]): GpuKernel {
     const [gx, gy] = grid1d(n);
-    const args: { arg: Arg; kind: BindingKind }[] = [
+    return this.dimsKernel(label, code, dims, tensors, [gx, gy, 1]);
+  }
+
+  /** The usual bindings (step, dims, then the tensors) on a grid of the kernel's own. */
+  private dimsKernel(label: string, code: string, dims: { u: number[]; f?: number[] }, tensors: [Tensor, BindingKind][], groups: [number, number, number]): GpuKernel {
+    return this.kernel(label, code, [
       { arg: 'step', kind: 'uniform' },
       { arg: dims, kind: 'uniform' },
       ...tensors.map(([arg, kind]) => ({ arg, kind })),
-    ];
-    return this.kernel(label, code, args, [gx, gy, 1]);
+    ], groups);
   }
 
   matmul(out: Tensor, a: Tensor, b: Tensor, o: MatmulOpts = {}): Kernel {
@@ -424,11 +427,6 @@ export class GpuBackend implements Backend {
     } as const;
     // A CPU-backed adapter gets the register kernel wherever its vec4 loads fit (matmul-register.wgsl.ts);
     // a hardware GPU gets large tiles where the product fills it (matmul-large.wgsl.ts).
-    const vec4Loads = matmulRegisterEligible(M, N, K, flags.transA, flags.transB, flags.onesRow);
-    const register = vec4Loads && (o.kernel ? o.kernel === 'register' : !this.hw);
-    const large = vec4Loads && !register && (o.kernel ? o.kernel === 'large' : this.hw)
-      ? this.largeTile(M, N, batch, o) : null;
-    const rows = M >= 64 ? 8 : 4; // register kernel: rows of C per thread (fewer idle rows when M is small)
     // Few outputs over a long K (a classifier, a weight gradient summed over tokens): lanes share each dot product.
     if (o.kernel === 'dot' || (!o.kernel && this.hw && K >= DOT_MIN_K && M * N * batch <= DOT_MAX_OUTPUTS)) {
       const lanes = dotLanes(K), groups = Math.ceil((M * N * batch) / (256 / lanes));
@@ -438,6 +436,11 @@ export class GpuBackend implements Backend {
       return this.kernel(`matmul ${M}x${N}x${K}`, matmulDotWgsl({ ...flags, lanes, subgroup }), this.matmulArgs(M, N, K, batch, a, b, out, o),
         [gy > 1 ? 65535 : groups, gy, 1]);
     }
+    const vec4Loads = matmulRegisterEligible(M, N, K, flags.transA, flags.transB, flags.onesRow);
+    const register = vec4Loads && (o.kernel ? o.kernel === 'register' : !this.hw);
+    const large = vec4Loads && !register && (o.kernel ? o.kernel === 'large' : this.hw)
+      ? this.largeTile(M, N, batch, o) : null;
+    const rows = M >= 64 ? 8 : 4; // register kernel: rows of C per thread (fewer idle rows when M is small)
     const code = large ? matmulLargeWgsl({ ...flags, tile: large, aligned: largeAligned(M, N, K, large, flags.onesRow) })
       : register ? matmulRegisterWgsl({ ...flags, rows }) : matmulWgsl({ ...flags, vecA, vecB, tile });
     const grid: [number, number, number] = large ? [Math.ceil(N / large.bn), Math.ceil(M / large.bm), batch]
@@ -519,11 +522,10 @@ export class GpuBackend implements Backend {
     // of them; past SUM_CHUNK_LANE rows per lane, workgroups along y take chunks of rows into a
     // scratch (chunks, N), and a second dispatch sums the chunks into out.
     if (this.hw && rows >= 64) {
-      const cols = Math.min(64, 1 << Math.ceil(Math.log2(Math.max(1, N))));
+      const cols = Math.min(64, pow2AtLeast(N));
       const chunk = (256 / cols) * SUM_CHUNK_LANE, chunks = Math.ceil(rows / chunk);
-      const one = (dst: Tensor, acc: boolean, len: number, ys: number): GpuKernel => this.kernel('sumRows', sumRowsParallelWgsl(cols), [
-        { arg: 'step', kind: 'uniform' }, { arg: { u: [rows, len, N, acc ? 1 : 0] }, kind: 'uniform' }, { arg: x, kind: 'read' }, { arg: dst, kind: 'rw' },
-      ], [Math.ceil(N / cols), ys, 1]);
+      const one = (dst: Tensor, acc: boolean, len: number, ys: number): GpuKernel => this.dimsKernel('sumRows', sumRowsParallelWgsl(cols),
+        { u: [rows, len, N, acc ? 1 : 0] }, [[x, 'read'], [dst, 'rw']], [Math.ceil(N / cols), ys, 1]);
       if (chunks === 1) return one(out, accumulate, rows, 1);
       const partial = this.make([chunks, N], 'sumRows chunks', 'f32', this.scratchBuffer(chunks * N, 'sumRows chunks'), 0);
       const first = one(partial, false, chunk, chunks);
@@ -638,9 +640,8 @@ export class GpuBackend implements Backend {
     const dst = chunks === 1 ? dw : this.make([chunks, M * N], 'conv2d dw chunks', 'f32', this.scratchBuffer(chunks * M * N, 'conv2d dw chunks'), 0);
     const du = [...u];
     du[18] = chunk; // d.p0: positions per chunk
-    const k = this.kernel(`conv2d dw ${M}x${N}`, convDwParallelWgsl({ fb, vec: g.F % 4 === 0, accumulate: chunks === 1 && accumulate }), [
-      { arg: 'step', kind: 'uniform' }, { arg: { u: du }, kind: 'uniform' }, { arg: x, kind: 'read' }, { arg: dy, kind: 'read' }, { arg: dst, kind: 'rw' },
-    ], [M, blocks, chunks]);
+    const k = this.dimsKernel(`conv2d dw ${M}x${N}`, convDwParallelWgsl({ fb, vec: g.F % 4 === 0, accumulate: chunks === 1 && accumulate }),
+      { u: du }, [[x, 'read'], [dy, 'read'], [dst, 'rw']], [M, blocks, chunks]);
     if (chunks > 1) k.next = this.ew('conv2d dw chunks', sumRowsWgsl(), M * N, { u: [chunks, 0, M * N, accumulate ? 1 : 0] }, [[dst, 'read'], [dw, 'rw']]) as GpuKernel;
     return k;
   }
@@ -709,11 +710,8 @@ export class GpuBackend implements Backend {
     const C = gamma.size, rows = x.size / C;
     // Hardware GPUs: a few rows per 256-thread workgroup, hwTpr(C) threads each (ops/layernorm.wgsl.ts).
     if (this.hw && C <= ROW_THREAD_MAX_C)
-      return this.kernel('layerNorm', layerNormHwWgsl(hwTpr(C)), [
-        { arg: 'step', kind: 'uniform' }, { arg: { u: [rows, C], f: [eps] }, kind: 'uniform' },
-        { arg: x, kind: 'read' }, { arg: gamma, kind: 'read' }, { arg: beta, kind: 'read' },
-        { arg: y, kind: 'rw' }, { arg: mean, kind: 'rw' }, { arg: rstd, kind: 'rw' },
-      ], hwRowGrid(rows, hwTpr(C)));
+      return this.dimsKernel('layerNorm', layerNormHwWgsl(hwTpr(C)), { u: [rows, C], f: [eps] },
+        [[x, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw'], [mean, 'rw'], [rstd, 'rw']], hwRowGrid(rows, hwTpr(C)));
     if (C <= ROW_THREAD_MAX_C)
       return this.ew('layerNorm', layerNormRowWgsl(), rows, { u: [rows, C], f: [eps] },
         [[x, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw'], [mean, 'rw'], [rstd, 'rw']]);
@@ -728,25 +726,15 @@ export class GpuBackend implements Backend {
     checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
     const C = gamma.size, rows = x.size / C;
     const dims = { u: [rows, C], f: [0] };
-    const hw = this.hw;
-    const dxArgs: { arg: Arg; kind: BindingKind }[] = [
-      { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
-      { arg: dy, kind: 'read' }, { arg: x, kind: 'read' }, { arg: mean, kind: 'read' }, { arg: rstd, kind: 'read' },
-      { arg: gamma, kind: 'read' }, { arg: dx, kind: 'rw' },
-    ];
-    const dxKernel = C > ROW_THREAD_MAX_C ? this.kernel('layerNorm backward dx', layerNormBackwardDxWgsl(), dxArgs, rowGrid(rows))
-      : hw ? this.kernel('layerNorm backward dx', layerNormBackwardDxHwWgsl(hwTpr(C)), dxArgs, hwRowGrid(rows, hwTpr(C)))
-      : this.ew('layerNorm backward dx', layerNormBackwardDxRowWgsl(), rows, dims,
-        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [gamma, 'read'], [dx, 'rw']]);
+    const dxT: [Tensor, BindingKind][] = [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [gamma, 'read'], [dx, 'rw']];
+    const dxKernel = C > ROW_THREAD_MAX_C ? this.dimsKernel('layerNorm backward dx', layerNormBackwardDxWgsl(), dims, dxT, rowGrid(rows))
+      : this.hw ? this.dimsKernel('layerNorm backward dx', layerNormBackwardDxHwWgsl(hwTpr(C)), dims, dxT, hwRowGrid(rows, hwTpr(C)))
+      : this.ew('layerNorm backward dx', layerNormBackwardDxRowWgsl(), rows, dims, dxT);
     // Hardware GPUs: blocks of 4 or 8 columns × 64 or 32 row lanes instead of one thread per column.
-    const paramKernel = hw
-      ? this.kernel('layerNorm backward dgamma dbeta', layerNormBackwardParamsHwWgsl(hwParamCols(C)), [
-        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
-        { arg: dy, kind: 'read' }, { arg: x, kind: 'read' }, { arg: mean, kind: 'read' }, { arg: rstd, kind: 'read' },
-        { arg: dgamma, kind: 'rw' }, { arg: dbeta, kind: 'rw' },
-      ], hwParamGrid(C, hwParamCols(C)))
-      : this.ew('layerNorm backward dgamma dbeta', layerNormBackwardParamsWgsl(), C, dims,
-        [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [dgamma, 'rw'], [dbeta, 'rw']]);
+    const paramT: [Tensor, BindingKind][] = [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [dgamma, 'rw'], [dbeta, 'rw']];
+    const paramKernel = this.hw
+      ? this.dimsKernel('layerNorm backward dgamma dbeta', layerNormBackwardParamsHwWgsl(hwParamCols(C)), dims, paramT, hwParamGrid(C, hwParamCols(C)))
+      : this.ew('layerNorm backward dgamma dbeta', layerNormBackwardParamsWgsl(), C, dims, paramT);
     return [dxKernel, paramKernel];
   }
 
@@ -774,9 +762,7 @@ export class GpuBackend implements Backend {
     if (dqkv.size !== qkv.size || dout.size !== out.size) throw new Error(`attentionBackward: ${dqkv.name} / ${dout.name} do not match ${qkv.name} / ${out.name}`);
     const { B, T, dh, drop, dims, groups } = this.attnSetup(qkv, heads, dropout);
     // Δ (B, heads, T) = rowsum(dout ∘ out), written by the dq kernel and read by the dk/dv kernel.
-    const buf = this.device.createBuffer({ size: Math.max(1, B * heads * T) * 4, usage: GPUBufferUsage.STORAGE, label: 'attention delta' });
-    this.scratch.push(buf);
-    const delta = this.make([B, heads, T], 'attention delta', 'f32', buf, 0);
+    const delta = this.make([B, heads, T], 'attention delta', 'f32', this.scratchBuffer(B * heads * T, 'attention delta'), 0);
     const o = { dh, T, causal, dropout: drop };
     return [
       this.kernel('attention backward dq', attentionBackwardDqWgsl(o), [
@@ -810,11 +796,9 @@ export class GpuBackend implements Backend {
     const V = dtable.shape[0], D = dtable.size / V;
     if (this.hw && ids.size >= 64) {
       // Hardware GPUs: a workgroup per (row v, block of columns), its lanes splitting the ids (embedding.wgsl.ts).
-      const cols = Math.min(16, 1 << Math.ceil(Math.log2(Math.max(1, D))));
-      return this.kernel('embedding backward', embeddingBackwardParallelWgsl(cols), [
-        { arg: 'step', kind: 'uniform' }, { arg: { u: [ids.size, V, D, accumulate ? 1 : 0] }, kind: 'uniform' },
-        { arg: ids, kind: 'read' }, { arg: dout, kind: 'read' }, { arg: dtable, kind: 'rw' },
-      ], [V, Math.ceil(D / cols), 1]);
+      const cols = Math.min(16, pow2AtLeast(D));
+      return this.dimsKernel('embedding backward', embeddingBackwardParallelWgsl(cols), { u: [ids.size, V, D, accumulate ? 1 : 0] },
+        [[ids, 'read'], [dout, 'read'], [dtable, 'rw']], [V, Math.ceil(D / cols), 1]);
     }
     return this.ew('embedding backward', embeddingBackwardWgsl(), dtable.size, { u: [ids.size, V, D, accumulate ? 1 : 0] },
       [[ids, 'read'], [dout, 'read'], [dtable, 'rw']]);
@@ -839,9 +823,7 @@ export class GpuBackend implements Backend {
     // there), B · ⌈H / units⌉ workgroups of 256; SwiftShader keeps one thread per (b, j), faster on a CPU.
     if (this.hw) {
       const [gx, gy] = grid1d(recurrentSplitGroups(B, H, RNN_SPLIT_UNITS.forward) * 256);
-      return this.kernel(`${cell} step ${t}`, recurrentStepSplitWgsl(cell), [
-        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' }, ...bind.map(([arg, kind]) => ({ arg, kind })),
-      ], [gx, gy, 1]);
+      return this.dimsKernel(`${cell} step ${t}`, recurrentStepSplitWgsl(cell), dims, bind, [gx, gy, 1]);
     }
     return this.ew(`${cell} step ${t}`, recurrentStepWgsl(cell), B * H, dims, bind);
   }
@@ -864,9 +846,7 @@ export class GpuBackend implements Backend {
     const label = `${cell} step ${t} backward`;
     if (this.hw) {
       const [gx, gy] = grid1d(recurrentSplitGroups(B, H, RNN_SPLIT_UNITS.backward) * 256);
-      return this.kernel(label, recurrentStepBackwardSplitWgsl(cell), [
-        { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' }, ...bind.map(([arg, kind]) => ({ arg, kind })),
-      ], [gx, gy, 1]);
+      return this.dimsKernel(label, recurrentStepBackwardSplitWgsl(cell), dims, bind, [gx, gy, 1]);
     }
     return this.ew(label, recurrentStepBackwardWgsl(cell), B * H, dims, bind);
   }

@@ -18,7 +18,7 @@
 //
 // dh and TILE are compile-time (private arrays of dh floats must have a constant size); every
 // other size travels in the uniform. Workgroup memory: 2·TILE·dh floats ≤ 16 KiB.
-import { HASH, STEP_STRUCT } from './common.wgsl.ts';
+import { HASH, pow2AtLeast, STEP_STRUCT } from './common.wgsl.ts';
 
 export interface AttnKernelOpts { dh: number; T: number; causal: boolean; dropout: boolean }
 
@@ -28,7 +28,7 @@ export interface AttnKernelOpts { dh: number; T: number; causal: boolean; dropou
  * leave most of a 64-thread workgroup idle at every barrier (4× slower at T = 10 on SwiftShader).
  */
 export function attentionTile(dh: number, T: number): number {
-  const need = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(T, 1))));
+  const need = Math.max(8, pow2AtLeast(T));
   for (const t of [64, 32, 16, 8]) if (2 * t * dh * 4 <= 16384) return Math.min(t, need);
   throw new Error(`attention: head size ${dh} over the supported 256`);
 }

@@ -38,3 +38,6 @@ export function grid1d(n: number): [number, number] {
   const y = Math.ceil(groups / 65535);
   return [Math.ceil(groups / y), y];
 }
+
+/** The smallest power of two ≥ n (1 for n ≤ 1): lane and column counts of workgroup reductions. */
+export const pow2AtLeast = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));

@@ -8,6 +8,7 @@
 // bindings, uniforms, epilogues (bias, act, gradAct, accumulate) and implicit ones row as
 // matmulWgsl, so the backend swaps one for the other. Grid: ceil(batch·M·N / (256 / lanes)) along x
 // (spilling into y past 65,535).
+import { pow2AtLeast } from './common.wgsl.ts';
 import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './matmul.wgsl.ts';
 
 export interface DotVariant extends MatmulFlags {
@@ -17,7 +18,7 @@ export interface DotVariant extends MatmulFlags {
 }
 
 /** Lanes per output for a K: about 64 products per lane, 4 to 64 lanes. */
-export const dotLanes = (K: number): number => Math.min(64, Math.max(4, 1 << Math.ceil(Math.log2(Math.max(1, K / 64)))));
+export const dotLanes = (K: number): number => Math.min(64, Math.max(4, pow2AtLeast(K / 64)));
 
 export function matmulDotWgsl(o: DotVariant): string {
   const L = o.lanes, OW = 256 / L;

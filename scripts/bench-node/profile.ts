@@ -1,7 +1,8 @@
 // `bench:node --profile`: where each reference model's training step spends its GPU time on this
 // adapter, from timestamp queries (Backend.profile): the mean of 5 profiled steps after 3 plain
-// ones, summed per op and listed per kernel (the slowest first). One JSON line per model.
-import { opName } from '../../kernels/train/profile.ts';
+// ones, summed per op (aggregate, as the page's profiler) and listed per kernel (the slowest
+// first). One JSON line per model.
+import { aggregate } from '../../kernels/train/profile.ts';
 import type { BenchData } from '../bench/data.ts';
 import { errText } from '../bench/measure.ts';
 import { ourModel, type ModelName } from '../bench/ours.ts';
@@ -13,33 +14,21 @@ export async function profileModel(m: ModelName, data: BenchData): Promise<Recor
   try {
     for (let i = 0; i < 3; i++) w.iter(i);
     await w.sync();
-    const sums = new Map<string, { label: string; ms: number }>();
-    let source = 'none', wall = 0, n = 0;
+    // Mean time of each kernel (by position) over the runs.
+    let kernels: { label: string; layer: string; ms: number }[] = [];
+    let source = 'none', wall = 0;
     for (let r = 0; r < RUNS; r++) {
       const p = await w.profile!();
       source = p.source;
       wall += p.wallMs / RUNS;
-      n = p.kernels.length;
-      p.kernels.forEach((k, i) => {
-        const key = `${i}`;
-        const s = sums.get(key) ?? { label: k.label, ms: 0 };
-        s.ms += k.ms / RUNS;
-        sums.set(key, s);
-      });
+      if (!kernels.length) kernels = p.kernels.map((k) => ({ label: k.label, layer: '', ms: 0 }));
+      p.kernels.forEach((k, i) => (kernels[i].ms += k.ms / RUNS));
     }
-    const kernels = [...sums.values()];
-    const total = kernels.reduce((t, k) => t + k.ms, 0);
-    const ops = new Map<string, { op: string; ms: number; kernels: number }>();
-    for (const k of kernels) {
-      const o = ops.get(opName(k.label)) ?? { op: opName(k.label), ms: 0, kernels: 0 };
-      o.ms += k.ms;
-      o.kernels++;
-      ops.set(o.op, o);
-    }
+    const { totalMs, byOp } = aggregate(kernels);
     return {
-      profile: m, source, kernels: n, gpu_ms: total, wall_ms: wall,
-      by_op: [...ops.values()].sort((a, b) => b.ms - a.ms),
-      slowest: [...kernels].sort((a, b) => b.ms - a.ms).slice(0, 12),
+      profile: m, source, kernels: kernels.length, gpu_ms: totalMs, wall_ms: wall,
+      by_op: byOp,
+      slowest: [...kernels].sort((a, b) => b.ms - a.ms).slice(0, 12).map(({ label, ms }) => ({ label, ms })),
     };
   } catch (e) {
     return { profile: m, error: errText(e) };
