@@ -1,4 +1,4 @@
-// Messages between the page (bridge.ts) and the training worker (worker.ts). Every message about
+// Messages between the page (app/training/run.ts) and the training worker (worker.ts). Every message about
 // a session carries the run id it belongs to, so events from a disposed session are dropped.
 import type { ModelSpec } from '../../kernels/spec/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
