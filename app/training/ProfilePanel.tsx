@@ -7,7 +7,7 @@ import type { StepProfile } from '../../kernels/train/profile.ts';
 import { useApp } from '../store/index.ts';
 import { selectRunSpec, selectRunStatus, selectSpec, selectValidation } from '../store/selectors.ts';
 import { fmtBytes, fmtPct } from '../ui/format.ts';
-import { canProfile, requestProfile } from './run.ts';
+import { canProfile, requestProfile } from './looks.ts';
 
 const TOP_OPS = 10;
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
