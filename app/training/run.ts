@@ -1,7 +1,6 @@
 // The page's side of a training run: turns button presses into worker messages and worker events
 // into store updates. Metrics and loading progress are buffered and written to the store at most
 // FLUSH_MS apart, so the charts redraw a few times a second however fast steps run.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { runKey } from '../persist/db.ts';
 import { useApp } from '../store/index.ts';
@@ -148,22 +147,10 @@ function onMessage(m: FromWorker) {
   }
 }
 
-/** Starts the worker (which probes WebGPU at once) and keeps a live session's lr in step with the editor. */
+/** Starts the worker (which probes WebGPU at once) and the lookups of saved runs. */
 export function initTraining(): void {
   if (!startWorker(onMessage)) return;
   watchSavedRun();
-  useApp.subscribe((s, prev) => {
-    if (s.spec === prev.spec || !s.runSpec || !s.validation.ok || !(isBusy(s.runStatus) || s.runStatus === 'paused')) return;
-    if (s.spec.train.lr !== s.runSpec.train.lr && sameButLr(s.spec, s.runSpec)) {
-      send({ type: 'setLr', run, lr: s.spec.train.lr });
-      s.setRunSpec(s.spec);
-    }
-  });
-}
-
-function sameButLr(a: ModelSpec, b: ModelSpec): boolean {
-  const strip = (x: ModelSpec) => JSON.stringify({ ...x, name: undefined, train: { ...x.train, lr: 0 } });
-  return strip(a) === strip(b);
 }
 
 function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array) {
