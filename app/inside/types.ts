@@ -1,7 +1,7 @@
 // What the worker sends the "see inside" panel: first-layer weights as image tiles, and for one
 // test sample the first recurrent layer's states/gates, the first attention layer's weights, or
 // (MNIST CNNs) the image and the first conv layers' feature maps.
-import type { CellKind } from '../../kernels/backend.ts';
+import type { CellKind } from '../engine.ts';
 
 /** n tiles of h×w values, tile-major (tile t at t·h·w, row-major inside). */
 export interface WeightTiles {

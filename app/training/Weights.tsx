@@ -6,7 +6,7 @@ import {
   isBusy, selectRunStatus, selectSavedRun, selectSetWeightsMessage, selectSpec, selectValidation, selectWeightsMessage,
 } from '../store/selectors.ts';
 import { downloadWeights, resumeSaved, uploadWeights } from './run.ts';
-import { exportPyTorch } from '../../kernels/export/pytorch.ts';
+import { exportPyTorch } from '../engine.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
 
 export function Weights() {

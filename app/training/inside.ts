@@ -1,10 +1,8 @@
 // Worker side of the "see inside" panel and draw-a-digit: a batch-of-one probe per session
 // (kernels/train/predict.ts) and the first layer's weights cut into image tiles.
-import type { Session } from '../../kernels/train/session.ts';
-import { createProbe, type Probe } from '../../kernels/train/predict.ts';
-import { createConfusionEvaluator, type Confusion, type ConfusionEvaluator } from '../../kernels/train/confusion.ts';
-import { taskInfo } from '../../kernels/data/tasks.ts';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import {
+  createConfusionEvaluator, createProbe, taskInfo, type Confusion, type ConfusionEvaluator, type LayerSpec, type Probe, type Session,
+} from '../engine.ts';
 import type { FeatureMaps, InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
 
 const MAX_DENSE_TILES = 32;

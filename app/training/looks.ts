@@ -1,8 +1,7 @@
 // Questions to the live session that are answered beside the training loop, each by one reply
 // carrying the question's id: see inside, draw-a-digit, the confusion matrix, norms, generated
 // text, and a profiled step.
-import type { Confusion } from '../../kernels/train/confusion.ts';
-import type { StepProfile } from '../../kernels/train/profile.ts';
+import type { Confusion, StepProfile } from '../engine.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 import { useApp } from '../store/index.ts';
 import { hasWorker, run, send } from './link.ts';

@@ -1,7 +1,7 @@
 // The page's side of persistence: the live run's curves are saved beside the checkpoint that the
 // worker autosaves (IndexedDB), so a resumed run continues its curve, and the editor's spec is
 // looked up for a saved run it can resume.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../engine.ts';
 import { dbGet, dbPut, runKey, type SavedRun } from '../persist/db.ts';
 import { useApp } from '../store/index.ts';
 import type { EvalPoint, TrainPoint } from '../store/trainingSlice.ts';

@@ -1,11 +1,8 @@
 // Messages between the page (app/training/run.ts, looks.ts, tune.ts; sent through link.ts) and the
 // training worker (worker.ts). Every message about a session carries the run id it belongs to, so
 // events from a disposed session are dropped.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
-import type { TrainEvent } from '../../kernels/train/events.ts';
+import type { Confusion, ModelSpec, StepProfile, TrainEvent } from '../engine.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
-import type { Confusion } from '../../kernels/train/confusion.ts';
-import type { StepProfile } from '../../kernels/train/profile.ts';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 

@@ -1,7 +1,7 @@
 // The page's side of a training run: turns button presses into worker messages and worker events
 // into store updates. Metrics and loading progress are buffered and written to the store at most
 // FLUSH_MS apart, so the charts redraw a few times a second however fast steps run.
-import type { TrainEvent } from '../../kernels/train/events.ts';
+import type { TrainEvent } from '../engine.ts';
 import { runKey } from '../persist/db.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy } from '../store/selectors.ts';

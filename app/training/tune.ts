@@ -1,7 +1,7 @@
 // Hyperparameter changes that a live session takes at once, sent as typed messages when the user
 // makes them (not found by comparing specs afterwards). Only the learning rate is live today; any
 // other change waits for the next run.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy } from '../store/selectors.ts';
 import { run, send } from './link.ts';
