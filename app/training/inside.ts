@@ -79,7 +79,7 @@ async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
     const U = info.shape[1], n = Math.min(U, MAX_DENSE_TILES);
     const data = new Float32Array(n * 784);
     for (let t = 0; t < n; t++) for (let p = 0; p < 784; p++) data[t * 784 + p] = W[p * U + t];
-    return { layer: info.name, kind: 'dense', n, total: U, h: 28, w: 28, data };
+    return { layer: info.name, kind: 'units', n, total: U, h: 28, w: 28, data };
   }
   if ((layer?.kind === 'conv2d' || layer?.kind === 'patches') && info.shape.length === 4) {
     const [KH, KW, C, F] = info.shape;
@@ -91,7 +91,7 @@ async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
         for (let c = 0; c < C; c++) v += W[(k * C + c) * F + f];
         data[f * KH * KW + k] = v / C;
       }
-    return { layer: info.name, kind: layer.kind === 'conv2d' ? 'conv' : 'patches', n, total: F, h: KH, w: KW, data };
+    return { layer: info.name, kind: layer.kind === 'conv2d' ? 'filters' : 'patchFilters', n, total: F, h: KH, w: KW, data };
   }
   return null;
 }
