@@ -1,12 +1,35 @@
-// The app's single door into the engine's spec helpers: presets, validation, shape inference.
+// The page's single door into the engine: every type and function that app/ uses from kernels/
+// comes through this file, and no other file in app/ imports kernels/ (the worker's entry,
+// app/training/worker.ts, aside: it owns the session). Grouped by what the page does with them.
 // `checkSpec` joins validation with the shape errors (a model that does not end in 10 outputs,
 // a residual block that changes shape), so the builder shows every reason a spec cannot train.
 import type { ModelSpec } from '../kernels/spec/types.ts';
 import { inferShapes, type ShapeReport } from '../kernels/spec/shapes.ts';
 import { validateSpec, type SpecIssue } from '../kernels/spec/validate.ts';
 
-export { PRESETS } from '../kernels/spec/presets.ts';
+// The spec: what the editor edits, the link carries and the worker trains.
+export type { DatasetSpec, LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../kernels/spec/types.ts';
+export { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
 export type { SpecIssue } from '../kernels/spec/validate.ts';
+/** Raw validation and shape inference, for the share-link decoder; the editor uses `checkSpec`. */
+export { inferShapes, validateSpec };
+/** A sequence task's vocabulary, lengths and loss (the dataset picker, the inside view's token labels). */
+export { taskInfo } from '../kernels/data/tasks.ts';
+
+// What a run reports: events, the confusion matrix, a profiled step, recurrent cell kinds.
+export type { TrainEvent } from '../kernels/train/events.ts';
+export type { Confusion, Mistake } from '../kernels/train/confusion.ts';
+export type { StepProfile } from '../kernels/train/profile.ts';
+export type { CellKind } from '../kernels/backend.ts';
+
+// Looks into a live session, used on the worker's side (app/training/inside.ts).
+export type { Session } from '../kernels/train/session.ts';
+export { createProbe, type Probe } from '../kernels/train/predict.ts';
+export { createConfusionEvaluator, type ConfusionEvaluator } from '../kernels/train/confusion.ts';
+
+// Export: the spec as a PyTorch training script.
+export { exportPyTorch } from '../kernels/export/pytorch.ts';
+
 export type Shapes = ShapeReport;
 export interface Validation { ok: boolean; errors: SpecIssue[] }
 

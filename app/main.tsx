@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { initShareSync } from './share/sync.ts';
-import { initTraining } from './training/bridge.ts';
+import { initTraining } from './training/run.ts';
 import { initCrashReporting } from './ui/crash.ts';
 import './styles.css';
 

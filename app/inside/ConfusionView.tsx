@@ -1,7 +1,7 @@
 // MNIST: the confusion matrix over the whole test split (a table: rows true digit, columns the
 // prediction, cells shaded by their share of the row) and the first misclassified test digits.
-import type { Confusion, Mistake } from '../../kernels/train/confusion.ts';
-import { requestConfusion } from '../training/bridge.ts';
+import type { Confusion, Mistake } from '../engine.ts';
+import { requestConfusion } from '../training/looks.ts';
 import { fmtPct } from '../ui/format.ts';
 import { useLive } from './useLive.ts';
 import { useGreyCanvas } from '../ui/greyCanvas.ts';

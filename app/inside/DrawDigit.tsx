@@ -2,7 +2,7 @@
 // after every stroke. The drawing is preprocessed like MNIST (preprocess.ts) and classified by
 // the real model in the worker (a batch-of-one forward over the session's current weights).
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import { requestPrediction } from '../training/bridge.ts';
+import { requestPrediction } from '../training/looks.ts';
 import { fmtPct } from '../ui/format.ts';
 import { toMnist } from './preprocess.ts';
 

@@ -1,7 +1,7 @@
 // Character models: continue a prompt with text sampled from the live model (in the worker, on
 // the CPU from the current weights). The result is shown as plain text, never as markup.
 import { useState } from 'react';
-import { requestText } from '../training/bridge.ts';
+import { requestText } from '../training/looks.ts';
 import { NumberField } from '../ui/fields.tsx';
 
 export function GenerateText({ ready }: { ready: boolean }) {

@@ -3,7 +3,7 @@
 // feature maps of one test image, and (MNIST models) draw-a-digit. Data is asked from the worker only while the panel is open: about once a second
 // while training, once after each pause or step.
 import { useEffect, useState } from 'react';
-import { hasSession, requestInside } from '../training/bridge.ts';
+import { hasSession, requestInside } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
 import { selectDataset, selectRunSpec, selectRunStatus, selectSessionStep } from '../store/selectors.ts';
 import { NumberField } from '../ui/fields.tsx';

@@ -2,7 +2,7 @@
 // two bar columns scaled to the largest of each (read from the worker at most once a second while
 // training). A group's norm is the L2 norm over all its tensors: √Σ‖t‖².
 import type { ParamNorm } from './types.ts';
-import { requestNorms } from '../training/bridge.ts';
+import { requestNorms } from '../training/looks.ts';
 import { fmtNum } from '../ui/format.ts';
 import { useLive } from './useLive.ts';
 

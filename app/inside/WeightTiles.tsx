@@ -8,7 +8,7 @@ const GAP = 2;
 
 export function WeightTiles({ tiles }: { tiles: Tiles }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  const cell = Math.max(1, Math.floor((tiles.kind === 'dense' ? 56 : 40) / Math.max(tiles.h, tiles.w)));
+  const cell = Math.max(1, Math.floor((tiles.kind === 'units' ? 56 : 40) / Math.max(tiles.h, tiles.w)));
   const cols = Math.min(tiles.n, 8);
   const rows = Math.ceil(tiles.n / cols);
   const tw = tiles.w * cell + GAP, th = tiles.h * cell + GAP;
@@ -23,7 +23,7 @@ export function WeightTiles({ tiles }: { tiles: Tiles }) {
     }
     ctx.putImageData(img, 0, 0);
   }, [tiles, cell, cols, rows, tw, th]);
-  const what = tiles.kind === 'dense' ? `unit${tiles.n > 1 ? 's' : ''}` : tiles.kind === 'conv' ? 'filters' : 'patch filters';
+  const what = tiles.kind === 'units' ? `unit${tiles.n > 1 ? 's' : ''}` : tiles.kind === 'filters' ? 'filters' : 'patch filters';
   const label = `First-layer weights (${tiles.layer}): ${tiles.n} of ${tiles.total} ${what}, ${tiles.h}×${tiles.w} each`;
   return (
     <figure className="weight-tiles">

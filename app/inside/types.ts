@@ -1,12 +1,12 @@
 // What the worker sends the "see inside" panel: first-layer weights as image tiles, and for one
 // test sample the first recurrent layer's states/gates, the first attention layer's weights, or
 // (MNIST CNNs) the image and the first conv layers' feature maps.
-import type { CellKind } from '../../kernels/backend.ts';
+import type { CellKind } from '../engine.ts';
 
 /** n tiles of h×w values, tile-major (tile t at t·h·w, row-major inside). */
 export interface WeightTiles {
   layer: string; // parameter name, e.g. "layers.1.W"
-  kind: 'dense' | 'conv' | 'patches';
+  kind: 'units' | 'filters' | 'patchFilters'; // a Dense layer's units, conv filters, patch-embedding filters
   n: number; // tiles sent (the first units/filters)
   total: number; // units/filters the layer has
   h: number;

@@ -2,7 +2,7 @@
 // and every `everyMs` while training (one request in flight at a time). Data is cleared when the
 // run changes.
 import { useEffect, useState } from 'react';
-import { hasSession } from '../training/bridge.ts';
+import { hasSession } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
 import { selectRunSpec, selectRunStatus, selectSessionStep } from '../store/selectors.ts';
 

@@ -2,7 +2,7 @@
 import { issueText } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy, selectRunSpec, selectRunStatus, selectSpec, selectValidation } from '../store/selectors.ts';
-import { pause, reset, step, train } from './bridge.ts';
+import { pause, reset, step, train } from './run.ts';
 import { STEP_KEYS, TRAIN_KEYS, useShortcuts } from './shortcuts.ts';
 
 export function Controls() {

@@ -1,7 +1,7 @@
 // A visible alert for an engine error or a diverged run.
 import { useApp } from '../store/index.ts';
 import { selectError } from '../store/selectors.ts';
-import { reset } from './bridge.ts';
+import { reset } from './run.ts';
 
 export function ErrorPanel() {
   const error = useApp(selectError);

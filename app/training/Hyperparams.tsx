@@ -1,11 +1,12 @@
 // Optimizer, learning rate and schedule, batch size, epochs, regularisation and seed.
 // Locked while a run is busy, except the learning rate, which a live session takes at once.
-import type { OptimizerSpec, ScheduleSpec } from '../../kernels/spec/types.ts';
+import type { OptimizerSpec, ScheduleSpec } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import {
   selectBusy, selectSeed, selectSetOptimizer, selectSetSchedule, selectSetSeed, selectTrain, selectUpdateTrain, selectValidation,
 } from '../store/selectors.ts';
 import { NumberField, SelectField } from '../ui/fields.tsx';
+import { setLearningRate } from './tune.ts';
 
 const OPTIMIZERS = [{ value: 'sgd', label: 'SGD' }, { value: 'adam', label: 'Adam' }, { value: 'adamw', label: 'AdamW' }] as const;
 const SCHEDULES = [
@@ -56,7 +57,7 @@ export function Hyperparams() {
       <fieldset className="grid-fields">
         <legend>Learning rate</legend>
         <NumberField label="Learning rate" min={0} step={1e-4} value={train.lr} error={err('train.lr')}
-          hint={busy ? 'applies to the running session' : undefined} onChange={(lr) => update({ lr })} />
+          hint={busy ? 'applies to the running session' : undefined} onChange={setLearningRate} />
         <SelectField label="Schedule" disabled={busy} value={sch.kind} options={SCHEDULES} error={err('train.schedule.kind')}
           onChange={(k) => setSchedule(defaultSchedule(k))} />
         {sch.kind === 'step' ? (

@@ -3,11 +3,11 @@
 // and per op, with the step's dispatches, submissions and bytes uploaded. The step is a real one:
 // the step count and the curves move on as with Step.
 import { useEffect, useState } from 'react';
-import type { StepProfile } from '../../kernels/train/profile.ts';
+import type { StepProfile } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { selectRunSpec, selectRunStatus, selectSpec, selectValidation } from '../store/selectors.ts';
 import { fmtBytes, fmtPct } from '../ui/format.ts';
-import { canProfile, requestProfile } from './bridge.ts';
+import { canProfile, requestProfile } from './looks.ts';
 
 const TOP_OPS = 10;
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));

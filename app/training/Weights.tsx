@@ -5,8 +5,8 @@ import { useApp } from '../store/index.ts';
 import {
   isBusy, selectRunStatus, selectSavedRun, selectSetWeightsMessage, selectSpec, selectValidation, selectWeightsMessage,
 } from '../store/selectors.ts';
-import { downloadWeights, resumeSaved, uploadWeights } from './bridge.ts';
-import { exportPyTorch } from '../../kernels/export/pytorch.ts';
+import { downloadWeights, resumeSaved, uploadWeights } from './run.ts';
+import { exportPyTorch } from '../engine.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
 
 export function Weights() {

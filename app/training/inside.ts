@@ -1,10 +1,8 @@
 // Worker side of the "see inside" panel and draw-a-digit: a batch-of-one probe per session
 // (kernels/train/predict.ts) and the first layer's weights cut into image tiles.
-import type { Session } from '../../kernels/train/session.ts';
-import { createProbe, type Probe } from '../../kernels/train/predict.ts';
-import { createConfusionEvaluator, type Confusion, type ConfusionEvaluator } from '../../kernels/train/confusion.ts';
-import { taskInfo } from '../../kernels/data/tasks.ts';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import {
+  createConfusionEvaluator, createProbe, taskInfo, type Confusion, type ConfusionEvaluator, type LayerSpec, type Probe, type Session,
+} from '../engine.ts';
 import type { FeatureMaps, InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
 
 const MAX_DENSE_TILES = 32;
@@ -81,7 +79,7 @@ async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
     const U = info.shape[1], n = Math.min(U, MAX_DENSE_TILES);
     const data = new Float32Array(n * 784);
     for (let t = 0; t < n; t++) for (let p = 0; p < 784; p++) data[t * 784 + p] = W[p * U + t];
-    return { layer: info.name, kind: 'dense', n, total: U, h: 28, w: 28, data };
+    return { layer: info.name, kind: 'units', n, total: U, h: 28, w: 28, data };
   }
   if ((layer?.kind === 'conv2d' || layer?.kind === 'patches') && info.shape.length === 4) {
     const [KH, KW, C, F] = info.shape;
@@ -93,7 +91,7 @@ async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
         for (let c = 0; c < C; c++) v += W[(k * C + c) * F + f];
         data[f * KH * KW + k] = v / C;
       }
-    return { layer: info.name, kind: layer.kind === 'conv2d' ? 'conv' : 'patches', n, total: F, h: KH, w: KW, data };
+    return { layer: info.name, kind: layer.kind === 'conv2d' ? 'filters' : 'patchFilters', n, total: F, h: KH, w: KW, data };
   }
   return null;
 }

@@ -1,12 +1,16 @@
-// Messages between the page (bridge.ts) and the training worker (worker.ts). Every message about
-// a session carries the run id it belongs to, so events from a disposed session are dropped.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
-import type { TrainEvent } from '../../kernels/train/events.ts';
+// Messages between the page (app/training/run.ts, looks.ts, tune.ts; sent through link.ts) and the
+// training worker (worker.ts). Every message about a session carries the run id it belongs to, so
+// events from a disposed session are dropped.
+import type { Confusion, ModelSpec, StepProfile, TrainEvent } from '../engine.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
-import type { Confusion } from '../../kernels/train/confusion.ts';
-import type { StepProfile } from '../../kernels/train/profile.ts';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
+
+/**
+ * A hyperparameter change the live session takes from its next step on, sent by app/training/tune.ts
+ * when the user makes it. Only the learning rate is live; other changes wait for a new run.
+ */
+export type Tune = { type: 'setLr'; run: number; lr: number };
 
 export type ToWorker =
   /** saveKey: where the worker autosaves checkpoints; restore: a saved run or an uploaded file to load first. */
@@ -18,7 +22,7 @@ export type ToWorker =
   | { type: 'start'; run: number }
   | { type: 'pause'; run: number }
   | { type: 'step'; run: number }
-  | { type: 'setLr'; run: number; lr: number }
+  | Tune
   | { type: 'evaluate'; run: number }
   | { type: 'dispose'; run: number }
   /** "See inside": first-layer weights and test sample `sample`'s activations; answered by 'inside'. */

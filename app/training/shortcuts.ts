@@ -3,7 +3,7 @@
 // even in a field.
 import { useEffect } from 'react';
 import { useApp } from '../store/index.ts';
-import { pause, step, train } from './bridge.ts';
+import { pause, step, train } from './run.ts';
 
 export const TRAIN_KEYS = 'Space Control+Enter Meta+Enter';
 export const STEP_KEYS = 'S';

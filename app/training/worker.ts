@@ -2,7 +2,7 @@
 // Messages are handled one at a time in arrival order; a create or dispose that is overtaken by
 // a newer run id drops the older session as soon as it resolves.
 import type { TrainEvent } from '../../kernels/train/events.ts';
-import type { FromWorker, Look, ToWorker } from './protocol.ts';
+import type { FromWorker, Look, ToWorker, Tune } from './protocol.ts';
 import { createSession, type Session } from '../../kernels/train/session.ts';
 import { dbGet, dbPut, type SavedRun } from '../persist/db.ts';
 import { decodeSafetensors } from '../../kernels/io/safetensors.ts';
@@ -129,6 +129,15 @@ function fail(run: number, e: unknown) {
   post({ type: 'event', run, event: { type: 'error', message } });
 }
 
+/** A hyperparameter change from the page; the session applies it from its next step on. */
+function tune(s: Session, m: Tune): void {
+  switch (m.type) {
+    case 'setLr':
+      s.setLr(m.lr);
+      return;
+  }
+}
+
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'create') {
     await drop();
@@ -220,8 +229,7 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     }
     case 'setLr':
-      session.setLr(m.lr);
-      return;
+      return tune(session, m);
     case 'evaluate':
       await session.evaluate();
       return;

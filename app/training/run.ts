@@ -1,45 +1,19 @@
-// The page's side of the training worker: turns button presses into worker messages and worker
-// events into store updates. Metrics and loading progress are buffered and written to the store
-// at most FLUSH_MS apart, so the charts redraw a few times a second however fast steps run.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
-import type { TrainEvent } from '../../kernels/train/events.ts';
+// The page's side of a training run: turns button presses into worker messages and worker events
+// into store updates. Metrics and loading progress are buffered and written to the store at most
+// FLUSH_MS apart, so the charts redraw a few times a second however fast steps run.
+import type { TrainEvent } from '../engine.ts';
+import { runKey } from '../persist/db.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy } from '../store/selectors.ts';
 import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice.ts';
-import type { Answer, FromWorker, Look, ToWorker } from './protocol.ts';
-import { dbGet, dbPut, runKey, type SavedRun } from '../persist/db.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
-import type { InsideData, ParamNorm } from '../inside/types.ts';
-import type { Confusion } from '../../kernels/train/confusion.ts';
-import type { StepProfile } from '../../kernels/train/profile.ts';
-
-interface SavedHistory { train: TrainPoint[]; evals: EvalPoint[] }
-const histKey = (spec: ModelSpec) => `hist:${runKey(spec)}`;
-
-/** Keeps the curves of the live run beside its checkpoint, so a resumed run continues its curve. */
-function saveHistory(): void {
-  const s = store();
-  if (!s.runSpec) return;
-  const h: SavedHistory = { train: s.trainPoints, evals: s.evalPoints };
-  void dbPut(histKey(s.runSpec), h).catch(() => {});
-  void refreshSavedRun();
-}
-
-/** Looks up a saved run of the spec in the editor. */
-export async function refreshSavedRun(): Promise<void> {
-  const spec = store().spec;
-  try {
-    const r = await dbGet<SavedRun>(runKey(spec));
-    if (store().spec === spec) store().setSavedRun(r ? { step: r.step, savedAt: r.savedAt } : null);
-  } catch {
-    store().setSavedRun(null);
-  }
-}
+import { nextRun, run, send, startWorker } from './link.ts';
+import { settle } from './looks.ts';
+import { loadHistory, saveHistory, watchSavedRun } from './persistence.ts';
+import type { FromWorker } from './protocol.ts';
 
 const FLUSH_MS = 250;
 
-let worker: Worker | null = null;
-let run = 0;
 /** What to do once the session of the current run is ready. */
 let afterReady: 'start' | 'step' | 'none' = 'none';
 let pendingTrain: TrainPoint[] = [];
@@ -48,7 +22,6 @@ let pendingProgress: LoadProgress | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 
 const store = () => useApp.getState();
-const send = (m: ToWorker) => worker?.postMessage(m);
 
 function flush() {
   if (timer !== null) clearTimeout(timer);
@@ -122,16 +95,8 @@ function onMessage(m: FromWorker) {
     s.setProbe({ webgpu: m.webgpu, adapter: m.adapter, reason: m.reason });
     return;
   }
-  if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms') {
-    const done = waiting.get(m.id);
-    waiting.delete(m.id);
-    done?.(m.run === run ? m : null);
-    return;
-  }
-  if (m.type === 'profile') {
-    const done = profiling.get(m.id);
-    profiling.delete(m.id);
-    done?.(m.run === run ? m : null);
+  if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms' || m.type === 'profile') {
+    settle(m);
     return;
   }
   if (m.run !== run) return; // from a run that was reset or replaced
@@ -162,10 +127,7 @@ function onMessage(m: FromWorker) {
       // Notes say what an older file lacked and what was kept instead (BatchNorm running stats).
       s.setWeightsMessage({ kind: 'ok', text: [text, ...(m.notes ?? [])].join(' ') });
       if (m.source === 'saved' && s.runSpec) {
-        const spec = s.runSpec;
-        void dbGet<SavedHistory>(histKey(spec)).then((h) => {
-          if (h && store().runSpec === spec) store().setHistory(h.train.filter((p) => p.step <= m.step), h.evals.filter((p) => p.step <= m.step));
-        });
+        loadHistory(s.runSpec, m.step);
       }
       return;
     }
@@ -185,37 +147,16 @@ function onMessage(m: FromWorker) {
   }
 }
 
-/** Starts the worker (which probes WebGPU at once) and keeps a live session's lr in step with the editor. */
+/** Starts the worker (which probes WebGPU at once) and the lookups of saved runs. */
 export function initTraining(): void {
-  if (worker) return;
-  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
-  worker.onerror = (e) => {
-    e.preventDefault();
-    store().failRun({ kind: 'error', message: `The training worker failed: ${e.message || 'could not load'}` });
-  };
-  void refreshSavedRun();
-  useApp.subscribe((s, prev) => {
-    if (s.spec !== prev.spec) void refreshSavedRun();
-  });
-  useApp.subscribe((s, prev) => {
-    if (s.spec === prev.spec || !s.runSpec || !s.validation.ok || !(isBusy(s.runStatus) || s.runStatus === 'paused')) return;
-    if (s.spec.train.lr !== s.runSpec.train.lr && sameButLr(s.spec, s.runSpec)) {
-      send({ type: 'setLr', run, lr: s.spec.train.lr });
-      s.setRunSpec(s.spec);
-    }
-  });
-}
-
-function sameButLr(a: ModelSpec, b: ModelSpec): boolean {
-  const strip = (x: ModelSpec) => JSON.stringify({ ...x, name: undefined, train: { ...x.train, lr: 0 } });
-  return strip(a) === strip(b);
+  if (!startWorker(onMessage)) return;
+  watchSavedRun();
 }
 
 function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array) {
   const s = store();
   discardPending();
-  run += 1;
+  nextRun();
   afterReady = then;
   s.beginRun(s.spec);
   const dataUrl = new URL('mnist/', location.href).href;
@@ -285,76 +226,6 @@ export function step(): void {
   } else newRun('step');
 }
 
-const waiting = new Map<number, (m: Answer | null) => void>();
-let nextAsk = 0;
-
-function ask(m: Look, transfer: Transferable[] = []): Promise<Answer | null> {
-  if (!worker) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    waiting.set(m.id, resolve);
-    worker!.postMessage(m, transfer);
-  });
-}
-
-/** True when a session exists that can answer inspect/predict (built, not failed). */
-export function hasSession(status: string): boolean {
-  return status === 'running' || status === 'pausing' || status === 'stepping' || status === 'paused' || status === 'done';
-}
-
-/** First-layer weights and test sample `sample`'s activations from the live session (null: none). */
-export async function requestInside(sample: number): Promise<{ data: InsideData | null; error?: string }> {
-  const a = await ask({ type: 'inspect', run, id: ++nextAsk, sample });
-  return a?.type === 'inside' ? { data: a.data, error: a.error } : { data: null, error: 'the run changed' };
-}
-
-/** Class probabilities of one input (a 28×28 image in [0, 1]) from the live model (null: none). */
-export async function requestPrediction(input: Float32Array): Promise<{ probs: Float32Array | null; error?: string }> {
-  const copy = input.slice();
-  const a = await ask({ type: 'predict', run, id: ++nextAsk, input: copy }, [copy.buffer]);
-  return a?.type === 'prediction' ? { probs: a.probs, error: a.error } : { probs: null, error: 'the run changed' };
-}
-
-/** Confusion matrix and misclassified digits of the live MNIST model over its test split. */
-export async function requestConfusion(): Promise<{ data: Confusion | null; step: number; error?: string }> {
-  const a = await ask({ type: 'confusion', run, id: ++nextAsk });
-  return a?.type === 'confusion' ? { data: a.data, step: a.step, error: a.error } : { data: null, step: 0, error: 'the run changed' };
-}
-
-/** Per-parameter weight and gradient L2 norms of the live model. */
-export async function requestNorms(): Promise<{ data: ParamNorm[] | null; step: number; error?: string }> {
-  const a = await ask({ type: 'norms', run, id: ++nextAsk });
-  return a?.type === 'norms' ? { data: a.data, step: a.step, error: a.error } : { data: null, step: 0, error: 'the run changed' };
-}
-
-/** Text sampled from the live char model, continuing `prompt`. */
-export async function requestText(prompt: string, length: number, temperature: number, seed: number): Promise<{ text: string | null; error?: string }> {
-  const a = await ask({ type: 'generate', run, id: ++nextAsk, prompt, length, temperature, seed });
-  return a?.type === 'text' ? { text: a.text, error: a.error } : { text: null, error: 'the run changed' };
-}
-
-const profiling = new Map<number, (m: Extract<FromWorker, { type: 'profile' }> | null) => void>();
-
-/** True when a paused session of the spec in the editor can take a profiled step (as it could a Step). */
-export function canProfile(s: { runSpec: unknown; spec: unknown; runStatus: string; validation: { ok: boolean } }): boolean {
-  return s.validation.ok && s.runSpec === s.spec && s.runStatus === 'paused';
-}
-
-/**
- * Runs the live session's next step profiled (a real step: the step count, curves and schedule
- * move on) and resolves with its per-kernel times. Only while paused, like Step.
- */
-export async function requestProfile(): Promise<{ data: StepProfile | null; error?: string }> {
-  const s = store();
-  if (!worker || !canProfile(s)) return { data: null, error: 'Pause a run (or take a Step) first.' };
-  s.setRunStatus('stepping');
-  const id = ++nextAsk;
-  const a = await new Promise<Extract<FromWorker, { type: 'profile' }> | null>((resolve) => {
-    profiling.set(id, resolve);
-    send({ type: 'profile', run, id });
-  });
-  return a ? { data: a.data, error: a.error } : { data: null, error: 'the run changed' };
-}
-
 /** Test hook (also handy in the console): make the GPU device go away mid-run. */
 export function loseDevice(): void {
   send({ type: 'loseDevice', run });
@@ -363,7 +234,7 @@ export function loseDevice(): void {
 
 export function reset(): void {
   discardPending();
-  run += 1;
+  nextRun();
   afterReady = 'none';
   send({ type: 'dispose', run });
   store().resetRun();
