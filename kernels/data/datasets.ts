@@ -5,6 +5,8 @@ import { csvInfo, csvIssues, type CsvDatasetSpec } from './csv.ts';
 import { playgroundInfo, playgroundIssues, type PlaygroundDatasetSpec } from './playground.ts';
 import { taskInfo, type TaskDatasetSpec, type TaskInfo } from './tasks.ts';
 
+export type { TaskData } from './tasks.ts';
+
 export type RowDatasetSpec = TaskDatasetSpec | PlaygroundDatasetSpec | CsvDatasetSpec;
 
 /** Shapes, loss and sizes of any row dataset. */

@@ -6,8 +6,7 @@ import type { Backend, Program, ProgramProfile, StepParams, Tensor } from '../ba
 import { type BackendChoice, createBackend } from '../engine.ts';
 import { GpuBackend } from '../gpu/backend.ts';
 import { loadMnist, take, type Mnist } from '../data/mnist.ts';
-import type { TaskData } from '../data/tasks.ts';
-import { rowsInfo } from '../data/datasets.ts';
+import { rowsInfo, type TaskData } from '../data/datasets.ts';
 import { loadTask, takeTask } from './task-data.ts';
 import { readParams, sampleText } from './sample.ts';
 import { lrAt } from '../optim/schedule.ts';
