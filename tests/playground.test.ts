@@ -190,3 +190,8 @@ test('the boundary grid is one batched forward that matches a plain-loop forward
   await s.dispose();
   assert.equal(s.backend.bytesInUse(), 0);
 });
+
+test('Export to PyTorch refuses a playground model with the reason, instead of writing MNIST loading', async () => {
+  const { exportPyTorch } = await import('../kernels/export/pytorch.ts');
+  assert.throws(() => exportPyTorch(mlp(ds('spiral'))), /^Error: Export to PyTorch does not cover playground datasets yet/);
+});
