@@ -195,3 +195,19 @@ test('Export to PyTorch refuses a playground model with the reason, instead of w
   const { exportPyTorch } = await import('../kernels/export/pytorch.ts');
   assert.throws(() => exportPyTorch(mlp(ds('spiral'))), /^Error: Export to PyTorch does not cover playground datasets yet/);
 });
+
+test('playground and CSV models round-trip through a share link with no notices (the CSV without its rows)', async () => {
+  const { decodeShare, encodeShare } = await import('../app/share/codec.ts');
+  const csv: ModelSpec = {
+    ...mlp(ds('spiral')), layers: [{ kind: 'dense', units: 3 }],
+    dataset: { kind: 'csv', name: 'iris.csv', hash: '0123456789abcdef', rows: 150, inputs: 4, target: 'species', task: 'classification', classes: 3, trainRatio: 0.8 },
+  };
+  for (const spec of [mlp(ds('xor', { noise: 0.25, trainRatio: 0.3, points: 800, features: ['x1x2', 'sinx1'] })), mlp(ds('curve')), csv]) {
+    const r = await decodeShare(`#${await encodeShare(spec)}`);
+    assert.equal(r.kind, 'ok', JSON.stringify(r));
+    if (r.kind === 'ok') {
+      assert.deepEqual(r.spec, spec);
+      assert.deepEqual(r.notices, []);
+    }
+  }
+});
