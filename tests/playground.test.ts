@@ -141,8 +141,8 @@ test('a regression (plane) reports no accuracy and its MSE falls', async () => {
   await s.dispose();
 });
 
-/** The MLP's forward in plain loops: y = tanh(tanh(x·W0 + b0)·W1 + b1)·W2 + b2. */
-function cpuForward(x: Float32Array, F: number, p: Float32Array[]): Float32Array {
+/** The MLP's forward in plain loops: y = tanh(tanh(x·W0 + b0)·W1 + b1)·W2 + b2; `taps` gets each layer's output. */
+function cpuForward(x: Float32Array, F: number, p: Float32Array[], taps: Float32Array[] = []): Float32Array {
   let h = x, width = F;
   for (let l = 0; l < 3; l++) {
     const W = p[2 * l], b = p[2 * l + 1], units = b.length, n = h.length / width;
@@ -155,6 +155,7 @@ function cpuForward(x: Float32Array, F: number, p: Float32Array[]): Float32Array
       }
     h = o;
     width = units;
+    taps.push(o);
   }
   return h;
 }
@@ -166,12 +167,16 @@ test('the boundary grid is one batched forward that matches a plain-loop forward
   const g = 16;
   const grid = createGridEvaluator(s.c, g);
   const before = s.backend.counters.submits;
-  const r = await grid.evaluate();
-  assert.equal(s.backend.counters.submits - before, 1, 'one submission for the whole grid');
+  const r = await grid.evaluate({ units: true });
+  assert.equal(s.backend.counters.submits - before, 1, 'one submission for the whole grid and its hidden units');
   assert.equal(r.values.length, g * g);
   assert.equal(r.regression, false);
   const p = await Promise.all(s.c.params.map((t) => s.backend.read(t) as Promise<Float32Array>));
-  const logits = cpuForward(featureGrid(d.features, g), 4, p);
+  const taps: Float32Array[] = [];
+  const logits = cpuForward(featureGrid(d.features, g), 4, p, taps);
+  // Each hidden unit's own picture: both tanh layers, (g·g, 8) each.
+  assert.deepEqual(r.units!.map((u) => [u.layer, u.name, u.width, u.values.length]), [[0, 'layers.0.dense', 8, g * g * 8], [1, 'layers.1.dense', 8, g * g * 8]]);
+  for (const k of [0, 1]) r.units![k].values.forEach((v, i) => assert.ok(Math.abs(v - taps[k][i]) < 1e-5, `layer ${k} value ${i}: ${v} vs ${taps[k][i]}`));
   let worst = 0;
   for (let i = 0; i < g * g; i++) {
     const [a, b] = [logits[2 * i], logits[2 * i + 1]];

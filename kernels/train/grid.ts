@@ -15,11 +15,14 @@ export interface BoundaryGrid {
   /** Per grid point: p(class 1) for a classifier, the predicted value for a regression. */
   values: Float32Array;
   regression: boolean;
+  /** With `units`: every hidden layer's output per grid point, (g·g, width) row-major: each unit's own picture. */
+  units?: { layer: number; name: string; width: number; values: Float32Array }[];
 }
 
 export interface GridEvaluator {
   readonly size: number;
-  evaluate(): Promise<BoundaryGrid>;
+  /** One forward of the whole grid; with `units`, the hidden layers' outputs come back too (same submission). */
+  evaluate(opts?: { units?: boolean }): Promise<BoundaryGrid>;
   dispose(): void;
 }
 
@@ -53,17 +56,26 @@ export function createGridEvaluator(c: Compiled, g = 64): GridEvaluator {
   const out = buildModel(graph, c.spec.layers, x, { values: c.params, grads: null, buffers: c.buffers }); // (g·g, V) or (g·g, 1)
   be.write(x, featureGrid(d.features, g));
   const program = be.program('boundary grid', graph.forward);
+  // Each hidden top-level layer's output: the last tensor the graph named after it, when it is (g·g, width).
+  const hidden = c.spec.layers.slice(0, -1).flatMap((_, i) => {
+    const o = graph.outputs.filter((t) => t.name.startsWith(`layers.${i}.`)).pop();
+    return o && o.t.shape.length === 2 && o.t.shape[0] === n ? [{ layer: i, name: o.name, t: o.t }] : [];
+  });
   const regression = isRegression(d.name);
   const params: StepParams = { step: 0, batchStart: 0, lr: 0, seed: 0, rows: n };
   let disposed = false;
   return {
     size: g,
-    async evaluate() {
+    async evaluate(opts = {}) {
       if (disposed) throw new Error('the grid evaluator was disposed');
       be.run(program, params);
-      const o = (await be.read(out)) as Float32Array;
+      // Every read is enqueued now, before another submission can overwrite these tensors.
+      const reads = [be.read(out), ...(opts.units ? hidden.map((h) => be.read(h.t)) : [])];
+      const [o, ...hs] = (await Promise.all(reads)) as Float32Array[];
       const V = out.size / n;
-      return { size: g, extent: EXTENT, regression, values: regression ? Float32Array.from(o) : classOneProbability(o, V) };
+      const grid: BoundaryGrid = { size: g, extent: EXTENT, regression, values: regression ? Float32Array.from(o) : classOneProbability(o, V) };
+      if (opts.units) grid.units = hidden.map((h, k) => ({ layer: h.layer, name: h.name, width: h.t.shape[1], values: hs[k] }));
+      return grid;
     },
     dispose() {
       if (disposed) return;
