@@ -123,6 +123,7 @@ test('a 2-8-8-2 tanh MLP learns the spiral on the CPU backend: test accuracy abo
   await s.start();
   const evals = events.filter((e) => e.type === 'eval') as Extract<TrainEvent, { type: 'eval' }>[];
   const last = evals[evals.length - 1];
+  console.log(`spiral 2-8-8-2 tanh on the CPU backend: test accuracy ${first.test_accuracy} → ${last.test_accuracy} after ${s.step} steps`);
   assert.equal(s.step, 10000); // 250 train points, batch 25, 1000 epochs
   assert.ok(first.test_accuracy < 0.7, `before training: ${first.test_accuracy}`);
   assert.ok(last.test_accuracy! > 0.95, `test accuracy ${last.test_accuracy}`);
