@@ -47,4 +47,6 @@ export {
   CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvTaskData, readCsv,
   type CsvDataset, type CsvDatasetSpec, type CsvTable, type CsvTask,
 } from '../kernels/data/csv.ts';
+export { readTextUpload, TEXT_LIMITS, TextUploadError, type TextUpload } from '../kernels/data/text-upload.ts';
+export { rowsInfo } from '../kernels/data/datasets.ts'; // any non-MNIST dataset's shapes and loss (the loss to pick for it)
 export type { BoundaryGrid } from '../kernels/train/grid.ts';
