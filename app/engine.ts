@@ -60,3 +60,16 @@ export function issueText(e: SpecIssue): string {
   const field = e.path.match(/\.([A-Za-z]+)$/)?.[1] ?? (e.path === 'seed' ? 'seed' : null);
   return field ? `${FIELD_NAMES[field] ?? field} ${e.message}` : e.message;
 }
+
+// playground datasets and your own data
+export {
+  defaultPlayground, EXTENT, FEATURE_LABELS, FEATURES, generatePlayground, isRegression, PLAYGROUND_LIMITS, PLAYGROUND_NAMES,
+  type Feature, type PlaygroundData, type PlaygroundDatasetSpec, type PlaygroundName,
+} from '../kernels/data/playground.ts';
+export {
+  CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvTaskData, readCsv,
+  type CsvDataset, type CsvDatasetSpec, type CsvTable, type CsvTask,
+} from '../kernels/data/csv.ts';
+export { readTextUpload, TEXT_LIMITS, TextUploadError, type TextUpload } from '../kernels/data/text-upload.ts';
+export { rowsInfo } from '../kernels/data/datasets.ts'; // any non-MNIST dataset's shapes and loss (the loss to pick for it)
+export type { BoundaryGrid } from '../kernels/train/grid.ts';

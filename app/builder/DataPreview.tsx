@@ -20,7 +20,7 @@ export function DataPreview() {
         <MnistPreview />
       ) : invalid ? (
         <p className="empty">Fix the dataset settings above to see examples.</p>
-      ) : (
+      ) : d.kind !== 'task' ? null : (
         <TaskPreview d={d} seed={seed} />
       )}
     </details>

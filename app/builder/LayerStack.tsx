@@ -17,6 +17,7 @@ import { layerSummary, layerTitle } from './layerText.ts';
 
 function inputText(spec: ModelSpec): string {
   if (spec.dataset.kind === 'mnist') return 'MNIST image';
+  if (spec.dataset.kind !== 'task') return `${spec.dataset.name}: ${spec.dataset.kind === 'csv' ? spec.dataset.inputs : spec.dataset.features.length} features`;
   try {
     const t = taskInfo(spec.dataset);
     return t.inputVocab > 0 ? `${t.name}: ${t.inputVocab} token ids` : `${t.name}: values per step`;

@@ -7,7 +7,7 @@ export const SPEC_FIELDS = ['version', 'name', 'dataset', 'layers', 'loss', 'tra
 export const TRAIN_FIELDS = ['optimizer', 'lr', 'schedule', 'warmupSteps', 'batchSize', 'epochs', 'clipNorm', 'evalEverySteps', 'earlyStopPatience'];
 export const OPTIMIZER_FIELDS = ['kind', 'momentum', 'nesterov', 'beta1', 'beta2', 'eps', 'weightDecay'];
 export const SCHEDULE_FIELDS = ['kind', 'everySteps', 'gamma', 'totalSteps', 'minLr'];
-export const DATASET_FIELDS = ['kind', 'name', 'length', 'symbols', 'horizon', 'trainSize', 'testSize']; // task fields: data/tasks.ts
+export const DATASET_FIELDS = ['kind', 'name', 'length', 'symbols', 'horizon', 'trainSize', 'testSize', 'noise', 'trainRatio', 'points', 'features', 'hash', 'rows', 'inputs', 'target', 'task', 'classes']; // task, playground and csv fields: data/tasks.ts, playground.ts, csv.ts
 export const LAYER_FIELDS: Record<string, string[]> = {
   dense: ['kind', 'units', 'activation'],
   activation: ['kind', 'fn'],

@@ -30,7 +30,7 @@ export type TaskOutput =
   | { kind: 'regression'; D: number };
 
 export interface TaskInfo {
-  name: TaskName;
+  name: string; // a TaskName; playground and CSV datasets describe themselves with this shape too
   inputShape: number[]; // one sample: (T) token ids, or (T, 1) values
   inputVocab: number; // 0 for real-valued inputs
   output: TaskOutput;

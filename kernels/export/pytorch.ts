@@ -11,6 +11,7 @@ import { BLOCK, MNIST_SECTION, SINUSOIDAL, taskSection } from './torch-snippets.
 const py = (v: unknown) => JSON.stringify(v).replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False').replace(/\bnull\b/g, 'None');
 
 export function exportPyTorch(spec: ModelSpec): string {
+  if (spec.dataset.kind === 'playground' || spec.dataset.kind === 'csv') throw new Error(`Export to PyTorch does not cover ${spec.dataset.kind === 'csv' ? 'your own CSV data' : 'playground datasets'} yet: it writes the data loading of MNIST and the sequence tasks only`);
   const layers = resolveLayers(spec); // an embedding's vocabulary is the task's unless set
   const inShape = datasetInfo(spec).inputShape;
   const m: Emitted = { init: [], forward: [], params: [], buffers: [], helpers: new Set(), embed: null };

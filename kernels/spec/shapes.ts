@@ -2,6 +2,7 @@
 import type { LayerSpec, ModelSpec } from './types.ts';
 import type { SpecIssue } from './validate.ts';
 import { sampleSizes, taskInfo } from '../data/tasks.ts';
+import { rowsInfo } from '../data/datasets.ts';
 import { cellGates, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
 import { layerGeom, spatialProblem } from './conv.ts';
 import { transformerActivations, transformerParamCount } from '../nn/transformer.ts';
@@ -15,9 +16,9 @@ export interface DatasetInfo {
 }
 
 export function datasetInfo(spec: ModelSpec): DatasetInfo {
-  if (spec.dataset.kind === 'task') {
-    // Sequence tasks: f32 inputs, u32/f32 targets and a u32 index per sample, both splits.
-    const t = taskInfo(spec.dataset);
+  if (spec.dataset.kind !== 'mnist') {
+    // Row datasets: f32 inputs, u32/f32 targets and a u32 index per sample, both splits.
+    const t = rowsInfo(spec.dataset);
     const { inLen, outLen } = sampleSizes(t);
     const o = t.output;
     return {
@@ -215,8 +216,8 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
         message: `the model must end in ${ds.classes} outputs per sample (one per digit), but it ends in ${fmt(r.shape)}${r.shape.length > 1 ? ': add a Flatten before the last Dense' : ''}`,
       });
   }
-  if (spec.dataset.kind === 'task') {
-    const t = taskInfo(spec.dataset);
+  if (spec.dataset.kind !== 'mnist') {
+    const t = rowsInfo(spec.dataset);
     const o = t.output;
     const want = o.kind === 'tokens' ? [o.T, o.V] : o.kind === 'class' ? [o.V] : [o.D];
     const last = spec.layers.length ? spec.layers.length - 1 : undefined;

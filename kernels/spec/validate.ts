@@ -2,6 +2,7 @@
 // field, so the builder can flag the exact layer and the URL loader can say what is wrong.
 import type { LayerSpec, ModelSpec } from './types.ts';
 import { TASK_NAMES } from '../data/tasks.ts';
+import { ownDataIssues } from '../data/datasets.ts';
 
 export interface SpecIssue {
   path: string; // e.g. "layers[2].units"
@@ -51,8 +52,9 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
   if (spec.version !== 1) err('version', `unsupported version ${String(spec.version)} (expected 1)`);
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.length > LIMITS.nameLength))
     err('name', `must be a string of at most ${LIMITS.nameLength} characters`);
-  if (!isObj(spec.dataset) || (spec.dataset.kind !== 'mnist' && spec.dataset.kind !== 'task')) err('dataset.kind', `must be "mnist" or "task"`);
+  if (!isObj(spec.dataset) || !['mnist', 'task', 'playground', 'csv'].includes(spec.dataset.kind as string)) err('dataset.kind', `must be "mnist", "task", "playground" or "csv"`);
   else if (spec.dataset.kind === 'task') validateTask(spec.dataset, err);
+  else if (spec.dataset.kind !== 'mnist') for (const [f, m] of ownDataIssues(spec.dataset)) err(`dataset.${f}`, m);
   if (spec.loss !== 'softmax_cross_entropy' && spec.loss !== 'mse') err('loss', 'must be "softmax_cross_entropy" or "mse"');
   int(spec.seed, 'seed', 0, 2 ** 32 - 1, err);
 

@@ -69,7 +69,7 @@ export function uploadSplit(be: Backend, s: MnistSplit, name: string, owned: Ten
 
 export function compile(be: Backend, spec: ModelSpec, data: Mnist | TaskData): Compiled {
   // Sequence tasks: row gathers instead of the u8 image gather, and the task's loss (task-data.ts).
-  const task = spec.dataset.kind === 'task' ? (data as TaskData) : null;
+  const task = spec.dataset.kind !== 'mnist' ? (data as TaskData) : null;
   const ds = datasetInfo(spec);
   const B = spec.train.batchSize;
   const owned: Tensor[] = [];

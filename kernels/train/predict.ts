@@ -6,7 +6,7 @@ import type { CellKind, Kernel, Program, StepParams, Tensor } from '../backend.t
 import { Graph } from '../autodiff/graph.ts';
 import { buildModel } from '../nn/model.ts';
 import { datasetInfo } from '../spec/shapes.ts';
-import { taskInfo } from '../data/tasks.ts';
+import { rowsInfo } from '../data/datasets.ts';
 import type { Compiled } from './compile.ts';
 import { taskGather, taskTargets } from './task-data.ts';
 
@@ -65,8 +65,8 @@ export function createProbe(c: Compiled): Probe {
   // The sample program gathers a test row into x (sequence tasks) or reuses x as written (MNIST).
   let sample: Program;
   let label: Tensor | null = null;
-  if (c.spec.dataset.kind === 'task') {
-    const y = taskTargets(be, taskInfo(c.spec.dataset), 1, 'probe.y');
+  if (c.spec.dataset.kind !== 'mnist') {
+    const y = taskTargets(be, rowsInfo(c.spec.dataset), 1, 'probe.y');
     extra.push(y);
     sample = be.program('probe sample', [...taskGather(be, x, y, c.testData), ...g.forward, ...tail]);
   } else {

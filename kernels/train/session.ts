@@ -6,7 +6,7 @@ import type { Backend, Program, ProgramProfile, StepParams, Tensor } from '../ba
 import { type BackendChoice, createBackend } from '../engine.ts';
 import { GpuBackend } from '../gpu/backend.ts';
 import { loadMnist, take, type Mnist } from '../data/mnist.ts';
-import { taskInfo, type TaskData } from '../data/tasks.ts';
+import { rowsInfo, type TaskData } from '../data/datasets.ts';
 import { loadTask, takeTask } from './task-data.ts';
 import { readParams, sampleText } from './sample.ts';
 import { lrAt } from '../optim/schedule.ts';
@@ -75,7 +75,7 @@ export async function createSession(spec: ModelSpec, opts: SessionOptions): Prom
     throw new SessionError(`This model ${what} (${shapes.totalParams.toLocaleString('en-US')} parameters, batch ${spec.train.batchSize}). Make it smaller or lower the batch size.`);
   }
   let data: Mnist | TaskData;
-  if (spec.dataset.kind === 'task') {
+  if (spec.dataset.kind !== 'mnist') {
     opts.onEvent({ type: 'progress', phase: 'loading', done: 0, total: 1, message: `Generating the ${spec.dataset.name} task` });
     const textBase = opts.textUrl ?? (opts.dataUrl ? new URL('../', opts.dataUrl).toString() : undefined);
     let t = (opts.data as TaskData | undefined) ?? await loadTask(spec.dataset, spec.seed, textBase);
@@ -408,9 +408,9 @@ export class Session {
    */
   private accuracies(m: Float32Array): { acc: number | null; seq?: number | null } {
     const d = this.c.spec.dataset;
-    if (d.kind !== 'task') return { acc: m[1] / m[2] };
-    const regression = taskInfo(d).loss === 'mse';
-    return { acc: regression ? null : m[1] / m[2], seq: regression ? null : m[4] / Math.max(m[5], 1) };
+    if (d.kind === 'mnist') return { acc: m[1] / m[2] };
+    const regression = rowsInfo(d).loss === 'mse';
+    return { acc: regression ? null : m[1] / m[2], seq: d.kind !== 'task' ? undefined : regression ? null : m[4] / Math.max(m[5], 1) };
   }
 
   async evaluate(): Promise<{ test_loss: number; test_accuracy: number; test_seq_accuracy?: number | null }> {

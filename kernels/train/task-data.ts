@@ -1,9 +1,12 @@
-// The sequence-task data path of compile.ts: splits uploaded once (f32 inputs, u32 labels or f32
+// The row-data path of compile.ts (sequence tasks, playground datasets, CSV files): splits uploaded once (f32 inputs, u32 labels or f32
 // targets, a u32 index buffer), batches gathered on the device by the shuffled index buffer (two
 // row gathers), and the task's loss (per-token softmax-CE with masked positions, or MSE).
 import type { Backend, Kernel, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
-import { CHAR_TEXT_FILE, generateTask, sampleSizes, type TaskData, type TaskDatasetSpec, type TaskInfo, type TaskSplit } from '../data/tasks.ts';
+import { CHAR_TEXT_FILE, generateTask, sampleSizes, type TaskData, type TaskInfo, type TaskSplit } from '../data/tasks.ts';
+import type { RowDatasetSpec } from '../data/datasets.ts';
+import { generatePlayground } from '../data/playground.ts';
+import { CsvError, csvNeedsFile } from '../data/csv.ts';
 
 export interface TaskSplitOnDevice {
   images: Tensor; // inputs (n, inLen) f32 (named like MNIST's so the session treats both alike)
@@ -43,8 +46,14 @@ export function taskLoss(g: Graph, info: TaskInfo, out: Tensor, y: Tensor, metri
   else g.sequenceCrossEntropy(out, y, metrics); // a class task is a sequence of one token
 }
 
-/** Generates a task's splits; the char task fetches its text from `textBase` (ending in '/', serving public/). */
-export async function loadTask(d: TaskDatasetSpec, seed: number, textBase?: string): Promise<TaskData> {
+/**
+ * Generates a row dataset's splits: a sequence task (the char task fetches its text from `textBase`,
+ * ending in '/', serving public/) or a playground dataset. A CSV's rows never travel with the spec:
+ * they come as the session's `data` (csvTaskData), so here the file is asked for.
+ */
+export async function loadTask(d: RowDatasetSpec, seed: number, textBase?: string): Promise<TaskData> {
+  if (d.kind === 'playground') return generatePlayground(d, seed);
+  if (d.kind === 'csv') throw new CsvError(csvNeedsFile(d));
   let text: string | undefined;
   if (d.name === 'char') {
     if (!textBase) throw new Error('the char task needs the URL its text is served from');
