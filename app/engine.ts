@@ -1,12 +1,12 @@
 // The app's single door into the engine's spec helpers: presets, validation, shape inference.
 // `checkSpec` joins validation with the shape errors (a model that does not end in 10 outputs,
 // a residual block that changes shape), so the builder shows every reason a spec cannot train.
-import type { ModelSpec } from '../kernels/spec/types.ts';
-import { inferShapes, type ShapeReport } from '../kernels/spec/shapes.ts';
-import { validateSpec, type SpecIssue } from '../kernels/spec/validate.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
+import { inferShapes, type ShapeReport } from '../kernels/model/shapes.ts';
+import { validateSpec, type SpecIssue } from '../kernels/model/validate.ts';
 
-export { PRESETS } from '../kernels/spec/presets.ts';
-export type { SpecIssue } from '../kernels/spec/validate.ts';
+export { PRESETS } from '../kernels/model/presets.ts';
+export type { SpecIssue } from '../kernels/model/validate.ts';
 export type Shapes = ShapeReport;
 export interface Validation { ok: boolean; errors: SpecIssue[] }
 

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { presetSpec, PRESETS } from '../kernels/spec/presets.ts';
-import type { ModelSpec } from '../kernels/spec/types.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import { presetSpec, PRESETS } from '../kernels/model/presets.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
+import { validateSpec } from '../kernels/model/validate.ts';
 import { launch, pageWith, ROOT } from './lib/browser.ts';
 
 function fail(msg: string): never {

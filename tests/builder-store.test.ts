@@ -4,8 +4,8 @@
 // Run: npm test -- tests/builder-store
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import type { LayerSpec, ModelSpec } from '../kernels/spec/types.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import type { LayerSpec, ModelSpec } from '../kernels/model/types.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import { checkSpec } from '../app/engine.ts';
 import { BLOCKS, MAX_REPEAT, repeatBlock } from '../app/store/blocks.ts';
 import { duplicateMany, removeMany, wrapSelection } from '../app/store/layers.ts';

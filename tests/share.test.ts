@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeShare, encodeShare, LIMITS } from '../app/share/codec.ts';
-import { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
-import type { LayerSpec, ModelSpec } from '../kernels/spec/types.ts';
+import { PRESETS, presetSpec } from '../kernels/model/presets.ts';
+import type { LayerSpec, ModelSpec } from '../kernels/model/types.ts';
 import { Rng } from '../kernels/rng.ts';
 
 test('every preset round-trips through a link with no notices', async () => {

@@ -3,8 +3,8 @@
 // ⊕ that adds it back. Inner layers show no shape (inference reports top-level layers only).
 import { useApp } from '../store/index.ts';
 import { selectShapes, selectSpec, selectValidation } from '../store/selectors.ts';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
-import { datasetInfo } from '../../kernels/spec/shapes.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
+import { datasetInfo } from '../../kernels/model/shapes.ts';
 import { fmtShape } from '../ui/format.ts';
 import { layerSummary, layerTitle } from './layerText.ts';
 

@@ -1,7 +1,7 @@
 // Actions on the selected layer: duplicate it, wrap it (and the layers after it) in a residual
 // block, or put a residual block's inner layers back in its place.
 import { useState } from 'react';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
 import { useApp } from '../store/index.ts';
 import { selectDuplicateLayer, selectUnwrapLayer, selectWrapLayers } from '../store/selectors.ts';
 import { NumberField } from '../ui/fields.tsx';

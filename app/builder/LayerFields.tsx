@@ -1,7 +1,7 @@
-// The editable fields of each layer kind, bounded by the engine's LIMITS (kernels/spec/validate.ts).
+// The editable fields of each layer kind, bounded by the engine's LIMITS (kernels/model/validate.ts).
 // Optional fields show their engine default; clearing to the default keeps the spec minimal.
-import type { Activation, LayerSpec, Padding } from '../../kernels/spec/types.ts';
-import { LIMITS } from '../../kernels/spec/validate.ts';
+import type { Activation, LayerSpec, Padding } from '../../kernels/model/types.ts';
+import { LIMITS } from '../../kernels/model/validate.ts';
 import { CheckboxField, NumberField, SelectField } from '../ui/fields.tsx';
 import { ACTIVATIONS } from './layerText.ts';
 

@@ -1,7 +1,7 @@
 // The typed fields of one layer, by kind; a residual block lists its inner layers, each with its
 // own fields (nested blocks recurse), and can add or remove inner layers.
 import { useState } from 'react';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
 import type { SpecIssue } from '../engine.ts';
 import { defaultLayer, insertAt, removeAt, type PaletteKind } from '../store/layers.ts';
 import { SelectField, NumberField } from '../ui/fields.tsx';

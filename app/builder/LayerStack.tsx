@@ -3,8 +3,8 @@
 // the row's button. Several layers are selected by Shift-click or Shift+↑/↓ (a run), Ctrl/⌘-click
 // or the row's checkbox (one more or one less). Totals underneath.
 import { useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
-import type { LayerSpec, ModelSpec } from '../../kernels/spec/types.ts';
-import { datasetInfo } from '../../kernels/spec/shapes.ts';
+import type { LayerSpec, ModelSpec } from '../../kernels/model/types.ts';
+import { datasetInfo } from '../../kernels/model/shapes.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
 import { issueText, type SpecIssue } from '../engine.ts';
 import { useApp } from '../store/index.ts';

@@ -1,5 +1,5 @@
 // How a layer is named and summarised in the stack.
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
 
 export const ACTIVATIONS = [
   { value: 'relu', label: 'ReLU' }, { value: 'leaky_relu', label: 'Leaky ReLU' }, { value: 'gelu', label: 'GELU' },

@@ -4,10 +4,10 @@
 // Decoding treats the fragment as hostile: sizes are capped before and during decompression, JSON
 // depth is bounded, old versions are migrated, unknown fields dropped with a notice, and the result
 // is validated field by field (bounds, shapes, total parameters). Nothing in it is ever executed.
-import { presetSpec, PRESETS } from '../../kernels/spec/presets.ts';
-import { inferShapes } from '../../kernels/spec/shapes.ts';
-import type { ModelSpec } from '../../kernels/spec/types.ts';
-import { validateSpec } from '../../kernels/spec/validate.ts';
+import { presetSpec, PRESETS } from '../../kernels/model/presets.ts';
+import { inferShapes } from '../../kernels/model/shapes.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
+import { validateSpec } from '../../kernels/model/validate.ts';
 import { stripUnknown } from './schema.ts';
 
 export const SHARE_VERSION = 1;

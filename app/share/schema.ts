@@ -1,6 +1,6 @@
 // The fields a ModelSpec may carry, per object. A shared link may come from a newer version or be
 // hand-edited: fields not listed here are dropped with a notice instead of reaching the engine.
-// Add a field here when it is added to kernels/spec/types.ts (the preset round-trip test fails
+// Add a field here when it is added to kernels/model/types.ts (the preset round-trip test fails
 // if a preset uses a field missing from this table).
 
 export const SPEC_FIELDS = ['version', 'name', 'dataset', 'layers', 'loss', 'train', 'seed'];

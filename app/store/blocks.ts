@@ -1,7 +1,7 @@
 // Block templates the palette inserts as a run of ordinary layers, repeated × N. Each block keeps
 // the shape rules of the kinds it is made of: a 3×3 'same' conv keeps height and width and a 2×2
 // pool halves them, so Conv → ReLU → Pool × 2 takes 28×28×1 to 7×7×8.
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
 import { defaultLayer } from './layers.ts';
 
 export type BlockId = 'conv-relu-pool' | 'conv-bn-relu' | 'dense-relu-dropout' | 'transformer' | 'lstm';

@@ -1,5 +1,5 @@
 // Pure edits of a layer list, and the default layer of each palette kind.
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
 
 /** Every layer kind the palette adds (a residual block is made by wrapping layers, see wrapResidual). */
 export type PaletteKind = Exclude<LayerSpec['kind'], 'residual'>;

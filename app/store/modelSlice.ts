@@ -1,6 +1,6 @@
 // The ModelSpec being edited, with its validation and shape inference kept beside it so that
 // components select stable objects (recomputed only when the spec changes).
-import type { DatasetSpec, LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../../kernels/spec/types.ts';
+import type { DatasetSpec, LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../../kernels/model/types.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
 import { checkSpec, PRESETS, type Shapes, type Validation } from '../engine.ts';
 import { repeatBlock, type BlockId } from './blocks.ts';

@@ -1,6 +1,6 @@
 // Earlier runs of this browser session (not persisted): each keeps its name, a hyperparameter
 // summary and its curves, so the charts can overlay them on the live run.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
 import type { EvalPoint, TrainPoint } from './trainingSlice.ts';
 import type { SliceCreator } from './types.ts';
 

@@ -1,6 +1,6 @@
 // The state of the training run: lifecycle, backend, loading progress, metric history, errors.
 // Written by the worker bridge (app/training/bridge.ts), in throttled batches.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import type { SliceCreator } from './types.ts';
 

@@ -1,6 +1,6 @@
 // Optimizer, learning rate and schedule, batch size, epochs, regularisation and seed.
 // Locked while a run is busy, except the learning rate, which a live session takes at once.
-import type { OptimizerSpec, ScheduleSpec } from '../../kernels/spec/types.ts';
+import type { OptimizerSpec, ScheduleSpec } from '../../kernels/model/types.ts';
 import { useApp } from '../store/index.ts';
 import {
   selectBusy, selectSeed, selectSetOptimizer, selectSetSchedule, selectSetSeed, selectTrain, selectUpdateTrain, selectValidation,

@@ -1,7 +1,7 @@
 // The page's side of the training worker: turns button presses into worker messages and worker
 // events into store updates. Metrics and loading progress are buffered and written to the store
 // at most FLUSH_MS apart, so the charts redraw a few times a second however fast steps run.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy } from '../store/selectors.ts';

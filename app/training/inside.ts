@@ -4,7 +4,7 @@ import type { Session } from '../../kernels/train/session.ts';
 import { createProbe, type Probe } from '../../kernels/train/predict.ts';
 import { createConfusionEvaluator, type Confusion, type ConfusionEvaluator } from '../../kernels/train/confusion.ts';
 import { taskInfo } from '../../kernels/data/tasks.ts';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
 import type { FeatureMaps, InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
 
 const MAX_DENSE_TILES = 32;

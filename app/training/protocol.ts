@@ -1,6 +1,6 @@
 // Messages between the page (bridge.ts) and the training worker (worker.ts). Every message about
 // a session carries the run id it belongs to, so events from a disposed session are dropped.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 import type { Confusion } from '../../kernels/train/confusion.ts';

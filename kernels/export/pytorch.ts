@@ -3,8 +3,8 @@
 // data with the same hyperparameters, on one device or many (torchrun + DistributedDataParallel).
 import { taskInfo } from '../data/tasks.ts';
 import { describeBuffers, describeParams } from '../nn/model.ts';
-import { datasetInfo, resolveLayers } from '../spec/shapes.ts';
-import type { ModelSpec } from '../spec/types.ts';
+import { datasetInfo, resolveLayers } from '../model/shapes.ts';
+import type { ModelSpec } from '../model/types.ts';
 import { emit, tshape, type Emitted } from './torch-layers.ts';
 import { BLOCK, MNIST_SECTION, SINUSOIDAL, taskSection } from './torch-snippets.ts';
 

@@ -17,8 +17,8 @@
 // playground's checkpoints carry them, and --save writes them back.
 import { initialStateNames, recurrentOutShape } from '../nn/recurrent.ts';
 import { mlpWidth } from '../nn/transformer.ts';
-import { layerGeom, type SpatialLayer } from '../spec/conv.ts';
-import type { Activation, LayerSpec } from '../spec/types.ts';
+import { layerGeom, type SpatialLayer } from '../model/conv.ts';
+import type { Activation, LayerSpec } from '../model/types.ts';
 
 export type Transform = '' | 't' | 'conv' | 'conv1x1';
 

@@ -4,8 +4,8 @@
 import type { FusedAct, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
 import { Rng } from '../rng.ts';
-import type { Activation, LayerSpec } from '../spec/types.ts';
-import { layerGeom } from '../spec/conv.ts';
+import type { Activation, LayerSpec } from '../model/types.ts';
+import { layerGeom } from '../model/conv.ts';
 import { buildRecurrent, describeEmbedding, describeRecurrent, RECURRENT_KINDS, recurrentOutShape, type RecurrentSpec } from './recurrent.ts';
 import { buildPosenc, buildTransformer, describePosenc, describeTransformer } from './transformer.ts';
 

@@ -9,7 +9,7 @@
 // parameter; the export passes it expanded over the batch as nn.LSTM's (h0, c0)).
 import type { CellKind, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
-import type { LayerSpec } from '../spec/types.ts';
+import type { LayerSpec } from '../model/types.ts';
 import type { ParamInfo } from './model.ts';
 
 export type RecurrentSpec = Extract<LayerSpec, { kind: 'lstm' | 'gru' | 'rnn' }>;

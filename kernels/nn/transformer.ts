@@ -6,7 +6,7 @@
 // and head h owns columns h·dh … (h+1)·dh − 1 of each block.
 import type { Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
-import type { LayerSpec } from '../spec/types.ts';
+import type { LayerSpec } from '../model/types.ts';
 import type { ParamInfo } from './model.ts';
 
 export type TransformerSpec = Extract<LayerSpec, { kind: 'transformer' }>;

@@ -7,7 +7,7 @@ import type { Backend, Tensor } from '../backend.ts';
 import { CHAR_ALPHABET, encodeText } from '../data/tasks.ts';
 import { initialStateNames } from '../nn/recurrent.ts';
 import { Rng } from '../rng.ts';
-import type { LayerSpec } from '../spec/types.ts';
+import type { LayerSpec } from '../model/types.ts';
 import { WindowStepper } from './sample-window.ts';
 
 /** Reads every parameter view back (one awaited read each; call between steps, never inside one). */
