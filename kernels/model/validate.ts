@@ -2,6 +2,9 @@
 // field, so the builder can flag the exact layer and the URL loader can say what is wrong.
 import type { LayerSpec, ModelSpec } from './types.ts';
 import { TASK_NAMES } from '../data/tasks.ts';
+import { LIMITS } from './limits.ts';
+
+export { LIMITS };
 
 export interface SpecIssue {
   path: string; // e.g. "layers[2].units"
@@ -14,32 +17,6 @@ export class SpecError extends Error {
     super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   }
 }
-
-export const LIMITS = {
-  layers: 64,
-  units: 8192,
-  batchSize: 4096,
-  epochs: 1000,
-  lr: 10,
-  nameLength: 80,
-  residualDepth: 4,
-  vocab: 65536,
-  hidden: 2048,
-  recurrentLayers: 8,
-  seqLength: 256, // timesteps of a task's input
-  taskSize: 200000,
-  filters: 1024,
-  kernel: 15, // also the largest pooling window
-  stride: 8,
-  dilation: 8,
-  padding: 16,
-  augShift: 8, // pixels
-  augRotate: 45, // degrees
-  augScale: 0.5, // ×[0.5, 1.5] at most
-  heads: 64,
-  blocks: 24, // transformer blocks in one layer
-  patch: 28,
-};
 
 const ACTS = ['relu', 'leaky_relu', 'gelu', 'tanh', 'sigmoid'];
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
