@@ -2,9 +2,8 @@
 import type { LayerSpec, ModelSpec } from './types.ts';
 import type { SpecIssue } from './validate.ts';
 import { sampleSizes, taskInfo } from '../data/tasks.ts';
-import { cellGates, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
-import { layerGeom, spatialProblem } from './conv.ts';
-import { transformerActivations, transformerParamCount } from '../nn/transformer.ts';
+import { layerDef } from '../layers/index.ts';
+import type { InferCtx } from '../layers/def.ts';
 
 export interface DatasetInfo {
   inputShape: number[]; // one sample, no batch dim
@@ -55,7 +54,7 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
   let acts = 0;
   let largestWeight = 0; // elements of the biggest single parameter
   let largestAct = 0; // elements of the biggest layer output, per sample
-  let vocab: [number, number] | null = null; // (V, D) of the last embedding, for a tied unembed
+  let embed: [number, number] | null = null; // (V, D) of the last embedding, for a tied unembed
   const walk = (layers: LayerSpec[], inShape: number[], prefix: string, top: number | undefined): { shape: number[]; params: number; out: LayerShape[] } => {
     let shape = inShape;
     let params = 0;
@@ -63,144 +62,22 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
     layers.forEach((l, i) => {
       const idx = top ?? i;
       const path = `${prefix}[${i}]`;
-      let p = 0;
-      let big = 0;
-      switch (l.kind) {
-        case 'dense': {
-          const fin = shape[shape.length - 1];
-          p = fin * l.units + l.units;
-          big = fin * l.units;
-          shape = [...shape.slice(0, -1), l.units];
-          break;
-        }
-        case 'flatten':
-          shape = [prod(shape)];
-          break;
-        case 'conv2d':
-        case 'maxpool2d':
-        case 'avgpool2d': {
-          const bad = spatialProblem(l, shape);
-          if (bad) {
-            errors.push({ path: `${path} (${l.kind}).${bad.field}`, layer: idx, message: bad.message });
-            shape = [0];
-            break;
-          }
-          const g = layerGeom(l, shape);
-          if (l.kind === 'conv2d') {
-            p = g.KH * g.KW * g.C * g.F + g.F;
-            big = g.KH * g.KW * g.C * g.F;
-          }
-          shape = [g.OH, g.OW, g.F];
-          break;
-        }
-        case 'globalavgpool':
-          // Images (H, W, C) → (C); sequences (T, D) → (D), the mean over positions (pooled classification).
-          if (shape.length !== 3 && shape.length !== 2) errors.push({ path: `${path} (globalavgpool)`, layer: idx, message: `needs an image (height, width, channels) or a sequence (T, D), got ${fmt(shape)}` });
-          shape = [shape[shape.length - 1]];
-          break;
-        case 'batchnorm':
-          p = 2 * shape[shape.length - 1];
-          break;
-        case 'embedding': {
-          const V = l.vocab ?? (spec.dataset.kind === 'task' ? taskInfo(spec.dataset).inputVocab : 0);
-          if (shape.length !== 1 || spec.dataset.kind !== 'task' || !(taskInfo(spec.dataset).inputVocab > 0))
-            errors.push({ path: `${path} (embedding)`, layer: idx, message: `needs a sequence of token ids (T), got ${fmt(shape)}${spec.dataset.kind === 'task' && shape.length === 2 ? ': this task gives real values, use a recurrent layer directly' : ''}` });
-          else if (V < taskInfo(spec.dataset).inputVocab)
-            errors.push({ path: `${path} (embedding).vocab`, layer: idx, message: `the task has ${taskInfo(spec.dataset).inputVocab} tokens but the vocabulary is ${V}` });
-          p = V * l.dim;
-          big = p;
-          vocab = [V, l.dim];
-          shape = [...shape, l.dim];
-          break;
-        }
-        case 'lstm':
-        case 'gru':
-        case 'rnn': {
-          if (shape.length !== 2) {
-            errors.push({ path: `${path} (${l.kind})`, layer: idx, message: `needs a sequence (T, features), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it, or return sequences from the layer before' : ''}` });
-            shape = [0];
-            break;
-          }
-          const T = shape[0];
-          p = recurrentParamCount(l, shape[1]);
-          big = Math.max(shape[1], l.hidden) * cellGates(l.kind) * l.hidden;
-          // Saved per step and layer: xp, dgx, dgh (G·H each), h, hprev, c (H), gates (4H).
-          acts += T * (l.layers ?? 1) * l.hidden * (3 * cellGates(l.kind) + 7);
-          shape = recurrentOutShape(l, shape);
-          break;
-        }
-        case 'layernorm':
-          p = 2 * shape[shape.length - 1];
-          break;
-        case 'posenc':
-          if (shape.length !== 2) {
-            errors.push({ path: `${path} (posenc)`, layer: idx, message: `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it' : ''}` });
-            break;
-          }
-          if (l.type === 'learned') p = big = shape[0] * shape[1];
-          break;
-        case 'transformer': {
-          if (shape.length !== 2) {
-            errors.push({ path: `${path} (transformer)`, layer: idx, message: `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding (tokens) or Patches (images) before it' : ''}` });
-            shape = [0];
-            break;
-          }
-          const [T, D] = shape;
-          if (D % l.heads !== 0)
-            errors.push({ path: `${path} (transformer).heads`, layer: idx, message: `the width ${D} must divide evenly into ${l.heads} heads` });
-          p = transformerParamCount(l, D);
-          big = D * Math.max(3 * D, l.mlp ?? 4 * D);
-          acts += transformerActivations(l, T, D);
-          break;
-        }
-        case 'patches': {
-          if (shape.length !== 3) {
-            errors.push({ path: `${path} (patches)`, layer: idx, message: `needs an image input (height, width, channels), got ${fmt(shape)}` });
-            shape = [0];
-            break;
-          }
-          const [H, W, C] = shape;
-          if (H % l.size || W % l.size)
-            errors.push({ path: `${path} (patches).size`, layer: idx, message: `patches of ${l.size}×${l.size} do not tile a ${H}×${W} image; use a size that divides both (for 28×28: 2, 4, 7, 14)` });
-          p = l.size * l.size * C * l.dim + l.dim;
-          big = p;
-          shape = [Math.floor(H / l.size) * Math.floor(W / l.size), l.dim];
-          break;
-        }
-        case 'unembed': {
-          if (!vocab) {
-            errors.push({ path: `${path} (unembed)`, layer: idx, message: 'shares the weights of an Embedding, so one must come before it' });
-            break;
-          }
-          if (shape[shape.length - 1] !== vocab[1])
-            errors.push({ path: `${path} (unembed)`, layer: idx, message: `the features (${shape[shape.length - 1]}) must equal the embedding width (${vocab[1]}) to share its weights` });
-          shape = [...shape.slice(0, -1), vocab[0]];
-          break;
-        }
-        case 'activation':
-        case 'dropout':
-          break;
-        case 'residual': {
-          const inner = walk(l.layers, shape, `${path}.layers`, idx);
-          p = inner.params;
-          big = Math.max(0, ...inner.out.map((o) => o.largest));
-          // Named by its place and what it wraps, so a message read away from its row still points at it.
-          if (inner.shape.join('x') !== shape.join('x')) {
-            const where = top === undefined ? `layer ${i + 1}` : `inner layer ${i + 1} of layer ${idx + 1}`;
-            const what = l.layers.length ? l.layers.map((x) => x.kind).join(' → ') : 'no layers';
-            errors.push({
-              path: `${path} (residual)`, layer: idx,
-              message: `the residual block at ${where} (${what}) maps ${fmt(shape)} to ${fmt(inner.shape)}; a residual needs its output shape equal to its input shape`,
-            });
-          }
-          break;
-        }
-      }
-      acts += prod(shape);
-      largestWeight = Math.max(largestWeight, big);
+      const def = layerDef(l.kind);
+      const ctx: InferCtx = {
+        spec, prefix: path,
+        place: top === undefined ? `layer ${i + 1}` : `inner layer ${i + 1} of layer ${idx + 1}`,
+        error: (field, message) => void errors.push({ path: `${path} (${l.kind})${field ? `.${field}` : ''}`, layer: idx, message }),
+        get embed() { return embed; },
+        set embed(v) { embed = v; },
+        walk: (ls, sh, p) => walk(ls, sh, p, idx),
+      };
+      const r = def.infer(l, shape, ctx);
+      shape = r.shape;
+      acts += (r.acts ?? 0) + prod(shape);
+      largestWeight = Math.max(largestWeight, r.largest ?? 0);
       largestAct = Math.max(largestAct, prod(shape));
-      params += p;
-      out.push({ path, kind: l.kind, outShape: shape, params: p, largest: big });
+      params += r.params ?? 0;
+      out.push({ path, kind: l.kind, outShape: shape, params: r.params ?? 0, largest: r.largest ?? 0 });
     });
     return { shape, params, out };
   };
@@ -261,6 +138,10 @@ export function resolveLayers(spec: ModelSpec): LayerSpec[] {
   if (spec.dataset.kind !== 'task') return spec.layers;
   const V = taskInfo(spec.dataset).inputVocab;
   const fix = (ls: LayerSpec[]): LayerSpec[] =>
-    ls.map((l) => (l.kind === 'embedding' && !l.vocab ? { ...l, vocab: V } : l.kind === 'residual' ? { ...l, layers: fix(l.layers) } : l));
+    ls.map((l) => {
+      const def = layerDef(l.kind);
+      if (def.inner) return { ...l, layers: fix(def.inner(l)) } as LayerSpec;
+      return 'vocab' in def.fields && !(l as { vocab?: number }).vocab ? { ...l, vocab: V } : l;
+    });
   return fix(spec.layers);
 }

@@ -9,11 +9,11 @@
 // parameter; the export passes it expanded over the batch as nn.LSTM's (h0, c0)).
 import type { CellKind, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
-import type { LayerSpec } from '../model/types.ts';
+import type { RecurrentSpec } from '../layers/recurrent.ts';
+import type { EmbeddingSpec } from '../layers/embedding.ts';
 import type { ParamInfo } from './model.ts';
 
-export type RecurrentSpec = Extract<LayerSpec, { kind: 'lstm' | 'gru' | 'rnn' }>;
-export const RECURRENT_KINDS: ReadonlySet<string> = new Set(['lstm', 'gru', 'rnn']);
+export type { RecurrentSpec };
 
 export function cellGates(cell: CellKind): number {
   return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
@@ -58,7 +58,7 @@ export function describeRecurrent(l: RecurrentSpec, inShape: number[], p: string
   return out;
 }
 
-export function describeEmbedding(l: Extract<LayerSpec, { kind: 'embedding' }>, p: string, tied = false): ParamInfo[] {
+export function describeEmbedding(l: EmbeddingSpec, p: string, tied = false): ParamInfo[] {
   if (!l.vocab) throw new Error(`${p}: embedding needs a vocabulary size (resolved from the task when absent)`);
   // Unit-variance rows like torch's N(0, 1): uniform(±√3). A table shared with the output head
   // (unembed) scores unit-variance LayerNorm outputs, so its rows get variance 1/dim instead:
