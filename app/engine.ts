@@ -6,6 +6,17 @@ import { inferShapes, type ShapeReport } from '../kernels/model/shapes.ts';
 import { validateSpec, type SpecIssue } from '../kernels/model/validate.ts';
 
 export { PRESETS } from '../kernels/model/presets.ts';
+// The layer registry: the palette, the inspector and the layer text ask it instead of naming kinds.
+export { LAYERS, KIND, layerDef, findLayerDef, defaultLayer, ACTIVATIONS } from '../kernels/layers/index.ts';
+export type { LayerSpec, LayerKind, LayerOf, LayerDef, FieldDef, Family, Option } from '../kernels/layers/index.ts';
+export { LIMITS } from '../kernels/model/limits.ts';
+// What the builder's dataset pickers and previews read.
+export { datasetInfo } from '../kernels/model/shapes.ts';
+export type { DatasetSpec, ModelSpec, TaskDatasetSpec, TaskName } from '../kernels/model/types.ts';
+export { CHAR_TEXT_FILE, sampleSizes, TASK_NAMES, taskExamples, taskInfo } from '../kernels/data/tasks.ts';
+export type { TaskInfo, TaskSplit } from '../kernels/data/tasks.ts';
+export { loadMnistHead, type MnistSplit } from '../kernels/data/mnist.ts';
+export { IGNORE_LABEL } from '../kernels/backend.ts';
 export type { SpecIssue } from '../kernels/model/validate.ts';
 export type Shapes = ShapeReport;
 export interface Validation { ok: boolean; errors: SpecIssue[] }
