@@ -5,10 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAYERS, type LayerSpec } from '../kernels/layers/index.ts';
+import { withLayerList } from '../kernels/layers/docs.ts';
 import type { FieldDef } from '../kernels/layers/def.ts';
 import { decodeShare, encodeShare } from '../app/share/codec.ts';
 import { loadSpec } from '../scripts/lib/spec-file.ts';
@@ -185,4 +186,10 @@ test('every non-layer field round-trips through a link: train (augment included)
     assert.equal(r.kind, 'ok', r.kind === 'error' ? r.errors.join('; ') : '');
     if (r.kind === 'ok') assert.deepEqual(r.spec, s);
   }
+});
+
+test("the README's layer list is the registry's (npm run layers:readme rewrites it)", () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  assert.equal(readme, withLayerList(readme), 'README.md lists the layers differently from kernels/layers: run npm run layers:readme');
+  for (const def of LAYERS) assert.ok(readme.includes(`[\`${def.kind}\`](kernels/layers/${def.kind}.ts)`), def.kind);
 });
