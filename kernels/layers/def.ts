@@ -75,6 +75,12 @@ export interface LowerCtx {
   run(layers: LayerSpec[], h: Tensor, prefix: string): Tensor;
 }
 
+/** One sample, one step at a time (text sampling on the CPU, state carried between steps). */
+export interface StepCtx {
+  next(): Float32Array; // the next parameter, in describeParams order
+  state(init: () => Float64Array[]): Float64Array[]; // this sub-layer's carried state, made by init after a reset
+}
+
 /** PyTorch export of one layer. */
 export interface TorchCtx {
   e: string; // the engine's tensor prefix: layers.3
@@ -109,6 +115,8 @@ export interface LayerDef<S extends { kind: string } = { kind: string }> {
   describe(l: S, shape: number[], ctx: DescribeCtx): number[]; // pushes parameters, returns the output shape
   lower(g: Graph, l: S, h: Tensor, ctx: LowerCtx): Tensor;
   torch(l: S, shape: number[], ctx: TorchCtx): number[];
+  /** Stepwise inference for text sampling; kinds without it are sampled over a window instead. */
+  step?(l: S, h: Float64Array, ctx: StepCtx): Float64Array;
 }
 
 export const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);

@@ -44,4 +44,14 @@ export const dense: LayerDef<DenseSpec> = {
     line(s, `x = ${torchAct(l.activation, `self.${name}(x)`)}`);
     return s;
   },
+  step(l, h, { next }) {
+    const W = next(), b = next();
+    const y = new Float64Array(l.units);
+    for (let o = 0; o < l.units; o++) {
+      let v = b[o];
+      for (let i = 0; i < h.length; i++) v += h[i] * W[i * l.units + o];
+      y[o] = l.activation === 'relu' ? Math.max(v, 0) : l.activation === 'tanh' ? Math.tanh(v) : l.activation === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : v;
+    }
+    return y;
+  },
 };

@@ -17,4 +17,5 @@ export const dropout: LayerDef<DropoutSpec> = {
     line(shape, `x = self.${name}(x)`);
     return shape;
   },
+  step: (_l, h) => h, // identity at inference
 };

@@ -41,4 +41,8 @@ export const embedding: LayerDef<EmbeddingSpec> = {
     line(s, `x = self.${name}(x)`);
     return s;
   },
+  step(l, h, { next }) {
+    const table = next(), id = h[0]; // h: the token id
+    return Float64Array.from(table.subarray(id * l.dim, (id + 1) * l.dim));
+  },
 };

@@ -2,7 +2,7 @@
 // file per kind. Parameter layout and graph building: kernels/nn/recurrent.ts.
 import type { CellKind } from '../backend.ts';
 import { LIMITS } from '../model/limits.ts';
-import { buildRecurrent, cellGates, describeRecurrent, initialStateNames, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
+import { buildRecurrent, cellGates, cellStep, describeRecurrent, initialStateNames, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
 import { fmt, type FieldDef, type LayerDef } from './def.ts';
 import { tshape } from './shared.ts';
 
@@ -80,6 +80,20 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
       const s = recurrentOutShape(l, shape);
       if (!l.returnSequences) line(s, 'x = x[:, -1]', 'the last step only');
       return s;
+    },
+    step(l, h, { next, state }) {
+      const names = initialStateNames(l);
+      for (let k = 0; k < (l.layers ?? 1); k++) {
+        const Wih = next(), Whh = next(), bih = next(), bhh = next();
+        const learned = names.map(() => next()); // h0 (c0): the state after a reset
+        const st = state(() => {
+          const init = [new Float64Array(l.hidden), new Float64Array(l.hidden)]; // [h, c]
+          names.forEach((n, j) => (init[n === 'h0' ? 0 : 1] = Float64Array.from(learned[j])));
+          return init;
+        });
+        h = cellStep(kind, h, st, Wih, Whh, bih, bhh, l.hidden);
+      }
+      return h;
     },
   };
 }

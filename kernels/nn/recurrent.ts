@@ -89,3 +89,31 @@ export function buildRecurrent(g: Graph, l: RecurrentSpec, h: Tensor, take: () =
   }
   return h;
 }
+
+const sig = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** One timestep of a cell on one sample (torch formulas); updates st = [h, c] in place, returns h. */
+export function cellStep(kind: CellKind, x: Float64Array, st: Float64Array[], Wih: Float32Array, Whh: Float32Array, bih: Float32Array, bhh: Float32Array, H: number): Float64Array {
+  const GH = Wih.length / x.length;
+  const xp = new Float64Array(GH), hp = new Float64Array(GH);
+  for (let c = 0; c < GH; c++) {
+    let a = bih[c], b = bhh[c];
+    for (let i = 0; i < x.length; i++) a += x[i] * Wih[i * GH + c];
+    for (let k = 0; k < H; k++) b += st[0][k] * Whh[k * GH + c];
+    xp[c] = a;
+    hp[c] = b;
+  }
+  const h = new Float64Array(H);
+  for (let j = 0; j < H; j++) {
+    if (kind === 'lstm') {
+      const i = sig(xp[j] + hp[j]), f = sig(xp[H + j] + hp[H + j]), g = Math.tanh(xp[2 * H + j] + hp[2 * H + j]), o = sig(xp[3 * H + j] + hp[3 * H + j]);
+      st[1][j] = f * st[1][j] + i * g;
+      h[j] = o * Math.tanh(st[1][j]);
+    } else if (kind === 'gru') {
+      const r = sig(xp[j] + hp[j]), z = sig(xp[H + j] + hp[H + j]), n = Math.tanh(xp[2 * H + j] + r * hp[2 * H + j]);
+      h[j] = (1 - z) * n + z * st[0][j];
+    } else h[j] = Math.tanh(xp[j] + hp[j]);
+  }
+  st[0] = h;
+  return h;
+}
