@@ -18,7 +18,7 @@ const common = {
   returnSequences: { type: 'bool', label: 'Return sequences (every step, not only the last state)', help: 'output every step, not only the last state', default: false },
   learnInitialState: { type: 'bool', label: 'Learn the initial state (else it starts at zero)', help: 'trainable h0 (and c0) instead of zeros', default: false, unset: false },
 } satisfies Record<string, FieldDef>;
-const FORGET_BIAS: FieldDef = { type: 'number', label: 'Forget-gate bias', help: "the forget gate's initial bias, so early gradients flow", min: -10, max: 10, step: 0.5, default: 1 };
+const FORGET_BIAS: FieldDef = { type: 'number', label: 'Forget-gate bias', help: "the forget gate's initial bias, so early gradients flow", min: -LIMITS.forgetBias, max: LIMITS.forgetBias, step: 0.5, default: 1 };
 
 interface CellOpts { title: string; label: string; help: string; torch: string; forgetGate?: boolean }
 

@@ -24,8 +24,8 @@ export const PADDING_FIELD: FieldDef = {
   default: 'valid', min: 0, max: LIMITS.padding,
 };
 
-export const DROPOUT_MAX = 0.95;
-export const EPS_MIN = 1e-12;
+export const DROPOUT_MAX = LIMITS.dropout;
+export const EPS_MIN = LIMITS.epsMin;
 
 /** He-uniform before ReLU-like activations, Glorot-uniform otherwise. */
 export const initFor = (a: string | undefined): 'he' | 'glorot' => (a === 'relu' || a === 'leaky_relu' || a === 'gelu' ? 'he' : 'glorot');

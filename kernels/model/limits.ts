@@ -23,4 +23,7 @@ export const LIMITS = {
   heads: 64,
   blocks: 24, // transformer blocks in one layer
   patch: 28,
+  dropout: 0.95, // the largest dropout rate (layers and transformer branches)
+  forgetBias: 10, // an LSTM forget-gate bias lies in [−10, 10]
+  epsMin: 1e-12, // the smallest normalisation epsilon
 };
