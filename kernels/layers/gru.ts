@@ -2,4 +2,7 @@
 import { recurrentDef, type RecurrentSpec } from './recurrent.ts';
 
 export type GruSpec = RecurrentSpec<'gru'>;
-export const gru = recurrentDef('gru', { title: 'GRU', label: 'GRU', help: 'Gated recurrent unit layer', torch: 'GRU' });
+export const gru = recurrentDef('gru', {
+  title: 'GRU', label: 'GRU', help: 'Gated recurrent unit layer', torch: 'GRU',
+  cell: { gates: 3, cellState: false, forgetGate: false },
+});

@@ -2,4 +2,7 @@
 import { recurrentDef, type RecurrentSpec } from './recurrent.ts';
 
 export type LstmSpec = RecurrentSpec<'lstm'>;
-export const lstm = recurrentDef('lstm', { title: 'LSTM', label: 'LSTM', help: 'Long short-term memory layer', torch: 'LSTM', forgetGate: true });
+export const lstm = recurrentDef('lstm', {
+  title: 'LSTM', label: 'LSTM', help: 'Long short-term memory layer', torch: 'LSTM',
+  cell: { gates: 4, cellState: true, forgetGate: true },
+});

@@ -2,7 +2,7 @@
 // file per kind. Parameter layout and graph building: kernels/nn/recurrent.ts.
 import type { CellKind } from '../backend.ts';
 import { LIMITS } from '../model/limits.ts';
-import { buildRecurrent, cellGates, cellStep, describeRecurrent, initialStateNames, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
+import { buildRecurrent, cellStep, describeRecurrent, initialStateNames, recurrentOutShape, recurrentParamCount, type Cell } from '../nn/recurrent.ts';
 import { fmt, type FieldDef, type LayerDef } from './def.ts';
 import { tshape } from './shared.ts';
 
@@ -20,11 +20,11 @@ const common = {
 } satisfies Record<string, FieldDef>;
 const FORGET_BIAS: FieldDef = { type: 'number', label: 'Forget-gate bias', help: "the forget gate's initial bias, so early gradients flow", min: -LIMITS.forgetBias, max: LIMITS.forgetBias, step: 0.5, default: 1 };
 
-interface CellOpts { title: string; label: string; help: string; torch: string; forgetGate?: boolean }
+interface CellOpts { title: string; label: string; help: string; torch: string; cell: Cell }
 
-export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, torch, forgetGate }: CellOpts): LayerDef<RecurrentSpec<K>> {
+export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, torch, cell }: CellOpts): LayerDef<RecurrentSpec<K>> {
   // Only the LSTM has a forget gate; the field list the validator and the inspector see says so.
-  const fields = (forgetGate ? { ...common, forgetBias: FORGET_BIAS } : common) as LayerDef<RecurrentSpec<K>>['fields'];
+  const fields = (cell.forgetGate ? { ...common, forgetBias: FORGET_BIAS } : common) as LayerDef<RecurrentSpec<K>>['fields'];
   return {
     kind, title, label, help, family: 'Sequence', recurrent: true, fields,
     make: () => ({ kind, hidden: 64, returnSequences: true }),
@@ -34,25 +34,25 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
         ctx.error(null, `needs a sequence (T, features), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it, or return sequences from the layer before' : ''}`);
         return { shape: [0] };
       }
-      const G = cellGates(kind);
+      const G = cell.gates;
       return {
         shape: recurrentOutShape(l, shape),
-        params: recurrentParamCount(l, shape[1]),
+        params: recurrentParamCount(l, shape[1], cell),
         largest: Math.max(shape[1], l.hidden) * G * l.hidden,
         // Saved per step and layer: xp, dgx, dgh (G·H each), h, hprev, c (H), gates (4H).
         acts: shape[0] * (l.layers ?? 1) * l.hidden * (3 * G + 7),
       };
     },
     describe(l, shape, { prefix, out }) {
-      out.push(...describeRecurrent(l, shape, prefix));
+      out.push(...describeRecurrent(l, shape, prefix, cell));
       return recurrentOutShape(l, shape);
     },
-    lower: (g, l, h, { take, name }) => buildRecurrent(g, l, h, take, name),
+    lower: (g, l, h, { take, name }) => buildRecurrent(g, l, h, take, name, cell),
     torch(l, shape, { name, e, out, line }) {
       const n = l.layers ?? 1;
-      const extra = (n > 1 ? `, num_layers=${n}` : '') + (cellGates(kind) === 1 ? ', nonlinearity="tanh"' : '');
+      const extra = (n > 1 ? `, num_layers=${n}` : '') + (cell.gates === 1 ? ', nonlinearity="tanh"' : '');
       out.init.push(`self.${name} = nn.${torch}(${shape[shape.length - 1]}, ${l.hidden}${extra}, batch_first=True)`);
-      const states = initialStateNames(l); // learnInitialState: h0 (and c0) (hidden) per sub-layer, after its b_hh
+      const states = initialStateNames(l, cell); // learnInitialState: h0 (and c0) (hidden) per sub-layer, after its b_hh
       for (let k = 0; k < n; k++) {
         const q = `${e}.l${k}`;
         out.params.push(
@@ -82,7 +82,7 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
       return s;
     },
     step(l, h, { next, state }) {
-      const names = initialStateNames(l);
+      const names = initialStateNames(l, cell);
       for (let k = 0; k < (l.layers ?? 1); k++) {
         const Wih = next(), Whh = next(), bih = next(), bhh = next();
         const learned = names.map(() => next()); // h0 (c0): the state after a reset
@@ -91,7 +91,7 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
           names.forEach((n, j) => (init[n === 'h0' ? 0 : 1] = Float64Array.from(learned[j])));
           return init;
         });
-        h = cellStep(kind, h, st, Wih, Whh, bih, bhh, l.hidden);
+        h = cellStep(cell, h, st, Wih, Whh, bih, bhh, l.hidden);
       }
       return h;
     },
