@@ -3,18 +3,15 @@
 // app/training/worker.ts, aside: it owns the session). Grouped by what the page does with them.
 // `checkSpec` joins validation with the shape errors (a model that does not end in 10 outputs,
 // a residual block that changes shape), so the builder shows every reason a spec cannot train.
-import type { ModelSpec } from '../kernels/spec/types.ts';
-import { inferShapes, type ShapeReport } from '../kernels/spec/shapes.ts';
-import { validateSpec, type SpecIssue } from '../kernels/spec/validate.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
+import { inferShapes, type ShapeReport } from '../kernels/model/shapes.ts';
+import { validateSpec, type SpecIssue } from '../kernels/model/validate.ts';
 
 // The spec: what the editor edits, the link carries and the worker trains.
-export type { DatasetSpec, LayerSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../kernels/spec/types.ts';
-export { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
-export type { SpecIssue } from '../kernels/spec/validate.ts';
+export type { DatasetSpec, ModelSpec, OptimizerSpec, ScheduleSpec, TaskDatasetSpec, TaskName, TrainSpec } from '../kernels/model/types.ts';
+export { PRESETS, presetSpec } from '../kernels/model/presets.ts';
 /** Raw validation and shape inference, for the share-link decoder; the editor uses `checkSpec`. */
 export { inferShapes, validateSpec };
-/** A sequence task's vocabulary, lengths and loss (the dataset picker, the inside view's token labels). */
-export { taskInfo } from '../kernels/data/tasks.ts';
 
 // What a run reports: events, the confusion matrix, a profiled step, recurrent cell kinds.
 export type { TrainEvent } from '../kernels/train/events.ts';
@@ -30,6 +27,17 @@ export { createConfusionEvaluator, type ConfusionEvaluator } from '../kernels/tr
 // Export: the spec as a PyTorch training script.
 export { exportPyTorch } from '../kernels/export/pytorch.ts';
 
+// The layer registry: the palette, the inspector and the layer text ask it instead of naming kinds.
+export { LAYERS, KIND, layerDef, findLayerDef, defaultLayer, ACTIVATIONS } from '../kernels/layers/index.ts';
+export type { LayerSpec, LayerKind, LayerOf, LayerDef, FieldDef, Family, Option } from '../kernels/layers/index.ts';
+export { LIMITS } from '../kernels/model/limits.ts';
+// What the builder's dataset pickers and previews read.
+export { datasetInfo } from '../kernels/model/shapes.ts';
+export { CHAR_TEXT_FILE, sampleSizes, TASK_NAMES, taskExamples, taskInfo } from '../kernels/data/tasks.ts';
+export type { TaskInfo, TaskSplit } from '../kernels/data/tasks.ts';
+export { loadMnistHead, type MnistSplit } from '../kernels/data/mnist.ts';
+export { IGNORE_LABEL } from '../kernels/backend.ts';
+export type { SpecIssue } from '../kernels/model/validate.ts';
 export type Shapes = ShapeReport;
 export interface Validation { ok: boolean; errors: SpecIssue[] }
 

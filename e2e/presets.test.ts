@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright';
-import { PRESETS } from '../kernels/spec/presets.ts';
+import { PRESETS } from '../kernels/model/presets.ts';
 import { launch } from '../scripts/lib/browser.ts';
 import { servedBuild, watchErrors } from './lib.ts';
 

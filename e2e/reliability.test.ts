@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright';
 import { encodeShare } from '../app/share/codec.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import { servedApp, watchErrors } from './lib.ts';
 
 const app = servedApp();

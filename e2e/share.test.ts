@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright';
 import { decodeShare, encodeShare } from '../app/share/codec.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import { Rng } from '../kernels/rng.ts';
 import { servedApp, watchErrors } from './lib.ts';
 

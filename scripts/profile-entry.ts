@@ -6,7 +6,7 @@
 // that includes submission overhead). The whole step is timed by wall clock either way. Kernels
 // carry their layer and phase (kernels/train/profile.ts). Reports through the exposed __report.
 import { createSession } from '../kernels/train/session.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import type { BackendChoice } from '../kernels/engine.ts';
 import { attributeTrainKernels } from '../kernels/train/profile.ts';
 

@@ -7,7 +7,7 @@
 // The first line says which source was used.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PRESETS } from '../kernels/spec/presets.ts';
+import { PRESETS } from '../kernels/model/presets.ts';
 import { aggregate, type Phase } from '../kernels/train/profile.ts';
 import { launch, pageWith, ROOT } from './lib/browser.ts';
 

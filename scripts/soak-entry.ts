@@ -1,5 +1,5 @@
 // Browser side of the soak benchmark: trains without end and reports memory on request.
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import { createSession, type Session } from '../kernels/train/session.ts';
 
 const g = globalThis as unknown as { __ready: boolean; __stats: () => unknown; __session?: Session; __last?: number };

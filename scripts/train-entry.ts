@@ -3,7 +3,7 @@
 import { createSession } from '../kernels/train/session.ts';
 import type { TrainEvent } from '../kernels/train/events.ts';
 import type { BackendChoice } from '../kernels/engine.ts';
-import type { ModelSpec } from '../kernels/spec/types.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
 import { formatProfile } from '../kernels/train/profile.ts';
 
 declare const __emit: (json: string) => Promise<void>;

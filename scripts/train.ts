@@ -4,12 +4,11 @@
 // evaluation, then a final one. --sample: a character model's text after training, 200 characters.
 // --profile: the last step runs profiled (GPU timestamps where the adapter has them) and its times
 // are printed by layer and by op, with its dispatch, submission and upload counts.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { presetSpec, PRESETS } from '../kernels/spec/presets.ts';
-import type { ModelSpec } from '../kernels/spec/types.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import { PRESETS } from '../kernels/model/presets.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
+import { loadSpec } from './lib/spec-file.ts';
 import { launch, pageWith, ROOT } from './lib/browser.ts';
 
 function fail(msg: string): never {
@@ -39,26 +38,17 @@ const num = (name: string, v: string | undefined, int: boolean): number | undefi
 };
 
 if (!!args.preset === !!args.spec) fail(`give exactly one of --preset NAME (${Object.keys(PRESETS).join(', ')}) or --spec FILE.json`);
-let spec: ModelSpec;
-if (args.preset) {
-  try { spec = presetSpec(args.preset); } catch (e) { fail((e as Error).message); }
-} else {
-  try { spec = JSON.parse(readFileSync(args.spec!, 'utf8')); } catch (e) { fail(`cannot read spec ${args.spec}: ${(e as Error).message}`); }
-}
 const backend = args.backend ?? 'webgpu';
-if (backend !== 'webgpu' && backend !== 'cpu') fail(`--backend must be webgpu or cpu, got "${backend}"`);
 const epochs = num('epochs', args.epochs, true), batch = num('batch', args.batch, true), lr = num('lr', args.lr, false);
 const seed = num('seed', args.seed, true), steps = num('steps', args.steps, true), evalEvery = num('eval-every', args['eval-every'], true);
-if (spec.train) {
-  if (epochs !== undefined) spec.train.epochs = epochs;
-  if (batch !== undefined) spec.train.batchSize = batch;
-  if (lr !== undefined) spec.train.lr = lr;
-  if (evalEvery !== undefined) spec.train.evalEverySteps = evalEvery;
+let spec: ModelSpec;
+try {
+  spec = loadSpec({ preset: args.preset, file: args.spec }, { epochs, batchSize: batch, lr, evalEverySteps: evalEvery, seed });
+} catch (e) {
+  fail((e as Error).message);
 }
-if (seed !== undefined) spec.seed = seed;
+if (backend !== 'webgpu' && backend !== 'cpu') fail(`--backend must be webgpu or cpu, got "${backend}"`);
 if (steps !== undefined && steps < 1) fail('--steps must be at least 1');
-const v = validateSpec(spec);
-if (!v.ok) fail(`invalid spec:\n${v.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
 
 const temperature = num('temperature', args.temperature, false) ?? 0.8;
 if (temperature <= 0) fail('--temperature must be above 0');

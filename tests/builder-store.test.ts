@@ -4,8 +4,8 @@
 // Run: npm test -- tests/builder-store
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import type { LayerSpec, ModelSpec } from '../kernels/spec/types.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import type { LayerSpec, ModelSpec } from '../kernels/model/types.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import { checkSpec } from '../app/engine.ts';
 import { BLOCKS, MAX_REPEAT, repeatBlock } from '../app/store/blocks.ts';
 import { duplicateMany, removeMany, wrapSelection } from '../app/store/layers.ts';
@@ -30,12 +30,12 @@ test('a template × 3 is exactly its layers three times, fresh objects, repeat c
   assert.notEqual(conv[0], conv[2], 'each copy is its own object (editing one leaves the others)');
   assert.deepEqual(kinds(repeatBlock('conv-bn-relu', 2)), ['conv2d', 'batchnorm', 'activation', 'conv2d', 'batchnorm', 'activation']);
   assert.deepEqual(kinds(repeatBlock('dense-relu-dropout', 3)), ['dense', 'dropout', 'dense', 'dropout', 'dense', 'dropout']);
-  const t = repeatBlock('transformer', 3);
+  const t = repeatBlock('transformer-block', 3);
   assert.deepEqual(kinds(t), ['transformer', 'transformer', 'transformer']);
   assert.ok(t.every((l) => l.kind === 'transformer' && l.layers === 1), 'one block per transformer layer');
-  assert.deepEqual(kinds(repeatBlock('lstm', 2)), ['lstm', 'lstm']);
-  assert.equal(repeatBlock('lstm', 0).length, 1);
-  assert.equal(repeatBlock('lstm', 50).length, MAX_REPEAT);
+  assert.deepEqual(kinds(repeatBlock('lstm-stack', 2)), ['lstm', 'lstm']);
+  assert.equal(repeatBlock('lstm-stack', 0).length, 1);
+  assert.equal(repeatBlock('lstm-stack', 50).length, MAX_REPEAT);
   assert.equal(BLOCKS.length, 5);
 });
 
@@ -61,7 +61,7 @@ test('insertBlock goes after the last selected layer, else before the output lay
   assert.deepEqual(kinds(store().spec.layers), ['flatten', 'dense', 'dense', 'dropout', 'dense', 'dropout', 'dense']);
   assert.deepEqual(store().selectedLayers, [2, 3, 4, 5]);
   store().selectLayer(0);
-  store().insertBlock('lstm', 1);
+  store().insertBlock('lstm-stack', 1);
   assert.deepEqual(kinds(store().spec.layers), ['flatten', 'lstm', 'dense', 'dense', 'dropout', 'dense', 'dropout', 'dense']);
   assert.deepEqual(store().selectedLayers, [1]);
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeSafetensors, encodeSafetensors, WeightsFileError } from '../kernels/io/safetensors.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import { createSession } from '../kernels/train/session.ts';
 import { mnistNode } from './lib/mnist-node.ts';
 

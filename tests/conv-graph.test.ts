@@ -10,7 +10,7 @@ import type { StepParams, Tensor } from '../kernels/backend.ts';
 import { CpuBackend } from '../kernels/cpu/backend.ts';
 import { buildModel, describeBuffers, describeParams, initParams } from '../kernels/nn/model.ts';
 import { Rng } from '../kernels/rng.ts';
-import type { LayerSpec } from '../kernels/spec/types.ts';
+import type { LayerSpec } from '../kernels/model/types.ts';
 
 const LAYERS: LayerSpec[] = [
   { kind: 'conv2d', filters: 4, kernel: 3, stride: 2, padding: 'same', activation: 'tanh' }, // (4, 5, 4)

@@ -20,9 +20,9 @@ import { generateTask } from '../kernels/data/tasks.ts';
 import { exportPyTorch } from '../kernels/export/pytorch.ts';
 import { decodeSafetensors } from '../kernels/io/safetensors.ts';
 import { buildModel } from '../kernels/nn/model.ts';
-import { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
-import { datasetInfo, resolveLayers } from '../kernels/spec/shapes.ts';
-import type { ModelSpec } from '../kernels/spec/types.ts';
+import { PRESETS, presetSpec } from '../kernels/model/presets.ts';
+import { datasetInfo, resolveLayers } from '../kernels/model/shapes.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
 import { createSession } from '../kernels/train/session.ts';
 import { mnistNode } from './lib/mnist-node.ts';
 

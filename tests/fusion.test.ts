@@ -11,8 +11,8 @@ import type { FusedAct, StepParams, Tensor } from '../kernels/backend.ts';
 import { CpuBackend } from '../kernels/cpu/backend.ts';
 import { buildModel, describeBuffers, describeParams, initParams } from '../kernels/nn/model.ts';
 import { Rng } from '../kernels/rng.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
-import type { LayerSpec } from '../kernels/spec/types.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
+import type { LayerSpec } from '../kernels/model/types.ts';
 import { compile, disposeCompiled } from '../kernels/train/compile.ts';
 
 interface Run { grads: Float64Array[]; names: string[]; backward: string[] }

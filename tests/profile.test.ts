@@ -3,7 +3,7 @@
 // queries) is in tests/profile-gpu.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import type { TrainEvent } from '../kernels/train/events.ts';
 import { aggregate, formatProfile, layerName, opName } from '../kernels/train/profile.ts';
 import { createSession } from '../kernels/train/session.ts';

@@ -24,7 +24,7 @@ import { CpuBackend } from '../kernels/cpu/backend.ts';
 import { buildModel, describeParams, initParams } from '../kernels/nn/model.ts';
 import { optimizerConfig } from '../kernels/optim/config.ts';
 import { Rng } from '../kernels/rng.ts';
-import type { LayerSpec, OptimizerSpec, TrainSpec } from '../kernels/spec/types.ts';
+import type { LayerSpec, OptimizerSpec, TrainSpec } from '../kernels/model/types.ts';
 
 const PYTHON = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = join(import.meta.dirname, 'oracle', 'mlp_oracle.py');

@@ -22,7 +22,7 @@ import { Graph } from '../kernels/autodiff/graph.ts';
 import { CpuBackend } from '../kernels/cpu/backend.ts';
 import { describeParams, initParams } from '../kernels/nn/model.ts';
 import { Rng } from '../kernels/rng.ts';
-import type { LayerSpec } from '../kernels/spec/types.ts';
+import type { LayerSpec } from '../kernels/model/types.ts';
 import { assertAllWithin, compareRel, forwardBackwardCpu, runOracle, values, type Cmp, type LayerCase, type LayerResult } from './lib/oracle.ts';
 
 const SCRIPT = join(import.meta.dirname, 'oracle', 'rnn_oracle.py');

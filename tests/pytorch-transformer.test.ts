@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { describeParams, initParams } from '../kernels/nn/model.ts';
 import { Rng } from '../kernels/rng.ts';
-import type { LayerSpec } from '../kernels/spec/types.ts';
+import type { LayerSpec } from '../kernels/model/types.ts';
 import { assertAllWithin, compareRel, forwardBackwardCpu, runOracle, type LayerCase, type LayerResult } from './lib/oracle.ts';
 
 const SCRIPT = join(import.meta.dirname, 'oracle', 'transformer_oracle.py');

@@ -12,10 +12,10 @@ import { CpuBackend } from '../kernels/cpu/backend.ts';
 import { CHAR_ALPHABET } from '../kernels/data/tasks.ts';
 import { buildModel, describeParams, initParams } from '../kernels/nn/model.ts';
 import { Rng } from '../kernels/rng.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
-import { datasetInfo, inferShapes, resolveLayers } from '../kernels/spec/shapes.ts';
-import type { LayerSpec } from '../kernels/spec/types.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
+import { datasetInfo, inferShapes, resolveLayers } from '../kernels/model/shapes.ts';
+import type { LayerSpec } from '../kernels/model/types.ts';
+import { validateSpec } from '../kernels/model/validate.ts';
 import { CharStepper } from '../kernels/train/sample.ts';
 import { values } from './lib/oracle.ts';
 

@@ -8,7 +8,7 @@ import { CpuBackend } from '../kernels/cpu/backend.ts';
 import { CHAR_ALPHABET } from '../kernels/data/tasks.ts';
 import { buildModel, describeParams, initParams } from '../kernels/nn/model.ts';
 import { Rng } from '../kernels/rng.ts';
-import type { LayerSpec } from '../kernels/spec/types.ts';
+import type { LayerSpec } from '../kernels/model/types.ts';
 import { CharStepper, readParams, sampleIndex, sampleText } from '../kernels/train/sample.ts';
 import { WindowStepper } from '../kernels/train/sample-window.ts';
 

@@ -2,8 +2,8 @@
 // happen before allocation, a diverging run stops with a message, runs are deterministic.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { presetSpec } from '../kernels/spec/presets.ts';
-import { SpecError } from '../kernels/spec/validate.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
+import { SpecError } from '../kernels/model/validate.ts';
 import type { TrainEvent } from '../kernels/train/events.ts';
 import { createSession } from '../kernels/train/session.ts';
 import { mnistNode } from './lib/mnist-node.ts';

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeShare, encodeShare, LIMITS } from '../app/share/codec.ts';
-import { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
-import type { LayerSpec, ModelSpec } from '../kernels/spec/types.ts';
+import { PRESETS, presetSpec } from '../kernels/model/presets.ts';
+import type { LayerSpec, ModelSpec } from '../kernels/model/types.ts';
 import { Rng } from '../kernels/rng.ts';
 
 test('every preset round-trips through a link with no notices', async () => {
@@ -78,16 +78,25 @@ test('short links: a preset with overrides; bad values named; unknown parameters
   if (unk.kind === 'error') assert.match(unk.errors[0], /unknown preset "<script>alert\(1\)<\/script>"; known: /);
 });
 
-test('unknown fields are dropped with a notice; hostile sizes and versions refused', async () => {
+test('unknown fields are refused by path, as the builder and trainer refuse them; hostile sizes and versions refused', async () => {
   const spec = presetSpec('mlp-mnist-small') as unknown as Record<string, unknown>;
   spec.future = 1;
   (spec.layers as Record<string, unknown>[])[1].glow = true;
+  (spec.train as Record<string, unknown>).augment = { shift: 1, rotate: 0, scale: 0, flip: false, twist: 3 };
   const r = await decodeShare(await encodeShare(spec as unknown as ModelSpec));
-  assert.equal(r.kind, 'ok');
-  if (r.kind === 'ok') {
-    assert.deepEqual(r.notices, ['ignored unknown field spec.future', 'ignored unknown field layers[1].glow']);
-    assert.deepEqual(r.spec, presetSpec('mlp-mnist-small'));
-  }
+  assert.equal(r.kind, 'error');
+  if (r.kind === 'error')
+    assert.deepEqual(r.errors, [
+      "future: spec: unknown field 'future'",
+      "layers[1] (dense).glow: Layer 2 (Dense): unknown field 'glow'",
+      "train.augment.twist: train.augment: unknown field 'twist'",
+    ]);
+  // train.augment itself travels: the link keeps it, field for field.
+  const aug = presetSpec('mlp-mnist-small');
+  aug.train.augment = { shift: 2, rotate: 10, scale: 0.1, flip: true };
+  const back = await decodeShare(await encodeShare(aug));
+  assert.equal(back.kind, 'ok');
+  if (back.kind === 'ok') assert.deepEqual(back.spec.train.augment, { shift: 2, rotate: 10, scale: 0.1, flip: true });
   const expect = async (frag: string, re: RegExp) => {
     const x = await decodeShare(frag);
     assert.equal(x.kind, 'error', frag.slice(0, 40));

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeBuffers, describeParams } from '../kernels/nn/model.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
-import { inferShapes } from '../kernels/spec/shapes.ts';
-import type { LayerSpec, ModelSpec } from '../kernels/spec/types.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
+import { inferShapes } from '../kernels/model/shapes.ts';
+import type { LayerSpec, ModelSpec } from '../kernels/model/types.ts';
+import { validateSpec } from '../kernels/model/validate.ts';
 
 const withLayers = (layers: LayerSpec[]): ModelSpec => ({ ...presetSpec('cnn-mnist-small'), layers });
 

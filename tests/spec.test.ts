@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseIdx } from '../kernels/data/mnist.ts';
 import { lrAt } from '../kernels/optim/schedule.ts';
-import { PRESETS, presetSpec } from '../kernels/spec/presets.ts';
-import { inferShapes } from '../kernels/spec/shapes.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import { PRESETS, presetSpec } from '../kernels/model/presets.ts';
+import { inferShapes } from '../kernels/model/shapes.ts';
+import { validateSpec } from '../kernels/model/validate.ts';
 import { mnistNode } from './lib/mnist-node.ts';
 
 test('every preset validates and infers shapes without errors', () => {

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { IGNORE_LABEL } from '../kernels/backend.ts';
 import { CHAR_ALPHABET, CHAR_TEXT_FILE, encodeText, generateTask, sampleSizes, taskExamples, taskInfo, TASK_NAMES, type TaskData, type TaskDatasetSpec } from '../kernels/data/tasks.ts';
-import { presetSpec } from '../kernels/spec/presets.ts';
-import { inferShapes } from '../kernels/spec/shapes.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
+import { inferShapes } from '../kernels/model/shapes.ts';
+import { validateSpec } from '../kernels/model/validate.ts';
 
 const TEXT = readFileSync(join(import.meta.dirname, '..', 'public', CHAR_TEXT_FILE), 'utf8');
 const small = (name: TaskDatasetSpec['name'], length: number, extra: Partial<TaskDatasetSpec> = {}): TaskDatasetSpec =>

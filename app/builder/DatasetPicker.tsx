@@ -1,8 +1,7 @@
 // The data the model trains on: MNIST or one of the generated sequence tasks, with the task's size
 // settings, and a preview of the data below them. Switching data keeps the layers (the stack then
 // shows what no longer fits).
-import type { DatasetSpec, TaskDatasetSpec, TaskName } from '../../kernels/spec/types.ts';
-import { TASK_NAMES } from '../../kernels/data/tasks.ts';
+import { type DatasetSpec, type TaskDatasetSpec, type TaskName, TASK_NAMES } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { selectDataset, selectSetDataset, selectValidation } from '../store/selectors.ts';
 import { NumberField, SelectField } from '../ui/fields.tsx';

@@ -3,8 +3,7 @@
 // ⊕ that adds it back. Inner layers show no shape (inference reports top-level layers only).
 import { useApp } from '../store/index.ts';
 import { selectShapes, selectSpec, selectValidation } from '../store/selectors.ts';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
-import { datasetInfo } from '../../kernels/spec/shapes.ts';
+import { type LayerSpec, datasetInfo, layerDef } from '../engine.ts';
 import { fmtShape } from '../ui/format.ts';
 import { layerSummary, layerTitle } from './layerText.ts';
 
@@ -21,9 +20,10 @@ function layout(layers: LayerSpec[], shapes: (number[] | undefined)[], bad: Set<
     ls.forEach((l, i) => {
       const idx = top ?? i;
       const shape = depth === 0 && shapes[i] && !shapes[i]!.includes(0) ? fmtShape(shapes[i]!) : '';
-      if (l.kind === 'residual') {
+      const inner = layerDef(l.kind).inner?.(l);
+      if (inner) {
         const from = y - GAP / 2; // where the skip leaves the main line
-        walk(l.layers, depth + 1, idx);
+        walk(inner, depth + 1, idx);
         nodes.push({ kind: 'add', depth, shape, y, from });
         y += 2 * ADD_R + GAP;
       } else {

@@ -1,7 +1,7 @@
 // Actions on the selected layer: duplicate it, wrap it (and the layers after it) in a residual
 // block, or put a residual block's inner layers back in its place.
 import { useState } from 'react';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import { layerDef, type LayerSpec } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { selectDuplicateLayer, selectUnwrapLayer, selectWrapLayers } from '../store/selectors.ts';
 import { NumberField } from '../ui/fields.tsx';
@@ -16,7 +16,7 @@ export function LayerActions({ i, layer, n }: { i: number; layer: LayerSpec; n: 
   return (
     <div className="layer-actions" role="group" aria-label="Layer actions">
       <button type="button" onClick={() => duplicate(i)}>Duplicate</button>
-      {layer.kind === 'residual' ? (
+      {layerDef(layer.kind).inner ? (
         <button type="button" onClick={() => unwrap(i)}>Unwrap residual</button>
       ) : (
         <div className="wrap-row">

@@ -3,10 +3,7 @@
 // the row's button. Several layers are selected by Shift-click or Shift+↑/↓ (a run), Ctrl/⌘-click
 // or the row's checkbox (one more or one less). Totals underneath.
 import { useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
-import type { LayerSpec, ModelSpec } from '../../kernels/spec/types.ts';
-import { datasetInfo } from '../../kernels/spec/shapes.ts';
-import { taskInfo } from '../../kernels/data/tasks.ts';
-import { issueText, type SpecIssue } from '../engine.ts';
+import { type LayerSpec, type ModelSpec, datasetInfo, taskInfo, issueText, type SpecIssue } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import {
   selectExtendLayerSelection, selectLayers, selectMoveLayer, selectMoveLayerTo, selectRemoveLayer, selectSelectedLayers, selectSelectLayer,

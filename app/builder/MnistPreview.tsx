@@ -2,7 +2,7 @@
 // label. Only the head of the idx files is fetched (kernels/data/mnist.ts loadMnistHead, about
 // 19 KB for 24 images), once per split per page; the worker loads the full files when training.
 import { useEffect, useState } from 'react';
-import { loadMnistHead, type MnistSplit } from '../../kernels/data/mnist.ts';
+import { loadMnistHead, type MnistSplit } from '../engine.ts';
 import { SelectField } from '../ui/fields.tsx';
 import { useGreyCanvas } from '../ui/greyCanvas.ts';
 

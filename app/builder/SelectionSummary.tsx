@@ -1,7 +1,6 @@
 // The inspector for several selected layers: how many, which, and the bulk actions (wrap the run
 // in a residual block, duplicate, remove). A refused wrap says why in an alert.
-import type { LayerSpec } from '../../kernels/spec/types.ts';
-import { issueText, type SpecIssue } from '../engine.ts';
+import { type LayerSpec, issueText, type SpecIssue } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { selectDuplicateSelected, selectRemoveSelected, selectSelectionNotice, selectWrapSelected } from '../store/selectors.ts';
 import { layerTitle } from './layerText.ts';

@@ -2,8 +2,7 @@
 // from the spec's seed exactly as training will (kernels/data/tasks.ts taskExamples generates only
 // these few, so it runs on every edit). The char task fetches its 8 KB text once.
 import { useEffect, useMemo, useState } from 'react';
-import { IGNORE_LABEL } from '../../kernels/backend.ts';
-import { CHAR_TEXT_FILE, sampleSizes, taskExamples, type TaskDatasetSpec, type TaskInfo, type TaskSplit } from '../../kernels/data/tasks.ts';
+import { IGNORE_LABEL, CHAR_TEXT_FILE, sampleSizes, taskExamples, type TaskDatasetSpec, type TaskInfo, type TaskSplit } from '../engine.ts';
 
 export const PREVIEW_EXAMPLES = 5;
 

@@ -2,10 +2,9 @@
 //   #m=<version>.<base64url(deflate-raw(JSON))>      the full form, written by the page
 //   #preset=cnn-mnist&lr=0.01&batch=64&epochs=3&seed=2&optimizer=sgd   a readable short form
 // Decoding treats the fragment as hostile: sizes are capped before and during decompression, JSON
-// depth is bounded, old versions are migrated, unknown fields dropped with a notice, and the result
-// is validated field by field (bounds, shapes, total parameters). Nothing in it is ever executed.
+// depth is bounded, old versions are migrated, and the result is validated field by field
+// (unknown fields refused, bounds, shapes, total parameters). Nothing in it is ever executed.
 import { inferShapes, presetSpec, PRESETS, validateSpec, type ModelSpec } from '../engine.ts';
-import { stripUnknown } from './schema.ts';
 
 export const SHARE_VERSION = 1;
 export const LIMITS = { fragmentChars: 32_768, jsonBytes: 262_144, depth: 24, params: 50_000_000 };
@@ -131,7 +130,8 @@ async function decode(f: string): Promise<ShareResult> {
 }
 
 function finish(obj: unknown, notices: string[], presetId: string | null): ShareResult {
-  const clean = stripUnknown(obj, notices);
+  // The same validator as the builder and the trainer: an unknown field anywhere is refused, by path.
+  const clean = obj;
   const v = validateSpec(clean);
   if (!v.ok) return { kind: 'error', errors: v.errors.map((e) => `${e.path}: ${e.message}`) };
   const spec = clean as ModelSpec;

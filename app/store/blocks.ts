@@ -1,10 +1,9 @@
 // Block templates the palette inserts as a run of ordinary layers, repeated × N. Each block keeps
-// the shape rules of the kinds it is made of: a 3×3 'same' conv keeps height and width and a 2×2
+// the shape rules of the kinds it is made of (their registry defaults): a 3×3 'same' conv keeps height and width and a 2×2
 // pool halves them, so Conv → ReLU → Pool × 2 takes 28×28×1 to 7×7×8.
-import type { LayerSpec } from '../../kernels/spec/types.ts';
-import { defaultLayer } from './layers.ts';
+import { defaultLayer, KIND, type LayerSpec } from '../engine.ts';
 
-export type BlockId = 'conv-relu-pool' | 'conv-bn-relu' | 'dense-relu-dropout' | 'transformer' | 'lstm';
+export type BlockId = 'conv-relu-pool' | 'conv-bn-relu' | 'dense-relu-dropout' | 'transformer-block' | 'lstm-stack';
 
 export interface BlockTemplate {
   id: BlockId;
@@ -20,25 +19,25 @@ export const MAX_REPEAT = 8;
 export const BLOCKS: readonly BlockTemplate[] = [
   {
     id: 'conv-relu-pool', label: 'Conv → ReLU → Pool', title: '3×3 convolution with ReLU, then 2×2 max pooling (halves height and width)',
-    layers: () => [defaultLayer('conv2d'), defaultLayer('maxpool2d')],
+    layers: () => [defaultLayer(KIND.conv2d), defaultLayer(KIND.maxpool2d)],
   },
   {
     id: 'conv-bn-relu', label: 'Conv → BN → ReLU', title: '3×3 convolution, batch normalisation, then ReLU (keeps height and width)',
-    layers: () => [{ kind: 'conv2d', filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'none' }, defaultLayer('batchnorm'), defaultLayer('activation')],
+    layers: () => [{ ...defaultLayer(KIND.conv2d), activation: 'none' }, defaultLayer(KIND.batchnorm), defaultLayer(KIND.activation)],
   },
   {
     id: 'dense-relu-dropout', label: 'Dense → ReLU → Dropout', title: 'Fully connected layer with ReLU, then dropout',
-    layers: () => [defaultLayer('dense'), defaultLayer('dropout')],
+    layers: () => [defaultLayer(KIND.dense), defaultLayer(KIND.dropout)],
   },
   {
     // One transformer layer of one block: N copies are N blocks the user can set apart (heads, causal).
-    id: 'transformer', label: 'Transformer block', title: 'One transformer block: self-attention + MLP, each with a residual and LayerNorm',
-    layers: () => [defaultLayer('transformer')],
+    id: 'transformer-block', label: 'Transformer block', title: 'One transformer block: self-attention + MLP, each with a residual and LayerNorm',
+    layers: () => [defaultLayer(KIND.transformer)],
   },
   {
     // Returns sequences, so stacked copies feed each other (T, hidden) → (T, hidden).
-    id: 'lstm', label: 'LSTM layer', title: 'LSTM returning its whole sequence, so copies stack',
-    layers: () => [defaultLayer('lstm')],
+    id: 'lstm-stack', label: 'LSTM layer', title: 'LSTM returning its whole sequence, so copies stack',
+    layers: () => [defaultLayer(KIND.lstm)],
   },
 ];
 

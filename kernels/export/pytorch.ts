@@ -3,8 +3,9 @@
 // data with the same hyperparameters, on one device or many (torchrun + DistributedDataParallel).
 import { taskInfo } from '../data/tasks.ts';
 import { describeBuffers, describeParams } from '../nn/model.ts';
-import { datasetInfo, resolveLayers } from '../spec/shapes.ts';
-import type { ModelSpec } from '../spec/types.ts';
+import { datasetInfo, resolveLayers } from '../model/shapes.ts';
+import { layerDef } from '../layers/index.ts';
+import type { ModelSpec } from '../model/types.ts';
 import { emit, tshape, type Emitted } from './torch-layers.ts';
 import { BLOCK, MNIST_SECTION, SINUSOIDAL, taskSection } from './torch-snippets.ts';
 
@@ -23,7 +24,7 @@ export function exportPyTorch(spec: ModelSpec): string {
     throw new Error('Export to PyTorch: the parameter list does not match the model (an exporter bug)');
 
   const task = spec.dataset.kind === 'task' ? taskInfo(spec.dataset) : null;
-  const tokens = !!task && task.inputVocab > 0 && layers[0]?.kind === 'embedding';
+  const tokens = !!task && task.inputVocab > 0 && !!layers[0] && !!layerDef(layers[0].kind).tokenInput;
   const output = task ? task.output : { kind: 'class', V: 10 };
   const inputDoc = !task
     ? 'images (N, 1, 28, 28), floats in [0, 1]: NCHW as torch expects (the playground holds them as (N, 28, 28, 1))'

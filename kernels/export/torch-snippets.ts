@@ -1,7 +1,7 @@
 // Export to PyTorch, Python source: the optional helper definitions (sinusoidal positions, a
 // transformer Block with dropout) and the data section (MNIST idx loading, or the task generator).
 import { CHAR_ALPHABET, taskInfo } from '../data/tasks.ts';
-import type { ModelSpec } from '../spec/types.ts';
+import type { ModelSpec } from '../model/types.ts';
 
 export const SINUSOIDAL = `
 

@@ -1,13 +1,10 @@
-// Layers built from graph ops: Dense (fused bias + activation), Activation, Dropout, Flatten and
-// a Residual wrapper. `describeParams` lists the parameters in a fixed order (the flat-buffer
-// layout and the weights-file order); `buildModel` records the forward pass into a Graph.
-import type { FusedAct, Tensor } from '../backend.ts';
+// The model from its layer list: `describeParams` lists the parameters in a fixed order (the
+// flat-buffer layout and the weights-file order); `buildModel` records the forward pass into a
+// Graph. What each kind contributes lives in its registry file (kernels/layers/<kind>.ts).
+import type { Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
 import { Rng } from '../rng.ts';
-import type { Activation, LayerSpec } from '../spec/types.ts';
-import { layerGeom } from '../spec/conv.ts';
-import { buildRecurrent, describeEmbedding, describeRecurrent, RECURRENT_KINDS, recurrentOutShape, type RecurrentSpec } from './recurrent.ts';
-import { buildPosenc, buildTransformer, describePosenc, describeTransformer } from './transformer.ts';
+import { layerDef, type LayerSpec } from '../layers/index.ts';
 
 export interface ParamInfo {
   name: string; // e.g. "layers.1.W"
@@ -19,76 +16,14 @@ export interface ParamInfo {
   constRange?: [start: number, end: number, value: number]; // elements set to a constant after init (LSTM forget bias)
 }
 
-const FUSABLE: ReadonlySet<string> = new Set(['none', 'relu', 'leaky_relu', 'tanh', 'sigmoid']);
-
 export function describeParams(layers: LayerSpec[], inShape: number[], prefix = 'layers'): ParamInfo[] {
   const out: ParamInfo[] = [];
   let shape = inShape;
   layers.forEach((l, i) => {
-    const p = `${prefix}.${i}`;
-    if (l.kind === 'dense') {
-      const fin = shape[shape.length - 1];
-      const act = l.activation ?? 'none';
-      const init = act === 'relu' || act === 'leaky_relu' || act === 'gelu' ? 'he' : 'glorot';
-      // W is (in, out): y = x·W + b.
-      out.push({ name: `${p}.W`, shape: [fin, l.units], fanIn: fin, fanOut: l.units, init });
-      out.push({ name: `${p}.b`, shape: [l.units], fanIn: fin, fanOut: l.units, init: 'zeros' });
-      shape = [...shape.slice(0, -1), l.units];
-    } else if (l.kind === 'conv2d') {
-      // W is (KH, KW, C, F): the (K, F) matrix of the implicit GEMM with K = KH·KW·C.
-      const g = layerGeom(l, shape);
-      const act = l.activation ?? 'none';
-      const init = act === 'relu' || act === 'leaky_relu' || act === 'gelu' ? 'he' : 'glorot';
-      const fanIn = g.KH * g.KW * g.C, fanOut = g.KH * g.KW * g.F;
-      out.push({ name: `${p}.W`, shape: [g.KH, g.KW, g.C, g.F], fanIn, fanOut, init });
-      out.push({ name: `${p}.b`, shape: [g.F], fanIn, fanOut, init: 'zeros' });
-      shape = [g.OH, g.OW, g.F];
-    } else if (l.kind === 'maxpool2d' || l.kind === 'avgpool2d') {
-      const g = layerGeom(l, shape);
-      shape = [g.OH, g.OW, g.C];
-    } else if (l.kind === 'globalavgpool') {
-      shape = [shape[shape.length - 1]];
-    } else if (l.kind === 'batchnorm') {
-      const C = shape[shape.length - 1];
-      out.push({ name: `${p}.gamma`, shape: [C], fanIn: C, fanOut: C, init: 'ones' });
-      out.push({ name: `${p}.beta`, shape: [C], fanIn: C, fanOut: C, init: 'zeros' });
-    } else if (l.kind === 'embedding') {
-      out.push(...describeEmbedding(l, p, layers.slice(i + 1).some((x) => x.kind === 'unembed')));
-      shape = [...shape, l.dim];
-    } else if (RECURRENT_KINDS.has(l.kind)) {
-      const r = l as RecurrentSpec;
-      out.push(...describeRecurrent(r, shape, p));
-      shape = recurrentOutShape(r, shape);
-    } else if (l.kind === 'layernorm') {
-      const C = shape[shape.length - 1];
-      out.push({ name: `${p}.gamma`, shape: [C], fanIn: C, fanOut: C, init: 'ones' });
-      out.push({ name: `${p}.beta`, shape: [C], fanIn: C, fanOut: C, init: 'zeros' });
-    } else if (l.kind === 'posenc') {
-      out.push(...describePosenc(l, shape[0], shape[1], p));
-    } else if (l.kind === 'transformer') {
-      out.push(...describeTransformer(l, shape[shape.length - 1], p));
-    } else if (l.kind === 'patches') {
-      // W (size, size, C, dim) of a conv with stride = size: the (size²·C, dim) patch projection.
-      const [H, W, C] = shape;
-      const fanIn = l.size * l.size * C;
-      out.push({ name: `${p}.W`, shape: [l.size, l.size, C, l.dim], fanIn, fanOut: l.dim, init: 'glorot' });
-      out.push({ name: `${p}.b`, shape: [l.dim], fanIn, fanOut: l.dim, init: 'zeros' });
-      shape = [Math.floor(H / l.size) * Math.floor(W / l.size), l.dim];
-    } else if (l.kind === 'unembed') {
-      shape = [...shape.slice(0, -1), embedVocab(out)];
-    } else if (l.kind === 'flatten') {
-      shape = [shape.reduce((a, b) => a * b, 1)];
-    } else if (l.kind === 'residual') {
-      out.push(...describeParams(l.layers, shape, `${p}.layers`));
-    }
+    const tiedLater = layers.slice(i + 1).some((x) => layerDef(x.kind).tiesEmbedding);
+    shape = layerDef(l.kind).describe(l, shape, { prefix: `${prefix}.${i}`, out, tiedLater, describe: describeParams });
   });
   return out;
-}
-
-/** Rows of the last embedding table described so far: the output size of a tied 'unembed'. */
-function embedVocab(params: ParamInfo[]): number {
-  for (let i = params.length - 1; i >= 0; i--) if (params[i].name.endsWith('.table')) return params[i].shape[0];
-  throw new Error('unembed: no embedding before it to share weights with');
 }
 
 /**
@@ -98,11 +33,12 @@ function embedVocab(params: ParamInfo[]): number {
 export function describeBuffers(layers: LayerSpec[], inShape: number[]): ParamInfo[] {
   const out: ParamInfo[] = [];
   const all = describeParams(layers, inShape);
-  // A batchnorm's gamma names the layer and gives the channel count (LayerNorms have gammas too).
+  // A running-stats layer's gamma names the layer and gives the channel count (LayerNorms have gammas too).
   const bn = new Set<string>();
   const walk = (ls: LayerSpec[], p: string): void => ls.forEach((l, i) => {
-    if (l.kind === 'batchnorm') bn.add(`${p}.${i}`);
-    else if (l.kind === 'residual') walk(l.layers, `${p}.${i}.layers`);
+    const def = layerDef(l.kind);
+    if (def.runningStats) bn.add(`${p}.${i}`);
+    else if (def.inner) walk(def.inner(l), `${p}.${i}.layers`);
   });
   walk(layers, 'layers');
   for (const p of all) {
@@ -148,103 +84,15 @@ export function buildModel(g: Graph, layers: LayerSpec[], x: Tensor, params: Mod
     if (!t) throw new Error('buildModel: a BatchNorm layer needs its running-stat buffers (describeBuffers)');
     return t;
   };
-  let table: Tensor | null = null; // the last embedding table, for a tied 'unembed'
   const run = (ls: LayerSpec[], h: Tensor, prefix: string): Tensor => {
     ls.forEach((l, i) => {
-      const name = `${prefix}.${i}`;
-      switch (l.kind) {
-        case 'dense': {
-          const W = take();
-          const b = take();
-          const act = l.activation ?? 'none';
-          if (FUSABLE.has(act)) h = g.dense(h, W, b, act as FusedAct, `${name}.dense`);
-          else {
-            h = g.dense(h, W, b, 'none', `${name}.dense`);
-            h = g.unary(act as Activation, h, `${name}.${act}`);
-          }
-          break;
-        }
-        case 'activation':
-          h = g.unary(l.fn, h, `${name}.${l.fn}`);
-          break;
-        case 'dropout':
-          h = g.dropout(h, l.rate, saltOf(name), `${name}.dropout`);
-          break;
-        case 'flatten':
-          h = g.reshape(h, [h.shape[0], h.size / h.shape[0]]);
-          break;
-        case 'embedding':
-          table = take();
-          h = g.embedding(h, table, `${name}.embedding`);
-          break;
-        case 'unembed': {
-          // logits = h · tableᵀ over all rows: the table's gradient gets this and the lookup's.
-          if (!table) throw new Error(`${name}: unembed needs an embedding before it`);
-          const [V, D] = table.shape;
-          const rows = h.size / D;
-          h = g.matmul(g.reshape(h, [rows, D]), table, { transB: true }, [...h.shape.slice(0, -1), V], `${name}.unembed`);
-          break;
-        }
-        case 'layernorm':
-          h = g.layerNorm(h, take(), take(), l.eps ?? 1e-5, `${name}.layernorm`);
-          break;
-        case 'posenc':
-          h = buildPosenc(g, l, h, take, name);
-          break;
-        case 'transformer':
-          h = buildTransformer(g, l, h, take, saltOf, name);
-          break;
-        case 'patches': {
-          const W = take();
-          const b = take();
-          const geom = layerGeom({ kind: 'conv2d', filters: l.dim, kernel: l.size, stride: l.size, padding: 'valid' }, h.shape.slice(1), h.shape[0]);
-          h = g.conv2d(h, W, b, geom, 'none', `${name}.patches`);
-          h = g.reshape(h, [geom.N, geom.OH * geom.OW, l.dim]);
-          break;
-        }
-        case 'lstm':
-        case 'gru':
-        case 'rnn':
-          h = buildRecurrent(g, l, h, take, name);
-          break;
-        case 'conv2d': {
-          const W = take();
-          const b = take();
-          const geom = layerGeom(l, h.shape.slice(1), h.shape[0]);
-          const act = l.activation ?? 'none';
-          if (FUSABLE.has(act)) h = g.conv2d(h, W, b, geom, act as FusedAct, `${name}.conv2d`);
-          else {
-            h = g.conv2d(h, W, b, geom, 'none', `${name}.conv2d`);
-            h = g.unary(act as Activation, h, `${name}.${act}`);
-          }
-          g.convTaps.push({ name: `${name}.conv2d`, y: h });
-          break;
-        }
-        case 'maxpool2d':
-        case 'avgpool2d':
-          h = g.pool2d(l.kind === 'maxpool2d' ? 'max' : 'avg', h, layerGeom(l, h.shape.slice(1), h.shape[0]), `${name}.${l.kind}`);
-          break;
-        case 'globalavgpool': {
-          // (N, H, W, C) viewed as (N, H·W, C), mean over the middle axis → (N, C).
-          const [N, C] = [h.shape[0], h.shape[h.shape.length - 1]];
-          h = g.reduce('mean', g.reshape(h, [N, h.size / (N * C), C]), 1, `${name}.globalavgpool`);
-          break;
-        }
-        case 'batchnorm': {
-          const gamma = take();
-          const beta = take();
-          h = g.batchnorm(h, gamma, beta, takeBuffer(), takeBuffer(), l.eps ?? 1e-5, l.momentum ?? 0.1, `${name}.batchnorm`);
-          break;
-        }
-        case 'residual': {
-          const inner = run(l.layers, h, `${name}.layers`);
-          h = g.binary('add', h, inner, `${name}.residual`);
-          break;
-        }
-      }
+      ctx.name = `${prefix}.${i}`;
+      h = layerDef(l.kind).lower(g, l, h, ctx);
     });
     return h;
   };
+  // One context for the whole model: the last embedding table stays visible to a later unembed.
+  const ctx = { name: '', take, takeBuffer, salt: saltOf, table: null as Tensor | null, run };
   return run(layers, x, 'layers');
 }
 

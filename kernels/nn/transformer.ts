@@ -6,10 +6,11 @@
 // and head h owns columns h·dh … (h+1)·dh − 1 of each block.
 import type { Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
-import type { LayerSpec } from '../spec/types.ts';
+import type { TransformerSpec } from '../layers/transformer.ts';
+import type { PosencSpec } from '../layers/posenc.ts';
 import type { ParamInfo } from './model.ts';
 
-export type TransformerSpec = Extract<LayerSpec, { kind: 'transformer' }>;
+export type { TransformerSpec };
 
 export function mlpWidth(l: TransformerSpec, D: number): number {
   return l.mlp ?? 4 * D;
@@ -54,7 +55,7 @@ export function describeTransformer(l: TransformerSpec, D: number, p: string): P
 }
 
 /** Learned positions start small (±0.1) so they do not swamp unit-variance token embeddings. */
-export function describePosenc(l: Extract<LayerSpec, { kind: 'posenc' }>, T: number, D: number, p: string): ParamInfo[] {
+export function describePosenc(l: PosencSpec, T: number, D: number, p: string): ParamInfo[] {
   return l.type === 'learned' ? [{ name: `${p}.pos`, shape: [T, D], fanIn: D, fanOut: D, init: 'uniform', bound: 0.1 }] : [];
 }
 
@@ -71,7 +72,7 @@ export function sinusoidalTable(T: number, D: number): Float32Array {
 }
 
 /** h (B, T, D) + positions (T, D), broadcast over the batch (the add's backward sums it for learned ones). */
-export function buildPosenc(g: Graph, l: Extract<LayerSpec, { kind: 'posenc' }>, h: Tensor, take: () => Tensor, name: string): Tensor {
+export function buildPosenc(g: Graph, l: PosencSpec, h: Tensor, take: () => Tensor, name: string): Tensor {
   const [, T, D] = h.shape;
   let pos: Tensor;
   if (l.type === 'learned') pos = take();

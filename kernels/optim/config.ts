@@ -1,7 +1,7 @@
 // OptimizerSpec (user-facing, optional fields) → OptimizerConfig (every field set), with the
 // defaults of torch.optim.
 import type { OptimizerConfig } from '../backend.ts';
-import type { TrainSpec } from '../spec/types.ts';
+import type { TrainSpec } from '../model/types.ts';
 
 export function optimizerConfig(t: TrainSpec): OptimizerConfig {
   const o = t.optimizer;

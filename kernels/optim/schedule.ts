@@ -1,6 +1,6 @@
 // Learning-rate schedules as a pure function of the optimizer step (0-based), with optional
 // linear warm-up from 0 before the schedule proper starts.
-import type { ScheduleSpec } from '../spec/types.ts';
+import type { ScheduleSpec } from '../model/types.ts';
 
 export function lrAt(base: number, s: ScheduleSpec, step: number, warmupSteps = 0): number {
   if (warmupSteps > 0 && step < warmupSteps) return (base * (step + 1)) / warmupSteps;

@@ -6,8 +6,8 @@
 import type { Tensor } from '../backend.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor, WeightsFileError } from '../io/safetensors.ts';
 import { describeBuffers, type ParamInfo } from '../nn/model.ts';
-import { datasetInfo, resolveLayers } from '../spec/shapes.ts';
-import type { ModelSpec } from '../spec/types.ts';
+import { datasetInfo, resolveLayers } from '../model/shapes.ts';
+import type { ModelSpec } from '../model/types.ts';
 import type { Compiled } from './compile.ts';
 
 export const CHECKPOINT_FORMAT = 'webgpu-nn-playground/1';

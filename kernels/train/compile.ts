@@ -8,10 +8,10 @@ import { Graph } from '../autodiff/graph.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
 import { buildModel, describeBuffers, describeParams, initParams, type ParamInfo } from '../nn/model.ts';
 import { optimizerConfig } from '../optim/config.ts';
-import { datasetInfo, resolveLayers } from '../spec/shapes.ts';
+import { datasetInfo, resolveLayers } from '../model/shapes.ts';
 import type { TaskData } from '../data/tasks.ts';
 import { taskGather, taskLoss, taskTargets, uploadTaskSplit } from './task-data.ts';
-import type { ModelSpec } from '../spec/types.ts';
+import type { ModelSpec } from '../model/types.ts';
 
 export interface SplitOnDevice {
   images: Tensor; // u32 words, 4 pixels each

@@ -5,7 +5,7 @@
 import type { CellKind, Kernel, Program, StepParams, Tensor } from '../backend.ts';
 import { Graph } from '../autodiff/graph.ts';
 import { buildModel } from '../nn/model.ts';
-import { datasetInfo } from '../spec/shapes.ts';
+import { datasetInfo } from '../model/shapes.ts';
 import { rowsInfo } from '../data/datasets.ts';
 import type { Compiled } from './compile.ts';
 import { taskGather, taskTargets } from './task-data.ts';

@@ -3,7 +3,7 @@
 // per op. Pure functions over plain data; the timing itself is Backend.profile's, the step
 // Session.profileStep's.
 import type { ProfileSource, ProgramProfile } from '../backend.ts';
-import type { LayerSpec } from '../spec/types.ts';
+import type { LayerSpec } from '../model/types.ts';
 import type { Compiled } from './compile.ts';
 
 /** Where in a training step a kernel runs. */

@@ -6,7 +6,7 @@ import type { Tensor } from '../backend.ts';
 import { Graph } from '../autodiff/graph.ts';
 import { CpuBackend } from '../cpu/backend.ts';
 import { buildModel, describeParams } from '../nn/model.ts';
-import type { LayerSpec } from '../spec/types.ts';
+import type { LayerSpec } from '../model/types.ts';
 
 export class WindowStepper {
   private readonly be = new CpuBackend('f32');

@@ -3,7 +3,7 @@
 import { register, type Cases } from './register.ts';
 import type { Tensor } from '../../kernels/backend.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
-import { presetSpec } from '../../kernels/spec/presets.ts';
+import { presetSpec } from '../../kernels/model/presets.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { createSession } from '../../kernels/train/session.ts';
 

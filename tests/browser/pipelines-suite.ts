@@ -5,7 +5,7 @@ import { register, type Cases } from './register.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
 import { acquireGpu } from '../../kernels/device/gpu.ts';
 import { GpuBackend } from '../../kernels/gpu/backend.ts';
-import { presetSpec } from '../../kernels/spec/presets.ts';
+import { presetSpec } from '../../kernels/model/presets.ts';
 import { createSession } from '../../kernels/train/session.ts';
 
 let mnist: Mnist | null = null;

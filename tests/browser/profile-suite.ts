@@ -3,7 +3,7 @@
 import { register, type Cases } from './register.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
 import type { GpuBackend } from '../../kernels/gpu/backend.ts';
-import { presetSpec } from '../../kernels/spec/presets.ts';
+import { presetSpec } from '../../kernels/model/presets.ts';
 import { formatProfile } from '../../kernels/train/profile.ts';
 import { createSession } from '../../kernels/train/session.ts';
 

@@ -1,6 +1,6 @@
 // Browser side of tests/train-rnn-gpu.test.ts: recurrent training on the real WebGPU backend.
 import { register, type Cases } from './register.ts';
-import { presetSpec } from '../../kernels/spec/presets.ts';
+import { presetSpec } from '../../kernels/model/presets.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { createSession } from '../../kernels/train/session.ts';
 import { trainUntil } from './train-until.ts';

@@ -2,8 +2,8 @@
 // returns numbers; the node side asserts on them.
 import { register, type Cases } from './register.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
-import { presetSpec } from '../../kernels/spec/presets.ts';
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import { presetSpec } from '../../kernels/model/presets.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { createSession } from '../../kernels/train/session.ts';
 

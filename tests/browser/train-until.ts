@@ -1,6 +1,6 @@
 // Shared by the recurrent and transformer suites: train a spec on WebGPU until the test split's
 // whole-sequence accuracy reaches a target (or maxSteps), and report when it got there.
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { createSession, type Session } from '../../kernels/train/session.ts';
 

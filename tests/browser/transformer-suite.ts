@@ -1,7 +1,7 @@
 // Browser side of tests/train-transformer-gpu.test.ts: transformer training on the real WebGPU backend.
 import { register } from './register.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
-import { presetSpec } from '../../kernels/spec/presets.ts';
+import { presetSpec } from '../../kernels/model/presets.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { createSession } from '../../kernels/train/session.ts';
 import { trainUntil } from './train-until.ts';

@@ -10,7 +10,7 @@ import type { Tensor } from '../../kernels/backend.ts';
 import { Graph } from '../../kernels/autodiff/graph.ts';
 import { CpuBackend } from '../../kernels/cpu/backend.ts';
 import { buildModel, describeParams } from '../../kernels/nn/model.ts';
-import type { LayerSpec } from '../../kernels/spec/types.ts';
+import type { LayerSpec } from '../../kernels/model/types.ts';
 
 export const PYTHON = process.env.ORACLE_PYTHON ?? '/usr/bin/python3';
 

@@ -1,8 +1,12 @@
 // Field-by-field validation of a ModelSpec with bounds. Messages name the layer index, kind and
 // field, so the builder can flag the exact layer and the URL loader can say what is wrong.
 import type { LayerSpec, ModelSpec } from './types.ts';
+import { findLayerDef, type FieldDef } from '../layers/index.ts';
 import { TASK_NAMES } from '../data/tasks.ts';
 import { ownDataIssues } from '../data/datasets.ts';
+import { LIMITS } from './limits.ts';
+
+export { LIMITS };
 
 export interface SpecIssue {
   path: string; // e.g. "layers[2].units"
@@ -16,144 +20,79 @@ export class SpecError extends Error {
   }
 }
 
-export const LIMITS = {
-  layers: 64,
-  units: 8192,
-  batchSize: 4096,
-  epochs: 1000,
-  lr: 10,
-  nameLength: 80,
-  residualDepth: 4,
-  vocab: 65536,
-  hidden: 2048,
-  recurrentLayers: 8,
-  seqLength: 256, // timesteps of a task's input
-  taskSize: 200000,
-  filters: 1024,
-  kernel: 15, // also the largest pooling window
-  stride: 8,
-  dilation: 8,
-  padding: 16,
-  augShift: 8, // pixels
-  augRotate: 45, // degrees
-  augScale: 0.5, // ×[0.5, 1.5] at most
-  heads: 64,
-  blocks: 24, // transformer blocks in one layer
-  patch: 28,
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Err = (p: string, m: string, l?: number) => void;
+
+// The keys each object may hold. A key outside these is refused, named by its path: a hand-edited
+// link or spec file cannot smuggle a field past the validator, and a typo is not silently ignored.
+const SPEC_KEYS = ['version', 'name', 'dataset', 'layers', 'loss', 'train', 'seed'];
+const TRAIN_KEYS = ['optimizer', 'lr', 'schedule', 'warmupSteps', 'batchSize', 'epochs', 'clipNorm', 'evalEverySteps', 'earlyStopPatience', 'augment'];
+const AUGMENT_KEYS = ['shift', 'rotate', 'scale', 'flip'];
+const DATASET_KEYS: Record<string, string[]> = {
+  mnist: ['kind'],
+  task: ['kind', 'name', 'length', 'symbols', 'horizon', 'trainSize', 'testSize'],
+  playground: ['kind', 'name', 'noise', 'trainRatio', 'points', 'features'],
+  csv: ['kind', 'name', 'hash', 'rows', 'inputs', 'target', 'task', 'classes', 'trainRatio'],
+};
+const OPTIMIZER_KEYS: Record<string, string[]> = {
+  sgd: ['kind', 'momentum', 'nesterov', 'weightDecay'],
+  adam: ['kind', 'beta1', 'beta2', 'eps', 'weightDecay'],
+  adamw: ['kind', 'beta1', 'beta2', 'eps', 'weightDecay'],
+};
+const SCHEDULE_KEYS: Record<string, string[]> = {
+  constant: ['kind'], step: ['kind', 'everySteps', 'gamma'], exponential: ['kind', 'gamma'], cosine: ['kind', 'totalSteps', 'minLr'],
 };
 
-const ACTS = ['relu', 'leaky_relu', 'gelu', 'tanh', 'sigmoid'];
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Refuses every own key of `o` not in `known`: "train.optimizer: unknown field 'x'". */
+function unknownKeys(o: Record<string, unknown>, known: readonly string[], path: string, who: string, err: Err, layer?: number): void {
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) err(path ? `${path}.${k}` : k, `${who}: unknown field '${k.slice(0, 40)}'`, layer);
+}
 
 export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] } {
   const errors: SpecIssue[] = [];
   const err = (path: string, message: string, layer?: number) => errors.push({ path, message, layer });
   if (!isObj(spec)) return { ok: false, errors: [{ path: '', message: 'spec must be an object' }] };
+  unknownKeys(spec, SPEC_KEYS, '', 'spec', err);
   if (spec.version !== 1) err('version', `unsupported version ${String(spec.version)} (expected 1)`);
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.length > LIMITS.nameLength))
     err('name', `must be a string of at most ${LIMITS.nameLength} characters`);
-  if (!isObj(spec.dataset) || !['mnist', 'task', 'playground', 'csv'].includes(spec.dataset.kind as string)) err('dataset.kind', `must be "mnist", "task", "playground" or "csv"`);
-  else if (spec.dataset.kind === 'task') validateTask(spec.dataset, err);
-  else if (spec.dataset.kind !== 'mnist') for (const [f, m] of ownDataIssues(spec.dataset)) err(`dataset.${f}`, m);
+  if (!isObj(spec.dataset) || !Object.hasOwn(DATASET_KEYS, spec.dataset.kind as string)) err('dataset.kind', `must be "mnist", "task", "playground" or "csv"`);
+  else {
+    unknownKeys(spec.dataset, DATASET_KEYS[spec.dataset.kind as string], 'dataset', 'dataset', err);
+    if (spec.dataset.kind === 'task') validateTask(spec.dataset, err);
+    else if (spec.dataset.kind !== 'mnist') for (const [f, m] of ownDataIssues(spec.dataset)) err(`dataset.${f}`, m);
+  }
   if (spec.loss !== 'softmax_cross_entropy' && spec.loss !== 'mse') err('loss', 'must be "softmax_cross_entropy" or "mse"');
   int(spec.seed, 'seed', 0, 2 ** 32 - 1, err);
 
-  const checkLayers = (layers: unknown, prefix: string, depth: number, top: number | undefined) => {
+  // who: the layer in people's words, "Layer 3" or "Layer 3, inner layer 2"; paths stay machine paths.
+  const checkLayers = (layers: unknown, prefix: string, depth: number, top: number | undefined, who: string) => {
     if (!Array.isArray(layers)) return err(prefix, 'must be a list of layers', top);
     if (layers.length > LIMITS.layers) err(prefix, `at most ${LIMITS.layers} layers, got ${layers.length}`, top);
     layers.slice(0, LIMITS.layers).forEach((l, i) => {
       const idx = top ?? i;
       const p = `${prefix}[${i}]`;
+      const name = top === undefined ? `Layer ${i + 1}` : `${who}, inner layer ${i + 1}`;
       if (!isObj(l)) return err(p, 'must be a layer object', idx);
-      const where = `${p} (${String(l.kind)})`;
-      switch (l.kind) {
-        case 'dense':
-          int(l.units, `${where}.units`, 1, LIMITS.units, err, idx);
-          if (l.activation !== undefined && l.activation !== 'none' && !ACTS.includes(l.activation as string))
-            err(`${where}.activation`, `must be one of none, ${ACTS.join(', ')}`, idx);
-          break;
-        case 'activation':
-          if (!ACTS.includes(l.fn as string)) err(`${where}.fn`, `must be one of ${ACTS.join(', ')}`, idx);
-          break;
-        case 'dropout':
-          num(l.rate, `${where}.rate`, 0, 0.95, err, idx);
-          break;
-        case 'embedding':
-          if (l.vocab !== undefined) int(l.vocab, `${where}.vocab`, 1, LIMITS.vocab, err, idx);
-          int(l.dim, `${where}.dim`, 1, LIMITS.units, err, idx);
-          break;
-        case 'lstm':
-        case 'gru':
-        case 'rnn':
-          int(l.hidden, `${where}.hidden`, 1, LIMITS.hidden, err, idx);
-          if (l.layers !== undefined) int(l.layers, `${where}.layers`, 1, LIMITS.recurrentLayers, err, idx);
-          if (l.returnSequences !== undefined && typeof l.returnSequences !== 'boolean') err(`${where}.returnSequences`, 'must be true or false', idx);
-          if (l.learnInitialState !== undefined && typeof l.learnInitialState !== 'boolean') err(`${where}.learnInitialState`, 'must be true or false', idx);
-          if (l.kind === 'lstm' && l.forgetBias !== undefined) num(l.forgetBias, `${where}.forgetBias`, -10, 10, err, idx);
-          break;
-        case 'flatten':
-          break;
-        case 'conv2d': {
-          int(l.filters, `${where}.filters`, 1, LIMITS.filters, err, idx);
-          const k = l.kernel;
-          if (Array.isArray(k)) {
-            if (k.length !== 2) err(`${where}.kernel`, 'must be a size or [height, width]', idx);
-            else k.forEach((v, j) => int(v, `${where}.kernel[${j}]`, 1, LIMITS.kernel, err, idx));
-          } else int(k, `${where}.kernel`, 1, LIMITS.kernel, err, idx);
-          if (l.stride !== undefined) int(l.stride, `${where}.stride`, 1, LIMITS.stride, err, idx);
-          if (l.dilation !== undefined) int(l.dilation, `${where}.dilation`, 1, LIMITS.dilation, err, idx);
-          padding(l.padding, `${where}.padding`, err, idx);
-          if (l.activation !== undefined && l.activation !== 'none' && !ACTS.includes(l.activation as string))
-            err(`${where}.activation`, `must be one of none, ${ACTS.join(', ')}`, idx);
-          break;
-        }
-        case 'maxpool2d':
-        case 'avgpool2d':
-          int(l.size, `${where}.size`, 1, LIMITS.kernel, err, idx);
-          if (l.stride !== undefined) int(l.stride, `${where}.stride`, 1, LIMITS.stride, err, idx);
-          padding(l.padding, `${where}.padding`, err, idx);
-          break;
-        case 'globalavgpool':
-          break;
-        case 'batchnorm':
-          if (l.momentum !== undefined) num(l.momentum, `${where}.momentum`, 0, 1, err, idx);
-          if (l.eps !== undefined) num(l.eps, `${where}.eps`, 1e-12, 1, err, idx);
-          break;
-        case 'layernorm':
-          if (l.eps !== undefined) num(l.eps, `${where}.eps`, 1e-12, 1, err, idx);
-          break;
-        case 'posenc':
-          if (l.type !== 'sinusoidal' && l.type !== 'learned') err(`${where}.type`, 'must be "sinusoidal" or "learned"', idx);
-          break;
-        case 'transformer':
-          int(l.heads, `${where}.heads`, 1, LIMITS.heads, err, idx);
-          if (l.layers !== undefined) int(l.layers, `${where}.layers`, 1, LIMITS.blocks, err, idx);
-          if (l.mlp !== undefined) int(l.mlp, `${where}.mlp`, 1, LIMITS.units, err, idx);
-          if (l.causal !== undefined && typeof l.causal !== 'boolean') err(`${where}.causal`, 'must be true or false', idx);
-          if (l.norm !== undefined && l.norm !== 'pre' && l.norm !== 'post') err(`${where}.norm`, 'must be "pre" or "post"', idx);
-          if (l.dropout !== undefined) num(l.dropout, `${where}.dropout`, 0, 0.95, err, idx);
-          if (l.attnDropout !== undefined) num(l.attnDropout, `${where}.attnDropout`, 0, 0.95, err, idx);
-          break;
-        case 'patches':
-          int(l.size, `${where}.size`, 1, LIMITS.patch, err, idx);
-          int(l.dim, `${where}.dim`, 1, LIMITS.units, err, idx);
-          break;
-        case 'unembed':
-          break;
-        case 'residual':
-          if (depth >= LIMITS.residualDepth) err(`${where}`, `residual blocks nest at most ${LIMITS.residualDepth} deep`, idx);
-          else checkLayers(l.layers, `${p}.layers`, depth + 1, idx);
-          break;
-        default:
-          err(`${p}.kind`, `unknown layer kind "${String(l.kind)}"`, idx);
-      }
+      const def = findLayerDef(l.kind);
+      if (!def) return err(`${p}.kind`, `unknown layer kind "${String(l.kind).slice(0, 40)}"`, idx);
+      const where = `${p} (${def.kind})`;
+      for (const [k, f] of Object.entries(def.fields as Record<string, FieldDef>)) checkField(l[k], f, `${where}.${k}`, err, idx);
+      unknownKeys(l, ['kind', ...Object.keys(def.fields)], where, `${name} (${def.title})`, err, idx);
+      def.check?.(l as unknown as LayerSpec, {
+        depth, prefix: p,
+        err: (field, message) => err(field ? `${where}.${field}` : where, message, idx),
+        checkLayers: (ls, pre, d) => checkLayers(ls, pre, d, idx, name),
+      });
     });
   };
-  checkLayers(spec.layers, 'layers', 0, undefined);
+  checkLayers(spec.layers, 'layers', 0, undefined, '');
 
   const t = spec.train;
   if (!isObj(t)) err('train', 'must be an object');
   else {
+    unknownKeys(t, TRAIN_KEYS, 'train', 'train', err);
     num(t.lr, 'train.lr', 1e-8, LIMITS.lr, err);
     int(t.batchSize, 'train.batchSize', 1, LIMITS.batchSize, err);
     int(t.epochs, 'train.epochs', 1, LIMITS.epochs, err);
@@ -165,6 +104,7 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
       const a = t.augment;
       if (!isObj(a)) err('train.augment', 'must be an object { shift, rotate, scale, flip }');
       else {
+        unknownKeys(a, AUGMENT_KEYS, 'train.augment', 'train.augment', err);
         num(a.shift, 'train.augment.shift', 0, LIMITS.augShift, err);
         num(a.rotate, 'train.augment.rotate', 0, LIMITS.augRotate, err);
         num(a.scale, 'train.augment.scale', 0, LIMITS.augScale, err);
@@ -174,6 +114,7 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
     const o = t.optimizer;
     if (!isObj(o) || !['sgd', 'adam', 'adamw'].includes(o.kind as string)) err('train.optimizer.kind', 'must be sgd, adam or adamw');
     else {
+      unknownKeys(o, OPTIMIZER_KEYS[o.kind as string], 'train.optimizer', 'train.optimizer', err);
       if (o.momentum !== undefined) num(o.momentum, 'train.optimizer.momentum', 0, 0.9999, err);
       if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') err('train.optimizer.nesterov', 'must be true or false');
       if (o.nesterov === true && !((o.momentum as number) > 0)) err('train.optimizer.nesterov', 'Nesterov needs momentum > 0');
@@ -192,8 +133,38 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
       int(s.totalSteps, 'train.schedule.totalSteps', 1, 1e8, err);
       if (s.minLr !== undefined) num(s.minLr, 'train.schedule.minLr', 0, LIMITS.lr, err);
     } else if (s.kind !== 'constant') err('train.schedule.kind', 'must be constant, step, exponential or cosine');
+    if (isObj(s) && Object.hasOwn(SCHEDULE_KEYS, s.kind as string)) unknownKeys(s, SCHEDULE_KEYS[s.kind as string], 'train.schedule', 'train.schedule', err);
   }
   return { ok: errors.length === 0, errors };
+}
+
+/** One layer field against its declaration: type, bounds, options. Absent optional fields pass. */
+function checkField(v: unknown, f: FieldDef, path: string, err: Err, layer: number): void {
+  if (v === undefined && !f.required) return;
+  const lo = f.min ?? -Infinity, hi = f.max ?? Infinity;
+  switch (f.type) {
+    case 'int': return int(v, path, lo, hi, err, layer);
+    case 'number': return num(v, path, lo, hi, err, layer);
+    case 'bool':
+      if (typeof v !== 'boolean') err(path, 'must be true or false', layer);
+      return;
+    case 'enum': {
+      const vals = (f.options ?? []).map((o) => o.value);
+      if (!vals.includes(v as string))
+        err(path, vals.length === 2 ? `must be "${vals[0]}" or "${vals[1]}"` : `must be one of ${vals.join(', ')}`, layer);
+      return;
+    }
+    case 'kernel':
+      if (!Array.isArray(v)) return int(v, path, lo, hi, err, layer);
+      if (v.length !== 2) return err(path, 'must be a size or [height, width]', layer);
+      return v.forEach((x, j) => int(x, `${path}[${j}]`, lo, hi, err, layer));
+    case 'padding':
+      if (v === 'same' || v === 'valid') return;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+        err(path, `must be "same", "valid" or an integer between ${lo} and ${hi}, got ${JSON.stringify(v)}`, layer);
+      return;
+    case 'layers': return; // the kind's own check walks them
+  }
 }
 
 function num(v: unknown, path: string, lo: number, hi: number, err: (p: string, m: string, l?: number) => void, layer?: number) {
@@ -212,12 +183,6 @@ export function assertValid(spec: unknown): asserts spec is ModelSpec {
 }
 
 export type { LayerSpec };
-
-function padding(v: unknown, path: string, err: (p: string, m: string, l?: number) => void, layer?: number) {
-  if (v === undefined || v === 'same' || v === 'valid') return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > LIMITS.padding)
-    err(path, `must be "same", "valid" or an integer between 0 and ${LIMITS.padding}, got ${JSON.stringify(v)}`, layer);
-}
 
 /** A task dataset: known name, length within what the task can generate, sizes. */
 function validateTask(d: Record<string, unknown>, err: (p: string, m: string, l?: number) => void): void {

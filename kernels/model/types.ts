@@ -3,36 +3,9 @@
 
 export type Activation = 'relu' | 'leaky_relu' | 'gelu' | 'tanh' | 'sigmoid';
 
-/** Layers are a discriminated union on `kind`; every field is typed. */
-export type LayerSpec =
-  | { kind: 'dense'; units: number; activation?: Activation | 'none' }
-  | { kind: 'activation'; fn: Activation }
-  | { kind: 'dropout'; rate: number }
-  | { kind: 'flatten' }
-  | { kind: 'residual'; layers: LayerSpec[] }
-  // Sequences: token ids (B, T) → (B, T, dim); recurrent layers map (B, T, F) to (B, T, hidden)
-  // when returnSequences, else to the last state (B, hidden). vocab defaults to the task's.
-  // learnInitialState: each sub-layer starts from trainable h0 (and c0) (hidden) instead of zeros.
-  | { kind: 'embedding'; vocab?: number; dim: number }
-  | { kind: 'lstm'; hidden: number; layers?: number; returnSequences?: boolean; forgetBias?: number; learnInitialState?: boolean }
-  | { kind: 'gru'; hidden: number; layers?: number; returnSequences?: boolean; learnInitialState?: boolean }
-  | { kind: 'rnn'; hidden: number; layers?: number; returnSequences?: boolean; learnInitialState?: boolean }
-  // Convolutional layers over NHWC images. kernel: square size or [height, width].
-  | { kind: 'conv2d'; filters: number; kernel: number | [number, number]; stride?: number; padding?: Padding; dilation?: number; activation?: Activation | 'none' }
-  | { kind: 'maxpool2d'; size: number; stride?: number; padding?: Padding }
-  | { kind: 'avgpool2d'; size: number; stride?: number; padding?: Padding }
-  | { kind: 'globalavgpool' } // (H, W, C) → (C)
-  | { kind: 'batchnorm'; momentum?: number; eps?: number } // over the last axis; torch defaults 0.1, 1e-5
-  // Transformers over (T, D) sequences. posenc adds sinusoidal (fixed) or learned positions;
-  // transformer is a stack of blocks (multi-head self-attention + GELU MLP, residuals, LayerNorm
-  // before (pre) or after (post) each sub-block); mlp = hidden units (default 4·D).
-  | { kind: 'layernorm'; eps?: number }
-  | { kind: 'posenc'; type: 'sinusoidal' | 'learned' }
-  | { kind: 'transformer'; heads: number; layers?: number; mlp?: number; causal?: boolean; norm?: 'pre' | 'post'; dropout?: number; attnDropout?: number }
-  // ViT patch embedding: (H, W, C) → (H/size · W/size, dim), a strided conv then a reshape.
-  | { kind: 'patches'; size: number; dim: number }
-  // Output scores against the embedding table (weight tying): (T, D) → (T, vocab), no own weights.
-  | { kind: 'unembed' };
+/** Layers are a discriminated union on `kind`, derived from the layer registry (kernels/layers/). */
+import type { LayerSpec } from '../layers/index.ts';
+export type { LayerSpec };
 
 /** 'same': output ⌈in/stride⌉; 'valid': no padding; a number: that many pixels on every side. */
 export type Padding = 'same' | 'valid' | number;

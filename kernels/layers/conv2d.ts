@@ -1,0 +1,67 @@
+// Conv2D over NHWC images: an implicit GEMM with W (KH, KW, C, F), stride, padding, dilation and
+// an optional fused activation. Geometry: kernels/model/conv.ts.
+import type { Activation, Padding } from '../model/types.ts';
+import { LIMITS } from '../model/limits.ts';
+import { layerGeom, pads, spatialProblem } from '../model/conv.ts';
+import type { LayerDef } from './def.ts';
+import { ACTIVATION_FIELD, actSuffix, initFor, pair, PADDING_FIELD, torchAct, withActivation } from './shared.ts';
+
+export interface Conv2dSpec {
+  kind: 'conv2d'; filters: number; kernel: number | [number, number]; stride?: number; padding?: Padding; dilation?: number; activation?: Activation | 'none';
+}
+
+export const conv2d: LayerDef<Conv2dSpec> = {
+  kind: 'conv2d', title: 'Conv2D', label: 'Conv2D', help: '2-D convolution over an image (height, width, channels)', family: 'Convolution', torchName: 'conv',
+  fields: {
+    filters: { type: 'int', label: 'Filters', help: 'output channels', required: true, min: 1, max: LIMITS.filters },
+    kernel: { type: 'kernel', label: 'Kernel', help: 'window size, square or [height, width]', required: true, min: 1, max: LIMITS.kernel },
+    stride: { type: 'int', label: 'Stride', help: 'step between windows', min: 1, max: LIMITS.stride, default: 1 },
+    dilation: { type: 'int', label: 'Dilation', help: 'spacing between kernel taps', min: 1, max: LIMITS.dilation, default: 1 },
+    padding: PADDING_FIELD,
+    activation: ACTIVATION_FIELD,
+  },
+  make: () => ({ kind: 'conv2d', filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu' }),
+  summary(l) {
+    const k = Array.isArray(l.kernel) ? `${l.kernel[0]}×${l.kernel[1]}` : `${l.kernel}×${l.kernel}`;
+    return `${l.filters} filters ${k}, stride ${l.stride ?? 1}, ${l.padding ?? 'valid'}${(l.dilation ?? 1) > 1 ? `, dilation ${l.dilation}` : ''}${actSuffix(l.activation)}`;
+  },
+  infer(l, shape, ctx) {
+    const bad = spatialProblem(l, shape);
+    if (bad) {
+      ctx.error(bad.field, bad.message);
+      return { shape: [0] };
+    }
+    const g = layerGeom(l, shape);
+    return { shape: [g.OH, g.OW, g.F], params: g.KH * g.KW * g.C * g.F + g.F, largest: g.KH * g.KW * g.C * g.F };
+  },
+  describe(l, shape, { prefix: p, out }) {
+    // W is (KH, KW, C, F): the (K, F) matrix of the implicit GEMM with K = KH·KW·C.
+    const g = layerGeom(l, shape);
+    const init = initFor(l.activation);
+    const fanIn = g.KH * g.KW * g.C, fanOut = g.KH * g.KW * g.F;
+    out.push({ name: `${p}.W`, shape: [g.KH, g.KW, g.C, g.F], fanIn, fanOut, init });
+    out.push({ name: `${p}.b`, shape: [g.F], fanIn, fanOut, init: 'zeros' });
+    return [g.OH, g.OW, g.F];
+  },
+  lower(g, l, h, { take, name }) {
+    const W = take(), b = take();
+    const geom = layerGeom(l, h.shape.slice(1), h.shape[0]);
+    const y = withActivation(g, l.activation, (a) => g.conv2d(h, W, b, geom, a, `${name}.conv2d`), name);
+    g.convTaps.push({ name: `${name}.conv2d`, y });
+    return y;
+  },
+  torch(l, shape, { name, e, out, line }) {
+    const { g, top, bottom, left, right } = pads(l, shape);
+    const sym = top === bottom && left === right;
+    if (!sym) line([g.H + top + bottom, g.W + left + right, g.C], `x = F.pad(x, (${left}, ${right}, ${top}, ${bottom}))`, "'same' pads TF-style, the odd pixel bottom/right");
+    const args = [`${g.C}, ${g.F}`, `kernel_size=${pair(g.KH, g.KW)}`];
+    if (g.sh !== 1) args.push(`stride=${g.sh}`);
+    if (sym && (top || left)) args.push(`padding=${pair(top, left)}`);
+    if (g.dh !== 1) args.push(`dilation=${g.dh}`);
+    out.init.push(`self.${name} = nn.Conv2d(${args.join(', ')})`);
+    out.params.push([`${e}.W`, `${name}.weight`, 'conv'], [`${e}.b`, `${name}.bias`, '']);
+    const s = [g.OH, g.OW, g.F];
+    line(s, `x = ${torchAct(l.activation, `self.${name}(x)`)}`);
+    return s;
+  },
+};

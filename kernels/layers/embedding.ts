@@ -1,0 +1,48 @@
+// Embedding: token ids (T) → vectors (T, dim) by table lookup; the vocabulary is the task's unless set.
+import { taskInfo } from '../data/tasks.ts';
+import { LIMITS } from '../model/limits.ts';
+import { describeEmbedding } from '../nn/recurrent.ts';
+import { fmt, type LayerDef } from './def.ts';
+
+export interface EmbeddingSpec { kind: 'embedding'; vocab?: number; dim: number }
+
+export const embedding: LayerDef<EmbeddingSpec> = {
+  kind: 'embedding', title: 'Embedding', label: 'Embedding', help: 'Token ids → vectors', family: 'Sequence', torchName: 'embed',
+  tokenInput: true,
+  fields: {
+    dim: { type: 'int', label: 'Dimensions', help: 'the width of each token vector', required: true, min: 1, max: LIMITS.units },
+    vocab: { type: 'int', label: 'Vocabulary', help: 'rows of the table', min: 1, max: LIMITS.vocab, default: 0, unset: 0, hint: "0 = the task's" },
+  },
+  make: () => ({ kind: 'embedding', dim: 32 }),
+  summary: (l) => `${l.dim} dims${l.vocab ? `, vocabulary ${l.vocab}` : ''}`,
+  infer(l, shape, ctx) {
+    const ds = ctx.spec.dataset;
+    const taskVocab = ds.kind === 'task' ? taskInfo(ds).inputVocab : 0;
+    const V = l.vocab ?? taskVocab;
+    if (shape.length !== 1 || !(taskVocab > 0))
+      ctx.error(null, `needs a sequence of token ids (T), got ${fmt(shape)}${ds.kind === 'task' && shape.length === 2 ? ': this task gives real values, use a recurrent layer directly' : ''}`);
+    else if (V < taskVocab) ctx.error('vocab', `the task has ${taskVocab} tokens but the vocabulary is ${V}`);
+    ctx.embed = [V, l.dim];
+    return { shape: [...shape, l.dim], params: V * l.dim, largest: V * l.dim };
+  },
+  describe(l, shape, { prefix, out, tiedLater }) {
+    out.push(...describeEmbedding(l, prefix, tiedLater));
+    return [...shape, l.dim];
+  },
+  lower(g, _l, h, ctx) {
+    ctx.table = ctx.take();
+    return g.embedding(h, ctx.table, `${ctx.name}.embedding`);
+  },
+  torch(l, shape, { name, e, out, line }) {
+    out.init.push(`self.${name} = nn.Embedding(${l.vocab}, ${l.dim})`);
+    out.params.push([`${e}.table`, `${name}.weight`, '']);
+    out.embed = { name, vocab: l.vocab!, dim: l.dim };
+    const s = [...shape, l.dim];
+    line(s, `x = self.${name}(x)`);
+    return s;
+  },
+  step(l, h, { next }) {
+    const table = next(), id = h[0]; // h: the token id
+    return Float64Array.from(table.subarray(id * l.dim, (id + 1) * l.dim));
+  },
+};

@@ -1,0 +1,42 @@
+// Positions: adds sinusoidal (fixed) or learned positional encodings to a (T, D) sequence.
+import { buildPosenc, describePosenc } from '../nn/transformer.ts';
+import { fmt, type LayerDef } from './def.ts';
+
+export interface PosencSpec { kind: 'posenc'; type: 'sinusoidal' | 'learned' }
+
+export const posenc: LayerDef<PosencSpec> = {
+  kind: 'posenc', title: 'Positions', label: 'Positions', help: 'Add positional encodings (sinusoidal or learned)', family: 'Transformer', torchName: 'pos',
+  fields: {
+    type: {
+      type: 'enum', label: 'Encoding', help: 'a fixed sinusoidal table or trained positions', required: true,
+      options: [{ value: 'sinusoidal', label: 'sinusoidal (fixed)' }, { value: 'learned', label: 'learned' }],
+    },
+  },
+  make: () => ({ kind: 'posenc', type: 'sinusoidal' }),
+  summary: (l) => (l.type === 'learned' ? 'learned, added' : 'sinusoidal, added'),
+  infer(l, shape, ctx) {
+    if (shape.length !== 2) {
+      ctx.error(null, `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it' : ''}`);
+      return { shape };
+    }
+    const p = l.type === 'learned' ? shape[0] * shape[1] : 0;
+    return { shape, params: p, largest: p };
+  },
+  describe(l, shape, { prefix, out }) {
+    out.push(...describePosenc(l, shape[0], shape[1], prefix));
+    return shape;
+  },
+  lower: (g, l, h, { take, name }) => buildPosenc(g, l, h, take, name),
+  torch(l, shape, { name, e, out, line }) {
+    const [T, D] = shape;
+    if (l.type === 'learned') {
+      out.init.push(`self.${name} = nn.Parameter(torch.empty(${T}, ${D}).uniform_(-0.1, 0.1))  # learned positions (the playground's init)`);
+      out.params.push([`${e}.pos`, name, '']);
+    } else {
+      out.helpers.add('sinusoidal');
+      out.init.push(`self.register_buffer("${name}", sinusoidal_table(${T}, ${D}), persistent=False)  # fixed: not in the weights file`);
+    }
+    line(shape, `x = x + self.${name}`);
+    return shape;
+  },
+};

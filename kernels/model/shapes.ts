@@ -1,0 +1,148 @@
+// Shape inference, parameter counts and a memory estimate, all from the spec alone (no device).
+import type { LayerSpec, ModelSpec } from './types.ts';
+import type { SpecIssue } from './validate.ts';
+import { sampleSizes, taskInfo } from '../data/tasks.ts';
+import { rowsInfo } from '../data/datasets.ts';
+import { layerDef } from '../layers/index.ts';
+import type { InferCtx } from '../layers/def.ts';
+
+export interface DatasetInfo {
+  inputShape: number[]; // one sample, no batch dim
+  classes: number;
+  trainSize: number;
+  testSize: number;
+  bytes: number; // resident on the device
+}
+
+export function datasetInfo(spec: ModelSpec): DatasetInfo {
+  if (spec.dataset.kind !== 'mnist') {
+    // Row datasets: f32 inputs, u32/f32 targets and a u32 index per sample, both splits.
+    const t = rowsInfo(spec.dataset);
+    const { inLen, outLen } = sampleSizes(t);
+    const o = t.output;
+    return {
+      inputShape: t.inputShape, classes: o.kind === 'regression' ? 0 : o.V, trainSize: t.trainSize, testSize: t.testSize,
+      bytes: (t.trainSize + t.testSize) * 4 * (inLen + outLen + 1),
+    };
+  }
+  // MNIST: u8 pixels packed 4 per word, u32 labels, a u32 index buffer per split.
+  return { inputShape: [28, 28, 1], classes: 10, trainSize: 60000, testSize: 10000, bytes: 70000 * 784 + 70000 * 8 };
+}
+
+export interface LayerShape {
+  path: string;
+  kind: LayerSpec['kind'];
+  outShape: number[];
+  params: number;
+  /** The largest single tensor of this layer in elements (for the per-buffer device limit). */
+  largest: number;
+}
+
+export interface ShapeReport {
+  layers: LayerShape[]; // one per top-level layer
+  totalParams: number;
+  activationsPerSample: number; // elements of all layer outputs for one sample
+  largestTensorBytes: number;
+  memoryBytes: number; // estimate for training at the spec's batch size
+  errors: SpecIssue[];
+}
+
+const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+export function inferShapes(spec: ModelSpec): ShapeReport {
+  const ds = datasetInfo(spec);
+  const errors: SpecIssue[] = [];
+  let acts = 0;
+  let largestWeight = 0; // elements of the biggest single parameter
+  let largestAct = 0; // elements of the biggest layer output, per sample
+  let embed: [number, number] | null = null; // (V, D) of the last embedding, for a tied unembed
+  const walk = (layers: LayerSpec[], inShape: number[], prefix: string, top: number | undefined): { shape: number[]; params: number; out: LayerShape[] } => {
+    let shape = inShape;
+    let params = 0;
+    const out: LayerShape[] = [];
+    layers.forEach((l, i) => {
+      const idx = top ?? i;
+      const path = `${prefix}[${i}]`;
+      const def = layerDef(l.kind);
+      const ctx: InferCtx = {
+        spec, prefix: path,
+        place: top === undefined ? `layer ${i + 1}` : `inner layer ${i + 1} of layer ${idx + 1}`,
+        error: (field, message) => void errors.push({ path: `${path} (${l.kind})${field ? `.${field}` : ''}`, layer: idx, message }),
+        get embed() { return embed; },
+        set embed(v) { embed = v; },
+        walk: (ls, sh, p) => walk(ls, sh, p, idx),
+      };
+      const r = def.infer(l, shape, ctx);
+      shape = r.shape;
+      acts += (r.acts ?? 0) + prod(shape);
+      largestWeight = Math.max(largestWeight, r.largest ?? 0);
+      largestAct = Math.max(largestAct, prod(shape));
+      params += r.params ?? 0;
+      out.push({ path, kind: l.kind, outShape: shape, params: r.params ?? 0, largest: r.largest ?? 0 });
+    });
+    return { shape, params, out };
+  };
+  const r = walk(spec.layers, ds.inputShape, 'layers', undefined);
+  if (spec.dataset.kind === 'mnist') {
+    if (spec.loss !== 'softmax_cross_entropy')
+      errors.push({ path: 'loss', message: 'MNIST is classification: use softmax_cross_entropy' });
+    if (r.shape.length !== 1 || r.shape[0] !== ds.classes)
+      errors.push({
+        path: spec.layers.length ? `layers[${spec.layers.length - 1}]` : 'layers',
+        layer: spec.layers.length ? spec.layers.length - 1 : undefined,
+        message: `the model must end in ${ds.classes} outputs per sample (one per digit), but it ends in ${fmt(r.shape)}${r.shape.length > 1 ? ': add a Flatten before the last Dense' : ''}`,
+      });
+  }
+  if (spec.dataset.kind !== 'mnist') {
+    const t = rowsInfo(spec.dataset);
+    const o = t.output;
+    const want = o.kind === 'tokens' ? [o.T, o.V] : o.kind === 'class' ? [o.V] : [o.D];
+    const last = spec.layers.length ? spec.layers.length - 1 : undefined;
+    if (spec.loss !== t.loss)
+      errors.push({ path: 'loss', message: `the ${t.name} task is ${t.loss === 'mse' ? 'regression: use mse' : 'classification: use softmax_cross_entropy'}` });
+    if (r.shape.join('x') !== want.join('x'))
+      errors.push({
+        path: last !== undefined ? `layers[${last}]` : 'layers', layer: last,
+        message: `the ${t.name} task needs ${fmt(want)} outputs per sample (${o.kind === 'tokens' ? 'a score per token at every position: return sequences, then Dense ' + o.V : o.kind === 'class' ? 'one score per class from the last state' : 'the forecast values'}), but the model ends in ${fmt(r.shape)}`,
+      });
+  }
+  const B = spec.train?.batchSize ?? 1;
+  const P = r.params;
+  const optState = spec.train?.optimizer.kind === 'sgd' ? ((spec.train.optimizer.momentum ?? 0) > 0 ? 1 : 0) : 2;
+  // Params + grads + optimizer state; per layer output: train activation, its gradient and a
+  // temporary (3×), plus the evaluation graph's copy (1×); the input batch; the resident dataset.
+  const memoryBytes = 4 * P * (2 + optState) + 4 * B * (acts * 4 + 2 * prod(ds.inputShape)) + ds.bytes;
+  return {
+    layers: r.out,
+    totalParams: P,
+    activationsPerSample: acts,
+    // The flat parameter buffer holds all weights; an activation holds the whole batch.
+    largestTensorBytes: 4 * Math.max(largestWeight, P, largestAct * Math.max(1, B)),
+    memoryBytes,
+    errors,
+  };
+}
+
+function fmt(s: number[]): string {
+  return `(${s.join(', ')})`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** The layers with task defaults filled in (an embedding's vocabulary is the task's by default). */
+export function resolveLayers(spec: ModelSpec): LayerSpec[] {
+  if (spec.dataset.kind !== 'task') return spec.layers;
+  const V = taskInfo(spec.dataset).inputVocab;
+  const fix = (ls: LayerSpec[]): LayerSpec[] =>
+    ls.map((l) => {
+      const def = layerDef(l.kind);
+      if (def.inner) return { ...l, layers: fix(def.inner(l)) } as LayerSpec;
+      return 'vocab' in def.fields && !(l as { vocab?: number }).vocab ? { ...l, vocab: V } : l;
+    });
+  return fix(spec.layers);
+}
