@@ -5,6 +5,7 @@ import { sampleSizes, taskInfo } from '../data/tasks.ts';
 import { cellGates, recurrentOutShape, recurrentParamCount } from '../nn/recurrent.ts';
 import { layerGeom, spatialProblem } from './conv.ts';
 import { transformerActivations, transformerParamCount } from '../nn/transformer.ts';
+import { estimateMemory } from './memory.ts';
 
 export interface DatasetInfo {
   inputShape: number[]; // one sample, no batch dim
@@ -36,6 +37,8 @@ export interface LayerShape {
   params: number;
   /** The largest single tensor of this layer in elements (for the per-buffer device limit). */
   largest: number;
+  /** Activation elements this layer (inner layers included) keeps per sample while training. */
+  activations: number;
 }
 
 export interface ShapeReport {
@@ -65,6 +68,7 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
       const path = `${prefix}[${i}]`;
       let p = 0;
       let big = 0;
+      const acts0 = acts;
       switch (l.kind) {
         case 'dense': {
           const fin = shape[shape.length - 1];
@@ -200,7 +204,7 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
       largestWeight = Math.max(largestWeight, big);
       largestAct = Math.max(largestAct, prod(shape));
       params += p;
-      out.push({ path, kind: l.kind, outShape: shape, params: p, largest: big });
+      out.push({ path, kind: l.kind, outShape: shape, params: p, largest: big, activations: acts - acts0 });
     });
     return { shape, params, out };
   };
@@ -230,10 +234,8 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
   }
   const B = spec.train?.batchSize ?? 1;
   const P = r.params;
-  const optState = spec.train?.optimizer.kind === 'sgd' ? ((spec.train.optimizer.momentum ?? 0) > 0 ? 1 : 0) : 2;
-  // Params + grads + optimizer state; per layer output: train activation, its gradient and a
-  // temporary (3×), plus the evaluation graph's copy (1×); the input batch; the resident dataset.
-  const memoryBytes = 4 * P * (2 + optState) + 4 * B * (acts * 4 + 2 * prod(ds.inputShape)) + ds.bytes;
+  // One estimate for the session, the link decoder and the CLI: the total is the sum of the parts.
+  const memoryBytes = estimateMemory(spec, r.out, ds).total;
   return {
     layers: r.out,
     totalParams: P,
@@ -253,7 +255,8 @@ export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  if (n < 1024 ** 4) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  return `${(n / 1024 ** 4).toFixed(2)} TiB`;
 }
 
 /** The layers with task defaults filled in (an embedding's vocabulary is the task's by default). */
