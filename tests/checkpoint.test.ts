@@ -36,10 +36,10 @@ test('hostile weights files are refused with the reason', () => {
   };
   const cases: [Uint8Array, RegExp][] = [
     [good.subarray(0, 5), /too short/],
-    [good.subarray(0, good.length - 3), /truncated: tensor "w" ends at byte 16 of 13/],
-    [(() => { const h = good.slice(); new DataView(h.buffer).setBigUint64(0, 2n ** 40n, true); return h; })(), /header claims 1099511627776 bytes/],
+    [good.subarray(0, good.length - 3), /truncated: the tensors need 16 bytes of data but 13 follow the header/],
+    [(() => { const h = good.slice(); new DataView(h.buffer).setBigUint64(0, 2n ** 40n, true); return h; })(), /^Not a usable weights file: the header length field is not a valid length: the file is probably not a \.safetensors file\.$/],
     [withHeader({ w: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }), /dtype "F16"; only F32/],
-    [withHeader({ w: { dtype: 'F32', shape: [5], data_offsets: [0, 16] } }), /spans 16 bytes but its shape needs 20/],
+    [withHeader({ w: { dtype: 'F32', shape: [5], data_offsets: [0, 16] } }), /spans 16 bytes but its shape \(5\) needs 20/],
     [withHeader({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 16] } }), /invalid shape/],
     [withHeader({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] }, b: { dtype: 'F32', shape: [2], data_offsets: [8, 16] } }), /overlap/],
     [(() => { const h = good.slice(); h[9] = 0x7b; h[10] = 0x7b; return h; })(), /not valid JSON/],
@@ -74,7 +74,7 @@ test('weights that do not fit the model change nothing and name the tensors', as
   const o = await createSession(other, { backend: 'cpu', data, onEvent: () => {} });
   const before = await s.backend.read(s.c.paramsFlat);
   const file = await o.checkpoint();
-  assert.throws(() => s.restore(file), /do not fit the current model, so nothing was changed: layers\.1\.W is \(784, 64\) in the file but \(784, 128\) in the model; layers\.1\.b is \(64\)/);
+  assert.throws(() => s.restore(file), /These weights do not fit the current model, so nothing was changed: Layer 2 \(Dense\) weights: shape 784×128 expected, file has 784×64; Layer 2 \(Dense\) bias: shape 128 expected, file has 64; Layer 3 \(Dense\) weights: shape 128×10 expected, file has 64×10\.$/);
   assert.deepEqual(await s.backend.read(s.c.paramsFlat), before);
   await s.dispose();
   await o.dispose();
@@ -105,7 +105,7 @@ test('a checkpoint carries the BatchNorm running statistics: restored bit for bi
   const fresh = await createSession({ ...spec, seed: spec.seed + 1 }, { backend: 'cpu', data, onEvent: () => {} });
   const info = fresh.restore(file);
   assert.equal(info.hasBuffers, true);
-  assert.deepEqual(info.notes, []);
+  assert.deepEqual(info.notes, ['The file has no optimizer state: the optimizer state was reset and the step count starts again at 0.']);
   assert.deepEqual(await stats(fresh), want);
   assert.deepEqual(await fresh.evaluate(), await trained.evaluate());
 
@@ -123,7 +123,7 @@ test('a checkpoint carries the BatchNorm running statistics: restored bit for bi
 
   // Statistics of the wrong size are refused like weights, and change nothing.
   const bad = encodeSafetensors(f.tensors.map((t) => (t.name === 'layers.4.running_var' ? { ...t, shape: [t.data.length - 1], data: t.data.subarray(1) } : t)), f.metadata);
-  assert.throws(() => third.restore(bad), /layers\.4\.running_var is \(783\) in the file but \(784\) in the model/);
+  assert.throws(() => third.restore(bad), /Layer 5 \(BatchNorm\) running variance: shape 784 expected, file has 783/);
   assert.deepEqual(await stats(third), initial);
   for (const s of [trained, fresh, third]) await s.dispose();
 });
