@@ -1,5 +1,7 @@
 // Trained weights: resume the run saved in this browser, download them as .safetensors, or load a
-// file. A file that does not fit says which tensors differ and changes nothing.
+// file (picker or drag and drop). Every file is checked whole against the model before anything is
+// replaced (kernels/train/checkpoint.ts, the same check the worker makes when it loads): one that
+// does not fit or holds impossible values says which tensor and why, and changes nothing.
 import { useRef } from 'react';
 import { useApp } from '../store/index.ts';
 import {
@@ -7,6 +9,7 @@ import {
 } from '../store/selectors.ts';
 import { downloadWeights, resumeSaved, uploadWeights } from './bridge.ts';
 import { exportPyTorch } from '../../kernels/export/pytorch.ts';
+import { weightsProblem } from '../../kernels/train/checkpoint.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
 
 export function Weights() {
@@ -26,8 +29,22 @@ export function Weights() {
     }
   };
   const busy = isBusy(status);
+  // Checked here first: loading into a fresh run would otherwise replace the charts before the worker refuses.
+  const load = async (f: File) => {
+    if (busy || !valid) return;
+    const why = f.size <= 1024 ** 3 ? weightsProblem(spec, new Uint8Array(await f.arrayBuffer())) : null;
+    if (why) setMsg({ kind: 'error', text: why });
+    else void uploadWeights(f);
+  };
   return (
-    <div className="weights" role="group" aria-label="Weights">
+    <div className="weights" role="group" aria-label="Weights"
+      onDragOver={(e) => { if (e.dataTransfer.types.includes('Files')) e.preventDefault(); }}
+      onDrop={(e) => {
+        const f = e.dataTransfer.files[0];
+        if (!f) return;
+        e.preventDefault();
+        void load(f);
+      }}>
       {saved && status === 'idle' ? (
         <button type="button" onClick={resumeSaved} disabled={!valid}>
           Resume saved run (step {saved.step})
@@ -40,7 +57,7 @@ export function Weights() {
         onChange={(e) => {
           const f = e.target.files?.[0];
           e.target.value = '';
-          if (f) void uploadWeights(f);
+          if (f) void load(f);
         }} />
       {msg ? (
         <p className={msg.kind === 'error' ? 'weights-error' : 'weights-ok'} role={msg.kind === 'error' ? 'alert' : 'status'} aria-label="Weights message">

@@ -198,3 +198,16 @@ export function applyCheckpoint(c: Compiled, plan: CheckpointPlan): CheckpointIn
 export function loadCheckpoint(c: Compiled, bytes: Uint8Array): CheckpointInfo {
   return applyCheckpoint(c, planCheckpoint(c.spec, bytes));
 }
+
+/**
+ * The page's check before a file replaces anything (a fresh run would be built for it): null when
+ * `bytes` would load into a model of `spec`, else the reason, exactly as loading would give it.
+ */
+export function weightsProblem(spec: ModelSpec, bytes: Uint8Array): string | null {
+  try {
+    planCheckpoint(spec, bytes);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
