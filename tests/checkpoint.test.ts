@@ -201,3 +201,36 @@ test('the trial files that got through: refused, the tensor named, the state byt
   assert.equal(dst.step, 0);
   for (const s of [src, dst]) await s.dispose();
 });
+
+test('a file in the layout the exported PyTorch script writes (json.dumps header, no step, no optimizer) loads', async () => {
+  // save_safetensors in kernels/export/pytorch.ts: Python's json.dumps separators, the spec as the
+  // only metadata, the header padded with spaces to 8 bytes, tensors back to back from 0.
+  const s = await createSession(presetSpec('mlp-mnist-small'), { backend: 'cpu', data, onEvent: () => {} });
+  const header: Record<string, unknown> = { __metadata__: { spec: JSON.stringify(s.c.spec) } };
+  const blobs: Float32Array[] = [];
+  let off = 0;
+  for (const p of s.c.paramInfo) {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    blobs.push(Float32Array.from({ length: n }, (_, i) => Math.cos(i + off) / 10));
+    header[p.name] = { dtype: 'F32', shape: p.shape, data_offsets: [off, off + 4 * n] };
+    off += 4 * n;
+  }
+  let h = JSON.stringify(header).replace(/,/g, ', ').replace(/":/g, '": ');
+  h += ' '.repeat((8 - ((h.length + 8) % 8)) % 8);
+  const hb = new TextEncoder().encode(h);
+  const file = new Uint8Array(8 + hb.length + off);
+  new DataView(file.buffer).setBigUint64(0, BigInt(hb.length), true);
+  file.set(hb, 8);
+  let o = 8 + hb.length;
+  for (const b of blobs) {
+    file.set(new Uint8Array(b.buffer), o);
+    o += b.byteLength;
+  }
+  const info = s.restore(file);
+  assert.equal(info.hasOptimizer, false);
+  assert.equal(info.step, 0);
+  assert.equal(info.spec?.name, 'mlp-mnist-small');
+  const flat = await s.backend.read(s.c.paramsFlat);
+  s.c.paramInfo.forEach((_, i) => assert.deepEqual(flat.subarray(s.c.params[i].offset, s.c.params[i].offset + s.c.params[i].size), blobs[i]));
+  await s.dispose();
+});
