@@ -8,6 +8,10 @@ import { test } from 'node:test';
 import type { Page } from 'playwright';
 import { servedApp, watchErrors } from './lib.ts';
 import { decodeSafetensors, encodeSafetensors } from '../kernels/io/safetensors.ts';
+import { describeParams } from '../kernels/nn/model.ts';
+import { presetSpec } from '../kernels/spec/presets.ts';
+import { datasetInfo, resolveLayers } from '../kernels/spec/shapes.ts';
+import { runKey } from '../app/persist/db.ts';
 
 const app = servedApp();
 const tmp = mkdtempSync(join(tmpdir(), 'weights-'));
@@ -134,3 +138,41 @@ async function corruptFilesChangeNothing(page: Page, good: string, n: number): P
   const after = await download(page, 'after.safetensors');
   assert.ok(after.equals(before), 'a download after the refused files is byte-identical to the one before');
 }
+
+test('a corrupt run saved in IndexedDB is refused by name when resumed, and stays as it was', { timeout: 120_000 }, async () => {
+  const spec = presetSpec('mlp-mnist-small');
+  const ps = describeParams(resolveLayers(spec), datasetInfo(spec).inputShape);
+  const bytes = encodeSafetensors(ps.map((p, k) => ({ name: p.name, shape: p.shape, data: Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, (_, i) => (k === 0 && i === 3 ? NaN : 0.01)) })), { step: '7' });
+  const ctx = await app.browser.newContext();
+  const page = await ctx.newPage();
+  const errors = watch(page);
+  await page.goto(`${app.url}/#preset=mlp-mnist-small`);
+  await page.getByRole('button', { name: 'Copy link' }).waitFor();
+  const put = ([key, b64]: readonly [string, string | null]) => new Promise<string | null>((resolve, reject) => {
+    const req = indexedDB.open('playground', 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('kv');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      // No named functions in here: tsx would wrap them in a helper the page does not have.
+      const store = req.result.transaction('kv', 'readwrite').objectStore('kv');
+      const r: IDBRequest = b64 === null ? store.get(key) : store.put({ bytes: Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)), step: 7, savedAt: Date.now() }, key);
+      r.onsuccess = () => {
+        const v = r.result as { bytes?: Uint8Array } | undefined;
+        resolve(v?.bytes ? btoa(String.fromCharCode(...v.bytes.subarray(0, 4096))) : null);
+      };
+    };
+  });
+  await page.evaluate(put, [runKey(spec), Buffer.from(bytes).toString('base64')] as const);
+  await page.reload();
+  const resume = page.getByRole('button', { name: 'Resume saved run (step 7)' });
+  await resume.waitFor({ timeout: 20_000 });
+  await resume.click();
+  const alert = page.getByRole('alert', { name: 'Weights message' });
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /^The run saved in this browser cannot be resumed: These weights hold values that cannot be right, so nothing was changed: Layer 2 \(Dense\) weights: NaN at index 3; every value must be a finite number\.$/);
+  // No run was built for it, and the record is still there, byte for byte (the user may want it back).
+  assert.equal(await page.getByTestId('run-state').filter({ hasText: /Paused at step/ }).count(), 0);
+  assert.equal(await page.evaluate(put, [runKey(spec), null] as const), Buffer.from(bytes.subarray(0, 4096)).toString('base64'));
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -11,6 +11,7 @@ import { downloadWeights, resumeSaved, uploadWeights } from './bridge.ts';
 import { exportPyTorch } from '../../kernels/export/pytorch.ts';
 import { weightsProblem } from '../../kernels/train/checkpoint.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
+import { savedRunProblem } from '../persist/db.ts';
 
 export function Weights() {
   const status = useApp(selectRunStatus);
@@ -36,6 +37,12 @@ export function Weights() {
     if (why) setMsg({ kind: 'error', text: why });
     else void uploadWeights(f);
   };
+  // The run saved in this browser passes the same check before a run is built to resume it.
+  const resume = async () => {
+    const why = await savedRunProblem(spec, weightsProblem);
+    if (why) setMsg({ kind: 'error', text: `The run saved in this browser cannot be resumed: ${why}` });
+    else resumeSaved();
+  };
   return (
     <div className="weights" role="group" aria-label="Weights"
       onDragOver={(e) => { if (e.dataTransfer.types.includes('Files')) e.preventDefault(); }}
@@ -46,7 +53,7 @@ export function Weights() {
         void load(f);
       }}>
       {saved && status === 'idle' ? (
-        <button type="button" onClick={resumeSaved} disabled={!valid}>
+        <button type="button" onClick={() => void resume()} disabled={!valid}>
           Resume saved run (step {saved.step})
         </button>
       ) : null}
