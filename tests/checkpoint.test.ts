@@ -234,3 +234,19 @@ test('a file in the layout the exported PyTorch script writes (json.dumps header
   s.c.paramInfo.forEach((_, i) => assert.deepEqual(flat.subarray(s.c.params[i].offset, s.c.params[i].offset + s.c.params[i].size), blobs[i]));
   await s.dispose();
 });
+
+test('plain SGD keeps no optimizer state: its checkpoint resumes at the saved step, with nothing reset', async () => {
+  const spec = presetSpec('mlp-mnist-small');
+  spec.train = { ...spec.train, optimizer: { kind: 'sgd' } };
+  const a = await createSession(spec, { backend: 'cpu', data, onEvent: () => {} });
+  for (let i = 0; i < 3; i++) await a.stepOnce();
+  const file = await a.checkpoint();
+  const b = await createSession(spec, { backend: 'cpu', data, onEvent: () => {} });
+  const info = b.restore(file);
+  assert.equal(info.hasOptimizer, true);
+  assert.equal(info.step, 3);
+  assert.equal(b.step, 3);
+  assert.deepEqual(info.notes, []);
+  assert.deepEqual(await b.backend.read(b.c.paramsFlat), await a.backend.read(a.c.paramsFlat));
+  for (const s of [a, b]) await s.dispose();
+});

@@ -145,7 +145,7 @@ export function planCheckpoint(spec: ModelSpec, bytes: Uint8Array): CheckpointPl
         else if (byName.get(n)!.shape.join('x') !== p.shape.join('x') && !badParams.has(p.name)) shapeOk(n, p.shape);
       }
     }
-    if (!/^[0-9]{1,12}$/.test(file.metadata.step ?? '')) add('optimizer', 'the optimizer state comes without a step count (metadata "step" is missing or not a whole number)');
+    if (used.m || used.v) if (!/^[0-9]{1,12}$/.test(file.metadata.step ?? '')) add('optimizer', 'the optimizer state comes without a step count (metadata "step" is missing or not a whole number)');
     const unused = (['m', 'v'] as const).filter((k) => !used[k] && optIn[k].length);
     if (unused.length) notes.push(`The file's optimizer state ${unused.join(' and ')} does not apply to this model's optimizer and was not loaded.`);
   } else if (used.m || used.v) notes.push('The file has no optimizer state: the optimizer state was reset and the step count starts again at 0.');
@@ -165,8 +165,11 @@ export function planCheckpoint(spec: ModelSpec, bytes: Uint8Array): CheckpointPl
     const list = problems.slice(0, 8).map((p) => p.text).join('; ');
     throw new WeightsFileError(`${HEAD[problems[0].kind]}: ${list}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}.`);
   }
-  const hasOptimizer = anyState && (used.m || used.v);
-  if (hasOptimizer) for (const slot of ['m', 'v'] as const) if (used[slot]) state[slot] = params.map((p) => byName.get(`optimizer.${slot}.${p.name}`)!.data);
+  // Plain SGD keeps no state: nothing to miss, so the run continues at the file's step.
+  const stateless = !used.m && !used.v;
+  const hasOptimizer = stateless || anyState;
+  const step = /^[0-9]{1,12}$/.test(file.metadata.step ?? '') ? Number(file.metadata.step) : 0;
+  if (anyState && !stateless) for (const slot of ['m', 'v'] as const) if (used[slot]) state[slot] = params.map((p) => byName.get(`optimizer.${slot}.${p.name}`)!.data);
   const buffers = bufsHere.length ? bufs.map((b) => byName.get(b.name)!.data) : null;
   if (!buffers && bufs.length)
     notes.push(`The file has no BatchNorm running statistics for ${bufs.map((b) => b.name).join(', ')} (saved before checkpoints carried them): the model keeps its current ones, so evaluation may differ until training updates them.`);
@@ -177,7 +180,7 @@ export function planCheckpoint(spec: ModelSpec, bytes: Uint8Array): CheckpointPl
   }
   return {
     params: params.map((p) => byName.get(p.name)!.data), state, buffers,
-    info: { step: hasOptimizer ? Number(file.metadata.step) : 0, spec: fileSpec, hasOptimizer, hasBuffers: !!buffers || !bufs.length, notes },
+    info: { step: hasOptimizer ? step : 0, spec: fileSpec, hasOptimizer, hasBuffers: !!buffers || !bufs.length, notes },
   };
 }
 
