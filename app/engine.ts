@@ -81,3 +81,8 @@ export {
 export { readTextUpload, TEXT_LIMITS, TextUploadError, type TextUpload } from '../kernels/data/text-upload.ts';
 export { rowsInfo } from '../kernels/data/datasets.ts'; // any non-MNIST dataset's shapes and loss (the loss to pick for it)
 export type { BoundaryGrid } from '../kernels/train/grid.ts';
+
+// Integrity: links and weights files are checked whole before anything is applied.
+export { parseSpecText } from '../kernels/io/spec-json.ts';
+export { DEFAULT_BINDING_LIMIT, DEFAULT_MEMORY_BUDGET, memoryProblem, type Limits } from '../kernels/model/memory.ts';
+export { weightsProblem } from '../kernels/train/checkpoint.ts';

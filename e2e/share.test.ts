@@ -7,6 +7,7 @@ import type { Page } from 'playwright';
 import { decodeShare, encodeShare } from '../app/share/codec.ts';
 import { presetSpec } from '../kernels/model/presets.ts';
 import { Rng } from '../kernels/rng.ts';
+import { deflateRawSync } from 'node:zlib';
 import { servedApp, watchErrors } from './lib.ts';
 
 const app = servedApp();
@@ -135,4 +136,36 @@ test('a link reproduces the run: same seed, same losses step by step; another se
   console.log(`# seed 7: ${a.join(' ')}; again: ${b.join(' ')}; seed 8: ${c.join(' ')}`);
   assert.deepEqual(b, a);
   assert.notDeepEqual(c, a);
+});
+
+// Issue 19, through the page as a user opens links: a short link nested 10,000 deep gets the clear
+// message (not "Maximum call stack size exceeded"), a version written 1e0 is refused, and a model
+// too big for the memory budget is refused when the link opens, naming the layer.
+test('deep, oddly versioned and oversized links are refused when they open, with the reason in words', { timeout: 90_000 }, async () => {
+  const page = await app.browser.newPage();
+  const errors = watch(page);
+  const deep = `m=1.${deflateRawSync(Buffer.from('['.repeat(10_000))).toString('base64url')}`;
+  assert.ok(deep.length <= 60, `${deep.length} characters`);
+  await open(page, `#${deep}`);
+  const alert = page.getByRole('alert', { name: 'Link error' });
+  await alert.waitFor();
+  let text = (await alert.textContent()) ?? '';
+  assert.match(text, /could not be opened; the default model is shown instead\./);
+  assert.match(text, /the link's spec nests deeper than 24 levels \(objects and lists inside each other\)/);
+  assert.doesNotMatch(text, /call stack/);
+
+  const v = `m=1.${deflateRawSync(Buffer.from(JSON.stringify(presetSpec('mlp-mnist-small')).replace('"version":1', '"version":1e0'))).toString('base64url')}`;
+  await page.evaluate((f) => (location.hash = `#${f}`), v);
+  await alert.filter({ hasText: 'whole number' }).waitFor();
+  assert.match((await alert.textContent()) ?? '', /version: must be written as a whole number such as 1, but the link's spec has 1e0/);
+
+  const huge = presetSpec('cnn-mnist-small');
+  huge.train.batchSize = 4096;
+  huge.layers.splice(1, 0, { kind: 'conv2d', filters: 512, kernel: 3, padding: 'same', activation: 'relu' });
+  await page.evaluate((f) => (location.hash = `#${f}`), await encodeShare(huge));
+  await alert.filter({ hasText: 'memory budget' }).waitFor();
+  text = (await alert.textContent()) ?? '';
+  assert.match(text, /This model needs about [\d.]+ (GiB|TiB) to train, over the memory budget of 2\.00 GiB \([\d,]+ parameters, batch 4096\)\. Layer 2 \(Conv2D, 512 filters\) needs about [\d.]+ (GiB|TiB)/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

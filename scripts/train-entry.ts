@@ -7,6 +7,7 @@ import type { ModelSpec } from '../kernels/model/types.ts';
 import { formatProfile } from '../kernels/train/profile.ts';
 
 declare const __emit: (json: string) => Promise<void>;
+declare const __weights: () => Promise<string>; // base64 of --weights (checked in Node before the browser started)
 const g = globalThis as { __ready?: boolean };
 
 interface Config {
@@ -17,6 +18,7 @@ interface Config {
   testLimit?: number;
   sample?: { prompt: string; n: number; temperature: number }; // character models: text after training
   profile?: boolean; // profile the last step (Session.profileStep) and report it as a 'profile' message
+  weights?: boolean; // start from the --weights checkpoint
 }
 
 (async () => {
@@ -33,6 +35,7 @@ interface Config {
       },
       maxSteps: cfg.maxSteps, trainLimit: cfg.trainLimit, testLimit: cfg.testLimit,
     });
+    if (cfg.weights) s.restore(Uint8Array.from(atob(await __weights()), (ch) => ch.charCodeAt(0))); // checked again, whole, before anything is written
     const c0 = { ...s.backend.counters };
     if (cfg.profile) {
       // Every step but the last as usual, then the last one profiled (it stays a normal step), then

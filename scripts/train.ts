@@ -1,14 +1,19 @@
 // Headless trainer: `npm run train -- (--preset NAME | --spec FILE.json) [--epochs N] [--steps N]
-// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json] [--sample PROMPT [--temperature T]] [--profile]`.
+// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json] [--sample PROMPT [--temperature T]] [--profile] [--weights FILE]`.
 // Runs the engine in headless Chromium (WebGPU on whatever adapter it has) and prints one line per
 // evaluation, then a final one. --sample: a character model's text after training, 200 characters.
 // --profile: the last step runs profiled (GPU timestamps where the adapter has them) and its times
 // are printed by layer and by op, with its dispatch, submission and upload counts.
+// --weights FILE.safetensors: start from a checkpoint. A spec file and a weights file pass the same
+// checks as a share link and a file loaded in the page (scripts/lib/spec-file.ts, train/checkpoint.ts),
+// before the browser starts: a bad one exits 2 naming the field or tensor.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRESETS } from '../kernels/model/presets.ts';
 import type { ModelSpec } from '../kernels/model/types.ts';
 import { loadSpec } from './lib/spec-file.ts';
+import { readFileSync, statSync } from 'node:fs';
+import { weightsProblem } from '../kernels/train/checkpoint.ts';
 import { launch, pageWith, ROOT } from './lib/browser.ts';
 
 function fail(msg: string): never {
@@ -23,7 +28,7 @@ try {
       preset: { type: 'string' }, spec: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
       batch: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
       json: { type: 'boolean' }, 'eval-every': { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
-      sample: { type: 'string' }, temperature: { type: 'string' }, profile: { type: 'boolean' },
+      sample: { type: 'string' }, temperature: { type: 'string' }, profile: { type: 'boolean' }, weights: { type: 'string' },
     },
     strict: true,
   }).values;
@@ -49,12 +54,21 @@ try {
 }
 if (backend !== 'webgpu' && backend !== 'cpu') fail(`--backend must be webgpu or cpu, got "${backend}"`);
 if (steps !== undefined && steps < 1) fail('--steps must be at least 1');
+let weights: Uint8Array | undefined;
+if (args.weights !== undefined) {
+  try {
+    if (statSync(args.weights).size > 1024 ** 3) fail(`weights ${args.weights} is over 1 GiB`);
+    weights = new Uint8Array(readFileSync(args.weights));
+  } catch (e) { fail(`cannot read weights ${args.weights}: ${(e as Error).message}`); }
+  const why = weightsProblem(spec, weights);
+  if (why) fail(`weights ${args.weights}: ${why}`);
+}
 
 const temperature = num('temperature', args.temperature, false) ?? 0.8;
 if (temperature <= 0) fail('--temperature must be above 0');
 if (args.sample !== undefined && !(spec.dataset.kind === 'task' && spec.dataset.name === 'char')) fail('--sample needs a character-level model (dataset task "char")');
 const sample = args.sample !== undefined ? { prompt: args.sample, n: 200, temperature } : undefined;
-const cfg = { spec, backend, sample, profile: !!args.profile, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
+const cfg = { spec, backend, sample, profile: !!args.profile, weights: weights !== undefined, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
 const t0 = performance.now();
 const browser = await launch({ webgpu: backend === 'webgpu' });
 let last: Record<string, unknown> = {};
@@ -69,6 +83,7 @@ const out = (o: Record<string, unknown>) => {
   else console.log(Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(5) : v}`).join(' '));
 };
 const { server } = await pageWith(browser, join(ROOT, 'scripts', 'train-entry.ts'), [join(ROOT, 'public')], {
+  __weights: (() => Buffer.from(weights ?? new Uint8Array()).toString('base64')) as never,
   __emit: ((json: string) => {
     const e = JSON.parse(json);
     if (e.type === 'ready') ready = e;

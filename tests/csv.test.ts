@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CSV_LIMITS, CsvError, csvDataset, csvNeedsFile, csvTaskData, fnv1a64, parseCsv, readCsv } from '../kernels/data/csv.ts';
 import { Rng } from '../kernels/rng.ts';
-import type { ModelSpec } from '../kernels/spec/types.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
+import { validateSpec } from '../kernels/model/validate.ts';
 import type { TrainEvent } from '../kernels/train/events.ts';
 import { createSession } from '../kernels/train/session.ts';
 

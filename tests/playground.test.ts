@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultPlayground, EXTENT, featureGrid, FEATURES, generatePlayground, PLAYGROUND_NAMES, type PlaygroundDatasetSpec } from '../kernels/data/playground.ts';
-import { inferShapes } from '../kernels/spec/shapes.ts';
-import type { ModelSpec } from '../kernels/spec/types.ts';
-import { validateSpec } from '../kernels/spec/validate.ts';
+import { inferShapes } from '../kernels/model/shapes.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
+import { validateSpec } from '../kernels/model/validate.ts';
 import type { TrainEvent } from '../kernels/train/events.ts';
 import { createGridEvaluator } from '../kernels/train/grid.ts';
 import { createProbe } from '../kernels/train/predict.ts';

@@ -6,6 +6,9 @@ import { decodeShare, encodeShare, LIMITS } from '../app/share/codec.ts';
 import { PRESETS, presetSpec } from '../kernels/model/presets.ts';
 import type { LayerSpec, ModelSpec } from '../kernels/model/types.ts';
 import { Rng } from '../kernels/rng.ts';
+import { deflateRawSync } from 'node:zlib';
+import { datasetInfo, formatBytes, inferShapes } from '../kernels/model/shapes.ts';
+import { estimateMemory } from '../kernels/model/memory.ts';
 
 test('every preset round-trips through a link with no notices', async () => {
   for (const name of Object.keys(PRESETS)) {
@@ -71,7 +74,7 @@ test('short links: a preset with overrides; bad values named; unknown parameters
   assert.equal(bad.kind, 'error');
   if (bad.kind === 'error') {
     assert.ok(bad.errors.some((e) => /^train\.lr: .*got -3/.test(e)), bad.errors.join('\n'));
-    assert.ok(bad.errors.some((e) => /^train\.batchSize: .*got null/.test(e)), bad.errors.join('\n'));
+    assert.ok(bad.errors.some((e) => /^train\.batchSize: batch= must be a whole number in digits, got "abc"/.test(e)), bad.errors.join('\n'));
   }
   const unk = await decodeShare('#preset=<script>alert(1)</script>');
   assert.equal(unk.kind, 'error');
@@ -140,4 +143,128 @@ test('1,000 corrupted and random fragments never throw and always explain themse
     else ok++;
   }
   assert.ok(ok < 1000, 'most corruptions must be caught');
+});
+
+// Issue 19: the link's JSON text is bounded before it is parsed, its version read as written, and
+// a model that would not fit in memory refused when the link opens, naming the layer.
+const packText = (text: string) => `m=1.${deflateRawSync(Buffer.from(text)).toString('base64url')}`;
+const refused = async (frag: string, re: RegExp) => {
+  const x = await decodeShare(frag);
+  assert.equal(x.kind, 'error', frag.slice(0, 60));
+  if (x.kind === 'error') assert.match(x.errors.join('; '), re);
+  return x.kind === 'error' ? x.errors : [];
+};
+
+test('a short link nested 10,000 levels deep gets a clear message, not a stack overflow', async () => {
+  for (const text of ['['.repeat(10_000), '{"a":'.repeat(10_000), `{"version":1,"layers":${'['.repeat(100_000)}`]) {
+    const frag = packText(text);
+    const errors = await refused(frag, /^the link's spec nests deeper than 24 levels \(objects and lists inside each other\)/);
+    assert.equal(errors.length, 1);
+  }
+  assert.ok(packText('['.repeat(10_000)).length <= 60, `${packText('['.repeat(10_000)).length} characters`);
+  // Brackets inside strings are text, not nesting.
+  const spec = presetSpec('mlp-mnist-small');
+  spec.name = '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\\"';
+  const r = await decodeShare(await encodeShare(spec));
+  assert.equal(r.kind, 'ok', JSON.stringify(r));
+});
+
+test('only a whole-number version is accepted, as written, in the m= prefix and in the spec', async () => {
+  const good = await encodeShare(presetSpec('mlp-mnist-small'));
+  const body = good.slice('m=1.'.length);
+  for (const v of ['01', '0x1', '1e0', '+1', '%201', '1_0', '-1'])
+    await refused(`m=${v}.${body}`, /the link's format version must be a whole number such as 1, but it is|no format version/);
+  const text = JSON.stringify(presetSpec('mlp-mnist-small'));
+  for (const v of ['01', '1e0', '1.0', '"1"', '1.5', '-1', '0x1', '1E0'])
+    await refused(packText(text.replace('"version":1', `"version":${v}`)), v === '01' || v === '0x1' ? /corrupt \(not valid JSON\)/ : new RegExp(`^version: must be written as a whole number such as 1, but the link's spec has ${v.replace(/[.+]/g, '\\$&')}$`));
+  await refused(packText(text.replace('"version":1', '"version":1,"version":1')), /gives the version 2 times/);
+  await refused(packText(text.replace('"version":1', '"version":2')), /^version: unsupported version 2/);
+  // An escaped key is the same key.
+  await refused(packText(text.replace('"version":1', '"versio\\u006e":1e0')), /must be written as a whole number/);
+  const ok = await decodeShare(packText(text.replace('"version":1', '"version" : 1 ')));
+  assert.equal(ok.kind, 'ok');
+  for (const [q, re] of [['batch=0x40', /^train\.batchSize: batch= must be a whole number in digits, got "0x40"$/], ['epochs=1e1', /^train\.epochs: epochs=/], ['seed=0b11', /^seed: seed=/], ['lr=Infinity', /^train\.lr: lr=/]] as const)
+    await refused(`preset=mlp-mnist-small&${q}`, re);
+});
+
+test('a model that needs more than the memory budget is refused when the link opens, naming the layer', async () => {
+  // Valid field by field (every count within its bound, 162,090 parameters) but 4,096 images of
+  // 28×28×512 activations: gigabytes. The refusal names the convolution, as people number layers.
+  const spec = presetSpec('cnn-mnist-small');
+  spec.train.batchSize = 4096;
+  spec.layers.splice(1, 0, { kind: 'conv2d', filters: 512, kernel: 3, padding: 'same', activation: 'relu' });
+  const errors = await refused(await encodeShare(spec), /^This model needs about [\d.]+ (GiB|TiB) to train, over the memory budget of 2\.00 GiB \([\d,]+ parameters, batch 4096\)\. Layer 2 \(Conv2D, 512 filters\) needs about [\d.]+ (GiB|TiB)/);
+  assert.match(errors[0], /the limit is 2\.00 GiB\. Make it smaller or lower the batch size\.$/);
+  // The same estimate as the session: the figure in the message is inferShapes' memoryBytes.
+  const shapes = inferShapes(spec);
+  assert.ok(errors[0].includes(formatBytes(shapes.memoryBytes)), errors[0]);
+  // The per-buffer limit of the device, when the page knows it: one activation too big.
+  const conv = presetSpec('cnn-mnist-small');
+  assert.equal((await decodeShare(await encodeShare(conv))).kind, 'ok');
+  const small = await decodeShare(await encodeShare(conv), { memoryBudgetBytes: 2 * 1024 ** 3, maxBindingBytes: 256 * 1024 });
+  assert.equal(small.kind, 'error');
+  if (small.kind === 'error') assert.match(small.errors[0], /has a tensor of 392\.0 KiB, over this device's 256\.0 KiB limit per buffer .*Layer 1 \(Conv2D, 8 filters\) has a buffer of about 392\.0 KiB; the limit is 256\.0 KiB/);
+});
+
+test('per-layer estimate: the parts add up to the total the session checks', () => {
+  for (const name of Object.keys(PRESETS)) {
+    const spec = presetSpec(name);
+    const shapes = inferShapes(spec);
+    const est = estimateMemory(spec, shapes.layers, datasetInfo(spec));
+    assert.equal(est.layers.reduce((a, l) => a + l.bytes, 0) + est.dataBytes, shapes.memoryBytes, name);
+    assert.equal(est.total, shapes.memoryBytes, name);
+    assert.deepEqual(est.layers.map((l) => l.layer), spec.layers.map((_, i) => i + 1), name);
+  }
+});
+
+test('the session refuses the same model with the same words as the link: the layers that dominate', async () => {
+  const spec = presetSpec('cnn-mnist-small');
+  spec.train.batchSize = 4096;
+  spec.layers.splice(1, 0, { kind: 'conv2d', filters: 512, kernel: 3, padding: 'same', activation: 'relu' });
+  const link = await decodeShare(await encodeShare(spec));
+  assert.equal(link.kind, 'error');
+  const { createSession } = await import('../kernels/train/session.ts');
+  await assert.rejects(createSession(spec, { backend: 'cpu', onEvent: () => {} }), (e: Error) => {
+    assert.equal(e.message, link.kind === 'error' ? link.errors[0] : '');
+    assert.match(e.message, /Layer 2 \(Conv2D, 512 filters\) needs about/);
+    return true;
+  });
+});
+
+// Unknown keys: the link goes through the same validator as the builder and the trainer, which
+// refuses an unknown field anywhere and names its path; __proto__ never reaches a prototype.
+test('__proto__ and constructor keys in a link are refused by name, and pollute nothing', async () => {
+  const text = JSON.stringify(presetSpec('mlp-mnist-small'))
+    .replace('{', '{"__proto__":{"polluted":1},')
+    .replace('"train":{', '"train":{"constructor":{"prototype":{"polluted":1}},');
+  const r = await decodeShare(packText(text));
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(r.kind, 'error', JSON.stringify(r));
+  if (r.kind === 'error') {
+    assert.ok(r.errors.some((e) => e.includes("unknown field '__proto__'")), r.errors.join('; '));
+    assert.ok(r.errors.some((e) => e.includes("unknown field 'constructor'")), r.errors.join('; '));
+  }
+});
+
+const augmented = () => {
+  const spec = presetSpec('cnn-mnist-small');
+  spec.train.augment = { shift: 2, rotate: 10, scale: 0.1, flip: false };
+  return spec;
+};
+
+test('every field round-trips through a link: train.augment', async () => {
+  const spec = augmented();
+  const r = await decodeShare(await encodeShare(spec));
+  assert.equal(r.kind, 'ok', JSON.stringify(r));
+  if (r.kind === 'ok') assert.deepEqual(r.spec, spec);
+});
+
+test('unknown keys on every layer kind are named', async () => {
+  for (const name of Object.keys(PRESETS)) {
+    const spec = presetSpec(name) as unknown as { layers: Record<string, unknown>[] };
+    spec.layers.forEach((l) => (l.glow = 1));
+    const r = await decodeShare(await encodeShare(spec as unknown as ModelSpec));
+    const named = r.kind === 'ok' ? r.notices : r.kind === 'error' ? r.errors : [];
+    spec.layers.forEach((_, i) => assert.ok(named.some((m) => m.includes(`layers[${i}]`) && m.includes('glow')), `${name}: layers[${i}].glow not named`));
+  }
 });

@@ -4,7 +4,7 @@
 // Run: node --import tsx --test tests/tune.test.ts
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { presetSpec } from '../kernels/spec/presets.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
 import { useApp } from '../app/store/index.ts';
 import { setLearningRate } from '../app/training/tune.ts';
 

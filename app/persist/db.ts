@@ -43,3 +43,20 @@ export interface SavedRun {
   step: number;
   savedAt: number;
 }
+
+/**
+ * Why the run saved for `spec` cannot be resumed, or null (also when none is saved: the caller
+ * reports that). `check` is the checkpoint check every door uses (kernels/train/checkpoint.ts).
+ */
+export async function savedRunProblem(spec: object, check: (spec: never, bytes: Uint8Array) => string | null): Promise<string | null> {
+  let r: unknown;
+  try {
+    r = await dbGet<unknown>(runKey(spec));
+  } catch {
+    return null; // IndexedDB unavailable: the worker reports it when it tries
+  }
+  if (r === undefined) return null;
+  const rec = r as Partial<SavedRun> | null;
+  if (!rec || typeof rec !== 'object' || !(rec.bytes instanceof Uint8Array)) return 'the saved record holds no weights file';
+  return check(spec as never, rec.bytes);
+}

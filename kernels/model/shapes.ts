@@ -3,6 +3,7 @@ import type { LayerSpec, ModelSpec } from './types.ts';
 import type { SpecIssue } from './validate.ts';
 import { sampleSizes, taskInfo } from '../data/tasks.ts';
 import { rowsInfo } from '../data/datasets.ts';
+import { estimateMemory } from './memory.ts';
 import { layerDef } from '../layers/index.ts';
 import type { InferCtx } from '../layers/def.ts';
 
@@ -36,6 +37,8 @@ export interface LayerShape {
   params: number;
   /** The largest single tensor of this layer in elements (for the per-buffer device limit). */
   largest: number;
+  /** Activation elements this layer (inner layers included) keeps per sample while training. */
+  activations: number;
 }
 
 export interface ShapeReport {
@@ -72,13 +75,14 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
         set embed(v) { embed = v; },
         walk: (ls, sh, p) => walk(ls, sh, p, idx),
       };
+      const acts0 = acts;
       const r = def.infer(l, shape, ctx);
       shape = r.shape;
       acts += (r.acts ?? 0) + prod(shape);
       largestWeight = Math.max(largestWeight, r.largest ?? 0);
       largestAct = Math.max(largestAct, prod(shape));
       params += r.params ?? 0;
-      out.push({ path, kind: l.kind, outShape: shape, params: r.params ?? 0, largest: r.largest ?? 0 });
+      out.push({ path, kind: l.kind, outShape: shape, params: r.params ?? 0, largest: r.largest ?? 0, activations: acts - acts0 });
     });
     return { shape, params, out };
   };
@@ -108,10 +112,8 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
   }
   const B = spec.train?.batchSize ?? 1;
   const P = r.params;
-  const optState = spec.train?.optimizer.kind === 'sgd' ? ((spec.train.optimizer.momentum ?? 0) > 0 ? 1 : 0) : 2;
-  // Params + grads + optimizer state; per layer output: train activation, its gradient and a
-  // temporary (3×), plus the evaluation graph's copy (1×); the input batch; the resident dataset.
-  const memoryBytes = 4 * P * (2 + optState) + 4 * B * (acts * 4 + 2 * prod(ds.inputShape)) + ds.bytes;
+  // One estimate for the session, the link decoder and the CLI: the total is the sum of the parts.
+  const memoryBytes = estimateMemory(spec, r.out, ds).total;
   return {
     layers: r.out,
     totalParams: P,
@@ -131,7 +133,8 @@ export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  if (n < 1024 ** 4) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  return `${(n / 1024 ** 4).toFixed(2)} TiB`;
 }
 
 /** The layers with task defaults filled in (an embedding's vocabulary is the task's by default). */

@@ -11,7 +11,8 @@ import { loadTask, takeTask } from './task-data.ts';
 import { readParams, sampleText } from './sample.ts';
 import { lrAt } from '../optim/schedule.ts';
 import { pcg, Rng } from '../rng.ts';
-import { formatBytes, inferShapes, resolveLayers } from '../model/shapes.ts';
+import { inferShapes, resolveLayers } from '../model/shapes.ts';
+import { DEFAULT_MEMORY_BUDGET, memoryProblem } from '../model/memory.ts';
 import type { ModelSpec } from '../model/types.ts';
 import { SpecError, validateSpec } from '../model/validate.ts';
 import { compile, disposeCompiled, type Compiled } from './compile.ts';
@@ -65,14 +66,10 @@ export async function createSession(spec: ModelSpec, opts: SessionOptions): Prom
   const shapes = inferShapes(spec);
   if (shapes.errors.length) throw new SpecError(shapes.errors);
   const { backend, fallbackReason } = await createBackend(opts.backend, opts.gpu);
-  const budget = opts.memoryBudgetBytes ?? 2 * 1024 ** 3;
-  const bindLimit = backend.info.limits.maxStorageBufferBindingSize;
-  if (shapes.memoryBytes > budget || shapes.largestTensorBytes > bindLimit) {
+  const refusal = memoryProblem(spec, shapes, { memoryBudgetBytes: opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET, maxBindingBytes: backend.info.limits.maxStorageBufferBindingSize });
+  if (refusal) {
     backend.destroy();
-    const what = shapes.memoryBytes > budget
-      ? `needs about ${formatBytes(shapes.memoryBytes)} to train, over the memory budget of ${formatBytes(budget)}`
-      : `has a tensor of ${formatBytes(shapes.largestTensorBytes)}, over this device's ${formatBytes(bindLimit)} limit per buffer`;
-    throw new SessionError(`This model ${what} (${shapes.totalParams.toLocaleString('en-US')} parameters, batch ${spec.train.batchSize}). Make it smaller or lower the batch size.`);
+    throw new SessionError(refusal); // names the layers that dominate (spec/memory.ts)
   }
   let data: Mnist | TaskData;
   if (spec.dataset.kind !== 'mnist') {

@@ -1,7 +1,7 @@
 // Browser side of tests/playground-gpu.test.ts: the boundary grid on the real WebGPU backend
 // against the CPU backend's grid with the very same weights, and a playground run's accuracy.
 import { register, type Cases } from './register.ts';
-import type { ModelSpec } from '../../kernels/spec/types.ts';
+import type { ModelSpec } from '../../kernels/model/types.ts';
 import type { TrainEvent } from '../../kernels/train/events.ts';
 import { createGridEvaluator } from '../../kernels/train/grid.ts';
 import { createSession } from '../../kernels/train/session.ts';
