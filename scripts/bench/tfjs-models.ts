@@ -10,11 +10,15 @@ import type { ModelName } from './ours.ts';
 
 export interface TfModel {
   batch: number;
+  /** Batches the steps cycle through: step i trains batch i mod batches. */
+  batches: number;
   params: number;
   /** Records one training step (no readback). */
   step(i: number): void;
   /** Waits until every recorded step has finished (a one-element readback of the latest loss). */
   sync(): Promise<void>;
+  /** The latest step's loss (a readback; never inside a timed window). */
+  loss(): Promise<number>;
   dispose(): void;
 }
 
@@ -37,6 +41,7 @@ function trainer(vars: V[], resident: tf.Tensor[], B: number, n: number, loss: (
   const starts = Math.max(1, Math.floor(n / B));
   return {
     batch: B,
+    batches: starts,
     params: vars.reduce((s, v) => s + v.size, 0),
     step(i: number) {
       const start = (i % starts) * B;
@@ -46,6 +51,9 @@ function trainer(vars: V[], resident: tf.Tensor[], B: number, n: number, loss: (
     },
     async sync() {
       if (last) await last.data();
+    },
+    async loss() {
+      return last ? (await last.data())[0] : NaN;
     },
     dispose() {
       last?.dispose();
@@ -171,4 +179,5 @@ export function tfModel(name: ModelName, d: BenchData): TfModel {
   }
 }
 
-export const tfWork = (m: TfModel): Work => ({ batch: m.batch, iter: (i) => m.step(i), sync: () => m.sync(), dispose: () => m.dispose() });
+export const tfWork = (m: TfModel, threads?: number | null): Work =>
+  ({ batch: m.batch, batches: m.batches, iter: (i) => m.step(i), sync: () => m.sync(), loss: () => m.loss(), dispose: () => m.dispose(), threads });
