@@ -30,6 +30,11 @@ export interface Work {
   loss?(): Promise<number>;
   /** Training work: how many batches iter cycles through (iteration i trains batch i mod batches). */
   batches?: number;
+  /**
+   * Training work: the steps a fresh initialisation needs before its loss on the first batches
+   * reliably falls; the second loss window waits (untimed) until this many steps have run.
+   */
+  learnSteps?: number;
   /** Threads computing this work on a CPU (ours: the CPU backend's; tfjs-wasm: its pool); null or absent on a GPU. */
   threads?: number | null;
 }
@@ -113,7 +118,13 @@ export async function measure(w: Work, o: MeasureOpts): Promise<Timing> {
   let lossStart: number | undefined, lossEnd: number | undefined;
   if (w.loss) {
     // Ours: the mean over every step since the head, so a timed step that went non-finite shows here.
-    const timed = await w.loss();
+    let timed = await w.loss();
+    if (i < (w.learnSteps ?? 0)) {
+      while (i < w.learnSteps!) w.iter(i++);
+      await w.sync();
+      const more = await w.loss();
+      if (!Number.isFinite(more)) timed = more;
+    }
     const S = Math.max(1, w.batches ?? 1);
     const first = Math.ceil(i / S) * S; // batch 0 again
     const tail: number[] = [];

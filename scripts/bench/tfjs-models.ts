@@ -6,12 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { BenchData } from './data.ts';
 import type { Work } from './measure.ts';
-import type { ModelName } from './ours.ts';
+import { LSTM_LEARN_STEPS, type ModelName } from './ours.ts';
 
 export interface TfModel {
   batch: number;
   /** Batches the steps cycle through: step i trains batch i mod batches. */
   batches: number;
+  /** Steps before the loss reliably falls (measure.ts Work.learnSteps; ours' figure for the same model). */
+  learnSteps?: number;
   params: number;
   /** Records one training step (no readback). */
   step(i: number): void;
@@ -174,10 +176,10 @@ export function tfModel(name: ModelName, d: BenchData): TfModel {
   switch (name) {
     case 'mlp-mnist': return tfMlp(d.mnist);
     case 'cnn-mnist': return tfCnn(d.mnist);
-    case 'lstm': return tfLstm(d.seq);
+    case 'lstm': return { ...tfLstm(d.seq), learnSteps: LSTM_LEARN_STEPS };
     case 'transformer': return tfTransformer(d.tokens);
   }
 }
 
 export const tfWork = (m: TfModel, threads?: number | null): Work =>
-  ({ batch: m.batch, batches: m.batches, iter: (i) => m.step(i), sync: () => m.sync(), loss: () => m.loss(), dispose: () => m.dispose(), threads });
+  ({ batch: m.batch, batches: m.batches, learnSteps: m.learnSteps, iter: (i) => m.step(i), sync: () => m.sync(), loss: () => m.loss(), dispose: () => m.dispose(), threads });
