@@ -1,7 +1,8 @@
 // Browser side of `npm run bench`: this engine and TensorFlow.js on the same work, in one page and
 // on one adapter. Each item measures ours, then the peer, and reports one JSON object through the
 // exposed __report; __done ends the run. A failure on either side is recorded in the item
-// (error fields) and the run goes on.
+// (error fields) and the run goes on; a training side whose loss is not finite or did not fall is
+// refused (measure.ts comparison), and bench.ts then exits non-zero.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -14,7 +15,7 @@ import { tfModel, tfWork } from './bench/tfjs-models.ts';
 
 declare const __report: (json: string) => Promise<void>;
 declare const __done: () => Promise<void>;
-interface Config { quick: boolean; only?: string; cpu?: boolean }
+interface Config { quick: boolean; only?: string }
 
 const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Config;
 
@@ -45,7 +46,8 @@ async function setTfBackend(name: string): Promise<string | null> {
     const quick = cfg.quick;
     const gpuOps: MeasureOpts = quick ? { reps: 3, targetMs: 1000, maxIters: 20 } : { reps: 5, targetMs: 2500, maxIters: 50, slowMs: 20_000 };
     const gpuTrain: MeasureOpts = quick ? { reps: 3, targetMs: 1500, maxIters: 8 } : { reps: 5, targetMs: 3000, maxIters: 20, slowMs: 20_000 };
-    const cpuTrain: MeasureOpts = { reps: 3, targetMs: 1000, maxIters: 4 };
+    // CPU steps take 0.2–5 s here: --quick makes 2 + 3 + 2 steps per side (a few minutes for the part).
+    const cpuTrain: MeasureOpts = quick ? { reps: 3, targetMs: 500, maxIters: 1, lossSteps: 2 } : { reps: 3, targetMs: 1000, maxIters: 4 };
     const adapter = await navigator.gpu?.requestAdapter();
     await __report(JSON.stringify({
       meta: true, quick, adapter: adapter ? `${adapter.info.vendor || '?'} ${adapter.info.architecture || ''}`.trim() : 'none',
@@ -84,23 +86,31 @@ async function setTfBackend(name: string): Promise<string | null> {
       await report(name, 'samples/s', ours, peer, { backend: 'webgpu', peer_backend: 'tfjs-webgpu' });
     }
 
-    if (!quick || cfg.cpu) {
-      setWasmPaths(new URL('tfjs-wasm/', location.href).toString());
-      // XNNPACK's default pool on this page is 1 thread on 2 cores; use every core the page reports.
-      if (crossOriginIsolated) setThreadsCount(navigator.hardwareConcurrency);
-      for (const m of MODELS) {
-        const name = `train ${m} cpu`;
-        if (!wants(name)) continue;
-        const ours = await run(() => ourModel(m, 'cpu', data), cpuTrain, samplesPerS);
-        for (const peerBackend of ['cpu', 'wasm']) {
-          const err = await setTfBackend(peerBackend);
-          const peer = err ? { value: null, ms: null, error: err } : await run(() => tfWork(tfModel(m, data)), cpuTrain, samplesPerS);
-          const threads = peerBackend === 'wasm' && !err ? getThreadsCount() : undefined;
-          const mt = peerBackend === 'wasm' ? await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : undefined;
-          await report(`${name} vs tfjs-${peerBackend}`, 'samples/s', ours, peer, {
-            backend: 'cpu', peer_backend: `tfjs-${peerBackend}`, ...(threads !== undefined ? { peer_threads: threads, peer_multithread_support: mt } : {}),
-          });
-        }
+    // The CPU part, in --quick too (fewer, shorter repetitions): ours on the CPU backend against
+    // tfjs 'cpu' (plain JS, one thread) and 'wasm' (XNNPACK), each line naming both sides' threads.
+    setWasmPaths(new URL('tfjs-wasm/', location.href).toString());
+    // XNNPACK's default pool on this page is 1 thread on 2 cores: ask for every core the page reports
+    // (before the backend initialises), and report what it then says it uses.
+    const wasmThreads = crossOriginIsolated ? navigator.hardwareConcurrency : 1;
+    setThreadsCount(wasmThreads);
+    for (const m of MODELS) {
+      const name = `train ${m} cpu`;
+      if (!wants(name)) continue;
+      let oursThreads: number | null = null;
+      const ours = await run(async () => {
+        const w = await ourModel(m, 'cpu', data);
+        oursThreads = w.threads ?? 1;
+        return w;
+      }, cpuTrain, samplesPerS);
+      for (const peerBackend of ['cpu', 'wasm']) {
+        const err = await setTfBackend(peerBackend);
+        const threads = err ? null : peerBackend === 'wasm' ? getThreadsCount() : 1; // tfjs-cpu: plain JS on the page's thread
+        const peer = err ? { value: null, ms: null, error: err } : await run(() => tfWork(tfModel(m, data), threads), cpuTrain, samplesPerS);
+        const mt = peerBackend === 'wasm' ? await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : undefined;
+        await report(`${name} vs tfjs-${peerBackend}`, 'samples/s', ours, peer, {
+          backend: 'cpu', peer_backend: `tfjs-${peerBackend}`, threads_ours: oursThreads, threads_peer: threads,
+          ...(peerBackend === 'wasm' ? { peer_threads_requested: wasmThreads, peer_multithread_support: mt } : {}),
+        });
       }
     }
   } catch (e) {

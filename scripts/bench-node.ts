@@ -8,8 +8,11 @@
 // training step of the four reference models on the same data (scripts/bench/data.ts; MNIST read
 // from disk). The peer: PyTorch (scripts/bench-node/torch_bench.py, run once with python3 before
 // ours, on the same data): eager, and with CUDA the whole step captured in a CUDA graph, fp32 with
-// TF32 off. One line per item and peer: ours, peer, ratio (ours / peer: above 1, we are faster),
-// unit, our dispatches / submissions / bytes uploaded per step. --json: one JSON object per line
+// TF32 off (every PyTorch line records the switches and is an error where they are not off). One
+// line per item and peer: ours, peer, ratio (ours / peer: above 1, we are faster), unit, our
+// dispatches / submissions / bytes uploaded per step; training lines carry each side's loss_start
+// and loss_end, read outside the timed window, and a side whose loss is not finite or did not fall
+// is refused (scripts/bench/loss.ts): the run then exits 1. --json: one JSON object per line
 // instead; --out FILE: those JSON lines also into FILE (the text still on stdout).
 // --quick: 3 shorter repetitions (and on SwiftShader no n = 2048).
 // --dawn-flag F (repeatable): passed to Dawn's create(), e.g. enable-dawn-features=disable_robustness.
@@ -34,6 +37,7 @@ import { tfjsOnDawn } from './bench-node/tfjs.ts';
 import { findPython, runTorch, type TorchItem, type TorchResult } from './bench-node/torch.ts';
 import { benchDataFrom } from './bench/data.ts';
 import { headerLine, itemLines, num } from './bench/format.ts';
+import { isRefused } from './bench/loss.ts';
 import { comparison, errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
 import { MODELS, ourMatmul, ourModel } from './bench/ours.ts';
 import { createBackend } from '../kernels/engine.ts';
@@ -123,28 +127,35 @@ async function main(): Promise<number> {
     console.log(`bench:node${quick ? ' --quick' : ''}: adapter ${ad.name}${ad.software ? ' (software)' : ''}; Dawn from ${dawn.source}; node ${process.version}; MNIST from ${mnistDir}`);
     if (torch) {
       const m = torch.meta;
-      console.log(`  peer: PyTorch ${m.torch} (${torch.python}) on ${m.device}${m.cuda ? `, CUDA ${m.cuda_version}, cuDNN ${m.cudnn}` : `, ${m.threads} thread(s)`}; ${m.tf32}, fp32 verified: ${m.fp32_verified}; attention ${m.attention}${m.note ? `; ${m.note}` : ''}`);
+      console.log(`  peer: PyTorch ${m.torch} (${torch.python}) on ${m.device}${m.cuda ? `, CUDA ${m.cuda_version}, cuDNN ${m.cudnn}` : `, ${m.threads} thread(s)`}; ${m.tf32}, fp32 verified: matmul ${m.fp32_verified}, conv ${m.fp32_conv_verified}; attention ${m.attention}${m.note ? `; ${m.note}` : ''}`);
     } else console.log(`  peer: PyTorch unavailable: ${torchErr}`);
     console.log(`  peer: ${'error' in tfjs ? `TensorFlow.js unavailable: ${tfjs.error}` : `TensorFlow.js ${tfjs.version}, WebGPU backend on the same adapter`}`);
     console.log(headerLine(34, 17));
   }
 
-  let failures = 0;
+  let failures = 0, refused = 0;
   let itemStart = performance.now();
   const peerSide = (name: string, variant: string): Side => {
     if (!torch) return { value: null, ms: null, error: torchErr ?? 'no PyTorch' };
     const t = torch.items.find((i) => i.name === name && i.variant === variant);
     if (!t) return { value: null, ms: null, error: `no ${variant} result from torch_bench.py` };
     if (t.error || t.value == null) return { value: null, ms: null, error: t.error ?? 'no value' };
-    return { value: t.value, ms: t.ms ?? null, timing: { ms: t.ms ?? NaN, all: t.all ?? [], iters: t.iters ?? 0 } };
+    // Every PyTorch line states that TF32 was off for matmul and cuDNN convolutions.
+    if (t.tf32_off !== true) return { value: null, ms: null, error: `TF32 not shown off: ${JSON.stringify(t.tf32 ?? 'not recorded')}` };
+    return { value: t.value, ms: t.ms ?? null, timing: { ms: t.ms ?? NaN, all: t.all ?? [], iters: t.iters ?? 0, lossStart: t.loss_start, lossEnd: t.loss_end } };
   };
+  const torchItem = (name: string, variant: string): TorchItem | undefined => torch?.items.find((i) => i.name === name && i.variant === variant);
   const report = (name: string, unit: string, ours: Side, variant: string, tfSide?: Side): void => {
     const peer = tfSide ?? peerSide(name, variant);
+    const ti = tfSide ? undefined : torchItem(name, variant);
     const r = {
       ...comparison(name, unit, ours, peer),
       backend: 'webgpu (dawn)', peer_backend: tfSide ? 'tfjs-webgpu' : `torch-${torchDev} ${variant === 'cuda-graph' ? 'graph' : 'eager'}`,
+      ...(ti ? { peer_tf32_off: ti.tf32_off ?? null, peer_tf32: ti.tf32 ?? null } : {}),
+      ...(!tfSide && torch && !torch.meta.cuda ? { threads_ours: null, threads_peer: torch.meta.threads } : {}),
       wall_s: Math.round((performance.now() - itemStart) / 100) / 10,
     };
+    if (isRefused(r)) refused++;
     if (ours.error || peer.error) failures++;
     out(r);
     if (!a.json) for (const l of itemLines(r, 34, 17)) console.log(l);
@@ -173,9 +184,10 @@ async function main(): Promise<number> {
     }
   }
   const secs = ((performance.now() - started) / 1000).toFixed(0);
-  out({ done: true, seconds: Number(secs), failures });
+  out({ done: true, seconds: Number(secs), failures, refused });
   if (!a.json) console.log(`bench:node: done in ${secs} s${failures ? `, ${failures} line(s) with a failure` : ''}`);
-  return 0;
+  if (refused) console.error(`bench:node: ${refused} line(s) refused (a loss not finite or that did not fall): exit 1`);
+  return refused ? 1 : 0;
 }
 
 /** One n×n product on Dawn against a float64 CPU product: max |Δ| / max(1, |reference|). */

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { benchDataFrom } from '../scripts/bench/data.ts';
 import { MODELS } from '../scripts/bench/ours.ts';
 import { findPython, runTorch } from '../scripts/bench-node/torch.ts';
+import { lossRefusal } from '../scripts/bench/loss.ts';
 import { mnistNode } from './lib/mnist-node.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -27,7 +28,7 @@ test('matmul n=64 through Dawn in Node matches a CPU product within 1e-4, and th
   if (/swiftshader/i.test(res.adapter)) assert.ok(res.subgroup_size >= 4 && res.dots.some((d) => d.subgroups), `subgroups: ${JSON.stringify(res)}`);
 });
 
-test('torch_bench.py trains the four reference models on the benchmark data', async (t) => {
+test('torch_bench.py trains the four reference models on the benchmark data, its loss falls, and every line records TF32 off', async (t) => {
   const { python, tried } = findPython();
   if (!python) return void t.skip(`no python with torch (tried ${tried.join(', ')})`);
   const data = benchDataFrom(mnistNode(2048, 256));
@@ -36,11 +37,17 @@ test('torch_bench.py trains the four reference models on the benchmark data', as
     { matmul: [64], models: [...MODELS], ops: o, train: o, quiet: true }, data);
   assert.equal(res.meta.synthetic_data, false);
   assert.equal(res.meta.fp32_verified, true);
+  assert.equal(res.meta.fp32_conv_verified, true);
   const names = res.items.map((i) => `${i.name} ${i.variant}`);
   for (const want of ['matmul n=64', ...MODELS.map((m) => `train ${m}`)]) assert.ok(names.includes(`${want} eager`), `${want}: ${names.join(', ')}`);
   for (const i of res.items) {
     assert.equal(i.error, undefined, `${i.name} ${i.variant}: ${i.error}`);
     assert.ok(i.value! > 0, `${i.name}: ${i.value}`);
-    if (i.final_loss !== undefined) assert.ok(Number.isFinite(i.final_loss), `${i.name}: loss ${i.final_loss}`);
+    assert.equal(i.tf32_off, true, `${i.name}: ${JSON.stringify(i.tf32)}`);
+    assert.equal(i.tf32?.matmul_allow_tf32, false);
+    assert.equal(i.tf32?.cudnn_allow_tf32, false);
+    if (!i.name.startsWith('train ')) continue;
+    // The same batches before and after: a fall the bench would accept (scripts/bench/loss.ts).
+    assert.equal(lossRefusal(i.loss_start, i.loss_end), null, `${i.name}: loss ${i.loss_start} → ${i.loss_end}`);
   }
 });

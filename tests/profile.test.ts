@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { presetSpec } from '../kernels/model/presets.ts';
 import type { TrainEvent } from '../kernels/train/events.ts';
-import { aggregate, formatProfile, layerName, opName } from '../kernels/train/profile.ts';
+import { aggregate, formatProfile, layerName, opName, resolutionText, timerQuantumMs, timerResolution } from '../kernels/train/profile.ts';
+import { Rng } from '../kernels/rng.ts';
 import { createSession } from '../kernels/train/session.ts';
 import { mnistNode } from './lib/mnist-node.ts';
 
@@ -113,7 +114,12 @@ test('profileStep on the CPU is a normal step, with every kernel timed and attri
   assert.equal(p.dispatches, s.c.train.dispatches);
   assert.equal(p.submits, 1);
   assert.equal(p.bytesUploaded, 0);
+  // The resolution line covers every kernel, and a kernel flagged below it is below 2 quanta (or 0).
+  assert.equal(p.resolution.of, p.kernels.length);
+  assert.equal(p.resolution.below, p.kernels.filter((k) => k.belowResolution).length);
+  for (const k of p.kernels) assert.equal(k.belowResolution, k.ms <= 0 || k.ms < p.resolution.thresholdMs, k.label);
   const text = formatProfile(p);
+  assert.match(text, /^timer resolution: .*; \d+ of \d+ kernel times below /m);
   assert.match(text, /profile of step 2 on cpu \(cpu\): per-kernel times from CPU clock/);
   assert.match(text, new RegExp(`${s.c.train.dispatches} dispatches, 1 submission, 0 bytes uploaded`));
   assert.match(text, /^2 · dense +\d+\.\d{3} +\d+\.\d %/m);
@@ -143,4 +149,45 @@ test('profileStep attributes recurrent kernels to their layer and refuses while 
   assert.equal(s.step, 3);
   await assert.rejects(s.profileStep(), /finished its 3 steps/);
   await s.dispose();
+});
+
+// Dawn quantises GPU timestamps (13.1 µs seen on an H100): each reading is a tick count times a
+// period rounded to whole ns, so a kernel's time is a multiple of the quantum within 1 ns.
+const quantised = (q: number, ticks: number[][]): number[] => ticks.map(([a, b]) => (Math.round(b * q) - Math.round(a * q)) / 1e6);
+
+test('timerQuantumMs finds the quantum in quantised kernel times, says "fine" for ns timers and "unknown" with too few times', () => {
+  const rng = new Rng(3);
+  const q = 13107.2; // ns: not a whole number of ns
+  const ticks = Array.from({ length: 40 }, () => {
+    const a = Math.floor(rng.uniform(0, 1e6));
+    return [a, a + Math.floor(rng.uniform(0, 30))]; // 0 … 29 quanta, 0 included (a kernel under one quantum)
+  });
+  const r = timerQuantumMs(quantised(q, ticks));
+  assert.equal(r.status, 'quantised');
+  assert.ok(Math.abs(r.quantumMs! * 1e6 - q) < 0.5, `quantum ${r.quantumMs! * 1e6} ns`);
+  // No kernel as short as one quantum: the quantum is still found (as min / k).
+  const long = ticks.map(([a, b]) => [a, b + 3]);
+  assert.ok(Math.abs(timerQuantumMs(quantised(q, long)).quantumMs! * 1e6 - q) < 0.5);
+  // A timer in whole ns: random times share no quantum.
+  const fine = Array.from({ length: 40 }, () => Math.floor(rng.uniform(1000, 300_000)) / 1e6);
+  assert.deepEqual(timerQuantumMs(fine), { status: 'fine', quantumMs: null });
+  assert.equal(timerQuantumMs([0.0131, 0.0262, 0, 0]).status, 'unknown');
+});
+
+test('timerResolution flags times below 2 quanta and zeros; the text states the quantum', () => {
+  const q = 0.0131; // ms
+  const raw = [0, q, q, 2 * q, 3 * q, 5 * q, 8 * q, 20 * q, 40 * q];
+  const r = timerResolution(raw);
+  assert.equal(r.status, 'quantised');
+  assert.ok(Math.abs(r.quantumMs! - q) < 1e-9);
+  assert.deepEqual(r.flags, [true, true, true, false, false, false, false, false, false]);
+  assert.equal(r.below, 3);
+  // Means over several runs are flagged against the quantum of the raw times.
+  const means = timerResolution(raw, [0.5 * q, 1.99 * q, 2.01 * q]);
+  assert.deepEqual(means.flags, [true, true, false]);
+  assert.equal(resolutionText(r), 'timer resolution: 13.1 µs (the quantum in these times); 3 of 9 kernel times below 2 quanta (26.2 µs): mostly quantisation, not kernel time');
+  // Where no quantum is seen only zeros are flagged.
+  const f = timerResolution([0, 0.001234, 0.004321, 0.0171, 0.0293, 0.1011, 0.2007]);
+  assert.equal(f.status, 'fine');
+  assert.deepEqual(f.flags, [true, false, false, false, false, false, false]);
 });

@@ -67,6 +67,7 @@ function ProfileView({ p }: { p: StepProfile }) {
       {p.source === 'none' ? (
         <p className="hint">This device does not offer timestamp queries, so per-kernel GPU times are unavailable; the counts below are still exact.</p>
       ) : null}
+      {p.totalMs !== null && p.resolution ? <ResolutionNote r={p.resolution} /> : null}
       <dl className="profile-counts" aria-label="Per-step counts">
         <dt>Dispatches</dt><dd data-testid="profile-dispatches">{p.dispatches}</dd>
         <dt>Submissions</dt><dd data-testid="profile-submits">{p.submits}</dd>
@@ -118,6 +119,18 @@ function ProfileView({ p }: { p: StepProfile }) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** The timer's quantum seen in this step's times, and how many kernels are below two quanta (their times are mostly rounding). */
+function ResolutionNote({ r }: { r: StepProfile['resolution'] }) {
+  const us = (ms: number) => `${(ms * 1000).toPrecision(3)} µs`;
+  const res = r.status === 'quantised' ? `timer resolution ${us(r.quantumMs!)}` : r.status === 'fine' ? 'timer resolution finer than 20 ns' : 'timer resolution unknown';
+  const below = r.thresholdMs > 0 ? `below 2 quanta (${us(r.thresholdMs)})` : 'read as 0';
+  return (
+    <p className="hint" data-testid="profile-resolution">
+      {`${res}: ${r.below} of ${r.of} kernel times ${below}, so their figures are mostly timer rounding, not kernel time.`}
+    </p>
   );
 }
 

@@ -1,7 +1,9 @@
 // The profiler's bookkeeping: which layer and phase each kernel of the train program belongs to
 // (from the graph's record of the op that produced it), and per-kernel times summed per layer and
-// per op. Pure functions over plain data; the timing itself is Backend.profile's, the step
-// Session.profileStep's.
+// per op, and the timer's resolution seen in those times (timerResolution: Dawn quantises GPU
+// timestamps, e.g. to 13.1 µs on an H100, so a kernel below two quanta reads 0 or one quantum and is
+// flagged as below resolution). Pure functions over plain data; the timing itself is
+// Backend.profile's, the step Session.profileStep's.
 import type { ProfileSource, ProgramProfile } from '../backend.ts';
 import type { LayerSpec } from '../model/types.ts';
 import type { Compiled } from './compile.ts';
@@ -15,6 +17,24 @@ export interface ProfiledKernel {
   layer: string; // "2 · dense", or "data" / "loss" / "optimizer"
   phase: Phase;
   ms: number;
+  /** Below two quanta of the timer (or read as 0): the figure is mostly quantisation. */
+  belowResolution: boolean;
+}
+
+/**
+ * The timer's resolution as seen in a profile's kernel times: 'quantised' when every non-zero time
+ * is a multiple of one quantum (≥ 20 ns), 'fine' when none is found, 'unknown' with fewer than 6
+ * non-zero times.
+ */
+export interface TimerResolution {
+  status: 'quantised' | 'fine' | 'unknown';
+  /** The quantum (ms) when quantised, else null. */
+  quantumMs: number | null;
+  /** Times under this (2 quanta; 0 when not quantised) are flagged; a time of 0 always is. */
+  thresholdMs: number;
+  /** How many kernel times are below the threshold. */
+  below: number;
+  of: number;
 }
 
 export interface LayerTime {
@@ -48,6 +68,8 @@ export interface StepProfile {
   byLayer: LayerTime[];
   /** Ops by time, most expensive first. */
   byOp: OpTime[];
+  /** The timer's quantum seen in this step's kernel times, and how many kernels are below it. */
+  resolution: TimerResolution;
   /** This step's counts (the optimizer step's uniform, plus the batch order at an epoch start). */
   dispatches: number;
   submits: number;
@@ -123,14 +145,55 @@ export function aggregate(kernels: readonly { label: string; layer: string; phas
   return { totalMs, byLayer: [...layers.values()], byOp };
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The timer's quantum from observed durations (each the difference of two readings, so a multiple
+ * of the quantum): the largest min/k (k = 1 … 64, at least 20 ns) that every non-zero duration is
+ * a multiple of within 2 ns (readings converted from ticks to whole ns), else the durations' GCD
+ * in whole ns when that is at least 20 ns. Too few non-zero durations (< 6): unknown.
+ */
+export function timerQuantumMs(durationsMs: readonly number[]): { status: TimerResolution['status']; quantumMs: number | null } {
+  const ns = durationsMs.map((ms) => Math.round(ms * 1e6)).filter((v) => v > 0);
+  if (ns.length < 6) return { status: 'unknown', quantumMs: null };
+  const min = Math.min(...ns);
+  for (let k = 1; k <= 64 && min / k >= 20; k++) {
+    const q = min / k;
+    if (ns.every((v) => Math.abs(v - Math.round(v / q) * q) <= Math.max(2, q * 1e-3))) return { status: 'quantised', quantumMs: q / 1e6 };
+  }
+  const g = ns.reduce(gcd);
+  return g >= 20 ? { status: 'quantised', quantumMs: g / 1e6 } : { status: 'fine', quantumMs: null };
+}
+
+/** The resolution of a set of kernel times (all runs' raw times for the quantum), and which of `ms` are below 2 quanta. */
+export function timerResolution(rawMs: readonly number[], ms: readonly number[] = rawMs): TimerResolution & { flags: boolean[] } {
+  const { status, quantumMs } = timerQuantumMs(rawMs);
+  const thresholdMs = quantumMs === null ? 0 : 2 * quantumMs;
+  const flags = ms.map((t) => t <= 0 || t < thresholdMs);
+  return { status, quantumMs, thresholdMs, below: flags.filter(Boolean).length, of: ms.length, flags };
+}
+
+/** One line on the timer's resolution, for the text reports. */
+export function resolutionText(r: TimerResolution): string {
+  const us = (ms: number) => `${(ms * 1000).toPrecision(3)} µs`;
+  const flagged = `${r.below} of ${r.of} kernel times below ${r.thresholdMs > 0 ? `2 quanta (${us(r.thresholdMs)})` : 'resolution (read as 0)'}: mostly quantisation, not kernel time`;
+  if (r.status === 'quantised') return `timer resolution: ${us(r.quantumMs!)} (the quantum in these times); ${flagged}`;
+  if (r.status === 'fine') return `timer resolution: finer than 20 ns (no coarser quantum in these times); ${flagged}`;
+  return `timer resolution: unknown (fewer than 6 non-zero times); ${flagged}`;
+}
+
 /** A profiled run of c's train program, attributed and summed. */
 export function stepProfile(c: Compiled, r: ProgramProfile, rest: Pick<StepProfile, 'step' | 'wallMs' | 'backend' | 'adapter' | 'dispatches' | 'submits' | 'bytesUploaded'>): StepProfile {
-  if (r.source === 'none') return { ...rest, source: r.source, totalMs: null, kernels: [], byLayer: [], byOp: [] };
+  if (r.source === 'none') {
+    const resolution: TimerResolution = { status: 'unknown', quantumMs: null, thresholdMs: 0, below: 0, of: 0 };
+    return { ...rest, source: r.source, totalMs: null, kernels: [], byLayer: [], byOp: [], resolution };
+  }
   const where = attributeTrainKernels(c);
   if (r.kernels.length !== where.length) throw new Error(`profile: ${r.kernels.length} kernel times for ${where.length} kernels`);
-  const kernels = r.kernels.map((k, i): ProfiledKernel => ({ label: k.label, op: opName(k.label), ...where[i], ms: k.ms }));
+  const { flags, ...resolution } = timerResolution(r.kernels.map((k) => k.ms));
+  const kernels = r.kernels.map((k, i): ProfiledKernel => ({ label: k.label, op: opName(k.label), ...where[i], ms: k.ms, belowResolution: flags[i] }));
   const { totalMs, byLayer, byOp } = aggregate(kernels);
-  return { ...rest, source: r.source, totalMs, kernels, byLayer, byOp };
+  return { ...rest, source: r.source, totalMs, kernels, byLayer, byOp, resolution };
 }
 
 /** A plain-text report: the source, totals and counts, then tables by layer and by op (top `topOps`). */
@@ -143,6 +206,7 @@ export function formatProfile(p: StepProfile, topOps = 10): string {
     `kernel time ${p.totalMs === null ? 'n/a' : `${p.totalMs.toFixed(3)} ms`}, wall ${p.wallMs.toFixed(1)} ms; ${p.dispatches} dispatches, ${p.submits} submission${p.submits === 1 ? '' : 's'}, ${p.bytesUploaded} bytes uploaded this step`,
   ];
   if (p.totalMs === null) return lines.join('\n');
+  lines.push(resolutionText(p.resolution));
   const w = Math.max(5, ...p.byLayer.map((l) => l.layer.length));
   lines.push('', `${'layer'.padEnd(w)}        ms   share  kernels  forward ms  backward ms`);
   for (const l of p.byLayer)

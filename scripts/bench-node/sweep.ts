@@ -1,7 +1,10 @@
 // `bench:node --sweep`: times every matmul kernel and tile shape on a set of problems, to choose
 // the large kernel's tiles (kernels/gpu/backend.ts LARGE_TILES) from a real GPU's figures, and
-// checks each result against float64 dot products of sampled entries (a wrong kernel is reported,
-// never timed). One JSON line per problem and kernel: GFLOP/s, median ms, max relative error.
+// checks each result first (a wrong kernel is reported, never timed). Before each kernel's product
+// the output buffer is filled with NaN, so a kernel that leaves entries unwritten cannot pass on its
+// predecessor's result; every entry must then be finite and match a float64 reference: the whole
+// product where it has at most 2^31 multiply-adds (computed once per problem), else 512 sampled
+// entries. One JSON line per problem and kernel: GFLOP/s, median ms, max relative error, entries checked.
 import type { Backend, MatmulOpts, Tensor } from '../../kernels/backend.ts';
 import { createBackend } from '../../kernels/engine.ts';
 import { largeTileInvalid, tileName, type LargeTile } from '../../kernels/ops/matmul-large.wgsl.ts';
@@ -63,16 +66,33 @@ function fill(be: Backend, shape: number[], name: string, rng: Rng): { t: Tensor
   return { t, v };
 }
 
-/** Max |C − ref| / (1 + |ref|) over 512 sampled entries, the reference a float64 dot product. */
-function sampledError(p: SweepProblem, A: Float32Array, B: Float32Array, C: Float32Array): number {
+/** Products up to this many multiply-adds are checked entry by entry against a full reference. */
+export const FULL_CHECK_MACS = 2 ** 31;
+
+/** The float64 reference of the whole product (M, N), or of 512 sampled entries when it is too large: [index, value] pairs. */
+export function reference(p: SweepProblem, A: Float32Array, B: Float32Array): { at: Int32Array; ref: Float64Array; full: boolean } {
+  const full = p.M * p.N * p.K <= FULL_CHECK_MACS;
+  const count = full ? p.M * p.N : 512;
+  const at = new Int32Array(count), ref = new Float64Array(count);
   const rng = new Rng(99);
-  let worst = 0;
-  for (let s = 0; s < 512; s++) {
-    const m = Math.floor(rng.uniform(0, p.M)), n = Math.floor(rng.uniform(0, p.N));
-    let ref = 0;
-    for (let k = 0; k < p.K; k++) ref += A[p.transA ? k * p.M + m : m * p.K + k] * B[p.transB ? n * p.K + k : k * p.N + n];
-    worst = Math.max(worst, Math.abs(C[m * p.N + n] - ref) / (1 + Math.abs(ref)));
+  for (let s = 0; s < count; s++) {
+    const m = full ? Math.floor(s / p.N) : Math.floor(rng.uniform(0, p.M)), n = full ? s % p.N : Math.floor(rng.uniform(0, p.N));
+    let r = 0;
+    for (let k = 0; k < p.K; k++) r += A[p.transA ? k * p.M + m : m * p.K + k] * B[p.transB ? n * p.K + k : k * p.N + n];
+    at[s] = m * p.N + n;
+    ref[s] = r;
   }
+  return { at, ref, full };
+}
+
+/**
+ * Max |C − ref| / (1 + |ref|) over the reference's entries; Infinity when any entry of C is not
+ * finite (the NaN the output was filled with, where a kernel wrote nothing).
+ */
+export function productError(C: Float32Array, r: { at: Int32Array; ref: Float64Array }): number {
+  for (let i = 0; i < C.length; i++) if (!Number.isFinite(C[i])) return Infinity;
+  let worst = 0;
+  for (let s = 0; s < r.at.length; s++) worst = Math.max(worst, Math.abs(C[r.at[s]] - r.ref[s]) / (1 + Math.abs(r.ref[s])));
   return worst;
 }
 
@@ -87,6 +107,8 @@ export async function sweep(small: boolean, out: (r: Record<string, unknown>) =>
       const rng = new Rng(p.M + p.N + p.K);
       const a = fill(be, p.transA ? [p.K, p.M] : [p.M, p.K], 'a', rng), b = fill(be, p.transB ? [p.N, p.K] : [p.K, p.N], 'b', rng);
       const c = be.tensor([p.M, p.N], 'c');
+      const poison = new Float32Array(p.M * p.N).fill(NaN);
+      const ref = reference(p, a.v, b.v);
       const flop = 2 * p.M * p.N * p.K;
       for (const k of sweepKernels(small)) {
         if (k.opts.tile && largeTileInvalid(k.opts.tile, limits)) continue;
@@ -95,12 +117,14 @@ export async function sweep(small: boolean, out: (r: Record<string, unknown>) =>
           const prog = be.program(`sweep ${p.name} ${k.name}`, [be.matmul(c, a.t, b.t, { ...k.opts, transA: p.transA, transB: p.transB })]);
           await be.ready();
           const params = { step: 1, batchStart: 0, lr: 0, seed: 1, rows: 1 };
+          be.write(c, poison); // cleared: this kernel's product only
           be.run(prog, params);
-          const err = sampledError(p, a.v, b.v, (await be.read(c)) as Float32Array);
+          const err = productError((await be.read(c)) as Float32Array, ref);
           r.max_rel_err = err;
+          r.checked = ref.full ? 'every entry' : `${ref.at.length} sampled entries, all finite`;
           if (!(err <= 1e-4)) {
             wrong++;
-            r.error = `wrong result: max relative error ${err}`;
+            r.error = err === Infinity ? 'wrong result: entries left unwritten (NaN) or not finite' : `wrong result: max relative error ${err}`;
           } else {
             const t = await measure({ batch: 0, iter: () => be.run(prog, params), sync: () => be.idle(), dispose: () => {} }, o);
             r.ms = t.ms;

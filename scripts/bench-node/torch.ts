@@ -17,7 +17,13 @@ export interface TorchItem {
   all?: number[];
   iters?: number;
   batch?: number;
-  final_loss?: number;
+  /** Training items: mean loss of the first k steps, and of the same k batches after the timed ones. */
+  loss_start?: number;
+  loss_end?: number;
+  /** The TF32 switches as read after the item (allow_tf32 for matmul and cuDNN; fp32_precision on PyTorch ≥ 2.9). */
+  tf32?: Record<string, boolean | string>;
+  /** True when those switches say fp32 for matmul and cuDNN convolutions (torch_bench.py's tf32_problems). */
+  tf32_off?: boolean;
   error?: string;
 }
 export interface TorchMeta {
@@ -29,6 +35,8 @@ export interface TorchMeta {
   threads: number;
   tf32: string;
   fp32_verified: boolean | string;
+  fp32_conv_verified: boolean | string;
+  tf32_flags: Record<string, boolean | string>;
   attention: string;
   variants: string[];
   note: string | null;

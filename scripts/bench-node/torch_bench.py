@@ -5,7 +5,15 @@ a warm-up step, a probe that sizes the repetitions, then the median over repetit
 per step, each repetition ending in a wait for the device).
 
 fp32 throughout: TF32 is disabled for matmuls, cuDNN convolutions and RNNs (the engine computes in
-fp32), and checked with a product whose TF32 result differs from fp32's. cudnn.benchmark is on.
+fp32) through both the legacy switches (allow_tf32) and, on PyTorch >= 2.9, fp32_precision, and
+checked with a product and a convolution whose TF32 results differ from fp32's. Every item reads
+the switches again and records them (tf32, tf32_off); an item where they are not off is an error.
+cudnn.benchmark is on.
+
+Training items also read the loss outside the timed window, as scripts/bench/measure.ts does:
+loss_start is the mean loss of the first k steps (batches 0 .. k-1), loss_end that of the same k
+batches visited again after the last repetition (the Node side refuses a line whose loss is not
+finite or did not fall).
 
 Variants, each model trained from a fresh initialisation:
   eager       the usual loop: zero_grad(set_to_none), forward, backward, Adam step (foreach).
@@ -47,6 +55,11 @@ def log(msg):
 
 def disable_tf32():
     """fp32 matmuls/convolutions/RNNs; returns a description of what was set."""
+    # The legacy switches first: PyTorch >= 2.9 raises on reading them when they disagree with
+    # fp32_precision (and its top-level setter does not reach cudnn.conv/rnn), so both say "off".
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
     how = None
     if hasattr(torch.backends, "fp32_precision"):  # PyTorch >= 2.9: the new API (mixing it with allow_tf32 is an error)
         try:
@@ -59,9 +72,6 @@ def disable_tf32():
         except Exception as e:  # noqa: BLE001
             log(f"fp32_precision: {err_text(e)}; using allow_tf32")
     if how is None:
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
-        torch.set_float32_matmul_precision("highest")
         how = "allow_tf32=False"
     torch.backends.cudnn.benchmark = True
     return how
@@ -75,6 +85,61 @@ def tf32_check():
     return abs(v - 1024.1024) < 0.01
 
 
+def tf32_conv_check():
+    """The same for a cuDNN convolution: 1,024 input channels of 1.0001 under a 1x1 kernel of ones."""
+    x = torch.full((1, 1024, 4, 4), 1.0001, device=DEV)
+    w = torch.ones(1, 1024, 1, 1, device=DEV)
+    v = F.conv2d(x, w)[0, 0, 0, 0].item()
+    return abs(v - 1024.1024) < 0.01
+
+
+PRECISIONS = ("cuda.matmul", "cudnn.conv", "cudnn.rnn")
+
+
+def tf32_flags():
+    """The TF32 switches as they read now: allow_tf32 for matmul and cuDNN, and fp32_precision where it exists."""
+    f = {}
+    for key, get in (("matmul_allow_tf32", lambda: torch.backends.cuda.matmul.allow_tf32),
+                     ("cudnn_allow_tf32", lambda: torch.backends.cudnn.allow_tf32)):
+        try:
+            f[key] = bool(get())
+        except Exception as e:  # noqa: BLE001 (PyTorch >= 2.9 raises on mixed legacy/new settings)
+            f[key] = err_text(e)
+    if hasattr(torch.backends, "fp32_precision"):
+        for name in PRECISIONS:
+            mod = torch.backends
+            try:
+                for part in name.split("."):
+                    mod = getattr(mod, part)
+                f[f"{name}.fp32_precision"] = str(mod.fp32_precision)
+            except Exception as e:  # noqa: BLE001
+                f[f"{name}.fp32_precision"] = err_text(e)
+    return f
+
+
+def tf32_problems(f):
+    """Why TF32 may be on for matmul or cuDNN convolutions (empty: off)."""
+    new_api = [f"{n}.fp32_precision" for n in PRECISIONS if f"{n}.fp32_precision" in f]
+    ieee = bool(new_api) and all(f[k] == "ieee" for k in new_api)
+    bad = [f"{k} = {f[k]}" for k in new_api if f[k] != "ieee"]
+    for k in ("matmul_allow_tf32", "cudnn_allow_tf32"):
+        if f[k] is True:
+            bad.append(f"{k} = True")
+        elif f[k] is not False and not ieee:  # unreadable, and no fp32_precision saying ieee
+            bad.append(f"{k} unreadable ({f[k]})")
+    return bad
+
+
+def with_tf32(item):
+    """Records the switches in an item; an item measured with TF32 possibly on becomes an error."""
+    f = tf32_flags()
+    bad = tf32_problems(f)
+    item["tf32"], item["tf32_off"] = f, not bad
+    if bad and "error" not in item:
+        item["error"] = "TF32 is not off: " + "; ".join(bad)
+    return item
+
+
 # ---------------------------------------------------------------- timing
 
 def sync():
@@ -82,26 +147,47 @@ def sync():
         torch.cuda.synchronize()
 
 
-def measure(step, o):
-    """As scripts/bench/measure.ts with calibrate: returns (median ms, all, iters)."""
+def measure(step, o, train=None):
+    """As scripts/bench/measure.ts with calibrate: returns (median ms, all, iters, losses).
+
+    train: (loss, rewind, learn_steps) for training: loss() reads the latest step's loss, rewind()
+    makes the next step train batch 0 again, and the second window waits until learn_steps steps
+    have run (scripts/bench/ours.ts LSTM_LEARN_STEPS); losses is then (loss_start, loss_end), both
+    read outside the timed window (the mean over the first k steps, and over the same k batches
+    after the last repetition).
+    """
+    steps = [0]
+
+    def counted():
+        steps[0] += 1
+        step()
+
     t0 = time.perf_counter()
-    step()
+    counted()
     sync()
     warm = (time.perf_counter() - t0) * 1e3
+    k = max(1, int(o.get("lossSteps", 3)))
+    head = []
+    if train:
+        head.append(train[0]())
+        for _ in range(1, k):
+            counted()
+            head.append(train[0]())
     per = warm
     target, max_iters = o["targetMs"], o["maxIters"]
     if warm < target / 4:
-        k = 1
+        n = 1
         while True:
             t = time.perf_counter()
-            for _ in range(k):
+            for _ in range(n):
                 step()
             sync()
             dt = (time.perf_counter() - t) * 1e3
-            per = dt / k
-            if dt >= target / 8 or 2 * k > max_iters:
+            steps[0] += n
+            per = dt / n
+            if dt >= target / 8 or 2 * n > max_iters:
                 break
-            k *= 2
+            n *= 2
     iters = max(1, min(max_iters, round(target / max(per, 1e-3))))
     reps = min(3, o["reps"]) if o.get("slowMs") is not None and warm > o["slowMs"] else o["reps"]
     all_ms = []
@@ -111,7 +197,22 @@ def measure(step, o):
             step()
         sync()
         all_ms.append((time.perf_counter() - t) * 1e3 / iters)
-    return statistics.median(all_ms), all_ms, iters
+        steps[0] += iters
+    losses = None
+    if train:
+        timed = train[0]()
+        if steps[0] < train[2]:  # the steps this model needs before its loss reliably falls (untimed)
+            while steps[0] < train[2]:
+                counted()
+            if math.isfinite(timed):
+                timed = train[0]()
+        train[1]()
+        tail = []
+        for _ in range(k):
+            step()
+            tail.append(train[0]())
+        losses = (statistics.mean(head), statistics.mean(tail) if math.isfinite(timed) else timed)
+    return statistics.median(all_ms), all_ms, iters, losses
 
 
 # ---------------------------------------------------------------- data
@@ -278,8 +379,11 @@ def train_step_fn(name, data, graph):
         opt.zero_grad(set_to_none=True)
         last["loss"] = body()
 
+    def rewind():
+        ctr.zero_()  # the next step trains batch 0 (also inside the graph, which reads ctr)
+
     if not graph:
-        return eager, last, B
+        return eager, last, B, rewind
     s = torch.cuda.Stream()
     s.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(s):
@@ -290,7 +394,7 @@ def train_step_fn(name, data, graph):
     opt.zero_grad(set_to_none=True)
     with torch.cuda.graph(g):
         last["loss"] = body()
-    return g.replay, last, B
+    return g.replay, last, B, rewind
 
 
 # ---------------------------------------------------------------- items
@@ -304,16 +408,19 @@ def bench_matmul(n, o):
     a = torch.rand(n, n, device=DEV, generator=g) * 2 - 1
     b = torch.rand(n, n, device=DEV, generator=g) * 2 - 1
     c = torch.empty(n, n, device=DEV)
-    ms, all_ms, iters = measure(lambda: torch.matmul(a, b, out=c), o)
+    ms, all_ms, iters, _ = measure(lambda: torch.matmul(a, b, out=c), o)
     return {"value": 2 * n ** 3 / ms / 1e6, "unit": "GFLOP/s", "ms": ms, "all": all_ms, "iters": iters}
 
 
+# As scripts/bench/ours.ts LSTM_LEARN_STEPS: the LSTM regression's loss drifts for its first Adam steps.
+LEARN_STEPS = {"lstm": 16}
+
+
 def bench_train(name, data, o, graph):
-    step, last, B = train_step_fn(name, data, graph)
-    ms, all_ms, iters = measure(step, o)
-    loss = float(last["loss"].item())
-    return {"value": 1000 * B / ms, "unit": "samples/s", "ms": ms, "all": all_ms, "iters": iters, "batch": B, "final_loss": loss,
-            **({"error": f"loss is not finite ({loss})"} if not math.isfinite(loss) else {})}
+    step, last, B, rewind = train_step_fn(name, data, graph)
+    ms, all_ms, iters, (start, end) = measure(step, o, (lambda: float(last["loss"].item()), rewind, LEARN_STEPS.get(name, 0)))
+    return {"value": 1000 * B / ms, "unit": "samples/s", "ms": ms, "all": all_ms, "iters": iters, "batch": B,
+            "loss_start": start, "loss_end": end}
 
 
 def main():
@@ -348,6 +455,11 @@ def main():
         meta["fp32_verified"] = tf32_check()
     except Exception as e:  # noqa: BLE001
         meta["fp32_verified"] = err_text(e)
+    try:
+        meta["fp32_conv_verified"] = tf32_conv_check()
+    except Exception as e:  # noqa: BLE001
+        meta["fp32_conv_verified"] = err_text(e)
+    meta["tf32_flags"] = tf32_flags()
     data = load_data(cfg)
     meta["synthetic_data"] = data["synthetic"]
     items = []
@@ -357,7 +469,7 @@ def main():
             r = bench_matmul(n, cfg["ops"])
         except Exception as e:  # noqa: BLE001
             r = {"error": err_text(e), "unit": "GFLOP/s"}
-        items.append({"name": f"matmul n={n}", "variant": "eager", **r})
+        items.append(with_tf32({"name": f"matmul n={n}", "variant": "eager", **r}))
         if CUDA:
             torch.cuda.empty_cache()
     for m in cfg.get("models", []):
@@ -368,7 +480,7 @@ def main():
                 r = bench_train(m, data, cfg["train"], graph)
             except Exception as e:  # noqa: BLE001
                 r = {"error": err_text(e), "unit": "samples/s"}
-            items.append({"name": f"train {m}", "variant": variant, **r})
+            items.append(with_tf32({"name": f"train {m}", "variant": variant, **r}))
             if CUDA:
                 torch.cuda.synchronize()
                 torch.cuda.empty_cache()

@@ -1,8 +1,13 @@
 // Timing: a warm-up iteration (pipeline compilation, first touch) that is not counted (with
 // `calibrate`, also a probe that sizes the repetitions), then `reps` repetitions of `iters`
 // iterations recorded back to back and one wait for the device; the figure is the median time per
-// iteration over the repetitions.
+// iteration over the repetitions. Training work also has its loss read back, never inside the
+// timed window: loss_start is the mean loss of the first k steps (the warm-up and k − 1 more, on
+// batches 0 … k−1 from a fresh initialisation), loss_end the mean loss of the same k batches visited
+// again after the last repetition (same batches: the fall is the training's, not batch-to-batch
+// noise). loss.ts refuses a side whose loss is not finite or did not fall.
 import type { Counters, ProgramProfile } from '../../kernels/backend.ts';
+import { lossRefusal, mean, refusalText } from './loss.ts';
 
 export interface Work {
   /** Samples per iteration (training steps); 0 for kernels. */
@@ -17,6 +22,21 @@ export interface Work {
   dispose(): void | Promise<void>;
   /** Our side only: one iteration with every kernel timed (Backend.profile). */
   profile?(): Promise<ProgramProfile>;
+  /**
+   * Training work: the mean loss of the steps since the last call (ours: the device's running sums,
+   * NaN when any of them was not finite; a peer: its latest step's loss). A readback, so measure
+   * calls it only outside the timed window.
+   */
+  loss?(): Promise<number>;
+  /** Training work: how many batches iter cycles through (iteration i trains batch i mod batches). */
+  batches?: number;
+  /**
+   * Training work: the steps a fresh initialisation needs before its loss on the first batches
+   * reliably falls; the second loss window waits (untimed) until this many steps have run.
+   */
+  learnSteps?: number;
+  /** Threads computing this work on a CPU (ours: the CPU backend's; tfjs-wasm: its pool); null or absent on a GPU. */
+  threads?: number | null;
 }
 
 export interface Timing {
@@ -24,6 +44,9 @@ export interface Timing {
   all: number[]; // per-iteration time of each repetition
   iters: number;
   perStep?: { dispatches: number; submits: number; bytesUploaded: number };
+  /** Training work: the mean loss of the first k steps, and of the same k batches after the timed steps (both untimed). */
+  lossStart?: number;
+  lossEnd?: number;
 }
 
 export interface MeasureOpts {
@@ -39,6 +62,8 @@ export interface MeasureOpts {
    * would make repetitions of a handful of sub-millisecond steps (then mostly the wait itself).
    */
   calibrate?: boolean;
+  /** Training work: k, the steps whose mean loss is loss_start and, after the timed window, loss_end (default 3). */
+  lossSteps?: number;
 }
 
 const median = (v: number[]): number => {
@@ -52,6 +77,16 @@ export async function measure(w: Work, o: MeasureOpts): Promise<Timing> {
   w.iter(i++);
   await w.sync();
   const warm = performance.now() - t0;
+  const k = Math.max(1, o.lossSteps ?? 3);
+  const head: number[] = [];
+  if (w.loss) {
+    head.push(await w.loss());
+    for (let j = 1; j < k; j++) {
+      w.iter(i++);
+      await w.sync();
+      head.push(await w.loss());
+    }
+  }
   let per = warm;
   if (o.calibrate && warm < o.targetMs / 4) {
     for (let k = 1; ; k *= 2) {
@@ -80,14 +115,54 @@ export async function measure(w: Work, o: MeasureOpts): Promise<Timing> {
     submits: (after.submits - before.submits) / n,
     bytesUploaded: (after.bytesUploaded - before.bytesUploaded) / n,
   } : undefined;
-  return { ms: median(all), all, iters, perStep };
+  let lossStart: number | undefined, lossEnd: number | undefined;
+  if (w.loss) {
+    // Ours: the mean over every step since the head, so a timed step that went non-finite shows here.
+    let timed = await w.loss();
+    if (i < (w.learnSteps ?? 0)) {
+      while (i < w.learnSteps!) w.iter(i++);
+      await w.sync();
+      const more = await w.loss();
+      if (!Number.isFinite(more)) timed = more;
+    }
+    const S = Math.max(1, w.batches ?? 1);
+    const first = Math.ceil(i / S) * S; // batch 0 again
+    const tail: number[] = [];
+    for (let j = 0; j < k; j++) {
+      w.iter(first + j);
+      await w.sync();
+      tail.push(await w.loss());
+    }
+    lossStart = mean(head);
+    lossEnd = Number.isFinite(timed) ? mean(tail) : timed;
+  }
+  return { ms: median(all), all, iters, perStep, lossStart, lossEnd };
 }
 
 /** One side of an item: a value (GFLOP/s, samples/s), its median ms, or why there is none. */
 export interface Side { value: number | null; ms: number | null; timing?: Timing; error?: string }
 
-/** The fields every benchmark line carries: both sides' figures, the ratio, our per-step counts, errors. */
-export function comparison(name: string, unit: string, ours: Side, peer: Side): Record<string, unknown> {
+/**
+ * A training side whose loss is not finite or did not fall loses its figure: value null, the
+ * reason as its error and in `refused`. Other sides pass through.
+ */
+export function checkLoss(side: Side, who: 'ours' | 'peer', refused: string[]): Side {
+  if (side.value === null) return side;
+  const why = lossRefusal(side.timing?.lossStart, side.timing?.lossEnd);
+  if (!why) return side;
+  refused.push(refusalText(who, why));
+  return { ...side, value: null, error: `refused: ${why}` };
+}
+
+/**
+ * The fields every benchmark line carries: both sides' figures, the ratio, our per-step counts,
+ * errors; for training items (unit samples/s) both sides' losses, each side checked by checkLoss.
+ */
+export function comparison(name: string, unit: string, oursIn: Side, peerIn: Side): Record<string, unknown> {
+  const train = unit === 'samples/s';
+  const refused: string[] = [];
+  const ours = train ? checkLoss(oursIn, 'ours', refused) : oursIn;
+  const peer = train ? checkLoss(peerIn, 'peer', refused) : peerIn;
   const ratio = ours.value !== null && peer.value !== null && peer.value > 0 ? ours.value / peer.value : null;
   return {
     name, unit, ours: ours.value, peer: peer.value, ratio, ours_ms: ours.ms, peer_ms: peer.ms,
@@ -95,6 +170,11 @@ export function comparison(name: string, unit: string, ours: Side, peer: Side): 
     ...(ours.timing?.perStep ? {
       dispatches: ours.timing.perStep.dispatches, submits: ours.timing.perStep.submits, bytes_uploaded: ours.timing.perStep.bytesUploaded,
     } : {}),
+    ...(train ? {
+      loss_start: oursIn.timing?.lossStart ?? null, loss_end: oursIn.timing?.lossEnd ?? null,
+      peer_loss_start: peerIn.timing?.lossStart ?? null, peer_loss_end: peerIn.timing?.lossEnd ?? null,
+    } : {}),
+    ...(refused.length ? { refused } : {}),
     ...(ours.error ? { ours_error: ours.error } : {}),
     ...(peer.error ? { peer_error: peer.error } : {}),
   };

@@ -11,6 +11,8 @@ import { presetSpec } from '../../kernels/model/presets.ts';
 import type { LayerSpec, ModelSpec, TrainSpec } from '../../kernels/model/types.ts';
 import { createSession } from '../../kernels/train/session.ts';
 import { taskGather } from '../../kernels/train/task-data.ts';
+import type { Mnist } from '../../kernels/data/mnist.ts';
+import type { TaskData } from '../../kernels/data/tasks.ts';
 import { COPY_TASK, TRANSFORMER, type BenchData } from './data.ts';
 import type { Work } from './measure.ts';
 
@@ -25,9 +27,33 @@ function randomTensor(be: Backend, shape: number[], name: string, rng: Rng, owne
   return t;
 }
 
-/** A fixed program replayed `iter` times; `sync` waits for the device. */
-function programWork(be: Backend, p: Program, owned: Tensor[], params: (i: number) => StepParams, batch = 0, destroy = true): Work {
+/** Threads the backend computes with: the CPU backend's `threads` where it has one (1 before it had threads); null on WebGPU. */
+export function backendThreads(be: Backend): number | null {
+  if (be.info.kind !== 'cpu') return null;
+  const t = (be as unknown as { threads?: unknown }).threads;
+  return typeof t === 'number' && t >= 1 ? t : 1;
+}
+
+/**
+ * The training loss of the steps since the last call, from the program's metrics tensor (its running
+ * [Σ loss, Σ correct, rows, non-finite count]; see compile.ts), which it then zeroes: NaN when a step
+ * was not finite. A readback and an upload: never inside a timed window.
+ */
+function metricsLoss(be: Backend, metrics: Tensor): () => Promise<number> {
+  const zero = new Float32Array(metrics.size);
+  be.write(metrics, zero); // a pooled buffer may hold an earlier run's sums
+  return async () => {
+    const m = await be.read(metrics);
+    be.write(metrics, zero);
+    return m[3] > 0 || !(m[2] > 0) ? NaN : m[0] / m[2];
+  };
+}
+
+/** A fixed program replayed `iter` times; `sync` waits for the device; `metrics`: a training step's, for `loss`. */
+function programWork(be: Backend, p: Program, owned: Tensor[], params: (i: number) => StepParams, batch = 0, destroy = true, metrics?: Tensor): Work {
   return {
+    threads: backendThreads(be),
+    ...(metrics ? { loss: metricsLoss(be, metrics) } : {}),
     batch,
     dispatches: p.dispatches,
     counters: () => ({ ...be.counters }),
@@ -108,22 +134,35 @@ export const TRANSFORMER_SPEC: ModelSpec = {
   loss: 'softmax_cross_entropy', train: adam(32), seed: 1,
 };
 
+/**
+ * The LSTM's regression (MSE ≈ 0.17 at a fresh initialisation) drifts for its first few Adam steps
+ * at lr 1e-3: on batches 0-2 ours read 0.167 → 0.177 after 6 steps on SwiftShader (a refused line)
+ * and 0.167 → 0.137, 0.134, 0.128 after 12, 16, 24 steps on the CPU backend (same weights). Both
+ * sides' second loss window therefore waits for 16 steps.
+ */
+export const LSTM_LEARN_STEPS = 16;
+
 export const LSTM_LAYERS: LayerSpec[] = [{ kind: 'lstm', hidden: 128 }, { kind: 'dense', units: 1 }];
 
 export type ModelName = 'mlp-mnist' | 'cnn-mnist' | 'lstm' | 'transformer';
 export const MODELS: ModelName[] = ['mlp-mnist', 'cnn-mnist', 'lstm', 'transformer'];
 
-const stepParams = (B: number, n: number) => (i: number): StepParams =>
-  ({ step: i + 1, batchStart: (i % Math.max(1, Math.floor(n / B))) * B, lr: 1e-3, seed: i + 1, rows: B });
+const batchesOf = (B: number, n: number): number => Math.max(1, Math.floor(n / B));
+const stepParams = (B: number, n: number, lr = 1e-3) => (i: number): StepParams =>
+  ({ step: i + 1, batchStart: (i % batchesOf(B, n)) * B, lr, seed: i + 1, rows: B });
 
 /** The training step of a reference model, replayed through the session's compiled program. */
 export async function ourModel(name: ModelName, backend: OurBackend, d: BenchData): Promise<Work> {
   if (name === 'lstm') return ourLstm(backend, d);
   const spec = name === 'mlp-mnist' ? presetSpec('mlp-mnist') : structuredClone(name === 'cnn-mnist' ? CNN_SPEC : TRANSFORMER_SPEC);
-  const data = name === 'transformer' ? d.copy : d.mnistRaw;
+  return sessionWork(spec, backend, name === 'transformer' ? d.copy : d.mnistRaw);
+}
+
+/** A spec's training step, compiled by a session and replayed at learning rate `lr` (the reference models: 1e-3). */
+export async function sessionWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr = 1e-3): Promise<Work> {
   const s = await createSession(spec, { backend, data, onEvent: () => {}, memoryBudgetBytes: 4 * 1024 ** 3 });
-  const w = programWork(s.backend, s.c.train, [], stepParams(s.c.batch, s.c.trainData.n), s.c.batch, false);
-  return { ...w, dispose: () => s.dispose() };
+  const w = programWork(s.backend, s.c.train, [], stepParams(s.c.batch, s.c.trainData.n, lr), s.c.batch, false, s.c.trainMetrics);
+  return { ...w, batches: batchesOf(s.c.batch, s.c.trainData.n), dispose: () => s.dispose() };
 }
 
 /**
@@ -156,6 +195,6 @@ async function ourLstm(backend: OurBackend, d: BenchData): Promise<Work> {
   await be.ready();
   await be.idle();
   const owned = [P.flat, G.flat, m, v, images, labels, indices, y, metrics];
-  const w = programWork(be, p, owned, stepParams(B, n), B, false);
-  return { ...w, dispose: () => { g.dispose(); w.dispose(); be.destroy(); } };
+  const w = programWork(be, p, owned, stepParams(B, n), B, false, metrics);
+  return { ...w, batches: batchesOf(B, n), learnSteps: LSTM_LEARN_STEPS, dispose: () => { g.dispose(); w.dispose(); be.destroy(); } };
 }

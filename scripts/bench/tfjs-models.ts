@@ -6,15 +6,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { BenchData } from './data.ts';
 import type { Work } from './measure.ts';
-import type { ModelName } from './ours.ts';
+import { LSTM_LEARN_STEPS, type ModelName } from './ours.ts';
 
 export interface TfModel {
   batch: number;
+  /** Batches the steps cycle through: step i trains batch i mod batches. */
+  batches: number;
+  /** Steps before the loss reliably falls (measure.ts Work.learnSteps; ours' figure for the same model). */
+  learnSteps?: number;
   params: number;
   /** Records one training step (no readback). */
   step(i: number): void;
   /** Waits until every recorded step has finished (a one-element readback of the latest loss). */
   sync(): Promise<void>;
+  /** The latest step's loss (a readback; never inside a timed window). */
+  loss(): Promise<number>;
   dispose(): void;
 }
 
@@ -37,6 +43,7 @@ function trainer(vars: V[], resident: tf.Tensor[], B: number, n: number, loss: (
   const starts = Math.max(1, Math.floor(n / B));
   return {
     batch: B,
+    batches: starts,
     params: vars.reduce((s, v) => s + v.size, 0),
     step(i: number) {
       const start = (i % starts) * B;
@@ -46,6 +53,9 @@ function trainer(vars: V[], resident: tf.Tensor[], B: number, n: number, loss: (
     },
     async sync() {
       if (last) await last.data();
+    },
+    async loss() {
+      return last ? (await last.data())[0] : NaN;
     },
     dispose() {
       last?.dispose();
@@ -166,9 +176,10 @@ export function tfModel(name: ModelName, d: BenchData): TfModel {
   switch (name) {
     case 'mlp-mnist': return tfMlp(d.mnist);
     case 'cnn-mnist': return tfCnn(d.mnist);
-    case 'lstm': return tfLstm(d.seq);
+    case 'lstm': return { ...tfLstm(d.seq), learnSteps: LSTM_LEARN_STEPS };
     case 'transformer': return tfTransformer(d.tokens);
   }
 }
 
-export const tfWork = (m: TfModel): Work => ({ batch: m.batch, iter: (i) => m.step(i), sync: () => m.sync(), dispose: () => m.dispose() });
+export const tfWork = (m: TfModel, threads?: number | null): Work =>
+  ({ batch: m.batch, batches: m.batches, learnSteps: m.learnSteps, iter: (i) => m.step(i), sync: () => m.sync(), loss: () => m.loss(), dispose: () => m.dispose(), threads });
