@@ -7,6 +7,7 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
+import { loadWasm, wasmMatmul } from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
@@ -115,8 +116,10 @@ export class CpuBackend implements Backend {
 
   async idle(): Promise<void> {}
 
-  /** Nothing compiles on the CPU. */
-  async ready(): Promise<void> {}
+  /** Loads the WebAssembly SIMD kernels (kernels/wasm/); without them the TypeScript loops run. */
+  async ready(): Promise<void> {
+    await loadWasm();
+  }
   destroy(): void {}
 
   private k(label: string, exec: (p: StepParams) => void): CpuKernel {
@@ -134,7 +137,9 @@ export class CpuBackend implements Backend {
     const act = o.act ?? 'none';
     const ga = o.gradAct;
     const gact = ga && ga.act !== 'none' ? ga.act : null; // matmulDims refuses 'none'
+    const simd = this.precision === 'f32' ? wasmMatmul(out, a, b, o) : null;
     return this.k(`matmul ${M}x${N}x${K}`, () => {
+      if (simd?.()) return;
       const A = f(a), B = f(b), C = f(out);
       const bias = o.bias ? f(o.bias) : null;
       const Y = ga ? f(ga.y) : null;

@@ -1,0 +1,2 @@
+// @ts-nocheck: AssemblyScript entry, compiled by scripts/build-wasm.mjs.
+export { packA, packB, gemmPacked } from './gemm';

@@ -1,0 +1,3 @@
+// The WebAssembly SIMD kernels of the CPU backend: what kernels/cpu/ imports.
+export { loadWasm, setWasmEnabled, simdSupported, wasm, wasmFailure } from './runtime.ts';
+export { wasmMatmul } from './matmul.ts';

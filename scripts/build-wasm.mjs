@@ -1,0 +1,23 @@
+// Builds the WebAssembly SIMD kernels (kernels/wasm/as/*.ts, AssemblyScript) into
+// kernels/wasm/build/kernels.wasm. Run by postinstall; nothing generated is committed.
+// AssemblyScript: typed source close to the engine's TypeScript, v128 intrinsics, a maintained
+// compiler on npm (no native toolchain to install).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'kernels/wasm/build');
+mkdirSync(out, { recursive: true });
+const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
+execFileSync(process.execPath, [
+  asc, 'kernels/wasm/as/index.ts',
+  '-o', 'kernels/wasm/build/kernels.wasm',
+  '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd',
+  '--initialMemory', '2', // page 0: the module's own data; JS's arena starts at 64 KiB
+], { cwd: root, stdio: 'inherit' });
+// Pages bundled by esbuild (the bench and the browser tests) serve public/ only: a copy goes there.
+mkdirSync(join(root, 'public/wasm'), { recursive: true });
+copyFileSync(join(out, 'kernels.wasm'), join(root, 'public/wasm/kernels.wasm'));
+console.log('build-wasm: kernels/wasm/build/kernels.wasm and public/wasm/kernels.wasm');
