@@ -15,7 +15,7 @@ execFileSync(process.execPath, [
   asc, 'kernels/wasm/as/index.ts',
   '-o', 'kernels/wasm/build/kernels.wasm',
   '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd',
-  '--initialMemory', '2', // page 0: the module's own data; JS's arena starts at 64 KiB
+  '--importMemory', // the heap made by kernels/wasm/runtime.ts, shared with the CPU backend's tensors
 ], { cwd: root, stdio: 'inherit' });
 // Pages bundled by esbuild (the bench and the browser tests) serve public/ only: a copy goes there.
 mkdirSync(join(root, 'public/wasm'), { recursive: true });

@@ -7,7 +7,7 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
-import { loadWasm, wasmMatmul } from '../wasm/index.ts';
+import { heapF32, heapFree, loadWasm, wasmMatmul, wasmOptimizer } from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
@@ -53,7 +53,8 @@ export class CpuBackend implements Backend {
 
   tensor(shape: readonly number[], name: string, dtype: DType = 'f32'): Tensor {
     const n = Math.max(1, sizeOf(shape));
-    const store = dtype === 'u32' ? new Uint32Array(n) : this.precision === 'f64' ? new Float64Array(n) : new Float32Array(n);
+    // f32 tensors live in the WASM heap where there is room, so its kernels work on them in place.
+    const store = dtype === 'u32' ? new Uint32Array(n) : this.precision === 'f64' ? new Float64Array(n) : heapF32(n) ?? new Float32Array(n);
     this.inUse += store.byteLength;
     this.owned.add(store);
     return this.make(shape, name, dtype, store, 0);
@@ -64,7 +65,10 @@ export class CpuBackend implements Backend {
   }
 
   free(t: Tensor): void {
-    if (t.offset === 0 && this.owned.delete(t.store)) this.inUse -= (t.store as Arr).byteLength;
+    if (t.offset === 0 && this.owned.delete(t.store)) {
+      this.inUse -= (t.store as Arr).byteLength;
+      heapFree(t.store);
+    }
   }
 
   write(t: Tensor, data: Float32Array | Uint32Array): void {
@@ -345,7 +349,9 @@ export class CpuBackend implements Backend {
   }
 
   optimizerStep(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, cfg: OptimizerConfig, sq: Tensor | null): Kernel {
+    const simd = this.precision === 'f32' ? wasmOptimizer(params, grads, m, v, cfg, sq) : null;
     return this.k(`optimizer ${cfg.kind}`, (p) => {
+      if (simd?.(p)) return;
       const P = f(params), G = f(grads), Mm = f(m), V = f(v);
       let scale = 1;
       if (sq && cfg.clipNorm > 0) {

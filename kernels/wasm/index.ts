@@ -1,3 +1,4 @@
 // The WebAssembly SIMD kernels of the CPU backend: what kernels/cpu/ imports.
-export { loadWasm, setWasmEnabled, simdSupported, wasm, wasmFailure } from './runtime.ts';
+export { heapF32, heapFree, loadWasm, setWasmEnabled, simdSupported, wasm, wasmFailure } from './runtime.ts';
 export { wasmMatmul } from './matmul.ts';
+export { wasmOptimizer } from './optim.ts';

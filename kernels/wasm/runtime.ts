@@ -1,19 +1,28 @@
-// Loads the WebAssembly SIMD kernels (kernels/wasm/as/, built by scripts/build-wasm.mjs) and hands
-// out scratch memory in their heap. In Node the module loads synchronously when this file is first
-// imported; in a page or worker, `loadWasm()` (called by CpuBackend.ready()) fetches it. Until it
-// is loaded, or where WebAssembly SIMD is missing, `wasm()` is null and the CPU backend runs its
-// plain-TypeScript loops, which stay the reference.
+// The WebAssembly SIMD kernels (kernels/wasm/as/, built by scripts/build-wasm.mjs) and the heap
+// they share with the CPU backend's tensors.
+//
+// Memory: the module imports one WebAssembly.Memory made here when this file is first imported,
+// sized once and never grown (growth would detach every Float32Array view of it). CpuBackend
+// allocates its f32 tensors in it (`heapF32`), so the kernels read and write tensors in place, no
+// copies; tensors that do not fit (or f64 ones) stay ordinary arrays, and the kernels copy them in
+// (matmul) or leave the op to the TypeScript loops. Node compiles the module synchronously at
+// import; pages fetch it in `loadWasm()` (CpuBackend.ready()). Until then, or without WebAssembly
+// SIMD, `wasm()` is null and the CPU backend runs its TypeScript loops, which stay the reference.
 
 export interface WasmKernels {
-  memory: WebAssembly.Memory;
   packA(a: number, sAm: number, sAk: number, M: number, Ma: number, K: number, pa: number): void;
   packB(b: number, sBk: number, sBn: number, K: number, N: number, pb: number): void;
   gemmPacked(M: number, N: number, K: number, pa: number, pb: number, c: number, bias: number, act: number, alpha: number,
     y: number, gact: number, galpha: number, acc: number): void;
+  adam(n: number, p: number, g: number, m: number, v: number, scale: number, lr: number, b1: number, b2: number,
+    bc1: number, bc2: number, eps: number, wd: number, decoupled: number): void;
+  sgd(n: number, p: number, g: number, m: number, scale: number, lr: number, momentum: number, nesterov: number, wd: number): void;
 }
 
-/** Bytes below this belong to the module's own data; the arena starts here. */
+/** Bytes below this belong to the module's own data (AssemblyScript's static segment). */
 const HEAP_BASE = 65536;
+const ALIGN = 64; // bytes; every block starts on a 64-byte boundary (SIMD loads, cache lines)
+
 let kernels: WasmKernels | null = null;
 let enabled = true;
 let loading: Promise<boolean> | null = null;
@@ -27,6 +36,105 @@ export function simdSupported(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * First-fit free list over [HEAP_BASE, size) with neighbours merged on free. Blocks are few and
+ * large (a model's flat buffers and activations), so a sorted array is enough.
+ */
+class Heap {
+  readonly f32: Float32Array;
+  private free: { at: number; bytes: number }[];
+  private used = new Map<number, number>();
+  constructor(readonly memory: WebAssembly.Memory) {
+    this.f32 = new Float32Array(memory.buffer);
+    this.free = [{ at: HEAP_BASE, bytes: memory.buffer.byteLength - HEAP_BASE }];
+  }
+  alloc(bytes: number): number {
+    const need = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const i = this.free.findIndex((b) => b.bytes >= need);
+    if (i < 0) return -1;
+    const b = this.free[i];
+    const at = b.at;
+    if (b.bytes === need) this.free.splice(i, 1);
+    else this.free[i] = { at: b.at + need, bytes: b.bytes - need };
+    this.used.set(at, need);
+    return at;
+  }
+  release(at: number): void {
+    const bytes = this.used.get(at);
+    if (bytes === undefined) return;
+    this.used.delete(at);
+    let i = this.free.findIndex((b) => b.at > at);
+    if (i < 0) i = this.free.length;
+    this.free.splice(i, 0, { at, bytes });
+    const next = this.free[i + 1];
+    if (next && at + bytes === next.at) this.free.splice(i, 2, { at, bytes: bytes + next.bytes });
+    const prev = this.free[i - 1];
+    if (prev && prev.at + prev.bytes === at) this.free.splice(i - 1, 2, { at: prev.at, bytes: prev.bytes + this.free[i].bytes });
+  }
+}
+
+/** The shared heap: 1 GiB reserved up front (pages are touched only when used), less where refused. */
+function makeHeap(): Heap | null {
+  if (!simdSupported()) return null;
+  for (const mib of [1024, 512, 256]) {
+    try {
+      return new Heap(new WebAssembly.Memory({ initial: mib * 16, maximum: mib * 16 }));
+    } catch {
+      // the address space is short (32-bit): try less
+    }
+  }
+  return null;
+}
+const heap = makeHeap();
+
+/** A zeroed f32 array of n elements in the WASM heap, or null when the heap has no room. */
+export function heapF32(n: number): Float32Array | null {
+  if (!heap) return null;
+  const at = heap.alloc(n * 4);
+  if (at < 0) return null;
+  const v = new Float32Array(heap.memory.buffer, at, n);
+  v.fill(0);
+  return v;
+}
+
+/** Returns a heapF32 array's block to the heap (anything else is ignored). */
+export function heapFree(a: unknown): void {
+  if (heap && a instanceof Float32Array && a.buffer === heap.memory.buffer) heap.release(a.byteOffset);
+}
+
+/** Byte address of element `offset` of a heap array, or −1 when the array is not in the heap. */
+export function addressOf(a: unknown, offset: number): number {
+  return heap && a instanceof Float32Array && a.buffer === heap.memory.buffer ? a.byteOffset + offset * 4 : -1;
+}
+
+/** Scratch blocks of the heap for one op's packed operands or copies, returned by `done()`. */
+export class Scratch {
+  private blocks: number[] = [];
+  /** Byte address of n floats, or −1 when the heap is full. */
+  alloc(n: number): number {
+    const at = heap ? heap.alloc(n * 4) : -1;
+    if (at >= 0) this.blocks.push(at);
+    return at;
+  }
+  /** Byte address of the n elements of `a` from `from`: in place when in the heap, else a copy (−1: no room). */
+  use(a: Float32Array, from: number, n: number): number {
+    const at = addressOf(a, from);
+    if (at >= 0) return at;
+    const c = this.alloc(n);
+    if (c >= 0) heap!.f32.set(a.subarray(from, from + n), c >> 2);
+    return c;
+  }
+  done(): void {
+    for (const b of this.blocks) heap!.release(b);
+    this.blocks = [];
+  }
+}
+
+/** The heap's f32 view (for copying results out of scratch blocks). */
+export function heapView(): Float32Array {
+  return heap!.f32;
 }
 
 /** The kernels when loaded and enabled, else null (the caller then runs its TypeScript loops). */
@@ -45,14 +153,15 @@ export function wasmFailure(): string {
 }
 
 function instantiate(module: WebAssembly.Module): void {
-  kernels = new WebAssembly.Instance(module, {}).exports as unknown as WasmKernels;
+  kernels = new WebAssembly.Instance(module, { env: { memory: heap!.memory, abort: () => { throw new Error('wasm abort'); } } }).exports as unknown as WasmKernels;
 }
 
 // Node (tsx, scripts/train.ts, the test runner): read and compile synchronously at import, so a
 // CpuBackend made with `new` uses the kernels from its first step. Browsers never take this path.
 const nodeFs = typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
   ? (process.getBuiltinModule('fs') as typeof import('fs')) : null;
-if (nodeFs && simdSupported() && process.env.CPU_WASM !== '0') {
+if (!heap) failure = 'this WebAssembly has no SIMD (or no memory for its heap)';
+else if (nodeFs && process.env.CPU_WASM !== '0') {
   try {
     instantiate(new WebAssembly.Module(nodeFs.readFileSync(new URL('./build/kernels.wasm', import.meta.url))));
   } catch (e) {
@@ -67,10 +176,6 @@ if (nodeFs && simdSupported() && process.env.CPU_WASM !== '0') {
  */
 export function loadWasm(): Promise<boolean> {
   if (kernels || failure) return Promise.resolve(!!kernels);
-  if (!simdSupported()) {
-    failure = 'this WebAssembly has no SIMD';
-    return Promise.resolve(false);
-  }
   loading ??= (async () => {
     const urls = [new URL('./build/kernels.wasm', import.meta.url).href];
     if (typeof location !== 'undefined') urls.push(new URL('wasm/kernels.wasm', location.href).href);
@@ -88,37 +193,4 @@ export function loadWasm(): Promise<boolean> {
     return false;
   })();
   return loading;
-}
-
-/**
- * A bump arena over the module's memory, reset by each op: `alloc` returns byte offsets (16-byte
- * aligned); `f32()` is a view over the whole memory, made again after the memory grows (growth
- * detaches the old views).
- */
-export class Arena {
-  private top = HEAP_BASE;
-  private view: Float32Array;
-  constructor(private readonly k: WasmKernels) {
-    this.view = new Float32Array(k.memory.buffer);
-  }
-  reset(): void {
-    this.top = HEAP_BASE;
-  }
-  alloc(floats: number): number {
-    const p = this.top;
-    this.top += Math.ceil(floats / 4) * 16;
-    const need = this.top - this.k.memory.buffer.byteLength;
-    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
-    return p;
-  }
-  /** Copies src into a fresh block; returns its byte offset. */
-  put(src: ArrayLike<number> & { subarray?: unknown }, from: number, n: number): number {
-    const p = this.alloc(n);
-    this.f32().set((src as Float32Array).subarray(from, from + n), p >> 2);
-    return p;
-  }
-  f32(): Float32Array {
-    if (this.view.buffer !== this.k.memory.buffer) this.view = new Float32Array(this.k.memory.buffer);
-    return this.view;
-  }
 }

@@ -1,2 +1,3 @@
 // @ts-nocheck: AssemblyScript entry, compiled by scripts/build-wasm.mjs.
 export { packA, packB, gemmPacked } from './gemm';
+export { adam, sgd } from './optim';
