@@ -7,7 +7,7 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
-import { heapF32, heapFree, loadWasm, wasmMatmul, wasmOptimizer } from '../wasm/index.ts';
+import { heapF32, heapFree, loadWasm, wasmMatmul, wasmOptimizer, wasmRecurrentStep, wasmRecurrentStepBackward } from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
@@ -425,11 +425,13 @@ export class CpuBackend implements Backend {
   }
 
   recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
-    return this.k(`${cell} step ${t}`, () => recurrentStepRef(cell, t, s));
+    const simd = this.precision === 'f32' ? wasmRecurrentStep(cell, t, s) : null;
+    return this.k(`${cell} step ${t}`, () => simd?.() || recurrentStepRef(cell, t, s));
   }
 
   recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
-    return this.k(`${cell} step ${t} backward`, () => recurrentStepBackwardRef(cell, t, seqOut, s, g));
+    const simd = this.precision === 'f32' ? wasmRecurrentStepBackward(cell, t, seqOut, s, g) : null;
+    return this.k(`${cell} step ${t} backward`, () => simd?.() || recurrentStepBackwardRef(cell, t, seqOut, s, g));
   }
 
   gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel {

@@ -2,3 +2,4 @@
 export { heapF32, heapFree, loadWasm, setWasmEnabled, simdSupported, wasm, wasmFailure } from './runtime.ts';
 export { wasmMatmul } from './matmul.ts';
 export { wasmOptimizer } from './optim.ts';
+export { wasmRecurrentStep, wasmRecurrentStepBackward } from './rnn.ts';

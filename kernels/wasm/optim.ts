@@ -16,7 +16,7 @@ export function wasmOptimizer(params: Tensor, grads: Tensor, m: Tensor, v: Tenso
     if (cfg.kind === 'sgd') k.sgd(n, pp, pg, pm, scale, sp.lr, cfg.momentum, cfg.nesterov ? 1 : 0, cfg.weightDecay);
     else {
       const bc1 = 1 - Math.pow(cfg.beta1, sp.step), bc2 = 1 - Math.pow(cfg.beta2, sp.step);
-      k.adam(n, pp, pg, pm, pv, scale, sp.lr, cfg.beta1, cfg.beta2, sp.lr / bc1, 1 / Math.sqrt(bc2), cfg.eps, cfg.weightDecay, cfg.kind === 'adamw' ? 1 : 0);
+      k.adam(n, pp, pg, pm, pv, scale, sp.lr, cfg.beta1, cfg.beta2, 1 - cfg.beta1, 1 - cfg.beta2, sp.lr / bc1, 1 / Math.sqrt(bc2), cfg.eps, cfg.weightDecay, cfg.kind === 'adamw' ? 1 : 0);
     }
     return true;
   };

@@ -14,9 +14,14 @@ export interface WasmKernels {
   packB(b: number, sBk: number, sBn: number, K: number, N: number, pb: number): void;
   gemmPacked(M: number, N: number, K: number, pa: number, pb: number, c: number, bias: number, act: number, alpha: number,
     y: number, gact: number, galpha: number, acc: number): void;
-  adam(n: number, p: number, g: number, m: number, v: number, scale: number, lr: number, b1: number, b2: number,
+  adam(n: number, p: number, g: number, m: number, v: number, scale: number, lr: number, b1: number, b2: number, omb1: number, omb2: number,
     bc1: number, bc2: number, eps: number, wd: number, decoupled: number): void;
   sgd(n: number, p: number, g: number, m: number, scale: number, lr: number, momentum: number, nesterov: number, wd: number): void;
+  recurrentStep(cell: number, G: number, t: number, B: number, T: number, H: number, xp: number, whh: number, bhh: number,
+    hseq: number, hprev: number, cseq: number, gates: number, hlast: number, h0: number, c0: number, hp: number, pa: number, pb: number): void;
+  recurrentStepBackward(cell: number, G: number, t: number, seqOut: number, B: number, T: number, H: number, whh: number,
+    hseq: number, hprev: number, cseq: number, gates: number, c0: number, dout: number, dgx: number, dgh: number, carry: number,
+    dh: number, pa: number, pb: number): void;
 }
 
 /** Bytes below this belong to the module's own data (AssemblyScript's static segment). */

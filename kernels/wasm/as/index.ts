@@ -1,3 +1,4 @@
 // @ts-nocheck: AssemblyScript entry, compiled by scripts/build-wasm.mjs.
 export { packA, packB, gemmPacked } from './gemm';
 export { adam, sgd } from './optim';
+export { recurrentStep, recurrentStepBackward } from './rnn';

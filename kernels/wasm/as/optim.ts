@@ -4,12 +4,12 @@
 
 /**
  * Adam / AdamW. lrc = lr / (1 − β1ᵗ), isb2 = 1 / sqrt(1 − β2ᵗ); decoupled ≠ 0 (AdamW): w ·= 1 − lr·wd,
- * else g += wd·w (L2).
+ * else g += wd·w (L2). omb1 = 1 − β1 and omb2 = 1 − β2 come rounded from f64: 1 − f32(0.999) is off by 1.3e-5.
  */
 export function adam(n: i32, p: usize, g: usize, m: usize, v: usize, scale: f32, lr: f32, b1: f32, b2: f32,
-  lrc: f32, isb2: f32, eps: f32, wd: f32, decoupled: i32): void {
+  omb1: f32, omb2: f32, lrc: f32, isb2: f32, eps: f32, wd: f32, decoupled: i32): void {
   const vs = f32x4.splat(scale), vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2);
-  const v1b1 = f32x4.splat(1 - b1), v1b2 = f32x4.splat(1 - b2), vlrc = f32x4.splat(lrc), visb2 = f32x4.splat(isb2);
+  const v1b1 = f32x4.splat(omb1), v1b2 = f32x4.splat(omb2), vlrc = f32x4.splat(lrc), visb2 = f32x4.splat(isb2);
   const veps = f32x4.splat(eps), vwd = f32x4.splat(wd), vdecay = f32x4.splat(1 - lr * wd);
   const n4 = n & ~3;
   let o: usize = 0;
@@ -31,8 +31,8 @@ export function adam(n: i32, p: usize, g: usize, m: usize, v: usize, scale: f32,
     let gi = load<f32>(g + o) * scale;
     if (decoupled) w *= 1 - lr * wd;
     else gi += wd * w;
-    const mi = b1 * load<f32>(m + o) + (1 - b1) * gi;
-    const vi = b2 * load<f32>(v + o) + (1 - b2) * gi * gi;
+    const mi = b1 * load<f32>(m + o) + omb1 * gi;
+    const vi = b2 * load<f32>(v + o) + omb2 * gi * gi;
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     store<f32>(p + o, w - (lrc * mi) / (Mathf.sqrt(vi) * isb2 + eps));
