@@ -7,7 +7,9 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
-import { heapF32, heapFree, loadWasm, wasmMatmul, wasmOptimizer, wasmRecurrentStep, wasmRecurrentStepBackward } from '../wasm/index.ts';
+import {
+  heapF32, heapFree, loadWasm, wasmAttention, wasmAttentionBackward, wasmMatmul, wasmOptimizer, wasmRecurrentStep, wasmRecurrentStepBackward,
+} from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
@@ -455,14 +457,16 @@ export class CpuBackend implements Backend {
 
   attention(out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel {
     checkAttention(qkv, heads, out, lse);
-    return this.k('attention', (p) => attentionRef(p, out, lse, qkv, heads, causal, dropout));
+    const simd = this.precision === 'f32' ? wasmAttention(out, lse, qkv, heads, causal, dropout) : null;
+    return this.k('attention', (p) => simd?.() || attentionRef(p, out, lse, qkv, heads, causal, dropout));
   }
 
   attentionBackward(dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[] {
     checkAttention(qkv, heads, out, lse);
     if (dqkv.size !== qkv.size || dout.size !== out.size) throw new Error(`attentionBackward: ${dqkv.name} / ${dout.name} do not match ${qkv.name} / ${out.name}`);
     // The reference recomputes the probabilities from qkv alone; out and lse are the GPU's shortcuts.
-    return [this.k('attention backward', (p) => attentionBackwardRef(p, dqkv, dout, qkv, heads, causal, dropout))];
+    const simd = this.precision === 'f32' ? wasmAttentionBackward(dqkv, dout, qkv, heads, causal, dropout) : null;
+    return [this.k('attention backward', (p) => simd?.() || attentionBackwardRef(p, dqkv, dout, qkv, heads, causal, dropout))];
   }
 
   attentionProbs(probs: Tensor, qkv: Tensor, lse: Tensor, heads: number, causal: boolean): Kernel {

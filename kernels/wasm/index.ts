@@ -3,3 +3,4 @@ export { heapF32, heapFree, loadWasm, setWasmEnabled, simdSupported, wasm, wasmF
 export { wasmMatmul } from './matmul.ts';
 export { wasmOptimizer } from './optim.ts';
 export { wasmRecurrentStep, wasmRecurrentStepBackward } from './rnn.ts';
+export { wasmAttention, wasmAttentionBackward } from './attention.ts';

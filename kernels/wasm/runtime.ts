@@ -22,6 +22,8 @@ export interface WasmKernels {
   recurrentStepBackward(cell: number, G: number, t: number, seqOut: number, B: number, T: number, H: number, whh: number,
     hseq: number, hprev: number, cseq: number, gates: number, c0: number, dout: number, dgx: number, dgh: number, carry: number,
     dh: number, pa: number, pb: number): void;
+  attentionForward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, out: number, lse: number, p: number): void;
+  attentionBackward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, dout: number, dqkv: number, P: number, dS: number): void;
 }
 
 /** Bytes below this belong to the module's own data (AssemblyScript's static segment). */

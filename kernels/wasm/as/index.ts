@@ -2,3 +2,4 @@
 export { packA, packB, gemmPacked } from './gemm';
 export { adam, sgd } from './optim';
 export { recurrentStep, recurrentStepBackward } from './rnn';
+export { attentionForward, attentionBackward } from "./attention";
