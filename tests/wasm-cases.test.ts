@@ -12,7 +12,8 @@ import { OP_CASES } from '../kernels/testing/op-specs.ts';
 import { setWasmEnabled, wasm } from '../kernels/wasm/index.ts';
 
 /** Backend ops that have a WASM kernel (the rest always run the TypeScript loops). */
-export const WASM_OPS = ['matmul', 'optimizerStep', 'recurrentStep', 'recurrentStepBackward', 'attention', 'attentionBackward'];
+export const WASM_OPS = ['matmul', 'optimizerStep', 'recurrentStep', 'recurrentStepBackward', 'attention', 'attentionBackward',
+  'unary', 'unaryBackward', 'binary', 'binaryBackward'];
 
 test('wasm is loaded (else each case below compares the TypeScript loops with themselves)', () => assert.ok(wasm()));
 

@@ -8,7 +8,8 @@ import {
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
 import {
-  heapF32, heapFree, loadWasm, wasmAttention, wasmAttentionBackward, wasmMatmul, wasmOptimizer, wasmRecurrentStep, wasmRecurrentStepBackward,
+  heapF32, heapFree, loadWasm, wasmAttention, wasmAttentionBackward, wasmBinary, wasmBinaryBackward, wasmMatmul, wasmOptimizer,
+  wasmRecurrentStep, wasmRecurrentStepBackward, wasmUnary, wasmUnaryBackward,
 } from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
@@ -177,14 +178,18 @@ export class CpuBackend implements Backend {
   }
 
   unary(op: UnaryOp, out: Tensor, x: Tensor, alpha = 0.01): Kernel {
+    const simd = this.precision === 'f32' ? wasmUnary(op, out, x, alpha) : null;
     return this.k(`unary ${op}`, () => {
+      if (simd?.()) return;
       const X = f(x), Y = f(out);
       for (let i = 0; i < x.size; i++) Y[out.offset + i] = unaryF(op, X[x.offset + i], alpha);
     });
   }
 
   unaryBackward(op: UnaryOp, dx: Tensor, dy: Tensor, x: Tensor, y: Tensor, alpha = 0.01): Kernel {
+    const simd = this.precision === 'f32' ? wasmUnaryBackward(op, dx, dy, x, y, alpha) : null;
     return this.k(`unary ${op} backward`, () => {
+      if (simd?.()) return;
       const X = f(x), Y = f(y), DY = f(dy), DX = f(dx);
       for (let i = 0; i < x.size; i++)
         DX[dx.offset + i] = unaryGrad(op, X[x.offset + i], Y[y.offset + i], DY[dy.offset + i], alpha);
@@ -193,7 +198,9 @@ export class CpuBackend implements Backend {
 
   binary(op: BinaryOp, out: Tensor, a: Tensor, b: Tensor): Kernel {
     checkBroadcast(a, b);
+    const simd = this.precision === 'f32' ? wasmBinary(op, out, a, b) : null;
     return this.k(`binary ${op}`, () => {
+      if (simd?.()) return;
       const A = f(a), B = f(b), C = f(out);
       for (let i = 0; i < a.size; i++) C[out.offset + i] = binaryF(op, A[a.offset + i], B[b.offset + (i % b.size)]);
     });
@@ -201,8 +208,10 @@ export class CpuBackend implements Backend {
 
   binaryBackward(op: BinaryOp, da: Tensor | null, db: Tensor | null, dy: Tensor, a: Tensor, b: Tensor): Kernel[] {
     checkBroadcast(a, b);
+    const simd = this.precision === 'f32' ? wasmBinaryBackward(op, da, db, dy, a, b) : null;
     return [
       this.k(`binary ${op} backward`, () => {
+        if (simd?.()) return;
         const A = f(a), B = f(b), DY = f(dy);
         const dbAcc = new Float64Array(b.size);
         for (let i = 0; i < a.size; i++) {

@@ -4,3 +4,4 @@ export { wasmMatmul } from './matmul.ts';
 export { wasmOptimizer } from './optim.ts';
 export { wasmRecurrentStep, wasmRecurrentStepBackward } from './rnn.ts';
 export { wasmAttention, wasmAttentionBackward } from './attention.ts';
+export { wasmBinary, wasmBinaryBackward, wasmUnary, wasmUnaryBackward } from './elementwise.ts';

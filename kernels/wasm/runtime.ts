@@ -24,6 +24,10 @@ export interface WasmKernels {
     dh: number, pa: number, pb: number): void;
   attentionForward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, out: number, lse: number, p: number): void;
   attentionBackward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, dout: number, dqkv: number, P: number, dS: number): void;
+  unary(op: number, n: number, x: number, y: number, alpha: number): void;
+  unaryBackward(op: number, n: number, x: number, y: number, dy: number, dx: number, alpha: number): void;
+  binary(op: number, n: number, m: number, a: number, b: number, out: number): void;
+  binaryBackward(op: number, n: number, m: number, a: number, b: number, dy: number, da: number, db: number, dbAcc: number): void;
 }
 
 /** Bytes below this belong to the module's own data (AssemblyScript's static segment). */

@@ -3,3 +3,4 @@ export { packA, packB, gemmPacked } from './gemm';
 export { adam, sgd } from './optim';
 export { recurrentStep, recurrentStepBackward } from './rnn';
 export { attentionForward, attentionBackward } from "./attention";
+export { unary, unaryBackward, binary, binaryBackward } from "./elementwise";
