@@ -7,10 +7,7 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
-import {
-  heapF32, heapFree, loadWasm, wasmAttention, wasmAttentionBackward, wasmBinary, wasmBinaryBackward, wasmMatmul, wasmOptimizer,
-  wasmRecurrentStep, wasmRecurrentStepBackward, wasmUnary, wasmUnaryBackward,
-} from '../wasm/index.ts';
+import { heapF32, heapFree, loadWasm, useWasmKernels } from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
@@ -44,7 +41,9 @@ export class CpuBackend implements Backend {
   private inUse = 0;
   private owned = new Set<unknown>();
   /** 'f64' stores f32 tensors as Float64Array: the finite-difference checks use it to be exact. */
-  constructor(readonly precision: 'f32' | 'f64' = 'f32') {}
+  constructor(readonly precision: 'f32' | 'f64' = 'f32') {
+    if (precision === 'f32') useWasmKernels(this); // WebAssembly SIMD kernels where they apply (kernels/wasm/)
+  }
 
   bytesInUse(): number {
     return this.inUse;
@@ -144,9 +143,7 @@ export class CpuBackend implements Backend {
     const act = o.act ?? 'none';
     const ga = o.gradAct;
     const gact = ga && ga.act !== 'none' ? ga.act : null; // matmulDims refuses 'none'
-    const simd = this.precision === 'f32' ? wasmMatmul(out, a, b, o) : null;
     return this.k(`matmul ${M}x${N}x${K}`, () => {
-      if (simd?.()) return;
       const A = f(a), B = f(b), C = f(out);
       const bias = o.bias ? f(o.bias) : null;
       const Y = ga ? f(ga.y) : null;
@@ -178,18 +175,14 @@ export class CpuBackend implements Backend {
   }
 
   unary(op: UnaryOp, out: Tensor, x: Tensor, alpha = 0.01): Kernel {
-    const simd = this.precision === 'f32' ? wasmUnary(op, out, x, alpha) : null;
     return this.k(`unary ${op}`, () => {
-      if (simd?.()) return;
       const X = f(x), Y = f(out);
       for (let i = 0; i < x.size; i++) Y[out.offset + i] = unaryF(op, X[x.offset + i], alpha);
     });
   }
 
   unaryBackward(op: UnaryOp, dx: Tensor, dy: Tensor, x: Tensor, y: Tensor, alpha = 0.01): Kernel {
-    const simd = this.precision === 'f32' ? wasmUnaryBackward(op, dx, dy, x, y, alpha) : null;
     return this.k(`unary ${op} backward`, () => {
-      if (simd?.()) return;
       const X = f(x), Y = f(y), DY = f(dy), DX = f(dx);
       for (let i = 0; i < x.size; i++)
         DX[dx.offset + i] = unaryGrad(op, X[x.offset + i], Y[y.offset + i], DY[dy.offset + i], alpha);
@@ -198,9 +191,7 @@ export class CpuBackend implements Backend {
 
   binary(op: BinaryOp, out: Tensor, a: Tensor, b: Tensor): Kernel {
     checkBroadcast(a, b);
-    const simd = this.precision === 'f32' ? wasmBinary(op, out, a, b) : null;
     return this.k(`binary ${op}`, () => {
-      if (simd?.()) return;
       const A = f(a), B = f(b), C = f(out);
       for (let i = 0; i < a.size; i++) C[out.offset + i] = binaryF(op, A[a.offset + i], B[b.offset + (i % b.size)]);
     });
@@ -208,10 +199,8 @@ export class CpuBackend implements Backend {
 
   binaryBackward(op: BinaryOp, da: Tensor | null, db: Tensor | null, dy: Tensor, a: Tensor, b: Tensor): Kernel[] {
     checkBroadcast(a, b);
-    const simd = this.precision === 'f32' ? wasmBinaryBackward(op, da, db, dy, a, b) : null;
     return [
       this.k(`binary ${op} backward`, () => {
-        if (simd?.()) return;
         const A = f(a), B = f(b), DY = f(dy);
         const dbAcc = new Float64Array(b.size);
         for (let i = 0; i < a.size; i++) {
@@ -360,9 +349,7 @@ export class CpuBackend implements Backend {
   }
 
   optimizerStep(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, cfg: OptimizerConfig, sq: Tensor | null): Kernel {
-    const simd = this.precision === 'f32' ? wasmOptimizer(params, grads, m, v, cfg, sq) : null;
     return this.k(`optimizer ${cfg.kind}`, (p) => {
-      if (simd?.(p)) return;
       const P = f(params), G = f(grads), Mm = f(m), V = f(v);
       let scale = 1;
       if (sq && cfg.clipNorm > 0) {
@@ -436,13 +423,11 @@ export class CpuBackend implements Backend {
   }
 
   recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
-    const simd = this.precision === 'f32' ? wasmRecurrentStep(cell, t, s) : null;
-    return this.k(`${cell} step ${t}`, () => simd?.() || recurrentStepRef(cell, t, s));
+    return this.k(`${cell} step ${t}`, () => recurrentStepRef(cell, t, s));
   }
 
   recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
-    const simd = this.precision === 'f32' ? wasmRecurrentStepBackward(cell, t, seqOut, s, g) : null;
-    return this.k(`${cell} step ${t} backward`, () => simd?.() || recurrentStepBackwardRef(cell, t, seqOut, s, g));
+    return this.k(`${cell} step ${t} backward`, () => recurrentStepBackwardRef(cell, t, seqOut, s, g));
   }
 
   gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel {
@@ -466,16 +451,14 @@ export class CpuBackend implements Backend {
 
   attention(out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel {
     checkAttention(qkv, heads, out, lse);
-    const simd = this.precision === 'f32' ? wasmAttention(out, lse, qkv, heads, causal, dropout) : null;
-    return this.k('attention', (p) => simd?.() || attentionRef(p, out, lse, qkv, heads, causal, dropout));
+    return this.k('attention', (p) => attentionRef(p, out, lse, qkv, heads, causal, dropout));
   }
 
   attentionBackward(dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[] {
     checkAttention(qkv, heads, out, lse);
     if (dqkv.size !== qkv.size || dout.size !== out.size) throw new Error(`attentionBackward: ${dqkv.name} / ${dout.name} do not match ${qkv.name} / ${out.name}`);
     // The reference recomputes the probabilities from qkv alone; out and lse are the GPU's shortcuts.
-    const simd = this.precision === 'f32' ? wasmAttentionBackward(dqkv, dout, qkv, heads, causal, dropout) : null;
-    return [this.k('attention backward', (p) => simd?.() || attentionBackwardRef(p, dqkv, dout, qkv, heads, causal, dropout))];
+    return [this.k('attention backward', (p) => attentionBackwardRef(p, dqkv, dout, qkv, heads, causal, dropout))];
   }
 
   attentionProbs(probs: Tensor, qkv: Tensor, lse: Tensor, heads: number, causal: boolean): Kernel {

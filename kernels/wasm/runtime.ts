@@ -28,6 +28,8 @@ export interface WasmKernels {
   unaryBackward(op: number, n: number, x: number, y: number, dy: number, dx: number, alpha: number): void;
   binary(op: number, n: number, m: number, a: number, b: number, out: number): void;
   binaryBackward(op: number, n: number, m: number, a: number, b: number, dy: number, da: number, db: number, dbAcc: number): void;
+  im2col(g: number, x: number, col: number): void;
+  col2im(g: number, dcol: number, dx: number): void;
 }
 
 /** Bytes below this belong to the module's own data (AssemblyScript's static segment). */

@@ -4,3 +4,4 @@ export { adam, sgd } from './optim';
 export { recurrentStep, recurrentStepBackward } from './rnn';
 export { attentionForward, attentionBackward } from "./attention";
 export { unary, unaryBackward, binary, binaryBackward } from "./elementwise";
+export { im2col, col2im } from "./conv";
