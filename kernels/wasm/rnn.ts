@@ -20,7 +20,7 @@ function addresses(ts: (Tensor | undefined)[]): number[] | null {
 
 /** The initial state as the reference accepts it; otherwise the reference runs and says what is wrong. */
 function initOk(cell: CellKind, s: RecurrentBuffers, B: number, H: number): boolean {
-  if (cell === 'lstm' ? !!s.h0 !== !!s.c0 : !!s.c0) return false;
+  if (CELL[cell] === CELL.lstm ? !!s.h0 !== !!s.c0 : !!s.c0) return false; // only an LSTM has c0, given exactly with h0
   return [s.h0, s.c0].every((x) => !x || x.size === B * H);
 }
 
