@@ -122,9 +122,11 @@ export class CpuBackend implements Backend {
 
   async idle(): Promise<void> {}
 
-  /** Loads the WebAssembly SIMD kernels (kernels/wasm/); without them the TypeScript loops run. */
+  /** Threads the kernels run on: one (the WASM kernels have no worker pool yet). */
+  readonly threads = 1;
+  /** Loads the WebAssembly SIMD kernels (kernels/wasm/; info.features gets 'wasm-simd'); without them the TypeScript loops run. */
   async ready(): Promise<void> {
-    await loadWasm();
+    if ((await loadWasm()) && this.precision === 'f32' && !this.info.features.includes('wasm-simd')) this.info.features.push('wasm-simd');
   }
   destroy(): void {}
 
