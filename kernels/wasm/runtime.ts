@@ -102,9 +102,15 @@ function makeHeap(): Heap | null {
 }
 const heap = makeHeap();
 
+let tensorsInHeap = true;
+/** false: new tensors are plain arrays, which the kernels copy in and out (to measure that cost). */
+export function setTensorsInHeap(on: boolean): void {
+  tensorsInHeap = on;
+}
+
 /** A zeroed f32 array of n elements in the WASM heap, or null when the heap has no room. */
 export function heapF32(n: number): Float32Array | null {
-  if (!heap) return null;
+  if (!heap || !tensorsInHeap) return null;
   const at = heap.alloc(n * 4);
   if (at < 0) return null;
   const v = new Float32Array(heap.memory.buffer, at, n);
