@@ -5,3 +5,4 @@ export { recurrentStep, recurrentStepBackward } from './rnn';
 export { attentionForward, attentionBackward } from "./attention";
 export { unary, unaryBackward, binary, binaryBackward } from "./elementwise";
 export { im2col, col2im } from "./conv";
+export { sumRows, layerNorm, layerNormBackward } from "./norm";
