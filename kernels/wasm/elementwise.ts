@@ -1,5 +1,5 @@
 // CpuBackend.unary / unaryBackward / binary / binaryBackward on the WebAssembly kernels
-// (kernels/wasm/as/elementwise.ts), in place in the WASM heap.
+// and addInto (kernels/wasm/as/elementwise.ts), in place in the WASM heap.
 import { BINARY_OPS, UNARY_OPS, type BinaryOp, type Tensor, type UnaryOp } from '../backend.ts';
 import { addressOf, Scratch, wasm } from './runtime.ts';
 
@@ -49,5 +49,14 @@ export function wasmBinaryBackward(op: BinaryOp, da: Tensor | null, db: Tensor |
     } finally {
       s.done();
     }
+  };
+}
+
+export function wasmAddInto(dst: Tensor, src: Tensor): () => boolean {
+  return () => {
+    const k = wasm(), pd = at(dst), ps = at(src);
+    if (!k || Math.min(pd, ps) < 0) return false;
+    k.addInto(dst.size, pd, ps);
+    return true;
   };
 }

@@ -5,13 +5,13 @@
 
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
 
-/** erf through Numerical Recipes' erfc (Chebyshev fit, relative error < 1.2e-7), evaluated in f64. */
+/** erf through Numerical Recipes' erfc (Chebyshev fit, relative error < 1.2e-7), in f32. */
 function erf(x: f32): f32 {
-  const z = Math.abs(<f64>x);
-  const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return <f32>(x >= 0 ? 1 - r : r - 1);
+  const z = Mathf.abs(x);
+  const t: f32 = <f32>1 / (<f32>1 + <f32>0.5 * z);
+  const r = t * Mathf.exp(-z * z - <f32>1.26551223 + t * (<f32>1.00002368 + t * (<f32>0.37409196 + t * (<f32>0.09678418 + t * (<f32>-0.18628806 +
+    t * (<f32>0.27886807 + t * (<f32>-1.13520398 + t * (<f32>1.48851587 + t * (<f32>-0.82215223 + t * <f32>0.17087277)))))))));
+  return x >= 0 ? 1 - r : r - 1;
 }
 function sig(x: f32): f32 {
   return x >= 0 ? <f32>1 / (<f32>1 + Mathf.exp(-x)) : Mathf.exp(x) / (<f32>1 + Mathf.exp(x));
@@ -74,6 +74,16 @@ function bin(op: i32, a: f32, b: f32): f32 {
 }
 
 /** out (n) = a (n) ∘ b (m), b repeated over the n / m rows. */
+/** dst (n) += src (n). */
+export function addInto(n: i32, dst: usize, src: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(dst + (<usize>i << 2)) + load<f32>(src + (<usize>i << 2)));
+}
+
 export function binary(op: i32, n: i32, m: i32, a: usize, b: usize, out: usize): void {
   for (let r = 0; r < n; r += m)
     for (let j = 0; j < m; j++) {

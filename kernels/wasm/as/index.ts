@@ -3,6 +3,6 @@ export { packA, packB, gemmPacked } from './gemm';
 export { adam, sgd } from './optim';
 export { recurrentStep, recurrentStepBackward } from './rnn';
 export { attentionForward, attentionBackward } from "./attention";
-export { unary, unaryBackward, binary, binaryBackward } from "./elementwise";
+export { unary, unaryBackward, binary, binaryBackward, addInto } from "./elementwise";
 export { im2col, col2im } from "./conv";
 export { sumRows, layerNorm, layerNormBackward } from "./norm";
