@@ -54,3 +54,17 @@ test('matmul over tensors outside the heap copies them in and matches the refere
   assert.ok(worst < 1e-5, `copy path differs from the reference by ${worst}`);
   assert.ok(outs[0].some((v, i) => v !== outs[1][i]), 'identical to the last bit: did the WASM path run?');
 });
+
+test('an op that a subclass overrides (a fault injected by a test) is not replaced by its WASM kernel', () => {
+  class Doubled extends CpuBackend {
+    override addInto(dst: Tensor, src: Tensor) {
+      const k = super.addInto(dst, src) as { label: string; exec(p: unknown): void };
+      return { label: k.label, exec: (p: unknown) => { k.exec(p); k.exec(p); } };
+    }
+  }
+  const be = new Doubled('f32');
+  const d = be.tensor([5], 'd'), s = be.tensor([5], 's');
+  be.write(s, Float32Array.from([1, 2, 3, 4, 5]));
+  be.run(be.program('add', [be.addInto(d, s)]), { step: 1, batchStart: 0, lr: 0, seed: 0, rows: 1 });
+  assert.deepEqual([...(d.store as Float32Array).subarray(d.offset, d.offset + 5)], [2, 4, 6, 8, 10]);
+});

@@ -1,5 +1,5 @@
 // The one hook of the WebAssembly SIMD kernels into the CPU backend: `useWasmKernels(backend)`
-// wraps each op that has a WASM kernel so that its kernel runs the WASM one when it can (kernels
+// wraps each op that has a WASM kernel (unless a subclass overrides it) so that its kernel runs the WASM one when it can (kernels
 // loaded, tensors in the WASM heap, a variant it covers) and the backend's own TypeScript loop
 // otherwise. The op is still recorded by the backend first, so its shape checks and messages stay.
 import type { Backend, Conv2dGeom, FusedAct, Kernel, StepParams, Tensor } from '../backend.ts';
@@ -49,11 +49,24 @@ function wrap(k: Kernel, run: Runner): Kernel {
   return { label: ts.label, exec: (p: StepParams) => run(p) || ts.exec(p) } as CpuKernel;
 }
 
-/** Replaces the f32 CPU backend's ops that have WASM kernels with wrappers, on this instance only. */
+/** The prototype that defines `name` for `obj`. */
+function definer(obj: object, name: string): object | null {
+  let p = Object.getPrototypeOf(obj);
+  while (p && !Object.prototype.hasOwnProperty.call(p, name)) p = Object.getPrototypeOf(p);
+  return p;
+}
+
+/**
+ * Replaces the f32 CPU backend's ops that have WASM kernels with wrappers, on this instance only.
+ * An op that a subclass overrides (a test injecting a fault, say) is left as the subclass wrote it.
+ */
 export function useWasmKernels(be: Backend): void {
   const ops = be as unknown as Record<string, (...args: unknown[]) => Kernel | Kernel[]>;
+  let base = Object.getPrototypeOf(be);
+  while (Object.getPrototypeOf(base) !== Object.prototype) base = Object.getPrototypeOf(base);
   for (const [name, runner] of Object.entries(RUNNERS)) {
-    const own = ops[name].bind(be); // a subclass's override, if any, is what gets wrapped
+    if (definer(be, name) !== base) continue;
+    const own = ops[name].bind(be);
     ops[name] = (...args: unknown[]) => {
       const k = own(...args);
       const run = (runner as (...a: unknown[]) => Runner)(...args);
