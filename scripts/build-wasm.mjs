@@ -3,7 +3,7 @@
 // AssemblyScript: typed source close to the engine's TypeScript, v128 intrinsics, a maintained
 // compiler on npm (no native toolchain to install).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'kernels/wasm/build');
 mkdirSync(out, { recursive: true });
 const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
+if (!existsSync(asc)) {
+  // An install without dev dependencies: the CPU backend then runs its TypeScript loops.
+  console.warn('build-wasm: assemblyscript is not installed; the CPU backend will run without its WebAssembly SIMD kernels');
+  process.exit(0);
+}
 execFileSync(process.execPath, [
   asc, 'kernels/wasm/as/index.ts',
   '-o', 'kernels/wasm/build/kernels.wasm',
