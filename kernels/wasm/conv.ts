@@ -1,7 +1,7 @@
 // CpuBackend.conv2d and its two gradients on the WebAssembly SIMD kernels: im2col into scratch
 // (kernels/wasm/as/conv.ts), then the packed GEMM (as/gemm.ts) with bias + activation fused in
-// the forward; dx = col2im(dy · Wᵀ), dW = colᵀ · dy. In place on tensors in the WASM heap.
-import { type Conv2dGeom, type FusedAct, type Tensor } from '../backend.ts';
+// the forward; dx = col2im(dy · Wᵀ), dW = colᵀ · dy; pooling. In place on tensors in the WASM heap.
+import { type Conv2dGeom, type FusedAct, type PoolOp, type Tensor } from '../backend.ts';
 import { ACT_CODE } from './matmul.ts';
 import { addressOf, heapView, Scratch, wasm, type WasmKernels } from './runtime.ts';
 
@@ -61,6 +61,27 @@ export function wasmConv2dBackwardWeight(dw: Tensor, x: Tensor, dy: Tensor, g: C
     k.packA(col, 1, K, K, K, M, pa); // op(A)[kk, m] = col[m, kk]
     k.packB(pdy, F, 1, M, F, pbk);
     k.gemmPacked(K, F, M, pa, pbk, pdw, 0, 0, 0, 0, 0, 0, accumulate ? 1 : 0);
+    return true;
+  });
+}
+
+/** Pooling; the u32 argmax (outside the heap) goes through scratch. */
+export function wasmPool2d(op: PoolOp, out: Tensor, x: Tensor, argmax: Tensor | null, g: Conv2dGeom): () => boolean {
+  return () => withGeom(g, [out, x], (k, s, gp, [po, px]) => {
+    const am = argmax ? s.alloc(out.size) : 0;
+    if (am < 0) return false;
+    k.pool2d(gp, op === 'max' ? 0 : 1, px, po, am);
+    if (argmax) (argmax.store as Uint32Array).set(new Uint32Array(heapView().buffer, am, out.size), argmax.offset);
+    return true;
+  });
+}
+
+export function wasmPool2dBackward(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom): () => boolean {
+  return () => withGeom(g, [dx, dy], (k, s, gp, [pdx, pdy]) => {
+    const am = argmax ? s.alloc(dy.size) : 0;
+    if (am < 0) return false;
+    if (argmax) new Uint32Array(heapView().buffer, am, dy.size).set((argmax.store as Uint32Array).subarray(argmax.offset, argmax.offset + dy.size));
+    k.pool2dBackward(gp, op === 'max' ? 0 : 1, pdy, am, pdx);
     return true;
   });
 }

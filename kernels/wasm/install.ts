@@ -4,7 +4,7 @@
 // otherwise. The op is still recorded by the backend first, so its shape checks and messages stay.
 import type { Backend, Conv2dGeom, FusedAct, Kernel, StepParams, Tensor } from '../backend.ts';
 import { wasmAttention, wasmAttentionBackward } from './attention.ts';
-import { wasmConv2d, wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from './conv.ts';
+import { wasmConv2d, wasmConv2dBackwardInput, wasmConv2dBackwardWeight, wasmPool2d, wasmPool2dBackward } from './conv.ts';
 import { wasmAddInto, wasmBinary, wasmBinaryBackward, wasmUnary, wasmUnaryBackward } from './elementwise.ts';
 import { wasmMatmul } from './matmul.ts';
 import { wasmLayerNorm, wasmLayerNormBackward, wasmSumRows } from './norm.ts';
@@ -30,6 +30,8 @@ const RUNNERS: { [K in keyof Backend]?: (...args: never[]) => Runner } = {
   conv2d: (out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: ConvOpts) => wasmConv2d(out, x, w, g, o?.bias ?? null, o?.act ?? 'none', !!o?.accumulate),
   conv2dBackwardInput: (dx: Tensor, dy: Tensor, w: Tensor, g: Conv2dGeom, acc = false) => wasmConv2dBackwardInput(dx, dy, w, g, acc),
   conv2dBackwardWeight: (dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, acc = false) => wasmConv2dBackwardWeight(dw, x, dy, g, acc),
+  pool2d: wasmPool2d,
+  pool2dBackward: wasmPool2dBackward,
   addInto: wasmAddInto,
   sumRows: wasmSumRows,
   layerNorm: wasmLayerNorm,

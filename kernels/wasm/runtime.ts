@@ -30,6 +30,8 @@ export interface WasmKernels {
   binaryBackward(op: number, n: number, m: number, a: number, b: number, dy: number, da: number, db: number, dbAcc: number): void;
   im2col(g: number, x: number, col: number): void;
   col2im(g: number, dcol: number, dx: number): void;
+  pool2d(g: number, op: number, x: number, out: number, argmax: number): void;
+  pool2dBackward(g: number, op: number, dy: number, argmax: number, dx: number): void;
   addInto(n: number, dst: number, src: number): void;
   sumRows(rows: number, N: number, x: number, out: number, accumulate: number, acc: number): void;
   layerNorm(rows: number, C: number, x: number, gamma: number, beta: number, eps: number, y: number, mean: number, rstd: number): void;

@@ -4,5 +4,5 @@ export { adam, sgd } from './optim';
 export { recurrentStep, recurrentStepBackward } from './rnn';
 export { attentionForward, attentionBackward } from "./attention";
 export { unary, unaryBackward, binary, binaryBackward, addInto } from "./elementwise";
-export { im2col, col2im } from "./conv";
+export { im2col, col2im, pool2d, pool2dBackward } from "./conv";
 export { sumRows, layerNorm, layerNormBackward } from "./norm";
