@@ -7,7 +7,7 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
-import { heapF32, heapFree, loadWasm, useWasmKernels } from '../wasm/index.ts';
+import { heapF32, heapFree, heapU32, loadWasm, useWasmKernels } from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
@@ -55,8 +55,9 @@ export class CpuBackend implements Backend {
 
   tensor(shape: readonly number[], name: string, dtype: DType = 'f32'): Tensor {
     const n = Math.max(1, sizeOf(shape));
-    // f32 tensors live in the WASM heap where there is room, so its kernels work on them in place.
-    const store = dtype === 'u32' ? new Uint32Array(n) : this.precision === 'f64' ? new Float64Array(n) : heapF32(n) ?? new Float32Array(n);
+    // The f32 backend's tensors live in the WASM heap where there is room, so its kernels work on them in place.
+    const heap = this.precision === 'f32';
+    const store = dtype === 'u32' ? (heap && heapU32(n)) || new Uint32Array(n) : !heap ? new Float64Array(n) : heapF32(n) ?? new Float32Array(n);
     this.inUse += store.byteLength;
     this.owned.add(store);
     return this.make(shape, name, dtype, store, 0);

@@ -6,6 +6,7 @@ import type { Backend, Conv2dGeom, FusedAct, Kernel, StepParams, Tensor } from '
 import { wasmAttention, wasmAttentionBackward } from './attention.ts';
 import { wasmConv2d, wasmConv2dBackwardInput, wasmConv2dBackwardWeight, wasmPool2d, wasmPool2dBackward } from './conv.ts';
 import { wasmAddInto, wasmBinary, wasmBinaryBackward, wasmUnary, wasmUnaryBackward } from './elementwise.ts';
+import { wasmGatherBatch } from './data.ts';
 import { wasmMatmul } from './matmul.ts';
 import { wasmLayerNorm, wasmLayerNormBackward, wasmSumRows } from './norm.ts';
 import { wasmOptimizer } from './optim.ts';
@@ -33,6 +34,7 @@ const RUNNERS: { [K in keyof Backend]?: (...args: never[]) => Runner } = {
   pool2d: wasmPool2d,
   pool2dBackward: wasmPool2dBackward,
   addInto: wasmAddInto,
+  gatherBatch: wasmGatherBatch,
   sumRows: wasmSumRows,
   layerNorm: wasmLayerNorm,
   layerNormBackward: wasmLayerNormBackward,

@@ -30,6 +30,7 @@ export interface WasmKernels {
   binaryBackward(op: number, n: number, m: number, a: number, b: number, dy: number, da: number, db: number, dbAcc: number): void;
   im2col(g: number, x: number, col: number): void;
   col2im(g: number, dcol: number, dx: number): void;
+  gatherBatch(B: number, rowBytes: number, start: number, n: number, indices: number, images: number, labels: number, x: number, y: number): void;
   pool2d(g: number, op: number, x: number, out: number, argmax: number): void;
   pool2dBackward(g: number, op: number, dy: number, argmax: number, dx: number): void;
   addInto(n: number, dst: number, src: number): void;
@@ -125,14 +126,23 @@ export function heapF32(n: number): Float32Array | null {
   return v;
 }
 
-/** Returns a heapF32 array's block to the heap (anything else is ignored). */
-export function heapFree(a: unknown): void {
-  if (heap && a instanceof Float32Array && a.buffer === heap.memory.buffer) heap.release(a.byteOffset);
+/** A zeroed u32 array of n elements in the WASM heap, or null when the heap has no room. */
+export function heapU32(n: number): Uint32Array | null {
+  const f = heapF32(n);
+  return f && new Uint32Array(f.buffer, f.byteOffset, n);
 }
 
-/** Byte address of element `offset` of a heap array, or −1 when the array is not in the heap. */
+const inHeap = (a: unknown): a is Float32Array | Uint32Array =>
+  !!heap && (a instanceof Float32Array || a instanceof Uint32Array) && a.buffer === heap.memory.buffer;
+
+/** Returns a heapF32/heapU32 array's block to the heap (anything else is ignored). */
+export function heapFree(a: unknown): void {
+  if (inHeap(a)) heap!.release(a.byteOffset);
+}
+
+/** Byte address of element `offset` of a heap array (f32 or u32), or −1 when the array is not in the heap. */
 export function addressOf(a: unknown, offset: number): number {
-  return heap && a instanceof Float32Array && a.buffer === heap.memory.buffer ? a.byteOffset + offset * 4 : -1;
+  return inHeap(a) ? a.byteOffset + offset * 4 : -1;
 }
 
 /** Scratch blocks of the heap for one op's packed operands or copies, returned by `done()`. */

@@ -6,3 +6,4 @@ export { attentionForward, attentionBackward } from "./attention";
 export { unary, unaryBackward, binary, binaryBackward, addInto } from "./elementwise";
 export { im2col, col2im, pool2d, pool2dBackward } from "./conv";
 export { sumRows, layerNorm, layerNormBackward } from "./norm";
+export { gatherBatch } from "./data";
