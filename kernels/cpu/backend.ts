@@ -7,6 +7,7 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
+import { heapF32, heapFree, heapU32, loadWasm, useWasmKernels } from '../wasm/index.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
@@ -40,7 +41,9 @@ export class CpuBackend implements Backend {
   private inUse = 0;
   private owned = new Set<unknown>();
   /** 'f64' stores f32 tensors as Float64Array: the finite-difference checks use it to be exact. */
-  constructor(readonly precision: 'f32' | 'f64' = 'f32') {}
+  constructor(readonly precision: 'f32' | 'f64' = 'f32') {
+    if (precision === 'f32') useWasmKernels(this); // WebAssembly SIMD kernels where they apply (kernels/wasm/)
+  }
 
   bytesInUse(): number {
     return this.inUse;
@@ -52,7 +55,9 @@ export class CpuBackend implements Backend {
 
   tensor(shape: readonly number[], name: string, dtype: DType = 'f32'): Tensor {
     const n = Math.max(1, sizeOf(shape));
-    const store = dtype === 'u32' ? new Uint32Array(n) : this.precision === 'f64' ? new Float64Array(n) : new Float32Array(n);
+    // The f32 backend's tensors live in the WASM heap where there is room, so its kernels work on them in place.
+    const heap = this.precision === 'f32';
+    const store = dtype === 'u32' ? (heap && heapU32(n)) || new Uint32Array(n) : !heap ? new Float64Array(n) : heapF32(n) ?? new Float32Array(n);
     this.inUse += store.byteLength;
     this.owned.add(store);
     return this.make(shape, name, dtype, store, 0);
@@ -63,7 +68,10 @@ export class CpuBackend implements Backend {
   }
 
   free(t: Tensor): void {
-    if (t.offset === 0 && this.owned.delete(t.store)) this.inUse -= (t.store as Arr).byteLength;
+    if (t.offset === 0 && this.owned.delete(t.store)) {
+      this.inUse -= (t.store as Arr).byteLength;
+      heapFree(t.store);
+    }
   }
 
   write(t: Tensor, data: Float32Array | Uint32Array): void {
@@ -115,8 +123,12 @@ export class CpuBackend implements Backend {
 
   async idle(): Promise<void> {}
 
-  /** Nothing compiles on the CPU. */
-  async ready(): Promise<void> {}
+  /** Threads the kernels run on: one (the WASM kernels have no worker pool yet). */
+  readonly threads = 1;
+  /** Loads the WebAssembly SIMD kernels (kernels/wasm/; info.features gets 'wasm-simd'); without them the TypeScript loops run. */
+  async ready(): Promise<void> {
+    if ((await loadWasm()) && this.precision === 'f32' && !this.info.features.includes('wasm-simd')) this.info.features.push('wasm-simd');
+  }
   destroy(): void {}
 
   private k(label: string, exec: (p: StepParams) => void): CpuKernel {
