@@ -5,7 +5,7 @@
 // gradient ascent) it rises, and both lines are refused.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ModelSpec } from '../kernels/spec/types.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
 import { isRefused, lossRefusal } from '../scripts/bench/loss.ts';
 import { comparison, measure, type Side, type Timing } from '../scripts/bench/measure.ts';
 import { sessionWork } from '../scripts/bench/ours.ts';
