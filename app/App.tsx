@@ -21,6 +21,7 @@ import { RunHistory } from './training/RunHistory.tsx';
 import { ProfilePanel } from './training/ProfilePanel.tsx';
 import { CrashPanel } from './ui/CrashPanel.tsx';
 import { InsidePanel } from './inside/InsidePanel.tsx';
+import { PlaygroundView } from './viz/PlaygroundView.tsx';
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -88,6 +89,7 @@ export function App() {
         <ModelPanel />
         <SettingsPanel />
         <RunPanel />
+        <PlaygroundView />
         <InsidePanel />
       </main>
     </>
