@@ -286,6 +286,18 @@ PRESETS['playground-plane-regression'] = {
   },
 };
 
+PRESETS['playground-spiral-dropout'] = {
+  description: 'A wide 32-32 tanh net on only 100 noisy spiral points, with dropout 0.3 after each hidden layer (remove it and watch it overfit).',
+  spec: {
+    version: 1, name: 'playground-spiral-dropout', dataset: { ...pgData('spiral', ['x1', 'x2', 'sinx1', 'sinx2']), points: 100, noise: 0.3 },
+    layers: [
+      { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 },
+      { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 }, { kind: 'dense', units: 2 },
+    ],
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 200), seed: 1,
+  },
+};
+
 export function presetSpec(name: string): ModelSpec {
   const p = PRESETS[name];
   if (!p) throw new Error(`unknown preset "${name}"; known: ${Object.keys(PRESETS).join(', ')}`);
