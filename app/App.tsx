@@ -22,6 +22,7 @@ import { ProfilePanel } from './training/ProfilePanel.tsx';
 import { CrashPanel } from './ui/CrashPanel.tsx';
 import { InsidePanel } from './inside/InsidePanel.tsx';
 import { PlaygroundView } from './viz/PlaygroundView.tsx';
+import { TryThis } from './learn/TryThis.tsx';
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -90,6 +91,7 @@ export function App() {
         <SettingsPanel />
         <RunPanel />
         <PlaygroundView />
+        <TryThis />
         <InsidePanel />
       </main>
     </>
