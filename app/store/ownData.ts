@@ -1,7 +1,8 @@
 // Switching to a playground or CSV dataset adapts the model to it: the loss the data needs, the
 // output layer's width (classes, or 1 for a regression), and, coming from MNIST or a sequence task
-// whose layers cannot read a row of features, the spiral preset's small tanh MLP. The CSV's rows
-// are kept here, in this page only, and handed to the worker with each new run (never in a link).
+// whose layers cannot read a row of features, the spiral preset's small tanh MLP and its training
+// settings. The CSV's rows are kept here, in this page only, and handed to the worker with each new
+// run (never in a link).
 import { PRESETS, csvTaskData, rowsInfo, type CsvDataset, type DatasetSpec, type LayerSpec, type ModelSpec } from '../engine.ts';
 
 let csvRows: CsvDataset | null = null;
@@ -38,11 +39,13 @@ export function adaptToData(spec: ModelSpec, dataset: DatasetSpec): ModelSpec {
     // an out-of-range field: validation names it; keep cross-entropy meanwhile
   }
   if (!isRows(dataset)) return { ...spec, dataset, loss };
-  const base = PRESETS['playground-spiral']?.spec.layers ?? spec.layers;
-  let layers: LayerSpec[] = structuredClone(isRows(spec.dataset) ? spec.layers : base);
+  // From images or sequences: the spiral preset's layers and its training settings (small batches, many epochs).
+  const base = isRows(spec.dataset) ? null : PRESETS['playground-spiral']?.spec;
+  let layers: LayerSpec[] = structuredClone(base?.layers ?? spec.layers);
+  const train = structuredClone(base?.train ?? spec.train);
   // The output layer is the last one with units (a dense layer): its width follows the data.
   const last = layers.length - 1;
   const l = layers[last];
   if (out > 0 && l && 'units' in l) layers = layers.map((x, i) => (i === last ? { ...l, units: out } : x));
-  return { ...spec, dataset, loss, layers };
+  return { ...spec, dataset, loss, layers, train };
 }
