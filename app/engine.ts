@@ -14,7 +14,8 @@ export type { SpecIssue } from '../kernels/spec/validate.ts';
 /** Raw validation and shape inference, for the share-link decoder; the editor uses `checkSpec`. */
 export { inferShapes, validateSpec };
 /** A sequence task's vocabulary, lengths and loss (the dataset picker, the inside view's token labels). */
-export { taskInfo } from '../kernels/data/tasks.ts';
+export { taskInfo, TASK_NAMES } from '../kernels/data/tasks.ts';
+export type { TaskDatasetSpec, TaskName } from '../kernels/spec/types.ts';
 
 // What a run reports: events, the confusion matrix, a profiled step, recurrent cell kinds.
 export type { TrainEvent } from '../kernels/train/events.ts';

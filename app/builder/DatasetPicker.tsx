@@ -3,10 +3,8 @@
 // data below them. Switching between MNIST and tasks keeps the layers (the stack then shows what no
 // longer fits); playground and CSV data adapt the model to themselves (store/ownData.ts).
 import { useState } from 'react';
-import type { DatasetSpec, TaskDatasetSpec, TaskName } from '../../kernels/spec/types.ts';
-import { TASK_NAMES } from '../../kernels/data/tasks.ts';
 import {
-  defaultPlayground, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName,
+  defaultPlayground, TASK_NAMES, type DatasetSpec, type TaskDatasetSpec, type TaskName, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName,
 } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { ownCsv, setOwnCsv } from '../store/ownData.ts';
