@@ -9,6 +9,7 @@ import { decodeShare, encodeShare } from '../app/share/codec.ts';
 import type { ModelSpec } from '../kernels/spec/types.ts';
 import { presetSpec } from '../kernels/spec/presets.ts';
 import { Rng } from '../kernels/rng.ts';
+import { csvDataset, readCsv } from '../kernels/data/csv.ts';
 import { servedApp, watchErrors } from './lib.ts';
 
 const app = servedApp();
@@ -148,6 +149,26 @@ test('a malformed CSV names the bad row and the dataset in use stays', { timeout
   await page.waitForTimeout(500);
   const after = await linkSpec(page, () => true, 'spec');
   assert.deepEqual(after.dataset, before.dataset, 'the previous dataset stays');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a link to a CSV-trained model says so, asks for the file, and takes only that file', { timeout: 90_000 }, async () => {
+  const text = blobsCsv(300);
+  const spec = presetSpec('playground-spiral');
+  spec.dataset = csvDataset(readCsv(text), { name: 'blobs.csv', target: 'label', task: 'classification' }).spec;
+  spec.layers[spec.layers.length - 1] = { kind: 'dense', units: 3 };
+  const { page, errors } = await open(`#${await encodeShare(spec)}`);
+  await page.getByText('This model was trained on your own file blobs.csv (300 rows, predicting "label")').waitFor();
+  const file = page.getByLabel(/CSV file/);
+  await file.setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv(299)) });
+  await page.getByRole('alert').filter({ hasText: 'it is a different file' }).waitFor();
+  await file.setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  await page.getByRole('status').filter({ hasText: 'Using blobs.csv' }).waitFor();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => /Paused at step 1\b|error/i.test(document.querySelector('[data-testid=run-state]')?.textContent ?? ''), null, { timeout: 60_000 });
+  assert.match((await page.getByTestId('run-state').textContent()) ?? '', /Paused at step 1\b/, (await page.locator('[role=alert]').allTextContents()).join(' '));
   assert.deepEqual(errors, []);
   await page.context().close();
 });
