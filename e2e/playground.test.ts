@@ -3,6 +3,8 @@
 // boundary that changes during training, a 3-class CSV trains above 60 % within 30 s, a malformed
 // CSV names its bad row and changes nothing, and "Try this" experiments change the model.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright';
 import { decodeShare, encodeShare } from '../app/share/codec.ts';
@@ -10,6 +12,7 @@ import type { ModelSpec } from '../kernels/spec/types.ts';
 import { presetSpec } from '../kernels/spec/presets.ts';
 import { Rng } from '../kernels/rng.ts';
 import { csvDataset, readCsv } from '../kernels/data/csv.ts';
+import { ROOT } from '../scripts/lib/browser.ts';
 import { servedApp, watchErrors } from './lib.ts';
 
 const app = servedApp();
@@ -195,4 +198,33 @@ test('"Try this" experiments each change the model or a setting', { timeout: 90_
   }
   assert.deepEqual(errors, []);
   await page.context().close();
+});
+
+test('axe: the decision boundary, the hidden units, the playground fields and the CSV upload have no serious violations', { timeout: 120_000 }, async () => {
+  const ctx = await app.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(app.url);
+  await page.getByLabel('Preset').selectOption('playground-spiral');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => !!document.querySelector('.decision-boundary')?.getAttribute('data-grid'), null, { timeout: 90_000 });
+  await page.getByRole('region', { name: 'Hidden units' }).waitFor();
+  const scan = async () => {
+    await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+    const vs = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(c: Document): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+      return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    return vs.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join('; ')}`);
+  };
+  const found = await scan();
+  mkdirSync(join(ROOT, 'test-artifacts', 'screens'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'test-artifacts', 'screens', 'playground.png'), fullPage: true });
+  await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'Your own CSV' });
+  await page.getByLabel(/CSV file/).setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv(90)) });
+  await page.getByRole('list', { name: 'Class balance' }).waitFor();
+  found.push(...(await scan()));
+  assert.deepEqual(found, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
 });
