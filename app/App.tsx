@@ -21,6 +21,8 @@ import { RunHistory } from './training/RunHistory.tsx';
 import { ProfilePanel } from './training/ProfilePanel.tsx';
 import { CrashPanel } from './ui/CrashPanel.tsx';
 import { InsidePanel } from './inside/InsidePanel.tsx';
+import { PlaygroundView } from './viz/PlaygroundView.tsx';
+import { TryThis } from './learn/TryThis.tsx';
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -88,6 +90,8 @@ export function App() {
         <ModelPanel />
         <SettingsPanel />
         <RunPanel />
+        <PlaygroundView />
+        <TryThis />
         <InsidePanel />
       </main>
     </>

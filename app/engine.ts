@@ -80,7 +80,8 @@ export {
 } from '../kernels/data/csv.ts';
 export { readTextUpload, TEXT_LIMITS, TextUploadError, type TextUpload } from '../kernels/data/text-upload.ts';
 export { rowsInfo } from '../kernels/data/datasets.ts'; // any non-MNIST dataset's shapes and loss (the loss to pick for it)
-export type { BoundaryGrid } from '../kernels/train/grid.ts';
+export { createGridEvaluator, type BoundaryGrid, type GridEvaluator } from '../kernels/train/grid.ts'; // the live decision boundary
+export type { TaskData } from '../kernels/data/datasets.ts'; // a CSV's rows, sent with a run
 
 // Integrity: links and weights files are checked whole before anything is applied.
 export { parseSpecText } from '../kernels/io/spec-json.ts';

@@ -315,5 +315,9 @@ test('export refuses what it cannot translate, by name; every preset exports', (
   sp.layers.push({ kind: 'warp' });
   assert.throws(() => exportPyTorch(sp as unknown as ModelSpec), /does not support layer kind "warp"/);
   // Every preset exports (the transformer ones included).
-  for (const name of Object.keys(PRESETS)) assert.match(exportPyTorch(presetSpec(name)), /class Net\(nn\.Module\)/, name);
+  // The playground presets (issue #21) are refused by name until the exporter writes their data loading.
+  for (const name of Object.keys(PRESETS)) {
+    if (presetSpec(name).dataset.kind === 'playground') assert.throws(() => exportPyTorch(presetSpec(name)), /does not cover playground datasets/, name);
+    else assert.match(exportPyTorch(presetSpec(name)), /class Net\(nn\.Module\)/, name);
+  }
 });

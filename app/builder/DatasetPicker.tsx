@@ -1,17 +1,32 @@
-// The data the model trains on: MNIST or one of the generated sequence tasks, with the task's size
-// settings, and a preview of the data below them. Switching data keeps the layers (the stack then
-// shows what no longer fits).
-import { type DatasetSpec, type TaskDatasetSpec, type TaskName, TASK_NAMES } from '../engine.ts';
+// The data the model trains on: MNIST, one of the generated sequence tasks, a 2-D playground
+// dataset (with noise, split, point count and input features) or your own CSV, and a preview of the
+// data below them. Switching between MNIST and tasks keeps the layers (the stack then shows what no
+// longer fits); playground and CSV data adapt the model to themselves (store/ownData.ts).
+import { useState } from 'react';
+import {
+  defaultPlayground, TASK_NAMES, type DatasetSpec, type TaskDatasetSpec, type TaskName, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName,
+} from '../engine.ts';
 import { useApp } from '../store/index.ts';
+import { ownCsv, setOwnCsv } from '../store/ownData.ts';
 import { selectDataset, selectSetDataset, selectValidation } from '../store/selectors.ts';
-import { NumberField, SelectField } from '../ui/fields.tsx';
+import { CheckboxField, NumberField, SelectField } from '../ui/fields.tsx';
+import { CsvUpload } from './CsvUpload.tsx';
 import { DataPreview } from './DataPreview.tsx';
 
 const LABELS: Record<TaskName, string> = {
   copy: 'Copy a sequence', reverse: 'Reverse a sequence', sort: 'Sort a sequence', addition: 'Add two numbers',
   parity: 'Parity of bits', parens: 'Balanced brackets', sine: 'Forecast a sine wave', char: 'Character language model',
 };
-const OPTIONS = [{ value: 'mnist', label: 'MNIST digits' }, ...TASK_NAMES.map((n) => ({ value: n, label: `Task: ${LABELS[n]}` }))];
+const PLAYGROUND_LABELS: Record<PlaygroundName, string> = {
+  circle: 'Circle', xor: 'XOR', gaussian: 'Gaussian', spiral: 'Spiral', curve: '1-D curve (regression)', plane: '2-D plane (regression)',
+};
+const pgValue = (n: PlaygroundName) => `playground:${n}`;
+const OPTIONS = [
+  { value: 'mnist', label: 'MNIST digits' },
+  ...TASK_NAMES.map((n) => ({ value: n, label: `Task: ${LABELS[n]}` })),
+  ...PLAYGROUND_NAMES.map((n) => ({ value: pgValue(n), label: `Playground: ${PLAYGROUND_LABELS[n]}` })),
+  { value: 'csv', label: 'Your own CSV' },
+];
 
 /** Sizes that train in a minute or two in the page (the task presets use the same). */
 function taskDefaults(name: TaskName): TaskDatasetSpec {
@@ -28,18 +43,56 @@ function taskDefaults(name: TaskName): TaskDatasetSpec {
   }
 }
 
+/** Noise, split, point count and the input features of a playground dataset. */
+function PlaygroundFields(p: { d: PlaygroundDatasetSpec; err: (f: string) => string | undefined; set: (d: DatasetSpec) => void }) {
+  const { d, err } = p;
+  const patch = (x: Partial<PlaygroundDatasetSpec>) => p.set({ ...d, ...x });
+  const toggle = (f: Feature, on: boolean) => patch({ features: FEATURES.filter((x) => (x === f ? on : d.features.includes(x))) });
+  return (
+    <>
+      <NumberField label="Noise (0–0.5)" min={0} max={0.5} step={0.05} value={d.noise} error={err('noise')} onChange={(noise) => patch({ noise })} />
+      <NumberField label="Training share (0.1–0.9)" min={0.1} max={0.9} step={0.1} value={d.trainRatio} error={err('trainRatio')} onChange={(trainRatio) => patch({ trainRatio })} />
+      <NumberField label="Points" integer min={20} max={5000} value={d.points} error={err('points')} onChange={(points) => patch({ points })} />
+      <fieldset className="features">
+        <legend>Input features</legend>
+        {FEATURES.map((f) => (
+          <CheckboxField key={f} label={FEATURE_LABELS[f]} checked={d.features.includes(f)} onChange={(on) => toggle(f, on)} />
+        ))}
+        {err('features') ? <p className="field-error" role="alert">features {err('features')}</p> : null}
+      </fieldset>
+    </>
+  );
+}
+
 export function DatasetPicker() {
   const d = useApp(selectDataset);
   const set = useApp(selectSetDataset);
   const validation = useApp(selectValidation);
+  // "Your own CSV" is chosen before a file is: the dataset in use stays until a valid file is used.
+  const [csvChosen, setCsvChosen] = useState(false);
   const err = (f: string) => validation.errors.find((e) => e.path === `dataset.${f}`)?.message;
-  const choose = (v: string) => set(v === 'mnist' ? { kind: 'mnist' } : taskDefaults(v as TaskName));
+  const choose = (v: string) => {
+    setCsvChosen(v === 'csv');
+    if (v === 'csv') return;
+    if (v.startsWith('playground:')) {
+      const name = v.slice('playground:'.length) as PlaygroundName;
+      set(d.kind === 'playground' ? { ...d, name } : defaultPlayground(name));
+    } else set(v === 'mnist' ? { kind: 'mnist' } : taskDefaults(v as TaskName));
+  };
   const patch = (p: Partial<TaskDatasetSpec>) => d.kind === 'task' && set({ ...d, ...p } as DatasetSpec);
+  const takeCsv = (c: CsvDataset) => {
+    setOwnCsv(c);
+    set(c.spec);
+  };
+  const showCsv = csvChosen || d.kind === 'csv';
+  const value = showCsv ? 'csv' : d.kind === 'mnist' ? 'mnist' : d.kind === 'playground' ? pgValue(d.name) : d.kind === 'task' ? d.name : 'csv';
+  // A CSV model opened from a link (or a reload) has no rows here yet: the upload asks for its file.
+  const expect = d.kind === 'csv' && ownCsv()?.spec.hash !== d.hash ? d : null;
   return (
     <>
       <div className="dataset grid-fields" role="group" aria-label="Dataset settings">
-        <SelectField label="Dataset" value={d.kind === 'mnist' ? 'mnist' : d.name} options={OPTIONS} error={err('name') ?? err('kind')} onChange={choose} />
-        {d.kind === 'task' ? (
+        <SelectField label="Dataset" value={value} options={OPTIONS} error={err('name') ?? err('kind')} onChange={choose} />
+        {d.kind === 'task' && !showCsv ? (
           <>
             <NumberField label="Sequence length" integer min={1} value={d.length} error={err('length')} onChange={(length) => patch({ length })} />
             {d.name === 'copy' || d.name === 'reverse' || d.name === 'sort' ? (
@@ -50,7 +103,9 @@ export function DatasetPicker() {
             ) : null}
           </>
         ) : null}
+        {d.kind === 'playground' && !showCsv ? <PlaygroundFields d={d} err={err} set={set} /> : null}
       </div>
+      {showCsv ? <CsvUpload onUse={takeCsv} expect={expect} /> : null}
       <DataPreview />
     </>
   );

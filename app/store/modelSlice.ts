@@ -1,10 +1,11 @@
 // The ModelSpec being edited, with its validation and shape inference kept beside it so that
 // components select stable objects (recomputed only when the spec changes).
 import {
-  checkSpec, PRESETS, taskInfo, type DatasetSpec, type LayerSpec, type ModelSpec, type OptimizerSpec, type ScheduleSpec, type Shapes,
+  checkSpec, PRESETS, type DatasetSpec, type LayerSpec, type ModelSpec, type OptimizerSpec, type ScheduleSpec, type Shapes,
   type TrainSpec, type Validation,
 } from '../engine.ts';
 import { repeatBlock, type BlockId } from './blocks.ts';
+import { adaptToData } from './ownData.ts';
 import {
   defaultLayer, duplicateMany, insertAt, insertManyAt, move, moveTo, removeAt, removeMany, unwrapResidual, wrapResidual, wrapSelection,
   type PaletteKind,
@@ -33,7 +34,7 @@ export interface ModelSlice {
   moveLayer(i: number, delta: -1 | 1): void;
   /** Moves layer i to position j (drag and drop). */
   moveLayerTo(i: number, j: number): void;
-  /** Switches the data (and the loss the data needs: MSE for forecasting, else cross-entropy). */
+  /** Switches the data, with the loss it needs; playground/CSV data also adapts the output width (ownData.ts). */
   setDataset(d: DatasetSpec): void;
   updateLayer(i: number, layer: LayerSpec): void;
   /** Inserts a copy of layer i after it and selects the copy. */
@@ -99,15 +100,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
       const { spec } = get();
       edit({ ...spec, layers: moveTo(spec.layers, i, j) }, Math.min(Math.max(j, 0), spec.layers.length - 1));
     },
-    setDataset: (dataset) => {
-      let loss: ModelSpec['loss'] = 'softmax_cross_entropy';
-      try {
-        if (dataset.kind === 'task') loss = taskInfo(dataset).loss;
-      } catch {
-        // an out-of-range length: validation names it; keep cross-entropy meanwhile
-      }
-      edit({ ...get().spec, dataset, loss });
-    },
+    setDataset: (dataset) => edit(adaptToData(get().spec, dataset)),
     updateLayer: (i, layer) => {
       const { spec } = get();
       edit({ ...spec, layers: spec.layers.map((l, j) => (j === i ? layer : l)) });

@@ -1,7 +1,7 @@
 // Questions to the live session that are answered beside the training loop, each by one reply
 // carrying the question's id: see inside, draw-a-digit, the confusion matrix, norms, generated
 // text, and a profiled step.
-import type { Confusion, StepProfile } from '../engine.ts';
+import type { BoundaryGrid, Confusion, StepProfile } from '../engine.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 import { useApp } from '../store/index.ts';
 import { hasWorker, run, send } from './link.ts';
@@ -70,6 +70,12 @@ export async function requestNorms(): Promise<{ data: ParamNorm[] | null; step: 
 export async function requestText(prompt: string, length: number, temperature: number, seed: number): Promise<{ text: string | null; error?: string }> {
   const a = await ask({ type: 'generate', run, id: ++nextAsk, prompt, length, temperature, seed });
   return a?.type === 'text' ? { text: a.text, error: a.error } : { text: null, error: 'the run changed' };
+}
+
+/** The live playground model's output over a grid (and each hidden unit's with `units`). */
+export async function requestBoundary(units: boolean): Promise<{ grid: BoundaryGrid | null; step: number; error?: string }> {
+  const a = await ask({ type: 'boundary', run, id: ++nextAsk, units });
+  return a?.type === 'boundary' ? { grid: a.grid, step: a.step, error: a.error } : { grid: null, step: 0, error: 'the run changed' };
 }
 
 /** True when a paused session of the spec in the editor can take a profiled step (as it could a Step). */

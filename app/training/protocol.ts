@@ -1,7 +1,7 @@
 // Messages between the page (app/training/run.ts, looks.ts, tune.ts; sent through link.ts) and the
 // training worker (worker.ts). Every message about a session carries the run id it belongs to, so
 // events from a disposed session are dropped.
-import type { Confusion, ModelSpec, StepProfile, TrainEvent } from '../engine.ts';
+import type { BoundaryGrid, Confusion, ModelSpec, StepProfile, TaskData, TrainEvent } from '../engine.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
@@ -14,7 +14,7 @@ export type Tune = { type: 'setLr'; run: number; lr: number };
 
 export type ToWorker =
   /** saveKey: where the worker autosaves checkpoints; restore: a saved run or an uploaded file to load first. */
-  | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none'; saveKey: string; restore?: 'saved' | Uint8Array; autosaveMs?: number }
+  | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none'; saveKey: string; restore?: 'saved' | Uint8Array; autosaveMs?: number; data?: TaskData }
   /** Test hook: destroys the session's GPU device, as a driver reset would. */
   | { type: 'loseDevice'; run: number }
   | { type: 'download'; run: number }
@@ -35,11 +35,13 @@ export type ToWorker =
   | { type: 'generate'; run: number; id: number; prompt: string; length: number; temperature: number; seed: number }
   /** Weight and gradient norms per parameter tensor; answered by 'norms'. */
   | { type: 'norms'; run: number; id: number }
+  /** The decision boundary of a playground model over a grid (with each hidden unit's picture); answered by 'boundary'. */
+  | { type: 'boundary'; run: number; id: number; units: boolean }
   /** The next training step, profiled (per-kernel times by layer and op), while paused; answered by 'profile', then 'stepped'. */
   | { type: 'profile'; run: number; id: number };
 
 /** The requests answered beside the message chain (see worker.ts `look`), each by one reply with its id. */
-export type Look = Extract<ToWorker, { type: 'inspect' | 'predict' | 'confusion' | 'generate' | 'norms' }>;
+export type Look = Extract<ToWorker, { type: 'inspect' | 'predict' | 'confusion' | 'generate' | 'norms' | 'boundary' }>;
 
 export type FromWorker =
   | { type: 'probe'; webgpu: boolean; adapter: string | null; reason: string | null }
@@ -62,6 +64,7 @@ export type FromWorker =
   | { type: 'confusion'; run: number; id: number; data: Confusion | null; step: number; error?: string }
   | { type: 'text'; run: number; id: number; text: string | null; error?: string }
   | { type: 'norms'; run: number; id: number; data: ParamNorm[] | null; step: number; error?: string }
+  | { type: 'boundary'; run: number; id: number; grid: BoundaryGrid | null; step: number; error?: string }
   | { type: 'profile'; run: number; id: number; data: StepProfile | null; error?: string };
 
-export type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' | 'confusion' | 'text' | 'norms' }>;
+export type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' | 'confusion' | 'text' | 'norms' | 'boundary' }>;

@@ -9,6 +9,7 @@ import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice
 import { downloadBlob, fileStem } from '../ui/download.ts';
 import { nextRun, run, send, startWorker } from './link.ts';
 import { settle } from './looks.ts';
+import { csvRowsFor } from '../store/ownData.ts';
 import { loadHistory, saveHistory, watchSavedRun } from './persistence.ts';
 import type { FromWorker } from './protocol.ts';
 
@@ -95,7 +96,7 @@ function onMessage(m: FromWorker) {
     s.setProbe({ webgpu: m.webgpu, adapter: m.adapter, reason: m.reason });
     return;
   }
-  if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms' || m.type === 'profile') {
+  if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms' || m.type === 'boundary' || m.type === 'profile') {
     settle(m);
     return;
   }
@@ -162,7 +163,8 @@ function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array)
   const dataUrl = new URL('mnist/', location.href).href;
   // ?autosave=MS shortens the checkpoint interval (tests of recovery); at least one second.
   const autosave = Number(new URLSearchParams(location.search).get('autosave')) || undefined;
-  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then, saveKey: runKey(s.spec), restore, autosaveMs: autosave });
+  // A CSV's rows go with the run (they never travel in the spec or a link).
+  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then, saveKey: runKey(s.spec), restore, autosaveMs: autosave, data: csvRowsFor(s.spec) });
 }
 
 /** Rebuilds the session of the spec in the editor from its checkpoint saved in this browser. */

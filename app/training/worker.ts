@@ -7,6 +7,7 @@ import { createSession, type Session } from '../../kernels/train/session.ts';
 import { dbGet, dbPut, type SavedRun } from '../persist/db.ts';
 import { decodeSafetensors } from '../../kernels/io/safetensors.ts';
 import { confusion, dropProbe, inspect, norms, predict } from './inside.ts';
+import { boundary, dropGrid } from './gridLook.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -57,8 +58,9 @@ async function recover(run: number): Promise<void> {
   const bytes = saved && saved.step > memStep && checkpointStep(saved.bytes) > memStep ? saved.bytes : lastCheckpoint;
   session = null;
   dropProbe();
+  dropGrid();
   await old.dispose().catch(() => {});
-  const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, onEvent: (event) => post({ type: 'event', run, event }) });
+  const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, data: m.data, onEvent: (event) => post({ type: 'event', run, event }) });
   if (run !== latestRun) {
     await s.dispose();
     return;
@@ -113,6 +115,7 @@ async function drop(): Promise<void> {
   sessionRun = -1;
   loop = null;
   dropProbe();
+  dropGrid();
   await s?.dispose();
 }
 
@@ -150,7 +153,7 @@ async function handle(m: ToWorker): Promise<void> {
       if (event.type === 'metrics' && session && performance.now() - lastSave > autosaveMs) void autosave(session);
       if (event.type === 'done' && event.reason !== 'diverged' && session) void autosave(session);
     };
-    const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, onEvent });
+    const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, data: m.data, onEvent });
     if (m.run !== latestRun) {
       await s.dispose();
       return;
@@ -251,6 +254,7 @@ async function look(m: Look): Promise<void> {
       case 'predict': return post({ type: 'prediction', run: m.run, id: m.id, probs: await predict(live, m.input) });
       case 'confusion': return post({ type: 'confusion', run: m.run, id: m.id, data: await confusion(live), step });
       case 'norms': return post({ type: 'norms', run: m.run, id: m.id, data: await norms(live), step });
+      case 'boundary': return post({ type: 'boundary', run: m.run, id: m.id, grid: await boundary(live, m.units), step });
       case 'generate': {
         const n = Math.max(1, Math.min(Math.floor(m.length), 1000));
         const text = await live.sampleText(m.prompt, n, m.temperature, m.seed);
@@ -265,12 +269,13 @@ async function look(m: Look): Promise<void> {
       case 'predict': return post({ type: 'prediction', ...base, probs: null });
       case 'confusion': return post({ type: 'confusion', ...base, data: null, step });
       case 'norms': return post({ type: 'norms', ...base, data: null, step });
+      case 'boundary': return post({ type: 'boundary', ...base, grid: null, step });
       case 'generate': return post({ type: 'text', ...base, text: null });
     }
   }
 }
 
-const LOOKS: ReadonlySet<string> = new Set(['inspect', 'predict', 'confusion', 'generate', 'norms']);
+const LOOKS: ReadonlySet<string> = new Set(['inspect', 'predict', 'confusion', 'generate', 'norms', 'boundary']);
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;

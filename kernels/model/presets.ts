@@ -246,6 +246,58 @@ PRESETS['vit-mnist'] = {
   },
 };
 
+// 2-D playground datasets (issue #21), TensorFlow Playground's home ground: tanh MLPs over the
+// chosen input features; a live decision boundary shows what they learn.
+const playgroundTrain = (lr: number, epochs: number, sgd = false): ModelSpec['train'] => ({
+  optimizer: sgd ? { kind: 'sgd' } : { kind: 'adam' }, lr, schedule: { kind: 'constant' }, batchSize: 10, epochs,
+});
+const pgData = (name: 'circle' | 'xor' | 'spiral' | 'plane', features: ('x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2')[]) =>
+  ({ kind: 'playground' as const, name, noise: 0, trainRatio: 0.5, points: 500, features });
+PRESETS['playground-spiral'] = {
+  description: 'Two interleaved spirals: x₁, x₂, sin x₁, sin x₂ into 8-8 tanh, 2 classes; Adam 0.01 (watch the boundary curl).',
+  spec: {
+    version: 1, name: 'playground-spiral', dataset: pgData('spiral', ['x1', 'x2', 'sinx1', 'sinx2']),
+    layers: [{ kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 2 }],
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 200), seed: 1,
+  },
+};
+PRESETS['playground-circle'] = {
+  description: 'A disc inside a ring: x₁, x₂ into 4-2 tanh, 2 classes (TF Playground\'s default network); Adam 0.03.',
+  spec: {
+    version: 1, name: 'playground-circle', dataset: pgData('circle', ['x1', 'x2']),
+    layers: [{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2, activation: 'tanh' }, { kind: 'dense', units: 2 }],
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 100), seed: 1,
+  },
+};
+PRESETS['playground-xor'] = {
+  description: 'XOR of the quadrants: x₁, x₂ into 4 tanh, 2 classes; Adam 0.03 (one feature, x₁x₂, solves it alone).',
+  spec: {
+    version: 1, name: 'playground-xor', dataset: pgData('xor', ['x1', 'x2']),
+    layers: [{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2 }],
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 100), seed: 1,
+  },
+};
+PRESETS['playground-plane-regression'] = {
+  description: 'Regression of a tilted plane: the textbook 10-20-1 tanh network, MSE loss, plain SGD 0.03.',
+  spec: {
+    version: 1, name: 'playground-plane-regression', dataset: pgData('plane', ['x1', 'x2']),
+    layers: [{ kind: 'dense', units: 10, activation: 'tanh' }, { kind: 'dense', units: 20, activation: 'tanh' }, { kind: 'dense', units: 1 }],
+    loss: 'mse', train: playgroundTrain(0.03, 100, true), seed: 1,
+  },
+};
+
+PRESETS['playground-spiral-dropout'] = {
+  description: 'A wide 32-32 tanh net on only 100 noisy spiral points, with dropout 0.3 after each hidden layer (remove it and watch it overfit).',
+  spec: {
+    version: 1, name: 'playground-spiral-dropout', dataset: { ...pgData('spiral', ['x1', 'x2', 'sinx1', 'sinx2']), points: 100, noise: 0.3 },
+    layers: [
+      { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 },
+      { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 }, { kind: 'dense', units: 2 },
+    ],
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 200), seed: 1,
+  },
+};
+
 export function presetSpec(name: string): ModelSpec {
   const p = PRESETS[name];
   if (!p) throw new Error(`unknown preset "${name}"; known: ${Object.keys(PRESETS).join(', ')}`);

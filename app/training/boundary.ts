@@ -1,0 +1,48 @@
+// The page's side of the live decision boundary: while a playground run trains, asks the worker for
+// the grid picture (and each hidden unit's) again as soon as the last one has arrived and
+// BOUNDARY_MS has passed, so the pictures update several times a second without queueing up; once
+// the run pauses or ends, asks once more for the final weights.
+import { useEffect, useState } from 'react';
+import type { BoundaryGrid } from '../engine.ts';
+import { useApp } from '../store/index.ts';
+import { selectRunSpec, selectRunStatus, selectSessionStep } from '../store/selectors.ts';
+import { hasSession, requestBoundary } from './looks.ts';
+
+export const BOUNDARY_MS = 200;
+
+export interface LiveBoundary {
+  grid: BoundaryGrid | null;
+  step: number;
+  error: string | null;
+}
+
+/** The live model's grid picture, refreshed while `active` and a session exists. */
+export function useLiveBoundary(active: boolean): LiveBoundary {
+  const status = useApp(selectRunStatus);
+  const runSpec = useApp(selectRunSpec);
+  const sessionStep = useApp(selectSessionStep);
+  const [live, setLive] = useState<LiveBoundary>({ grid: null, step: 0, error: null });
+  // A new run (or none) starts from a blank picture.
+  useEffect(() => setLive({ grid: null, step: 0, error: null }), [runSpec]);
+  const running = status === 'running' || status === 'pausing' || status === 'stepping';
+  const ready = active && hasSession(status);
+  useEffect(() => {
+    if (!ready) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = async () => {
+      const r = await requestBoundary(true);
+      if (stopped) return;
+      if (r.grid) setLive({ grid: r.grid, step: r.step, error: null });
+      else if (r.error !== 'the run changed') setLive((l) => ({ ...l, error: r.error ?? null }));
+      if (running) timer = setTimeout(() => void ask(), BOUNDARY_MS);
+    };
+    void ask();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+    // sessionStep moves on a pause or a Step: one more picture of the weights as they are then.
+  }, [ready, running, sessionStep]);
+  return live;
+}

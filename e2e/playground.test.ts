@@ -1,0 +1,230 @@
+// The 2-D playground and your own data in the built page (issue #21): the picker offers the
+// datasets and adapts the model, a playground link round-trips, the spiral trains with a decision
+// boundary that changes during training, a 3-class CSV trains above 60 % within 30 s, a malformed
+// CSV names its bad row and changes nothing, and "Try this" experiments change the model.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright';
+import { decodeShare, encodeShare } from '../app/share/codec.ts';
+import type { ModelSpec } from '../kernels/model/types.ts';
+import { presetSpec } from '../kernels/model/presets.ts';
+import { Rng } from '../kernels/rng.ts';
+import { csvDataset, readCsv } from '../kernels/data/csv.ts';
+import { ROOT } from '../scripts/lib/browser.ts';
+import { servedApp, watchErrors } from './lib.ts';
+
+const app = servedApp();
+
+async function open(hash = ''): Promise<{ page: Page; errors: string[] }> {
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${app.url}/${hash}`);
+  await page.getByRole('button', { name: 'Copy link' }).waitFor();
+  return { page, errors };
+}
+
+/** The spec the page's link holds once it satisfies `ok` (the link is rewritten after a debounce). */
+async function linkSpec(page: Page, ok: (s: ModelSpec) => boolean, what: string): Promise<ModelSpec> {
+  const deadline = Date.now() + 10_000;
+  let last: ModelSpec | null = null;
+  while (Date.now() < deadline) {
+    const r = await decodeShare(new URL(page.url()).hash);
+    if (r.kind === 'ok') {
+      last = r.spec;
+      if (ok(r.spec)) return r.spec;
+    }
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`${what}: the link never held it; last ${JSON.stringify(last)}`);
+}
+
+const lastUnits = (s: ModelSpec) => {
+  const l = s.layers[s.layers.length - 1];
+  return 'units' in l ? l.units : null;
+};
+
+test('the picker offers the playground datasets and adapts the model; a playground link round-trips', { timeout: 120_000 }, async () => {
+  const { page, errors } = await open();
+  const picker = page.getByLabel('Dataset', { exact: true });
+  const labels = await picker.locator('option').allTextContents();
+  for (const n of ['Circle', 'XOR', 'Gaussian', 'Spiral', '1-D curve (regression)', '2-D plane (regression)']) assert.ok(labels.includes(`Playground: ${n}`), `offers ${n}: ${labels.join(' | ')}`);
+  assert.ok(labels.includes('Your own CSV'));
+  await picker.selectOption({ label: 'Playground: Circle' });
+  const circle = await linkSpec(page, (s) => s.dataset.kind === 'playground' && s.dataset.name === 'circle', 'circle');
+  assert.equal(circle.loss, 'softmax_cross_entropy');
+  assert.equal(lastUnits(circle), 2, 'two classes, two outputs');
+  assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true, 'the adapted model validates');
+  await picker.selectOption({ label: 'Playground: 2-D plane (regression)' });
+  const plane = await linkSpec(page, (s) => s.dataset.kind === 'playground' && s.dataset.name === 'plane', 'plane');
+  assert.equal(plane.loss, 'mse');
+  assert.equal(lastUnits(plane), 1, 'a regression has one output');
+  await page.getByLabel('x₁²', { exact: true }).check();
+  await page.getByLabel('Noise (0–0.5)').fill('0.2');
+  const edited = await linkSpec(page, (s) => s.dataset.kind === 'playground' && s.dataset.features.includes('x1sq') && s.dataset.noise === 0.2, 'features and noise');
+  assert.deepEqual(edited.dataset.kind === 'playground' && edited.dataset.features, ['x1', 'x2', 'x1sq']);
+  // A link to a playground preset opens as that preset.
+  const spiral = presetSpec('playground-spiral');
+  await page.goto(`${app.url}/#${await encodeShare(spiral)}`);
+  await page.reload();
+  const back = await linkSpec(page, (s) => s.name === 'playground-spiral', 'spiral link');
+  assert.deepEqual(back.dataset, spiral.dataset);
+  assert.deepEqual(back.layers, spiral.layers);
+  assert.equal(await picker.inputValue(), 'playground:spiral');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('the spiral trains with a decision boundary that changes during training', { timeout: 180_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Preset').selectOption('playground-spiral');
+  const figure = page.getByRole('region', { name: 'Decision boundary' });
+  await figure.waitFor();
+  assert.equal(await figure.getAttribute('data-grid'), '', 'no picture before training');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  // Once the first picture arrives (after the session compiles), count the distinct pictures in 5 s.
+  await page.waitForFunction(() => !!document.querySelector('.decision-boundary')?.getAttribute('data-grid'), null, { timeout: 120_000 });
+  const seen = new Set<string>();
+  const t0 = Date.now();
+  while (Date.now() - t0 < 5000) {
+    const g = await figure.getAttribute('data-grid');
+    if (g) seen.add(g);
+    await page.waitForTimeout(50);
+  }
+  console.log(`# boundary pictures while training: ${seen.size} distinct in 5 s (${(seen.size / 5).toFixed(1)} per second)`);
+  assert.ok(seen.size >= 3, `the picture changed during training, again and again (${seen.size} distinct pictures in 5 s)`);
+  assert.match((await figure.getByRole('img').getAttribute('aria-label')) ?? '', /Decision boundary at step \d+: \d+% of the square/);
+  assert.equal(await page.getByRole('region', { name: 'Hidden units' }).getByRole('img').count(), 16, 'two hidden layers of 8 units, one picture each');
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+/** A 3-class CSV: three Gaussian blobs in 2-D plus a noise column, label last. */
+function blobsCsv(n: number): string {
+  const rng = new Rng(7), lines = ['a,b,noise,label'];
+  const centres = [[-2, 0], [2, 0], [0, 3]];
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    lines.push([centres[c][0] + rng.normal(), centres[c][1] + rng.normal(), rng.normal(), c].map((v) => (Number.isInteger(v) ? v : v.toFixed(4))).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('an uploaded 3-class CSV trains above 60 % test accuracy within 30 s', { timeout: 120_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'Your own CSV' });
+  await page.getByLabel(/CSV file/).setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv(600)) });
+  await page.getByRole('list', { name: 'Class balance' }).waitFor();
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const s = await linkSpec(page, (x) => x.dataset.kind === 'csv', 'csv dataset');
+  assert.equal(s.dataset.kind === 'csv' && s.dataset.classes, 3);
+  assert.equal(lastUnits(s), 3, 'three classes, three outputs');
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  let acc = 0;
+  while (Date.now() - t0 < 30_000) {
+    const m = ((await page.getByTestId('metrics-summary').textContent()) ?? '').match(/test acc ([\d.]+)%/);
+    acc = m ? Number(m[1]) : 0;
+    if (acc > 60) break;
+    await page.waitForTimeout(200);
+  }
+  console.log(`# 3-class CSV: test accuracy ${acc}% after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  assert.ok(acc > 60, `test accuracy ${acc}% within 30 s (${await page.locator('[role=alert]').allTextContents()})`);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a malformed CSV names the bad row and the dataset in use stays', { timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Preset').selectOption('playground-circle');
+  const before = await linkSpec(page, (s) => s.name === 'playground-circle', 'circle preset');
+  await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'Your own CSV' });
+  await page.getByLabel(/CSV file/).setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y,label\n1,2,0\n3,4,1\n5,oops,0\n') });
+  const alert = page.getByRole('alert');
+  await alert.first().waitFor();
+  const text = (await alert.allTextContents()).join(' ');
+  assert.match(text, /row 4/, text);
+  assert.match(text, /unchanged/);
+  await page.waitForTimeout(500);
+  const after = await linkSpec(page, () => true, 'spec');
+  assert.deepEqual(after.dataset, before.dataset, 'the previous dataset stays');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a link to a CSV-trained model says so, asks for the file, and takes only that file', { timeout: 90_000 }, async () => {
+  const text = blobsCsv(300);
+  const spec = presetSpec('playground-spiral');
+  spec.dataset = csvDataset(readCsv(text), { name: 'blobs.csv', target: 'label', task: 'classification' }).spec;
+  spec.layers[spec.layers.length - 1] = { kind: 'dense', units: 3 };
+  const { page, errors } = await open(`#${await encodeShare(spec)}`);
+  await page.getByText('This model was trained on your own file blobs.csv (300 rows, predicting "label")').waitFor();
+  const file = page.getByLabel(/CSV file/);
+  await file.setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv(299)) });
+  await page.getByRole('alert').filter({ hasText: 'it is a different file' }).waitFor();
+  await file.setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  await page.getByRole('status').filter({ hasText: 'Using blobs.csv' }).waitFor();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => /Paused at step 1\b|error/i.test(document.querySelector('[data-testid=run-state]')?.textContent ?? ''), null, { timeout: 60_000 });
+  assert.match((await page.getByTestId('run-state').textContent()) ?? '', /Paused at step 1\b/, (await page.locator('[role=alert]').allTextContents()).join(' '));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('"Try this" experiments each change the model or a setting', { timeout: 90_000 }, async () => {
+  const { page, errors } = await open();
+  const region = page.getByRole('region', { name: 'Try this' });
+  const buttons = region.getByRole('button');
+  assert.ok((await buttons.count()) >= 8, 'at least 8 experiments');
+  const checks: [string, (a: ModelSpec, b: ModelSpec) => boolean][] = [
+    ['Raise the learning rate ten-fold', (a, b) => Math.abs(b.train.lr - a.train.lr * 10) < 1e-12],
+    ['Switch Adam to plain SGD', (_, b) => b.train.optimizer.kind === 'sgd'],
+    ['Remove the non-linearity from the spiral', (_, b) => b.dataset.kind === 'playground' && b.layers.every((l) => !('activation' in l) || l.activation === 'none')],
+    ['Add a hidden layer to the spiral', (a, b) => b.layers.length === a.layers.length + 1],
+    ['Remove positional encoding from the sort transformer', (_, b) => b.name === 'transformer-sort' && !b.layers.some((l) => l.kind === 'posenc')],
+    ['Switch dropout off', (_, b) => b.name === 'playground-spiral-dropout' && !b.layers.some((l) => l.kind === 'dropout')],
+  ];
+  let prev = await linkSpec(page, () => true, 'start');
+  for (const [title, ok] of checks) {
+    await region.getByRole('button', { name: title }).click();
+    const next = await linkSpec(page, (s) => JSON.stringify(s) !== JSON.stringify(prev) && ok(prev, s), title);
+    await region.getByRole('status').filter({ hasText: `Applied: ${title}` }).waitFor();
+    prev = next;
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('axe: the decision boundary, the hidden units, the playground fields and the CSV upload have no serious violations', { timeout: 120_000 }, async () => {
+  const ctx = await app.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(app.url);
+  await page.getByLabel('Preset').selectOption('playground-spiral');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => !!document.querySelector('.decision-boundary')?.getAttribute('data-grid'), null, { timeout: 90_000 });
+  await page.getByRole('region', { name: 'Hidden units' }).waitFor();
+  const scan = async () => {
+    await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+    const vs = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(c: Document): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+      return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    return vs.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join('; ')}`);
+  };
+  const found = await scan();
+  mkdirSync(join(ROOT, 'test-artifacts', 'screens'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'test-artifacts', 'screens', 'playground.png'), fullPage: true });
+  await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'Your own CSV' });
+  await page.getByLabel(/CSV file/).setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv(90)) });
+  await page.getByRole('list', { name: 'Class balance' }).waitFor();
+  found.push(...(await scan()));
+  assert.deepEqual(found, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
