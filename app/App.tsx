@@ -21,6 +21,15 @@ import { RunHistory } from './training/RunHistory.tsx';
 import { ProfilePanel } from './training/ProfilePanel.tsx';
 import { CrashPanel } from './ui/CrashPanel.tsx';
 import { InsidePanel } from './inside/InsidePanel.tsx';
+import { Predictions } from './inside/Predictions.tsx';
+import { selectDataset } from './store/selectors.ts';
+
+/** The header names what the model in the editor learns. */
+function Tagline() {
+  const d = useApp(selectDataset);
+  const task = d.kind === 'mnist' ? 'MNIST handwritten digits' : d.name === 'char' ? 'text, one character at a time' : `the ${d.name} task`;
+  return <p className="tagline" data-testid="tagline">Build a network, train it on {task} in your browser.</p>;
+}
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -30,10 +39,10 @@ function ModelPanel() {
       <PresetPicker />
       <fieldset className="plain" disabled={busy}>
         <legend className="sr-only">Layers</legend>
+        <LayerStack />
         <DatasetPicker />
         <Palette />
         <BlockPalette />
-        <LayerStack />
       </fieldset>
       <details className="diagram-box" open>
         <summary>Diagram</summary>
@@ -62,13 +71,14 @@ function RunPanel() {
     <section className="panel run" aria-labelledby="run-h">
       <h2 id="run-h">Training</h2>
       <Controls />
-      <Weights />
       <StatusLine />
       <LoadingProgress />
       <EpochProgress />
       <ErrorPanel />
-      <MetricsSummary />
       <Charts />
+      <Predictions />
+      <MetricsSummary />
+      <Weights />
       <ProfilePanel />
       <RunHistory />
     </section>
@@ -80,7 +90,7 @@ export function App() {
     <>
       <header className="top">
         <h1>WebGPU NN Playground</h1>
-        <p className="tagline">Build a network, train it on MNIST in your browser.</p>
+        <Tagline />
         <SharePanel />
       </header>
       <CrashPanel />
