@@ -93,3 +93,60 @@ test('mlp-mnist at 1280×800: live status within 5 s, Auto on the faster backend
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('transformer-reverse: the header names the task; Predictions shows input → target → prediction rows; no tensor keys', { timeout: 300_000 }, async () => {
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.goto(`${app.url}/#preset=transformer-reverse`);
+  assert.match((await page.getByTestId('tagline').textContent()) ?? '', /the reverse task/);
+  assert.doesNotMatch((await page.locator('header').innerText()), /MNIST/);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: /step \d+ · loss/ }).waitFor({ timeout: 60_000 });
+  const region = page.getByRole('region', { name: 'Predictions' });
+  const rows = region.getByRole('table').locator('tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-rows] tbody tr').length >= 3, null, { timeout: 60_000 });
+  assert.ok((await rows.count()) >= 3);
+  assert.deepEqual(await region.getByRole('columnheader').allTextContents(), ['Input', 'Target', 'Prediction', 'Right?']);
+  const first = await rows.first().locator('td').allTextContents();
+  assert.match(first[0], /^[a-h]+\|_+$/, `input: symbols, the separator, blanks: ${first[0]}`);
+  assert.equal(first[1], [...first[0].split('|')[0]].reverse().join(''), 'the target is the input reversed');
+  assert.equal(first[2].length, first[1].length, 'one predicted token per target token');
+  // Early in training most predictions are wrong, and wrong tokens are marked.
+  const marked = await region.locator('mark').count();
+  const wrongRows = await rows.filter({ hasText: '✗' }).count();
+  console.log(`# ${await rows.count()} rows, ${wrongRows} wrong, ${marked} wrong tokens marked; ${await page.getByTestId('train-status').textContent()}`);
+  assert.ok(wrongRows === 0 || marked > 0, 'a wrong row has its wrong tokens marked');
+  // Whole-sequence accuracy is charted (and in the data table).
+  await page.getByTestId('accuracy-chart').filter({ hasText: 'whole sequences right' }).waitFor({ timeout: 30_000 });
+  assert.ok(await page.getByRole('columnheader', { name: 'Test sequences right' }).count() >= 1);
+
+  await page.getByRole('button', { name: 'Show inside' }).click();
+  await page.getByTestId('norms').waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  const text = await page.locator('body').innerText();
+  assert.doesNotMatch(text, /layers\.\d+\.|\b\d+\.b\d+\.attn/, 'no tensor keys on the page');
+  assert.match(text, /Layer \d+ · Transformer/);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.locator('[data-testid=run-state][data-status=paused]').waitFor({ timeout: 20_000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a cnn-mnist link reopens as cnn-mnist, after a reload too, and reads "Custom (from cnn-mnist)" once edited', { timeout: 60_000 }, async () => {
+  const page = await app.browser.newPage({ viewport: { width: 390, height: 844 } });
+  const errors = watchErrors(page);
+  await page.goto(`${app.url}/#preset=cnn-mnist`);
+  const preset = page.getByLabel('Preset');
+  assert.equal(await preset.inputValue(), 'cnn-mnist');
+  await page.waitForFunction(() => location.hash.startsWith('#m='), null, { timeout: 10_000 }); // the link now carries the spec
+  await page.reload();
+  await page.getByTestId('backend-status').waitFor();
+  assert.equal(await preset.inputValue(), 'cnn-mnist', 'the reloaded spec is recognised as the preset');
+  // On a phone, Train is on the first screen.
+  await inViewport(page, 'Train on a phone', page.getByRole('button', { name: 'Train', exact: true }));
+  await page.getByRole('spinbutton', { name: 'Learning rate' }).fill('0.002');
+  await page.waitForFunction(() => (document.querySelector('select') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent === 'Custom (from cnn-mnist)', null, { timeout: 5_000 });
+  assert.equal(await preset.inputValue(), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

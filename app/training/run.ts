@@ -64,7 +64,8 @@ function onEvent(e: TrainEvent) {
     }
     case 'metrics':
       pendingTrain.push({ step: e.step, epoch: e.epoch, loss: e.loss, acc: e.train_accuracy, lr: e.lr, samplesPerS: e.samples_per_s, seqAcc: e.train_seq_accuracy });
-      schedule();
+      if (!s.latest) flush(); // the run's first loss is shown at once, not a flush interval later
+      else schedule();
       return;
     case 'eval':
       pendingEval.push({ step: e.step, epoch: e.epoch, loss: e.test_loss, acc: e.test_accuracy, seqAcc: e.test_seq_accuracy });
