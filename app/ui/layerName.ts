@@ -14,6 +14,6 @@ export function layerName(spec: ModelSpec | null, key: string): string {
   const rest = m[2] ?? '';
   const block = /(?:^|\.)b(\d+)(?:\.|$)/.exec(rest);
   if (block) name += `, block ${Number(block[1]) + 1}`;
-  else if (l.kind === 'residual' && /^\d+/.test(rest)) name += `, inner layer ${Number(rest.split('.')[0]) + 1}`;
+  else if ('layers' in l && Array.isArray(l.layers) && /^\d+/.test(rest)) name += `, inner layer ${Number(rest.split('.')[0]) + 1}`;
   return name;
 }
