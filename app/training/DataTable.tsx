@@ -1,11 +1,11 @@
 // The charts' numbers as a table: step, train and test loss, accuracies (and whole-sequence
 // accuracy for sequence tasks). Visually hidden until "Data" is pressed, so screen readers always
 // have it; at most about MAX_ROWS rows (every test point, train points thinned between them).
-import { memo, useId, useState } from 'react';
+import { memo, useDeferredValue, useId, useState } from 'react';
 import type { EvalPoint, TrainPoint } from '../store/trainingSlice.ts';
 import { fmtNum, fmtPct } from '../ui/format.ts';
 
-const MAX_ROWS = 120;
+const MAX_ROWS = 60;
 
 interface Row { step: number; train: TrainPoint | null; test: EvalPoint | null }
 
@@ -31,15 +31,18 @@ const pct = (v: number | null | undefined) => (v === null || v === undefined ? '
 export const DataTable = memo(function DataTable(p: { train: TrainPoint[]; test: EvalPoint[]; title: string }) {
   const [shown, setShown] = useState(false);
   const id = useId();
-  const rows = rowsOf(p.train, p.test);
+  // Rebuilt at low priority: a click (Pause) is never kept waiting behind the table.
+  const train = useDeferredValue(p.train);
+  const test = useDeferredValue(p.test);
+  const rows = rowsOf(train, test);
   const hasAcc = rows.some((r) => r.train?.acc != null || r.test?.acc != null);
   const hasSeq = rows.some((r) => r.train?.seqAcc != null || r.test?.seqAcc != null);
   return (
     <div className="data-table">
       <button type="button" className="chip" aria-expanded={shown} aria-controls={id} onClick={() => setShown(!shown)}>Data</button>
       <div id={id} className={shown ? 'table-scroll' : 'sr-only'}>
-        <table data-testid="chart-data" data-test-points={p.test.length}>
-          <caption>{p.title}: {rows.length} rows, {p.test.length} test points</caption>
+        <table data-testid="chart-data" data-test-points={test.length}>
+          <caption>{p.title}: {rows.length} rows, {test.length} test points</caption>
           <thead>
             <tr>
               <th scope="col">Step</th><th scope="col">Train loss</th><th scope="col">Test loss</th>
