@@ -4,7 +4,7 @@
 import type { DigitShown, SequenceShown, Showcase } from '../engine.ts';
 import { requestShowcase } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
-import { selectRunSpec } from '../store/selectors.ts';
+import { selectRunSpec, selectRunStatus } from '../store/selectors.ts';
 import { useGreyCanvas } from '../ui/greyCanvas.ts';
 import { fmtPct } from '../ui/format.ts';
 import { useLive } from './useLive.ts';
@@ -67,7 +67,9 @@ function View({ data }: { data: Showcase }) {
 export function Predictions() {
   const runSpec = useApp(selectRunSpec);
   const count = runSpec?.dataset.kind === 'mnist' ? 10 : 4;
-  const { data, error, live } = useLive(true, POLL_MS, () => requestShowcase(count));
+  // Not while a single (possibly profiled) step runs: the probe's kernels would be timed with it.
+  const stepping = useApp(selectRunStatus) === 'stepping';
+  const { data, error, live } = useLive(!stepping, POLL_MS, () => requestShowcase(count));
   return (
     <section className="predictions" role="region" aria-labelledby="predictions-h" data-testid="predictions">
       <h3 id="predictions-h">Predictions</h3>

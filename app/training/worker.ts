@@ -262,11 +262,18 @@ async function handle(m: Exclude<ToWorker, { type: 'prefetch' }>): Promise<void>
       return;
     case 'profile': {
       await loop;
+      // Looks already running finish first and new ones wait: their kernels are not this step's.
+      let release = () => {};
+      const before = [...looksInFlight];
+      profiling = new Promise<void>((r) => (release = r));
+      await Promise.all(before);
       try {
         post({ type: 'profile', run: m.run, id: m.id, data: await session.profileStep() });
       } catch (e) {
         post({ type: 'profile', run: m.run, id: m.id, data: null, error: e instanceof Error ? e.message : String(e) });
       }
+      profiling = null;
+      release();
       post({ type: 'stepped', run: m.run, step: session.step });
       return;
     }
@@ -319,6 +326,10 @@ async function look(m: Look): Promise<void> {
   }
 }
 
+/** Looks under way, and the profiled step that new looks wait for. */
+const looksInFlight = new Set<Promise<void>>();
+let profiling: Promise<void> | null = null;
+
 const LOOKS: ReadonlySet<string> = new Set(['inspect', 'predict', 'confusion', 'generate', 'norms', 'showcase']);
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
@@ -328,7 +339,9 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     return;
   }
   if (LOOKS.has(m.type)) {
-    void look(m as Look);
+    const p = (profiling ?? Promise.resolve()).then(() => look(m as Look));
+    looksInFlight.add(p);
+    void p.finally(() => looksInFlight.delete(p));
     return;
   }
   if (m.type === 'create' || m.type === 'dispose') latestRun = Math.max(latestRun, m.run);
