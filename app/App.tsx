@@ -23,6 +23,15 @@ import { CrashPanel } from './ui/CrashPanel.tsx';
 import { InsidePanel } from './inside/InsidePanel.tsx';
 import { PlaygroundView } from './viz/PlaygroundView.tsx';
 import { TryThis } from './learn/TryThis.tsx';
+import { Predictions } from './inside/Predictions.tsx';
+import { selectDataset } from './store/selectors.ts';
+
+/** The header names what the model in the editor learns. */
+function Tagline() {
+  const d = useApp(selectDataset);
+  const task = d.kind === 'mnist' ? 'MNIST handwritten digits' : d.name === 'char' ? 'text, one character at a time' : `the ${d.name} task`;
+  return <p className="tagline" data-testid="tagline">Build a network, train it on {task} in your browser.</p>;
+}
 
 function ModelPanel() {
   const busy = useApp(selectBusy);
@@ -32,10 +41,10 @@ function ModelPanel() {
       <PresetPicker />
       <fieldset className="plain" disabled={busy}>
         <legend className="sr-only">Layers</legend>
+        <LayerStack />
         <DatasetPicker />
         <Palette />
         <BlockPalette />
-        <LayerStack />
       </fieldset>
       <details className="diagram-box" open>
         <summary>Diagram</summary>
@@ -64,13 +73,14 @@ function RunPanel() {
     <section className="panel run" aria-labelledby="run-h">
       <h2 id="run-h">Training</h2>
       <Controls />
-      <Weights />
       <StatusLine />
       <LoadingProgress />
       <EpochProgress />
       <ErrorPanel />
-      <MetricsSummary />
       <Charts />
+      <Predictions />
+      <MetricsSummary />
+      <Weights />
       <ProfilePanel />
       <RunHistory />
     </section>
@@ -82,7 +92,7 @@ export function App() {
     <>
       <header className="top">
         <h1>WebGPU NN Playground</h1>
-        <p className="tagline">Build a network, train it on MNIST in your browser.</p>
+        <Tagline />
         <SharePanel />
       </header>
       <CrashPanel />

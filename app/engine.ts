@@ -23,6 +23,8 @@ export type { CellKind } from '../kernels/backend.ts';
 export type { Session } from '../kernels/train/session.ts';
 export { createProbe, type Probe } from '../kernels/train/predict.ts';
 export { createConfusionEvaluator, type ConfusionEvaluator } from '../kernels/train/confusion.ts';
+/** Live predictions on a few test samples (the Predictions region). */
+export { showcase as showcaseOf, type Showcase, type DigitShown, type SequenceShown } from '../kernels/train/showcase.ts';
 
 // Export: the spec as a PyTorch training script.
 export { exportPyTorch } from '../kernels/export/pytorch.ts';

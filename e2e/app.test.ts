@@ -41,6 +41,7 @@ const stepOf = async (page: Page) => Number((await page.getByTestId('metrics-sum
 test('train, pause and step a small MLP on WebGPU', { timeout: 240_000 }, async () => {
   const { page, errors } = await open();
   await page.getByLabel('Preset').selectOption('mlp-mnist-small');
+  await page.getByLabel('Backend').selectOption('webgpu'); // Auto would take the CPU on SwiftShader
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
   // Metrics arrive: a "step N" summary and a drawn loss curve (or an error panel: fail at once).

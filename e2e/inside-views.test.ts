@@ -58,9 +58,10 @@ test('MNIST: confusion matrix, misclassified digits and norms follow training', 
   const norms = page.getByTestId('norms').locator('tbody tr');
   await norms.first().waitFor({ timeout: 30_000 });
   const rows = await norms.evaluateAll((rs) => rs.map((r) => ({
-    name: r.querySelector('th')!.textContent!.split(' ')[0], w: Number(r.getAttribute('data-weight')), g: Number(r.getAttribute('data-grad')),
+    name: r.getAttribute('data-layer'), w: Number(r.getAttribute('data-weight')), g: Number(r.getAttribute('data-grad')),
   })));
-  assert.deepEqual(rows.map((r) => r.name), ['1', '2']);
+  assert.deepEqual(rows.map((r) => r.name), ['2', '3'], 'layers numbered from 1, as in the stack (Flatten is layer 1)');
+  assert.match((await norms.first().locator('th').textContent()) ?? '', /^Layer 2 · Dense 128 units, ReLU/);
   assert.ok(rows.every((r) => Number.isFinite(r.w) && Number.isFinite(r.g) && r.w > 1 && r.g > 0), JSON.stringify(rows));
 
   // ~40 steps of Adam later the matrix is recomputed and most digits are right.

@@ -25,6 +25,7 @@ for (const [backend, expect] of [['WebGPU', /WebGPU · /], ['CPU fallback', /CPU
     const page = await (backend === 'WebGPU' ? gpu : cpu).newPage();
     const errors = watchErrors(page);
     await page.goto(`${url}/`);
+    if (backend === 'WebGPU') await page.getByLabel('Backend').selectOption('webgpu'); // Auto takes the CPU on SwiftShader
     for (const name of Object.keys(PRESETS)) {
       await page.getByLabel('Preset').selectOption(name);
       const train = page.getByRole('button', { name: 'Step', exact: true });

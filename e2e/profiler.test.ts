@@ -19,6 +19,7 @@ test('profile a step of mlp-mnist-small: layers, ops, counts, one step more', { 
   const errors = watchErrors(page);
   await page.goto(app.url);
   await page.getByLabel('Preset').selectOption('mlp-mnist-small');
+  await page.getByLabel('Backend').selectOption('webgpu'); // GPU timestamps (Auto takes the CPU on SwiftShader)
   const profileButton = page.getByRole('button', { name: 'Profile a step' });
   assert.equal(await profileButton.isDisabled(), true, 'no session yet: nothing to profile');
 

@@ -18,7 +18,7 @@ const lastStep = async (page: Page) => Number((await page.getByTestId('metrics-s
 test('a lost GPU device: the page rebuilds the run on a new device from the last checkpoint and says how many steps were lost', { timeout: 240_000 }, async () => {
   const page = await app.browser.newPage();
   const errors = watch(page);
-  await page.goto(`${app.url}/?autosave=1000#preset=mlp-mnist-small`);
+  await page.goto(`${app.url}/?autosave=1000&backend=webgpu#preset=mlp-mnist-small`); // a GPU device to lose
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByTestId('metrics-summary').filter({ hasText: /step \d+/ }).waitFor({ timeout: 120_000 });
   // Wait for a checkpoint in IndexedDB (the autosave runs every second in this test).

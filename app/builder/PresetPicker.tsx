@@ -1,22 +1,40 @@
-// Preset choice with its one-line description.
+// Preset choice with its one-line description. A design that came from a link or a reload names
+// its preset when it is one exactly, and reads "Custom (from cnn-mnist)" once edited.
+import { useMemo } from 'react';
 import { useApp } from '../store/index.ts';
-import { selectBusy, selectLoadPreset, selectModified, selectPresetId } from '../store/selectors.ts';
-import { PRESETS } from '../engine.ts';
+import { selectBusy, selectLoadPreset, selectModified, selectPresetId, selectSpec } from '../store/selectors.ts';
+import { PRESETS, presetSpec, type ModelSpec } from '../engine.ts';
 import { SelectField } from '../ui/fields.tsx';
 
 const OPTIONS = Object.keys(PRESETS).map((id) => ({ value: id, label: id }));
 
+/** JSON with sorted keys, so that a decoded link compares equal to the preset it came from. */
+const canon = (v: unknown): string =>
+  Array.isArray(v) ? `[${v.map(canon).join(',')}]`
+    : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`
+      : JSON.stringify(v) ?? 'null';
+
+const PRESET_CANON = new Map(Object.keys(PRESETS).map((id) => [canon(presetSpec(id)), id]));
+
+function matchPreset(spec: ModelSpec): string | null {
+  return PRESET_CANON.get(canon(spec)) ?? null;
+}
+
 export function PresetPicker() {
   const presetId = useApp(selectPresetId);
   const modified = useApp(selectModified);
+  const spec = useApp(selectSpec);
   const busy = useApp(selectBusy);
   const loadPreset = useApp(selectLoadPreset);
-  const desc = presetId ? PRESETS[presetId]?.description : undefined;
+  const exact = useMemo(() => (presetId && !modified ? presetId : matchPreset(spec)), [presetId, modified, spec]);
+  const from = presetId ?? (spec.name && Object.hasOwn(PRESETS, spec.name) ? spec.name : null);
+  const options = exact ? OPTIONS : [{ value: '', label: from ? `Custom (from ${from})` : 'Custom' }, ...OPTIONS];
+  const desc = exact ? PRESETS[exact]?.description : from ? PRESETS[from]?.description : undefined;
   return (
     <div className="preset">
       <SelectField
-        label="Preset" value={presetId ?? ''} options={OPTIONS} onChange={loadPreset} disabled={busy}
-        hint={desc ? <>{desc}{modified ? <em className="badge"> modified</em> : null}</> : undefined}
+        label="Preset" value={exact ?? ''} options={options} onChange={(id) => id && loadPreset(id)} disabled={busy}
+        hint={desc ? <>{desc}{!exact ? <em className="badge"> modified</em> : null}</> : undefined}
       />
     </div>
   );

@@ -4,6 +4,9 @@
 import { extent, Heatmap } from './Heatmap.tsx';
 import type { FeatureMaps, InsideData } from './types.ts';
 import { useGreyCanvas } from '../ui/greyCanvas.ts';
+import { layerName } from '../ui/layerName.ts';
+import { useApp } from '../store/index.ts';
+import { selectRunSpec } from '../store/selectors.ts';
 
 function ImageTile({ image }: { image: NonNullable<InsideData['image']> }) {
   const ref = useGreyCanvas(image.pixels, 1);
@@ -17,15 +20,16 @@ function ImageTile({ image }: { image: NonNullable<InsideData['image']> }) {
 }
 
 function Layer({ f, k }: { f: FeatureMaps; k: number }) {
+  const name = layerName(useApp(selectRunSpec), f.name);
   const hw = f.H * f.W;
   const m = extent(f.maps);
   // ReLU-like outputs are ≥ 0 (white → blue); others are signed (blue − / red +).
   const signed = f.maps.some((v) => v < 0);
   const cell = Math.max(2, Math.floor(70 / Math.max(f.H, f.W)));
   return (
-    <div className="feature-layer" role="group" aria-label={`${f.name} feature maps`} data-testid={`features-${k}`} data-channels={f.C} data-total={f.total}>
+    <div className="feature-layer" role="group" aria-label={`${name} feature maps`} data-testid={`features-${k}`} data-channels={f.C} data-total={f.total}>
       <p className="feature-layer-name">
-        {f.name}: {f.H}×{f.W}, {f.total} channel{f.total === 1 ? '' : 's'}{f.total > f.C ? ` (first ${f.C} shown)` : ''}
+        {name}: {f.H}×{f.W}, {f.total} channel{f.total === 1 ? '' : 's'}{f.total > f.C ? ` (first ${f.C} shown)` : ''}
       </p>
       <div className="heatmaps feature-maps">
         {Array.from({ length: f.C }, (_, c) => (

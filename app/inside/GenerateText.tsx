@@ -3,6 +3,16 @@
 import { useState } from 'react';
 import { requestText } from '../training/looks.ts';
 import { NumberField } from '../ui/fields.tsx';
+import { taskInfo } from '../engine.ts';
+import { useApp } from '../store/index.ts';
+import { selectDataset } from '../store/selectors.ts';
+
+/** The prompt's characters the model has no token for (the text is lower-cased first, as in training). */
+function outside(prompt: string, symbols: readonly string[]): string[] {
+  const known = new Set(symbols);
+  // Whitespace runs become one space (or a newline), as encodeText does.
+  return [...new Set([...prompt.toLowerCase()].filter((c) => !known.has(c) && !/\s/.test(c)))];
+}
 
 export function GenerateText({ ready }: { ready: boolean }) {
   const [prompt, setPrompt] = useState('First Citizen: ');
@@ -12,6 +22,12 @@ export function GenerateText({ ready }: { ready: boolean }) {
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const dataset = useApp(selectDataset);
+  const symbols = dataset.kind === 'task' ? taskInfo(dataset).symbols : [];
+  const bad = symbols.length ? outside(prompt, symbols) : [];
+  const badText = bad.length
+    ? `The prompt has ${bad.length === 1 ? 'a character' : 'characters'} the model has never seen, left out of what it reads: ${bad.map((c) => `“${c}”`).join(', ')}. It knows lower-case letters, space, newline and . , ; : ' ! ? -`
+    : null;
   const go = async () => {
     setBusy(true);
     setError(null);
@@ -25,7 +41,9 @@ export function GenerateText({ ready }: { ready: boolean }) {
     <div className="generate" role="group" aria-label="Generate text">
       <div className="field generate-prompt">
         <label htmlFor="gen-prompt">Prompt</label>
-        <input id="gen-prompt" type="text" value={prompt} maxLength={200} onChange={(e) => setPrompt(e.target.value)} spellCheck={false} />
+        <input id="gen-prompt" type="text" value={prompt} maxLength={200} onChange={(e) => setPrompt(e.target.value)} spellCheck={false}
+          aria-describedby={badText ? 'gen-prompt-error' : undefined} />
+        {badText ? <p className="hint warn" id="gen-prompt-error" data-testid="prompt-outside">{badText}</p> : null}
       </div>
       <div className="grid-fields">
         <NumberField label="Temperature" min={0} max={5} step={0.1} value={temperature} onChange={(v) => setTemperature(Math.max(0, v))} />

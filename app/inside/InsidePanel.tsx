@@ -7,6 +7,7 @@ import { hasSession, requestInside } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
 import { selectDataset, selectRunSpec, selectRunStatus, selectSessionStep } from '../store/selectors.ts';
 import { NumberField } from '../ui/fields.tsx';
+import { layerName } from '../ui/layerName.ts';
 import { ConfusionView } from './ConfusionView.tsx';
 import { DrawDigit } from './DrawDigit.tsx';
 import { FeatureMapsView } from './FeatureMaps.tsx';
@@ -69,13 +70,14 @@ function gatePanels(r: RecurrentView): { name: string; signed: boolean; data: Fl
 
 function Views({ data }: { data: InsideData }) {
   const r = data.recurrent, a = data.attention;
+  const spec = useApp(selectRunSpec);
   return (
     <>
       {data.weights ? <WeightTiles tiles={data.weights} /> : null}
       {data.image && data.features ? <FeatureMapsView image={data.image} features={data.features} /> : null}
       {r ? (
         <div className="inside-group" role="group" aria-label={`${r.cell.toUpperCase()} activations`}>
-          <h4>{r.cell.toUpperCase()} ({r.name}) over one test sequence: units down, time across{r.H > MAX_UNITS ? ` (first ${MAX_UNITS} of ${r.H} units)` : ''}</h4>
+          <h4>{r.cell.toUpperCase()} ({layerName(spec, r.name)}) over one test sequence: units down, time across{r.H > MAX_UNITS ? ` (first ${MAX_UNITS} of ${r.H} units)` : ''}</h4>
           <div className="heatmaps">
             {gatePanels(r).map((g) => (
               <Heatmap key={g.name} label={g.name} data={g.data} rows={g.rows} cols={r.T} scale={g.signed ? 'diverging' : 'sequential'}
@@ -86,7 +88,7 @@ function Views({ data }: { data: InsideData }) {
       ) : null}
       {a ? (
         <div className="inside-group" role="group" aria-label="Attention weights">
-          <h4>Attention ({a.name}): query rows, key columns, one map per head, darkest = that head’s largest weight</h4>
+          <h4>Attention ({layerName(spec, a.name)}): query rows, key columns, one map per head, darkest = that head’s largest weight</h4>
           <div className="heatmaps">
             {Array.from({ length: Math.min(a.heads, 8) }, (_, h) => (
               <Heatmap key={h} label={`head ${h + 1}`} data={a.probs.subarray(h * a.T * a.T, (h + 1) * a.T * a.T)} rows={a.T} cols={a.T} scale="sequential" cell={Math.max(2, Math.min(14, Math.floor(240 / a.T)))}

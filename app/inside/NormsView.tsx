@@ -1,15 +1,19 @@
-// Weight and gradient L2 norms per layer (a transformer block's parts, e.g. "2.b0.attn", apart), as
+// Weight and gradient L2 norms per layer (a transformer block's parts apart: "Layer 3 · Transformer, block 1"), as
 // two bar columns scaled to the largest of each (read from the worker at most once a second while
 // training). A group's norm is the L2 norm over all its tensors: √Σ‖t‖².
 import type { ParamNorm } from './types.ts';
 import { requestNorms } from '../training/looks.ts';
 import { fmtNum } from '../ui/format.ts';
+import { layerName } from '../ui/layerName.ts';
+import { useApp } from '../store/index.ts';
+import { selectRunSpec } from '../store/selectors.ts';
 import { useLive } from './useLive.ts';
 
 const MAX_ROWS = 40;
 
 export function NormsView() {
   const { data, error } = useLive<ParamNorm[]>(true, 1000, requestNorms);
+  const spec = useApp(selectRunSpec);
   if (!data) return error ? <p className="field-error">Could not read the parameters: {error}</p> : null;
   const rows = byLayer(data).slice(0, MAX_ROWS);
   const wMax = Math.max(...rows.map((r) => r.weight), 1e-12), gMax = Math.max(...rows.map((r) => r.grad), 1e-12);
@@ -20,8 +24,8 @@ export function NormsView() {
         <thead><tr><th scope="col">Layer</th><th scope="col">‖W‖</th><th scope="col">‖∇W‖ (last step)</th></tr></thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.name} data-weight={r.weight} data-grad={r.grad}>
-              <th scope="row">{r.name} <span className="hint">({r.size.toLocaleString('en-US')})</span></th>
+            <tr key={r.name} data-weight={r.weight} data-grad={r.grad} data-layer={Number(r.name.split('.')[0]) + 1 || ''}>
+              <th scope="row">{layerName(spec, r.name)} <span className="hint">({r.size.toLocaleString('en-US')} parameter{r.size === 1 ? '' : 's'})</span></th>
               <td><Bar v={r.weight} max={wMax} cls="w" /></td>
               <td><Bar v={r.grad} max={gMax} cls="g" /></td>
             </tr>

@@ -3,11 +3,15 @@
 import { useEffect, useRef } from 'react';
 import type { WeightTiles as Tiles } from './types.ts';
 import { extent, paint } from './Heatmap.tsx';
+import { layerName } from '../ui/layerName.ts';
+import { useApp } from '../store/index.ts';
+import { selectRunSpec } from '../store/selectors.ts';
 
 const GAP = 2;
 
 export function WeightTiles({ tiles }: { tiles: Tiles }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const spec = useApp(selectRunSpec);
   const cell = Math.max(1, Math.floor((tiles.kind === 'units' ? 56 : 40) / Math.max(tiles.h, tiles.w)));
   const cols = Math.min(tiles.n, 8);
   const rows = Math.ceil(tiles.n / cols);
@@ -24,7 +28,7 @@ export function WeightTiles({ tiles }: { tiles: Tiles }) {
     ctx.putImageData(img, 0, 0);
   }, [tiles, cell, cols, rows, tw, th]);
   const what = tiles.kind === 'units' ? `unit${tiles.n > 1 ? 's' : ''}` : tiles.kind === 'filters' ? 'filters' : 'patch filters';
-  const label = `First-layer weights (${tiles.layer}): ${tiles.n} of ${tiles.total} ${what}, ${tiles.h}×${tiles.w} each`;
+  const label = `First-layer weights (${layerName(spec, tiles.layer.replace(/\.[^.]+$/, ''))}): ${tiles.n} of ${tiles.total} ${what}, ${tiles.h}×${tiles.w} each`;
   return (
     <figure className="weight-tiles">
       <figcaption>{label}</figcaption>

@@ -10,10 +10,13 @@ export type LoadProgress = Omit<Extract<TrainEvent, { type: 'progress' }>, 'type
 export type DoneInfo = Omit<Extract<TrainEvent, { type: 'done' }>, 'type'>;
 
 /** What the worker found before any session: can this browser run WebGPU, and if not, why. */
-export interface Probe { webgpu: boolean; adapter: string | null; reason: string | null }
+export interface Probe { webgpu: boolean; adapter: string | null; reason: string | null; software?: boolean }
+/** The backend a run was started on and why (Auto's reasoning, or the user's choice). */
+export interface BackendPick { backend: 'webgpu' | 'cpu'; why: string }
 
-export interface TrainPoint { step: number; epoch: number; loss: number; acc: number | null; lr: number; samplesPerS: number }
-export interface EvalPoint { step: number; epoch: number; loss: number; acc: number | null }
+/** seqAcc: sequence tasks' whole-sequence accuracy (every counted token right); absent elsewhere. */
+export interface TrainPoint { step: number; epoch: number; loss: number; acc: number | null; lr: number; samplesPerS: number; seqAcc?: number | null }
+export interface EvalPoint { step: number; epoch: number; loss: number; acc: number | null; seqAcc?: number | null }
 export interface RunError { kind: 'error' | 'diverged'; message: string }
 /** A run of the current spec saved in this browser (IndexedDB), resumable after a reload. */
 export interface SavedRunInfo { step: number; savedAt: number }
@@ -28,6 +31,8 @@ export interface TrainingSlice {
   runSpec: ModelSpec | null;
   probe: Probe | null;
   backend: ReadyInfo | null;
+  pick: BackendPick | null;
+  setPick(p: BackendPick | null): void;
   /** Why the live session runs on the CPU (null when it runs on WebGPU or there is none). */
   fallbackReason: string | null;
   loading: LoadProgress | null;
@@ -68,7 +73,7 @@ function thin<T>(xs: T[]): T[] {
 }
 
 const emptyRun = {
-  runStatus: 'idle' as RunStatus, runSpec: null, backend: null, fallbackReason: null, loading: null, trainPoints: [], evalPoints: [],
+  runStatus: 'idle' as RunStatus, runSpec: null, backend: null, pick: null, fallbackReason: null, loading: null, trainPoints: [], evalPoints: [],
   latest: null, latestEval: null, done: null, sessionStep: null, error: null, weightsMessage: null,
 };
 
@@ -81,6 +86,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (set, get) => ({
   setHistory: (trainPoints, evalPoints) =>
     set({ trainPoints, evalPoints, latest: trainPoints[trainPoints.length - 1] ?? null, latestEval: evalPoints[evalPoints.length - 1] ?? null }),
   setProbe: (probe) => set({ probe }),
+  setPick: (pick) => set({ pick }),
   beginRun: (spec) => {
     get().archiveRun();
     set({ ...emptyRun, runSpec: spec, runStatus: 'loading' });

@@ -1,6 +1,8 @@
 // View state that is neither the spec nor the run: selection and chart options.
 import type { SliceCreator } from './types.ts';
 import type { Crash } from '../ui/crash.ts';
+import { loadBackendPref, saveBackendPref } from '../training/backendChoice.ts';
+import type { Backend } from '../training/protocol.ts';
 import { extendTo, NO_SELECTION, selectOne, toggle, type LayerSelection } from './selection.ts';
 
 /** What opening a link (or restoring a saved design) had to say. */
@@ -11,6 +13,9 @@ export interface ShareMessage {
 
 export interface UiSlice extends LayerSelection {
   logLoss: boolean;
+  /** The Backend control: Auto, WebGPU or CPU (remembered in localStorage). */
+  backendPref: Backend;
+  setBackendPref(b: Backend): void;
   shareMessage: ShareMessage | null;
   /** Uncaught errors, newest last (at most 20 kept). */
   crashes: Crash[];
@@ -29,6 +34,11 @@ export interface UiSlice extends LayerSelection {
 export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   ...NO_SELECTION,
   logLoss: false,
+  backendPref: loadBackendPref(),
+  setBackendPref: (backendPref) => {
+    saveBackendPref(backendPref);
+    set({ backendPref });
+  },
   shareMessage: null,
   crashes: [],
   addCrash: (c) => set((s) => ({ crashes: [...s.crashes.slice(-19), c] })),

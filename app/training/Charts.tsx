@@ -9,10 +9,11 @@ import type { EvalPoint, TrainPoint } from '../store/trainingSlice.ts';
 import { runColor, runDash } from './runStyle.ts';
 import { CheckboxField } from '../ui/fields.tsx';
 import { fmtNum, fmtPct } from '../ui/format.ts';
+import { DataTable } from './DataTable.tsx';
 
 const TRAIN_COLOR = '#2563eb';
 const TEST_COLOR = '#d9480f';
-const HEIGHT = 220;
+const HEIGHT = 190;
 
 const tickNum = (v: number) => fmtNum(v, 2);
 const tickStep = (v: number) => (v >= 1e4 ? `${Math.round(v / 1e3)}k` : String(Math.round(v)));
@@ -43,7 +44,7 @@ const LossPlot = memo(function LossPlot(p: { train: TrainPoint[]; test: EvalPoin
   );
 });
 
-const AccPlot = memo(function AccPlot(p: { train: TrainPoint[]; test: EvalPoint[]; past: PastRun[] }) {
+const AccPlot = memo(function AccPlot(p: { train: TrainPoint[]; test: EvalPoint[]; past: PastRun[]; seq: boolean }) {
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
       <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
@@ -55,6 +56,8 @@ const AccPlot = memo(function AccPlot(p: { train: TrainPoint[]; test: EvalPoint[
         {overlay(p.past, 'acc')}
         <Line data={p.train} dataKey="acc" name="train accuracy" stroke={TRAIN_COLOR} dot={false} isAnimationActive={false} strokeWidth={1.5} />
         <Line data={p.test} dataKey="acc" name="test accuracy" stroke={TEST_COLOR} dot={{ r: 3 }} isAnimationActive={false} strokeWidth={2} />
+        {p.seq ? <Line data={p.train} dataKey="seqAcc" name="train sequences right" stroke={TRAIN_COLOR} strokeDasharray="5 3" dot={false} isAnimationActive={false} strokeWidth={1.5} /> : null}
+        {p.seq ? <Line data={p.test} dataKey="seqAcc" name="test sequences right" stroke={TEST_COLOR} strokeDasharray="5 3" dot={{ r: 2 }} isAnimationActive={false} strokeWidth={2} /> : null}
       </LineChart>
     </ResponsiveContainer>
   );
@@ -69,6 +72,7 @@ export function Charts() {
   const past = useMemo(() => runs.filter((r) => r.visible), [runs]);
   const pastAcc = useMemo(() => past.filter((r) => r.train.some((t) => t.acc !== null)), [past]);
   const hasAcc = train.some((t) => t.acc !== null) || test.some((t) => t.acc !== null) || pastAcc.length > 0;
+  const seq = train.some((t) => t.seqAcc != null) || test.some((t) => t.seqAcc != null);
   const last = train[train.length - 1];
   const lastTest = test[test.length - 1];
   return (
@@ -83,17 +87,19 @@ export function Charts() {
           <CheckboxField label="Log scale" checked={log} onChange={setLog} />
         </figcaption>
         {train.length || test.length || past.length ? <LossPlot train={train} test={test} log={log} past={past} /> : <p className="empty chart-empty">Curves appear once training starts.</p>}
+        <DataTable train={train} test={test} title={seq ? 'Loss, accuracy and whole sequences right by step' : 'Loss and accuracy by step'} />
       </figure>
       {hasAcc || !train.length ? (
         <figure className="chart" data-testid="accuracy-chart">
           <figcaption>
-            <span className="chart-title">Accuracy</span>
+            <span className="chart-title">{seq ? 'Accuracy (dashed: whole sequences right)' : 'Accuracy'}</span>
             <span className="sr-only">
               {last && last.acc !== null ? `Latest train accuracy ${fmtPct(last.acc)}.` : 'No data yet.'}
               {lastTest && lastTest.acc !== null ? ` Latest test accuracy ${fmtPct(lastTest.acc)}.` : ''}
+              {lastTest?.seqAcc != null ? ` Test sequences right ${fmtPct(lastTest.seqAcc)}.` : ''}
             </span>
           </figcaption>
-          {train.length || test.length || pastAcc.length ? <AccPlot train={train} test={test} past={pastAcc} /> : <p className="empty chart-empty">Curves appear once training starts.</p>}
+          {train.length || test.length || pastAcc.length ? <AccPlot train={train} test={test} past={pastAcc} seq={seq} /> : <p className="empty chart-empty">Curves appear once training starts.</p>}
         </figure>
       ) : null}
     </div>

@@ -1,11 +1,19 @@
 // Train / Pause / Step / Reset, with the reason Train cannot run when it cannot.
 import { issueText } from '../engine.ts';
 import { useApp } from '../store/index.ts';
-import { isBusy, selectRunSpec, selectRunStatus, selectSpec, selectValidation } from '../store/selectors.ts';
+import { isBusy, selectBackendPref, selectRunSpec, selectRunStatus, selectSetBackendPref, selectSpec, selectValidation } from '../store/selectors.ts';
+import { SelectField } from '../ui/fields.tsx';
+import type { Backend } from './protocol.ts';
 import { pause, reset, step, train } from './run.ts';
 import { STEP_KEYS, TRAIN_KEYS, useShortcuts } from './shortcuts.ts';
 
+const BACKENDS: readonly { value: Backend; label: string }[] = [
+  { value: 'auto', label: 'Auto' }, { value: 'webgpu', label: 'WebGPU' }, { value: 'cpu', label: 'CPU' },
+];
+
 export function Controls() {
+  const backendPref = useApp(selectBackendPref);
+  const setBackendPref = useApp(selectSetBackendPref);
   const status = useApp(selectRunStatus);
   const validation = useApp(selectValidation);
   const spec = useApp(selectSpec);
@@ -25,6 +33,9 @@ export function Controls() {
         <button type="button" onClick={pause} disabled={!pausable} aria-keyshortcuts={TRAIN_KEYS} aria-describedby="keys-hint">Pause</button>
         <button type="button" onClick={step} disabled={busy || !validation.ok} aria-keyshortcuts={STEP_KEYS} aria-describedby="keys-hint">Step</button>
         <button type="button" onClick={reset} disabled={status === 'idle'}>Reset</button>
+      </div>
+      <div className="backend-pick">
+        <SelectField label="Backend" value={backendPref} options={BACKENDS} onChange={setBackendPref} disabled={busy} />
       </div>
       <p className="hint keys" id="keys-hint">Keys: <kbd>Space</kbd> or <kbd>Ctrl</kbd>+<kbd>Enter</kbd> train / pause, <kbd>S</kbd> step</p>
       {invalidReason ? <p className="reason" id="train-reason">{invalidReason}</p> : null}

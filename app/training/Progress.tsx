@@ -1,16 +1,34 @@
 // Dataset loading and epoch progress bars, and the latest numbers of the run.
+import { useEffect, useState } from 'react';
 import { useApp } from '../store/index.ts';
 import { selectBackend, selectEpochs, selectLatest, selectLatestEval, selectLoading, selectRunStatus } from '../store/selectors.ts';
 import { fmtNum, fmtPct } from '../ui/format.ts';
 
+/** Seconds since `on` became true, ticking once a second (0 while off). */
+function useElapsed(on: boolean): number {
+  const [s, setS] = useState(0);
+  useEffect(() => {
+    setS(0);
+    if (!on) return;
+    const t0 = performance.now();
+    const id = setInterval(() => setS(Math.floor((performance.now() - t0) / 1000)), 1000);
+    return () => clearInterval(id);
+  }, [on]);
+  return s;
+}
+
 export function LoadingProgress() {
   const loading = useApp(selectLoading);
   const status = useApp(selectRunStatus);
-  if (!loading && status !== 'loading' && status !== 'compiling') return null;
-  const frac = loading && loading.total > 0 ? loading.done / loading.total : undefined;
+  const compiling = status === 'compiling';
+  const elapsed = useElapsed(compiling);
+  if (!loading && status !== 'loading' && !compiling) return null;
+  // Shader compilation reports no fraction: the bar runs indeterminate and the seconds count up.
+  const frac = loading && loading.total > 0 && !(compiling && loading.done === 0) ? loading.done / loading.total : undefined;
+  const words = loading?.message || (compiling ? 'Compiling' : 'Loading MNIST');
   return (
     <div className="progress-row">
-      <label htmlFor="loading-bar">{loading?.message || (status === 'compiling' ? 'Compiling' : 'Loading MNIST')}</label>
+      <label htmlFor="loading-bar">{compiling && elapsed > 0 ? `${words} · ${elapsed} s` : words}</label>
       <progress id="loading-bar" aria-label="Dataset loading" max={1} value={frac} />
     </div>
   );

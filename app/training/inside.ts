@@ -1,7 +1,7 @@
 // Worker side of the "see inside" panel and draw-a-digit: a batch-of-one probe per session
 // (kernels/train/predict.ts) and the first layer's weights cut into image tiles.
 import {
-  createConfusionEvaluator, createProbe, taskInfo, type Confusion, type ConfusionEvaluator, type LayerSpec, type Probe, type Session,
+  createConfusionEvaluator, createProbe, showcaseOf, taskInfo, type Showcase, type Confusion, type ConfusionEvaluator, type LayerSpec, type Probe, type Session,
 } from '../engine.ts';
 import type { FeatureMaps, InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
 
@@ -59,6 +59,11 @@ export async function norms(s: Session): Promise<ParamNorm[]> {
     }
     return { name: info.name, size: v.size, weight: Math.sqrt(w), grad: Math.sqrt(g) };
   });
+}
+
+/** The model's answers on the first test samples (a strip of digits, or sequence rows). */
+export function showcase(s: Session, count: number): Promise<Showcase> {
+  return showcaseOf(s.c, probeOf(s), Math.max(1, Math.min(count, 32)));
 }
 
 export function predict(s: Session, image: Float32Array): Promise<Float32Array> {

@@ -1,7 +1,7 @@
 // Questions to the live session that are answered beside the training loop, each by one reply
 // carrying the question's id: see inside, draw-a-digit, the confusion matrix, norms, generated
 // text, and a profiled step.
-import type { BoundaryGrid, Confusion, StepProfile } from '../engine.ts';
+import type { BoundaryGrid, Confusion, Showcase, StepProfile } from '../engine.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 import { useApp } from '../store/index.ts';
 import { hasWorker, run, send } from './link.ts';
@@ -64,6 +64,12 @@ export async function requestConfusion(): Promise<{ data: Confusion | null; step
 export async function requestNorms(): Promise<{ data: ParamNorm[] | null; step: number; error?: string }> {
   const a = await ask({ type: 'norms', run, id: ++nextAsk });
   return a?.type === 'norms' ? { data: a.data, step: a.step, error: a.error } : { data: null, step: 0, error: 'the run changed' };
+}
+
+/** The live model's answers on the first `count` test samples (the Predictions region). */
+export async function requestShowcase(count: number): Promise<{ data: Showcase | null; step: number; error?: string }> {
+  const a = await ask({ type: 'showcase', run, id: ++nextAsk, count });
+  return a?.type === 'showcase' ? { data: a.data, step: a.step, error: a.error } : { data: null, step: 0, error: 'the run changed' };
 }
 
 /** Text sampled from the live char model, continuing `prompt`. */

@@ -1,7 +1,7 @@
 // Messages between the page (app/training/run.ts, looks.ts, tune.ts; sent through link.ts) and the
 // training worker (worker.ts). Every message about a session carries the run id it belongs to, so
 // events from a disposed session are dropped.
-import type { BoundaryGrid, Confusion, ModelSpec, StepProfile, TaskData, TrainEvent } from '../engine.ts';
+import type { BoundaryGrid, Confusion, ModelSpec, Showcase, StepProfile, TaskData, TrainEvent } from '../engine.ts';
 import type { InsideData, ParamNorm } from '../inside/types.ts';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
@@ -15,6 +15,8 @@ export type Tune = { type: 'setLr'; run: number; lr: number };
 export type ToWorker =
   /** saveKey: where the worker autosaves checkpoints; restore: a saved run or an uploaded file to load first. */
   | { type: 'create'; run: number; spec: ModelSpec; dataUrl: string; backend: Backend; then: 'start' | 'step' | 'none'; saveKey: string; restore?: 'saved' | Uint8Array; autosaveMs?: number; data?: TaskData }
+  /** Start loading MNIST from `dataUrl` now, ahead of the first Train. */
+  | { type: 'prefetch'; dataUrl: string }
   /** Test hook: destroys the session's GPU device, as a driver reset would. */
   | { type: 'loseDevice'; run: number }
   | { type: 'download'; run: number }
@@ -37,14 +39,17 @@ export type ToWorker =
   | { type: 'norms'; run: number; id: number }
   /** The decision boundary of a playground model over a grid (with each hidden unit's picture); answered by 'boundary'. */
   | { type: 'boundary'; run: number; id: number; units: boolean }
+  /** The live model's answers on the first `count` test samples (the Predictions region); answered by 'showcase'. */
+  | { type: 'showcase'; run: number; id: number; count: number }
   /** The next training step, profiled (per-kernel times by layer and op), while paused; answered by 'profile', then 'stepped'. */
   | { type: 'profile'; run: number; id: number };
 
 /** The requests answered beside the message chain (see worker.ts `look`), each by one reply with its id. */
-export type Look = Extract<ToWorker, { type: 'inspect' | 'predict' | 'confusion' | 'generate' | 'norms' | 'boundary' }>;
+export type Look = Extract<ToWorker, { type: 'inspect' | 'predict' | 'confusion' | 'generate' | 'norms' | 'boundary' | 'showcase' }>;
 
 export type FromWorker =
-  | { type: 'probe'; webgpu: boolean; adapter: string | null; reason: string | null }
+  /** software: the adapter runs WGSL on the CPU (SwiftShader, a fallback adapter), slower than the CPU backend. */
+  | { type: 'probe'; webgpu: boolean; adapter: string | null; reason: string | null; software: boolean }
   | { type: 'event'; run: number; event: TrainEvent }
   /** The session exists; `fallbackReason` says why it runs on the CPU when it does. */
   | { type: 'created'; run: number; fallbackReason: string | null }
@@ -65,6 +70,7 @@ export type FromWorker =
   | { type: 'text'; run: number; id: number; text: string | null; error?: string }
   | { type: 'norms'; run: number; id: number; data: ParamNorm[] | null; step: number; error?: string }
   | { type: 'boundary'; run: number; id: number; grid: BoundaryGrid | null; step: number; error?: string }
+  | { type: 'showcase'; run: number; id: number; data: Showcase | null; step: number; error?: string }
   | { type: 'profile'; run: number; id: number; data: StepProfile | null; error?: string };
 
-export type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' | 'confusion' | 'text' | 'norms' | 'boundary' }>;
+export type Answer = Extract<FromWorker, { type: 'inside' | 'prediction' | 'confusion' | 'text' | 'norms' | 'boundary' | 'showcase' }>;

@@ -7,6 +7,7 @@ import { useApp } from '../store/index.ts';
 import { isBusy } from '../store/selectors.ts';
 import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
+import { pickBackend, recordSpeed } from './backendChoice.ts';
 import { nextRun, run, send, startWorker } from './link.ts';
 import { settle } from './looks.ts';
 import { csvRowsFor } from '../store/ownData.ts';
@@ -63,11 +64,12 @@ function onEvent(e: TrainEvent) {
       return;
     }
     case 'metrics':
-      pendingTrain.push({ step: e.step, epoch: e.epoch, loss: e.loss, acc: e.train_accuracy, lr: e.lr, samplesPerS: e.samples_per_s });
-      schedule();
+      pendingTrain.push({ step: e.step, epoch: e.epoch, loss: e.loss, acc: e.train_accuracy, lr: e.lr, samplesPerS: e.samples_per_s, seqAcc: e.train_seq_accuracy });
+      if (!s.latest) flush(); // the run's first loss is shown at once, not a flush interval later
+      else schedule();
       return;
     case 'eval':
-      pendingEval.push({ step: e.step, epoch: e.epoch, loss: e.test_loss, acc: e.test_accuracy });
+      pendingEval.push({ step: e.step, epoch: e.epoch, loss: e.test_loss, acc: e.test_accuracy, seqAcc: e.test_seq_accuracy });
       schedule();
       return;
     case 'done':
@@ -81,6 +83,7 @@ function onEvent(e: TrainEvent) {
         s.setDiverged({ kind: 'diverged', message: e.message });
         return;
       }
+      noteSpeed();
       s.finishRun({ reason: e.reason, message: e.message, step: e.step });
       return;
     case 'error':
@@ -93,10 +96,10 @@ function onEvent(e: TrainEvent) {
 function onMessage(m: FromWorker) {
   const s = store();
   if (m.type === 'probe') {
-    s.setProbe({ webgpu: m.webgpu, adapter: m.adapter, reason: m.reason });
+    s.setProbe({ webgpu: m.webgpu, adapter: m.adapter, reason: m.reason, software: m.software });
     return;
   }
-  if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms' || m.type === 'boundary' || m.type === 'profile') {
+  if (m.type === 'inside' || m.type === 'prediction' || m.type === 'confusion' || m.type === 'text' || m.type === 'norms' || m.type === 'boundary' || m.type === 'showcase' || m.type === 'profile') {
     settle(m);
     return;
   }
@@ -111,6 +114,7 @@ function onMessage(m: FromWorker) {
     case 'paused':
     case 'stepped':
       flush();
+      if (m.type === 'paused') noteSpeed();
       s.setSessionStep(m.step);
       if (s.runStatus === 'pausing' || s.runStatus === 'stepping') s.setRunStatus('paused');
       if (m.type === 'paused') setTimeout(saveHistory, 50); // after the worker's autosave
@@ -148,23 +152,58 @@ function onMessage(m: FromWorker) {
   }
 }
 
+const mnistUrl = () => new URL('mnist/', location.href).href;
+
 /** Starts the worker (which probes WebGPU at once) and the lookups of saved runs. */
 export function initTraining(): void {
   if (!startWorker(onMessage)) return;
+  send({ type: 'prefetch', dataUrl: mnistUrl() });
   watchSavedRun();
+}
+
+/** Remembers how fast this model trained on its backend, for Auto's next choice and its reason. */
+function noteSpeed() {
+  const s = store();
+  const points = s.trainPoints.slice(-5).filter((p) => p.samplesPerS > 0);
+  if (!s.backend || !s.runSpec || !points.length) return;
+  recordSpeed(s.runSpec.name ?? 'model', s.backend.backend, points.reduce((a, p) => a + p.samplesPerS, 0) / points.length);
+}
+
+/** Auto needs the worker's WebGPU probe (is the adapter software?); it answers within moments of the page opening. */
+function whenProbed(go: () => void) {
+  if (store().probe || store().backendPref !== 'auto') return go();
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    stop();
+    clearTimeout(timer);
+    go();
+  };
+  const stop = useApp.subscribe((st) => {
+    if (st.probe) finish();
+  });
+  const timer = setTimeout(finish, 3000);
 }
 
 function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array) {
   const s = store();
+  noteSpeed();
   discardPending();
   nextRun();
   afterReady = then;
   s.beginRun(s.spec);
-  const dataUrl = new URL('mnist/', location.href).href;
+  const dataUrl = mnistUrl();
   // ?autosave=MS shortens the checkpoint interval (tests of recovery); at least one second.
   const autosave = Number(new URLSearchParams(location.search).get('autosave')) || undefined;
   // A CSV's rows go with the run (they never travel in the spec or a link).
-  send({ type: 'create', run, spec: s.spec, dataUrl, backend: 'auto', then, saveKey: runKey(s.spec), restore, autosaveMs: autosave, data: csvRowsFor(s.spec) });
+  const id = run, spec = s.spec;
+  whenProbed(() => {
+    if (id !== run) return; // reset or replaced meanwhile
+    const pick = pickBackend(store().backendPref, store().probe, spec.name ?? 'model');
+    store().setPick(pick);
+    send({ type: 'create', run: id, spec, dataUrl, backend: pick.backend, then, saveKey: runKey(spec), restore, autosaveMs: autosave, data: csvRowsFor(spec) });
+  });
 }
 
 /** Rebuilds the session of the spec in the editor from its checkpoint saved in this browser. */

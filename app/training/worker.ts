@@ -6,8 +6,11 @@ import type { FromWorker, Look, ToWorker, Tune } from './protocol.ts';
 import { createSession, type Session } from '../../kernels/train/session.ts';
 import { dbGet, dbPut, type SavedRun } from '../persist/db.ts';
 import { decodeSafetensors } from '../../kernels/io/safetensors.ts';
-import { confusion, dropProbe, inspect, norms, predict } from './inside.ts';
+import { confusion, dropProbe, inspect, norms, predict, showcase } from './inside.ts';
 import { boundary, dropGrid } from './gridLook.ts';
+import { Pacer } from '../../kernels/train/pace.ts';
+import { loadMnist, type Mnist } from '../../kernels/data/mnist.ts';
+import type { TaskData } from '../../kernels/data/datasets.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -60,7 +63,7 @@ async function recover(run: number): Promise<void> {
   dropProbe();
   dropGrid();
   await old.dispose().catch(() => {});
-  const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, data: m.data, onEvent: (event) => post({ type: 'event', run, event }) });
+  const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, data: m.data, metricsEvery: 1 << 30, onEvent: (event) => post({ type: 'event', run, event }) });
   if (run !== latestRun) {
     await s.dispose();
     return;
@@ -99,18 +102,22 @@ function adapterName(a: GPUAdapter): string {
 /** Can this worker get a WebGPU adapter, and if not, the reason in words. */
 async function probe(): Promise<Extract<FromWorker, { type: 'probe' }>> {
   const gpu = (scope.navigator as WorkerNavigator & { gpu?: GPU }).gpu;
-  if (!gpu) return { type: 'probe', webgpu: false, adapter: null, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  if (!gpu) return { type: 'probe', webgpu: false, adapter: null, reason: 'this browser has no WebGPU (navigator.gpu is missing)', software: false };
   try {
     const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!a) return { type: 'probe', webgpu: false, adapter: null, reason: 'WebGPU found no usable GPU adapter' };
-    return { type: 'probe', webgpu: true, adapter: adapterName(a), reason: null };
+    if (!a) return { type: 'probe', webgpu: false, adapter: null, reason: 'WebGPU found no usable GPU adapter', software: false };
+    // SwiftShader (and any fallback adapter) runs WGSL on the CPU, slower than the CPU backend.
+    const i = a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    const software = Boolean(i?.isFallbackAdapter || (a as { isFallbackAdapter?: boolean }).isFallbackAdapter || /swiftshader/i.test(adapterName(a)));
+    return { type: 'probe', webgpu: true, adapter: adapterName(a), reason: null, software };
   } catch (e) {
-    return { type: 'probe', webgpu: false, adapter: null, reason: `requesting a WebGPU adapter failed: ${String(e)}` };
+    return { type: 'probe', webgpu: false, adapter: null, reason: `requesting a WebGPU adapter failed: ${String(e)}`, software: false };
   }
 }
 
 async function drop(): Promise<void> {
   const s = session;
+  if (s) halt(s);
   session = null;
   sessionRun = -1;
   loop = null;
@@ -119,12 +126,39 @@ async function drop(): Promise<void> {
   await s?.dispose();
 }
 
+/**
+ * MNIST, fetched once as soon as the page names its URL ('prefetch') and kept for every run, so
+ * that Train goes straight to compiling. A failed load is forgotten, and the next run tries again.
+ */
+let mnist: { url: string; data: Promise<Mnist> } | null = null;
+function mnistFrom(url: string): Promise<Mnist> {
+  if (mnist?.url !== url) {
+    const data = loadMnist(url);
+    mnist = { url, data };
+    data.catch(() => {
+      if (mnist?.data === data) mnist = null;
+    });
+  }
+  return mnist.data;
+}
+
 /** Whether the page wants the run going (a recovered run only restarts if it was). */
 let wantRunning = false;
 
+/** The pacer of the running loop: metrics by time, and the quick test on a fixed subset. */
+let pacer: Pacer | null = null;
+
 function start(s: Session, run: number) {
   wantRunning = true;
-  loop = s.start().catch((e) => fail(run, e));
+  const p = new Pacer(s, { onEval: (e) => post({ type: 'event', run, event: { type: 'eval', step: e.step, epoch: e.epoch, test_loss: e.test_loss, test_accuracy: e.test_accuracy, test_seq_accuracy: e.test_seq_accuracy } }) });
+  pacer = p;
+  loop = p.run().catch((e) => fail(run, e));
+}
+
+function halt(s: Session) {
+  pacer?.stop();
+  pacer = null;
+  s.pause();
 }
 
 function fail(run: number, e: unknown) {
@@ -141,7 +175,7 @@ function tune(s: Session, m: Tune): void {
   }
 }
 
-async function handle(m: ToWorker): Promise<void> {
+async function handle(m: Exclude<ToWorker, { type: 'prefetch' }>): Promise<void> {
   if (m.type === 'create') {
     await drop();
     const onEvent = (event: TrainEvent) => {
@@ -150,10 +184,22 @@ async function handle(m: ToWorker): Promise<void> {
         return;
       }
       post({ type: 'event', run: m.run, event });
+      if (event.type === 'metrics' && session && !lastCheckpoint) {
+        const s = session;
+        void s.checkpoint().then((bytes) => {
+          if (s === session && !lastCheckpoint && !s.hasDiverged) lastCheckpoint = bytes;
+        }, () => {});
+      }
       if (event.type === 'metrics' && session && performance.now() - lastSave > autosaveMs) void autosave(session);
       if (event.type === 'done' && event.reason !== 'diverged' && session) void autosave(session);
     };
-    const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, data: m.data, onEvent });
+    let data: Mnist | TaskData | undefined = m.data;
+    if (m.spec.dataset.kind === 'mnist') {
+      onEvent({ type: 'progress', phase: 'loading', done: 0, total: 1, message: 'Loading MNIST' });
+      data = await mnistFrom(m.dataUrl);
+    }
+    // Metrics come by time from the pacer (a snapshot per stretch), not every N steps.
+    const s = await createSession(m.spec, { backend: m.backend, dataUrl: m.dataUrl, data, onEvent, metricsEvery: 1 << 30 });
     if (m.run !== latestRun) {
       await s.dispose();
       return;
@@ -167,7 +213,9 @@ async function handle(m: ToWorker): Promise<void> {
     lastSave = performance.now();
     post({ type: 'created', run: m.run, fallbackReason: s.info.backend === 'cpu' ? s.info.fallbackReason ?? 'WebGPU is unavailable' : null });
     if (m.restore) await restore(s, m.run, m.restore);
-    lastCheckpoint = await s.checkpoint(); // the last good state until the first autosave
+    // The last good state until the first autosave; when training starts at once it is taken after
+    // the first stretch, so that reading every weight back does not delay the first loss.
+    if (m.then !== 'start') lastCheckpoint = await s.checkpoint();
     if (m.then === 'none') post({ type: 'paused', run: m.run, step: s.step });
     if (m.then === 'start') start(s, m.run);
     else if (m.then === 'step') {
@@ -193,7 +241,7 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'pause':
       wantRunning = false;
-      session.pause();
+      halt(session);
       await loop;
       post({ type: 'paused', run: m.run, step: session.step });
       await autosave(session);
@@ -218,11 +266,18 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'profile': {
       await loop;
+      // Looks already running finish first and new ones wait: their kernels are not this step's.
+      let release = () => {};
+      const before = [...looksInFlight];
+      profiling = new Promise<void>((r) => (release = r));
+      await Promise.all(before);
       try {
         post({ type: 'profile', run: m.run, id: m.id, data: await session.profileStep() });
       } catch (e) {
         post({ type: 'profile', run: m.run, id: m.id, data: null, error: e instanceof Error ? e.message : String(e) });
       }
+      profiling = null;
+      release();
       post({ type: 'stepped', run: m.run, step: session.step });
       return;
     }
@@ -255,6 +310,7 @@ async function look(m: Look): Promise<void> {
       case 'confusion': return post({ type: 'confusion', run: m.run, id: m.id, data: await confusion(live), step });
       case 'norms': return post({ type: 'norms', run: m.run, id: m.id, data: await norms(live), step });
       case 'boundary': return post({ type: 'boundary', run: m.run, id: m.id, grid: await boundary(live, m.units), step });
+      case 'showcase': return post({ type: 'showcase', run: m.run, id: m.id, data: await showcase(live, m.count), step });
       case 'generate': {
         const n = Math.max(1, Math.min(Math.floor(m.length), 1000));
         const text = await live.sampleText(m.prompt, n, m.temperature, m.seed);
@@ -270,17 +326,28 @@ async function look(m: Look): Promise<void> {
       case 'confusion': return post({ type: 'confusion', ...base, data: null, step });
       case 'norms': return post({ type: 'norms', ...base, data: null, step });
       case 'boundary': return post({ type: 'boundary', ...base, grid: null, step });
+      case 'showcase': return post({ type: 'showcase', ...base, data: null, step });
       case 'generate': return post({ type: 'text', ...base, text: null });
     }
   }
 }
 
-const LOOKS: ReadonlySet<string> = new Set(['inspect', 'predict', 'confusion', 'generate', 'norms', 'boundary']);
+/** Looks under way, and the profiled step that new looks wait for. */
+const looksInFlight = new Set<Promise<void>>();
+let profiling: Promise<void> | null = null;
+
+const LOOKS: ReadonlySet<string> = new Set(['inspect', 'predict', 'confusion', 'generate', 'norms', 'boundary', 'showcase']);
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
+  if (m.type === 'prefetch') {
+    void mnistFrom(m.dataUrl).catch(() => {}); // a failure shows when a run needs the data
+    return;
+  }
   if (LOOKS.has(m.type)) {
-    void look(m as Look);
+    const p = (profiling ?? Promise.resolve()).then(() => look(m as Look));
+    looksInFlight.add(p);
+    void p.finally(() => looksInFlight.delete(p));
     return;
   }
   if (m.type === 'create' || m.type === 'dispose') latestRun = Math.max(latestRun, m.run);

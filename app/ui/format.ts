@@ -24,3 +24,18 @@ export function fmtNum(x: number, digits = 4): string {
 }
 
 export const fmtPct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** A whole count with thousands separators: 1,850. */
+export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** "3 layers", "1 layer", "12,000 samples": a count with its noun, pluralised. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${fmtInt(n)} ${Math.round(n) === 1 ? one : many}`;
+
+/** Seconds as m:ss, or h:mm:ss from an hour on. */
+export function fmtDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  const t = Math.round(seconds);
+  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}

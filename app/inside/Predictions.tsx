@@ -1,0 +1,81 @@
+// "Predictions": the live model's answers on fixed test samples, refreshed while training. MNIST: a
+// strip of digits with the predicted label, wrong ones marked; sequence tasks: rows of input →
+// target → prediction with wrong tokens highlighted. Asked from the worker about every 1.5 s.
+import type { DigitShown, SequenceShown, Showcase } from '../engine.ts';
+import { requestShowcase } from '../training/looks.ts';
+import { useApp } from '../store/index.ts';
+import { selectRunSpec, selectRunStatus } from '../store/selectors.ts';
+import { useGreyCanvas } from '../ui/greyCanvas.ts';
+import { fmtPct } from '../ui/format.ts';
+import { useLive } from './useLive.ts';
+
+const POLL_MS = 1500;
+
+function Digit({ d }: { d: DigitShown }) {
+  const ref = useGreyCanvas(d.pixels, 1);
+  const wrong = d.predicted !== d.label;
+  const label = `Test digit ${d.index + 1}: a ${d.label}, predicted ${d.predicted} (${fmtPct(d.confidence)})${wrong ? ', wrong' : ''}`;
+  return (
+    <li className={wrong ? 'wrong' : 'right'} data-wrong={wrong}>
+      <canvas ref={ref} width={28} height={28} role="img" aria-label={label} />
+      <span aria-hidden="true">{d.predicted}{wrong ? ' ✗' : ''}</span>
+    </li>
+  );
+}
+
+function Tokens({ tokens, wrong }: { tokens: string[]; wrong?: boolean[] }) {
+  return (
+    <span className="tokens">
+      {tokens.map((t, i) => wrong?.[i] ? <mark key={i} title="wrong">{t}</mark> : <span key={i}>{t}</span>)}
+    </span>
+  );
+}
+
+function SequenceRows({ rows }: { rows: SequenceShown[] }) {
+  return (
+    <table className="seq-table" data-testid="prediction-rows">
+      <caption className="sr-only">Test sequences: input, target and the model’s prediction; wrong tokens are marked</caption>
+      <thead><tr><th scope="col">Input</th><th scope="col">Target</th><th scope="col">Prediction</th><th scope="col"><span className="sr-only">Right?</span></th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.index} data-right={r.right}>
+            <td><Tokens tokens={r.input} /></td>
+            <td><Tokens tokens={r.target} /></td>
+            <td><Tokens tokens={r.predicted} wrong={r.wrong} /></td>
+            <td>{r.right ? '✓' : <span>✗<span className="sr-only"> {r.wrong.filter(Boolean).length} wrong</span></span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function View({ data }: { data: Showcase }) {
+  if (data.kind === 'digits') {
+    const wrong = data.items.filter((d) => d.predicted !== d.label).length;
+    return (
+      <>
+        <ol className="digit-strip" data-testid="prediction-digits">{data.items.map((d) => <Digit key={d.index} d={d} />)}</ol>
+        <p className="hint">{data.items.length} test digits, {wrong} wrong (marked ✗).</p>
+      </>
+    );
+  }
+  if (data.kind === 'sequences') return <SequenceRows rows={data.rows} />;
+  return <p className="empty">{data.reason}</p>;
+}
+
+export function Predictions() {
+  const runSpec = useApp(selectRunSpec);
+  const count = runSpec?.dataset.kind === 'mnist' ? 10 : 4;
+  // Not while a single (possibly profiled) step runs: the probe's kernels would be timed with it.
+  const stepping = useApp(selectRunStatus) === 'stepping';
+  const { data, error, live } = useLive(!stepping, POLL_MS, () => requestShowcase(count));
+  return (
+    <section className="predictions" role="region" aria-labelledby="predictions-h" data-testid="predictions">
+      <h3 id="predictions-h">Predictions</h3>
+      {!live ? <p className="empty">Train a model to see its answers on test samples here.</p> : null}
+      {live && error ? <p className="field-error">Could not read predictions: {error}</p> : null}
+      {live && data ? <View data={data} /> : live && !error ? <p className="empty">Reading predictions…</p> : null}
+    </section>
+  );
+}
