@@ -6,7 +6,7 @@
 // loops. Values that change every step (learning rate, step number, batch offset, dropout seed)
 // travel in a small StepParams block written before each run instead of being baked into kernels.
 
-import type { LargeTile } from './ops/matmul-large.wgsl.ts';
+import type { LargeTile } from './ops/matmul/large.wgsl.ts';
 
 export type DType = 'f32' | 'u32';
 

@@ -10,15 +10,15 @@ import { hashUniform } from '../rng.ts';
 import {
   augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
   conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
-} from './conv.ts';
-import { binaryF, binaryGrad, unaryF, unaryGrad } from './math.ts';
+} from '../ops/conv/cpu.ts';
+import { binaryF, binaryGrad, unaryF, unaryGrad } from '../ops/elementwise/cpu.ts';
 import {
   embeddingBackwardRef, embeddingRef, gatherRowsRef, recurrentStepBackwardRef, recurrentStepRef, sequenceCrossEntropyRef,
-} from './rnn.ts';
+} from '../ops/recurrent/cpu.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
 import {
   attentionBackwardRef, attentionDims, attentionProbsRef, attentionRef, layerNormBackwardRef, layerNormRef,
-} from './attention.ts';
+} from '../ops/attention/cpu.ts';
 
 type Arr = Float32Array | Float64Array | Uint32Array;
 interface CpuKernel extends Kernel {

@@ -12,37 +12,37 @@ import { StagingRing } from '../device/readback.ts';
 import { grid1d, pow2AtLeast } from '../ops/common.wgsl.ts';
 import {
   addIntoWgsl, binaryGradAWgsl, binaryGradBWgsl, binaryWgsl, fillWgsl, unaryBackwardWgsl, unaryWgsl,
-} from '../ops/elementwise.wgsl.ts';
-import { mseWgsl, softmaxCeWgsl } from '../ops/loss.wgsl.ts';
-import { matmulWgsl } from '../ops/matmul.wgsl.ts';
-import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from '../ops/matmul-register.wgsl.ts';
-import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from '../ops/matmul-large.wgsl.ts';
-import { dotLanes, matmulDotWgsl } from '../ops/matmul-dot.wgsl.ts';
-import { reduceBackwardWgsl, reduceWgsl, sumRowsParallelWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce.wgsl.ts';
-import { dropoutWgsl, gatherWgsl, optimizerWgsl } from '../ops/train.wgsl.ts';
+} from '../ops/elementwise/wgsl.ts';
+import { mseWgsl, softmaxCeWgsl } from '../ops/loss/wgsl.ts';
+import { matmulWgsl } from '../ops/matmul/tiled.wgsl.ts';
+import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from '../ops/matmul/register.wgsl.ts';
+import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from '../ops/matmul/large.wgsl.ts';
+import { dotLanes, matmulDotWgsl } from '../ops/matmul/dot.wgsl.ts';
+import { reduceBackwardWgsl, reduceWgsl, sumRowsParallelWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce/wgsl.ts';
+import { dropoutWgsl, gatherWgsl, optimizerWgsl } from '../ops/optimizer/wgsl.ts';
 import { axisSplit, checkBroadcast, checkConv, checkPool } from '../cpu/backend.ts';
-import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from '../ops/conv.wgsl.ts';
-import { convDwParallelWgsl, DW_WG } from '../ops/conv-dw.wgsl.ts';
-import { embeddingBackwardParallelWgsl } from '../ops/embedding.wgsl.ts';
+import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from '../ops/conv/wgsl.ts';
+import { convDwParallelWgsl, DW_WG } from '../ops/conv/dw.wgsl.ts';
+import { embeddingBackwardParallelWgsl } from '../ops/embedding/wgsl.ts';
 import {
   augmentWgsl, bnApplyWgsl, bnBackwardDxWgsl, bnBackwardSumsWgsl, bnStatsWgsl, poolBackwardWgsl, poolWgsl,
-} from '../ops/pool.wgsl.ts';
+} from '../ops/pool/wgsl.ts';
 import type { AugmentConfig, Conv2dGeom, FusedAct, PoolOp } from '../backend.ts';
 import {
   embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
   recurrentSplitGroups, recurrentStepBackwardSplitWgsl, recurrentStepBackwardWgsl, recurrentStepSplitWgsl, recurrentStepWgsl,
   RNN_SPLIT_UNITS, sequenceCeWgsl,
-} from '../ops/rnn.wgsl.ts';
+} from '../ops/recurrent/wgsl.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
-import { attentionDims } from '../cpu/attention.ts';
+import { attentionDims } from '../ops/attention/cpu.ts';
 import { checkAttention, checkLayerNorm } from '../cpu/backend.ts';
 import {
   attentionBackwardDkvWgsl, attentionBackwardDqWgsl, attentionProbsWgsl, attentionTile, attentionWgsl,
-} from '../ops/attention.wgsl.ts';
+} from '../ops/attention/wgsl.ts';
 import {
   layerNormBackwardDxRowWgsl, layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormRowWgsl, layerNormWgsl, ROW_THREAD_MAX_C, rowGrid,
   hwParamCols, hwParamGrid, hwRowGrid, hwTpr, layerNormBackwardDxHwWgsl, layerNormBackwardParamsHwWgsl, layerNormHwWgsl,
-} from '../ops/layernorm.wgsl.ts';
+} from '../ops/layernorm/wgsl.ts';
 
 /** Timestamp queries of one program, made on its first profile and reused: two per kernel. */
 interface Profiler {

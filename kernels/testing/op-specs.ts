@@ -8,10 +8,10 @@ import type {
   Backend, BinaryOp, DType, FusedAct, Kernel, OptimizerConfig, ReduceOp, StepParams, Tensor, UnaryOp,
 } from '../backend.ts';
 import { BINARY_OPS, UNARY_OPS } from '../backend.ts';
-import { RNN_CASES } from './rnn-cases.ts';
-import { CONV_CASES } from './conv-cases.ts';
-import { ATTENTION_CASES } from './attention-cases.ts';
-import { tileName, type LargeTile } from '../ops/matmul-large.wgsl.ts';
+import { RNN_CASES } from '../ops/recurrent/cases.ts';
+import { CONV_CASES } from '../ops/conv/cases.ts';
+import { ATTENTION_CASES } from '../ops/attention/cases.ts';
+import { tileName, type LargeTile } from '../ops/matmul/large.wgsl.ts';
 
 /** How a tensor's initial data is generated (seeded per case and tensor name). */
 export type Gen =

@@ -9,7 +9,7 @@
 //   so dx = (dz·Wᵀ) ⊙ act'(y_prev) lands as the previous layer's pre-activation gradient.
 // - onesRow: op(A) has an implicit last row M−1 of ones (A stores mA = M−1 rows), so Aᵀ·G with
 //   transA yields [dW; db] (db = column sums of G) in one pass, into adjacent flat-buffer views.
-import type { FusedAct } from '../backend.ts';
+import type { FusedAct } from '../../backend.ts';
 
 /** What every matmul kernel (this one, register, large, dot) takes: layouts and epilogue. */
 export interface MatmulFlags {

@@ -1,7 +1,7 @@
 // Kernels of the training step that are not layer math: inverted dropout with a counter-based
 // mask, the fused flat-buffer optimizer, and the batch gather from a GPU-resident u8 dataset.
-import type { OptimizerConfig } from '../backend.ts';
-import { ENTRY_1D, FLAT_INDEX, HASH, STEP_STRUCT } from './common.wgsl.ts';
+import type { OptimizerConfig } from '../../backend.ts';
+import { ENTRY_1D, FLAT_INDEX, HASH, STEP_STRUCT } from '../common.wgsl.ts';
 
 /** backward: the same mask applied to dy (regenerated from the hash, never stored). */
 export function dropoutWgsl(): string {

@@ -3,7 +3,7 @@
 // consecutive columns) and a tree reduction in workgroup memory; the variance is a second pass over
 // the row (x − μ)², which cancels less than E[x²] − μ². dgamma/dbeta: one thread per column summing
 // over rows, so no float atomics. Hardware GPUs get the multi-row / row-lane forms at the end.
-import { ENTRY_1D, FLAT_INDEX, STEP_STRUCT } from './common.wgsl.ts';
+import { ENTRY_1D, FLAT_INDEX, STEP_STRUCT } from '../common.wgsl.ts';
 
 const HEAD = `${STEP_STRUCT}
 struct D { rows: u32, C: u32, eps: f32, p0: u32 }

@@ -2,7 +2,7 @@
 // Pool forward: one thread per output element; max records the flat input index it chose.
 // Pool backward is a gather, one thread per input element summing the windows that chose it (max)
 // or cover it (avg): no float atomics, and overlapping windows (stride < size) come out right.
-import { ENTRY_1D, FLAT_INDEX, HASH, STEP_STRUCT } from './common.wgsl.ts';
+import { ENTRY_1D, FLAT_INDEX, HASH, STEP_STRUCT } from '../common.wgsl.ts';
 
 const GEOM = `struct D { N: u32, H: u32, W: u32, C: u32, KH: u32, KW: u32, F: u32, OH: u32,
            OW: u32, sh: u32, sw: u32, ph: u32, pw: u32, dh: u32, dw: u32, total: u32 }

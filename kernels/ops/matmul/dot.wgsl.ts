@@ -8,8 +8,8 @@
 // bindings, uniforms, epilogues (bias, act, gradAct, accumulate) and implicit ones row as
 // matmulWgsl, so the backend swaps one for the other. Grid: ceil(batch·M·N / (256 / lanes)) along x
 // (spilling into y past 65,535).
-import { pow2AtLeast } from './common.wgsl.ts';
-import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './matmul.wgsl.ts';
+import { pow2AtLeast } from '../common.wgsl.ts';
+import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
 
 export interface DotVariant extends MatmulFlags {
   lanes: number; // threads per output: a power of two, 4 … 64

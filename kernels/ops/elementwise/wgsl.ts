@@ -1,7 +1,7 @@
 // Element-wise ops declared once as {forward, backward} WGSL expressions; kernels are generated
 // from this table at run time. In scope: x (input), y (forward output), dy, alpha; a, b for binary.
-import type { BinaryOp, UnaryOp } from '../backend.ts';
-import { ENTRY_1D, FLAT_INDEX, MATH } from './common.wgsl.ts';
+import type { BinaryOp, UnaryOp } from '../../backend.ts';
+import { ENTRY_1D, FLAT_INDEX, MATH } from '../common.wgsl.ts';
 
 export const UNARY_WGSL: Record<UnaryOp, { fwd: string; bwd: string }> = {
   identity: { fwd: 'x', bwd: 'dy' },

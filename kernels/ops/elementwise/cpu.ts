@@ -1,5 +1,5 @@
 // Plain-JS scalar math for the CPU backend, written independently of the WGSL table.
-import type { BinaryOp, UnaryOp } from '../backend.ts';
+import type { BinaryOp, UnaryOp } from '../../backend.ts';
 
 // erf to ~1e-14 absolute, so the f64 backend can be compared with torch's float64 GELU at 1e-9:
 // the Maclaurin series below |x| = 2.5 (terms peak near 30, so ~2 digits are lost to cancellation),

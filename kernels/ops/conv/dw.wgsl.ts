@@ -6,7 +6,7 @@
 // accumulators, then a tree in workgroup memory adds the DW_WG partials. Where rows × filter blocks
 // are too few workgroups to fill the GPU, chunks of positions go to workgroups along z, each
 // writing its own (M, F) partial into a scratch that a second dispatch sums (gpu/backend.ts).
-import { CONV_HEAD } from './conv.wgsl.ts';
+import { CONV_HEAD } from './wgsl.ts';
 
 export const DW_WG = 256;
 

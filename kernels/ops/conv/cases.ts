@@ -2,8 +2,8 @@
 // augmentation), spread into the shared table of op-specs.ts: finite differences on
 // CpuBackend('f64') and GPU-vs-CPU in Chromium. Odd sizes throughout, and a grid of
 // stride/padding/dilation combos. Only type imports from op-specs.ts (it imports this file).
-import { convGeom, type AugmentConfig, type DType, type FusedAct, type Kernel, type Padding, type PoolOp, type StepParams } from '../backend.ts';
-import type { Gen, OpCase, TensorSpec, Tol } from './op-specs.ts';
+import { convGeom, type AugmentConfig, type DType, type FusedAct, type Kernel, type Padding, type PoolOp, type StepParams } from '../../backend.ts';
+import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
 const T_ = (name: string, shape: number[], role: TensorSpec['role'], gen: Gen, dtype: DType = 'f32', view = false): TensorSpec =>

@@ -9,7 +9,7 @@
 //        tap (kh, kw) of input pixel h reaches output row (h + ph − kh·dh)/sh when that divides)
 //   dw:  dw  (KH·KW·C, F)     = patches(x)ᵀ (KH·KW·C, N·OH·OW) · dy (N·OH·OW, F): the sum over
 //        the batch is the GEMM's inner dimension, so one thread block owns a tile of the weights.
-import type { FusedAct } from '../backend.ts';
+import type { FusedAct } from '../../backend.ts';
 
 export type ConvMode = 'fwd' | 'dx' | 'dw';
 

@@ -1,6 +1,6 @@
 // CPU references of the sequence ops, in plain loops written from the equations (PyTorch docs for
 // nn.LSTM / nn.GRU / nn.RNN), not from the WGSL. Layouts as in backend.ts RecurrentBuffers.
-import { IGNORE_LABEL, type CellKind, type RecurrentBuffers, type RecurrentGrads, type StepParams, type Tensor } from '../backend.ts';
+import { IGNORE_LABEL, type CellKind, type RecurrentBuffers, type RecurrentGrads, type StepParams, type Tensor } from '../../backend.ts';
 
 type F = Float32Array | Float64Array;
 const a = (t: Tensor) => t.store as F;

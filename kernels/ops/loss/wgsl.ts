@@ -1,7 +1,7 @@
 // Losses fused with their gradient and the metrics accumulation, in one workgroup of 256 threads:
 // each thread takes rows lid, lid+256, …; sums go through a fixed tree so results are deterministic.
 // metrics (4): [Σ loss, Σ correct, rows, non-finite rows], accumulated across steps until read.
-import { STEP_STRUCT } from './common.wgsl.ts';
+import { STEP_STRUCT } from '../common.wgsl.ts';
 
 const TREE = `
   ps[lid] = vec4<f32>(lossSum, correct, 0.0, bad);

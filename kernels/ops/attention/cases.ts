@@ -4,8 +4,8 @@
 // than one kernel tile, with and without causal masking and probability dropout (the mask is a pure
 // function of (seed, salt, index), so the GPU must reproduce the CPU's exactly and finite
 // differences see a fixed mask). Only type imports from op-specs.ts (it imports this file).
-import type { DType, StepParams } from '../backend.ts';
-import type { Gen, OpCase, TensorSpec, Tol } from './op-specs.ts';
+import type { DType, StepParams } from '../../backend.ts';
+import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
 const T_ = (name: string, shape: number[], role: TensorSpec['role'], gen: Gen, dtype: DType = 'f32', view = false): TensorSpec =>

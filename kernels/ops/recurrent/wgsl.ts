@@ -22,8 +22,8 @@
 // reads hprev instead of hseq, the LSTM binds c0 in the slot its backward does not otherwise use.
 // dh0 sums dgh[b, 0, k] over all k, which different threads of backward step 0 write, so it is a
 // dispatch of its own after step 0 ("backward step −1"); dc0 is the LSTM's carry dc_0·f_0.
-import type { CellKind, RecurrentBuffers } from '../backend.ts';
-import { ENTRY_1D, FLAT_INDEX, MATH, STEP_STRUCT } from './common.wgsl.ts';
+import type { CellKind, RecurrentBuffers } from '../../backend.ts';
+import { ENTRY_1D, FLAT_INDEX, MATH, STEP_STRUCT } from '../common.wgsl.ts';
 
 // init: 1 when the layer has an initial state (h_{-1}, c_{-1} come from hprev (b, 0) / cseq (b, 0) / c0).
 const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, init: u32, p1: u32, p2: u32 }

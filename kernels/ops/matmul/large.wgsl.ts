@@ -17,7 +17,7 @@
 // with transA, N % 4 == 0 without transB). `aligned` (M, N multiples of the tile, K of bk, no
 // ones row) drops every bounds check; otherwise loads past the edge read zeros and stores are
 // skipped.
-import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './matmul.wgsl.ts';
+import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
 
 /** Tile shape: C tile bm × bn, thread tile tm × tn, K-slice bk, one or two staging buffers. */
 export interface LargeTile {

@@ -3,8 +3,8 @@
 // uses an online softmax and recomputes probabilities from the saved log-sum-exp.
 // Layouts as in backend.ts: qkv (B, T, 3·D) = [q | k | v], head h owns columns h·dh … h·dh + dh − 1
 // of each block; out (B, T, D); lse (B, heads, T); probs (B, heads, T, T).
-import type { StepParams, Tensor } from '../backend.ts';
-import { hashUniform } from '../rng.ts';
+import type { StepParams, Tensor } from '../../backend.ts';
+import { hashUniform } from '../../rng.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;

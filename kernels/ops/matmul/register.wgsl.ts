@@ -9,7 +9,7 @@
 // when transA, N % 4 == 0 without transB. Rows and columns past the edge are loaded clamped (never
 // out of bounds) and not stored. Same bindings, uniforms, epilogues (bias, act, gradAct,
 // accumulate) and implicit ones row as matmulWgsl, so the backend swaps one for the other.
-import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './matmul.wgsl.ts';
+import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
 
 export interface RegisterVariant extends MatmulFlags {
   rows: 4 | 8; // rows of C per thread

@@ -1,8 +1,8 @@
 // Op cases of the sequence ops (embedding, recurrent steps, row gather, sequence cross-entropy),
 // spread into the shared table of op-specs.ts: finite differences on CpuBackend('f64') and
 // GPU-vs-CPU in Chromium. Only type imports from op-specs.ts (it imports this file).
-import { IGNORE_LABEL, type CellKind, type DType, type Kernel, type RecurrentBuffers, type RecurrentGrads, type StepParams } from '../backend.ts';
-import type { Gen, OpCase, TensorSpec, Tol } from './op-specs.ts';
+import { IGNORE_LABEL, type CellKind, type DType, type Kernel, type RecurrentBuffers, type RecurrentGrads, type StepParams } from '../../backend.ts';
+import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
 const T_ = (name: string, shape: number[], role: TensorSpec['role'], gen: Gen, dtype: DType = 'f32', view = false): TensorSpec =>

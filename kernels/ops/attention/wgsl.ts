@@ -18,7 +18,7 @@
 //
 // dh and TILE are compile-time (private arrays of dh floats must have a constant size); every
 // other size travels in the uniform. Workgroup memory: 2·TILE·dh floats ≤ 16 KiB.
-import { HASH, pow2AtLeast, STEP_STRUCT } from './common.wgsl.ts';
+import { HASH, pow2AtLeast, STEP_STRUCT } from '../common.wgsl.ts';
 
 export interface AttnKernelOpts { dh: number; T: number; causal: boolean; dropout: boolean }
 

@@ -1,7 +1,7 @@
 // Reductions over the middle axis of x viewed as (outer, len, inner): one thread per output.
 // Backward: one thread per input element. Max sends the gradient to the first maximal element.
-import type { ReduceOp } from '../backend.ts';
-import { ENTRY_1D, FLAT_INDEX } from './common.wgsl.ts';
+import type { ReduceOp } from '../../backend.ts';
+import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
 
 const HEAD = `struct D { outer: u32, len: u32, inner: u32, p: u32 }
 @group(0) @binding(1) var<uniform> d: D;

@@ -2,9 +2,9 @@
 // scatter-style backward passes, pooling, batch normalization and augmentation. Written from the
 // definitions, independently of the WGSL, so that the GPU kernels have something to disagree with.
 // Arrays are the backends' stores; every tensor is (store, offset). NHWC throughout.
-import type { AugmentConfig, Conv2dGeom, FusedAct, PoolOp, StepParams, Tensor } from '../backend.ts';
-import { hashUniform } from '../rng.ts';
-import { unaryF } from './math.ts';
+import type { AugmentConfig, Conv2dGeom, FusedAct, PoolOp, StepParams, Tensor } from '../../backend.ts';
+import { hashUniform } from '../../rng.ts';
+import { unaryF } from '../elementwise/cpu.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
