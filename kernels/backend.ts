@@ -267,7 +267,7 @@ export interface Backend {
   /** dst += src (same size). */
   addInto(dst: Tensor, src: Tensor): Kernel;
 
-  // ---- sequences (kernels/ops/rnn.wgsl.ts, kernels/cpu/rnn.ts) ----
+  // ---- sequences (kernels/ops/recurrent, embedding, gather, loss) ----
   /** out (N, D) = table (V, D) row ids[n]; ids (N) are f32 token ids; out-of-range ids give zeros. */
   embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel;
   /** dtable (V, D) (+)= Σ_{n: ids[n] = v} dout[n]: a gather per table row, no atomics. */
@@ -294,7 +294,7 @@ export interface Backend {
    */
   sequenceCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel;
 
-  // ---- transformers (kernels/ops/attention.wgsl.ts, kernels/ops/layernorm.wgsl.ts, kernels/cpu/attention.ts) ----
+  // ---- transformers (kernels/ops/attention, kernels/ops/layernorm) ----
   /**
    * LayerNorm over the last axis of x viewed as (rows, C), C = gamma.size:
    * y = (x − μ)·rstd·gamma + beta with rstd = 1/sqrt(biased var + eps); saves mean and rstd (rows).

@@ -7,18 +7,18 @@ import {
   type AugmentConfig, type Conv2dGeom, type FusedAct, type PoolOp,
 } from '../backend.ts';
 import { hashUniform } from '../rng.ts';
-import {
-  augmentRef, batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef, conv2dBackwardInputRef,
-  conv2dBackwardWeightRef, conv2dRef, pool2dBackwardRef, pool2dRef,
-} from '../ops/conv/cpu.ts';
+import { conv2dBackwardInputRef, conv2dBackwardWeightRef, conv2dRef } from '../ops/conv/cpu.ts';
+import { pool2dBackwardRef, pool2dRef } from '../ops/pool/cpu.ts';
+import { batchnormApplyRef, batchnormBackwardRef, batchnormStatsRef } from '../ops/batchnorm/cpu.ts';
+import { augmentRef } from '../ops/augment/cpu.ts';
 import { binaryF, binaryGrad, unaryF, unaryGrad } from '../ops/elementwise/cpu.ts';
-import {
-  embeddingBackwardRef, embeddingRef, gatherRowsRef, recurrentStepBackwardRef, recurrentStepRef, sequenceCrossEntropyRef,
-} from '../ops/recurrent/cpu.ts';
+import { recurrentStepBackwardRef, recurrentStepRef } from '../ops/recurrent/cpu.ts';
+import { embeddingBackwardRef, embeddingRef } from '../ops/embedding/cpu.ts';
+import { gatherRowsRef } from '../ops/gather/cpu.ts';
+import { sequenceCrossEntropyRef } from '../ops/loss/cpu.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
-import {
-  attentionBackwardRef, attentionDims, attentionProbsRef, attentionRef, layerNormBackwardRef, layerNormRef,
-} from '../ops/attention/cpu.ts';
+import { attentionBackwardRef, attentionDims, attentionProbsRef, attentionRef } from '../ops/attention/cpu.ts';
+import { layerNormBackwardRef, layerNormRef } from '../ops/layernorm/cpu.ts';
 
 type Arr = Float32Array | Float64Array | Uint32Array;
 interface CpuKernel extends Kernel {
@@ -403,7 +403,7 @@ export class CpuBackend implements Backend {
     });
   }
 
-  // ---- sequences: loops in cpu/rnn.ts ----
+  // ---- sequences: loops in ops/recurrent, embedding, gather, loss ----
   embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel {
     if (out.size !== ids.size * (table.size / table.shape[0])) throw new Error(`embedding: ${out.name} (${out.shape}) does not hold ${ids.size} rows of ${table.name} (${table.shape})`);
     return this.k('embedding', () => embeddingRef(out, ids, table));
@@ -429,7 +429,7 @@ export class CpuBackend implements Backend {
     return this.k('sequenceCrossEntropy', (p) => sequenceCrossEntropyRef(p, dlogits, logits, labels, metrics));
   }
 
-  // ---- transformers: loops in cpu/attention.ts ----
+  // ---- transformers: loops in ops/attention, ops/layernorm ----
   layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel {
     checkLayerNorm(y, mean, rstd, x, gamma, beta);
     return this.k('layerNorm', () => layerNormRef(y, mean, rstd, x, gamma, beta, eps));
@@ -458,7 +458,7 @@ export class CpuBackend implements Backend {
     return this.k('attention probs', () => attentionProbsRef(probs, qkv, heads, causal));
   }
 
-  // ---- convolutional networks: loops in cpu/conv.ts ----
+  // ---- convolutional networks: loops in ops/conv, pool, batchnorm, augment ----
   conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct; accumulate?: boolean } = {}): Kernel {
     checkConv(out, x, w, g);
     return this.k('conv2d', () => conv2dRef(out, x, w, g, o.bias ?? null, o.act ?? 'none', !!o.accumulate));

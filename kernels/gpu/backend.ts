@@ -13,25 +13,27 @@ import { grid1d, pow2AtLeast } from '../ops/common.wgsl.ts';
 import {
   addIntoWgsl, binaryGradAWgsl, binaryGradBWgsl, binaryWgsl, fillWgsl, unaryBackwardWgsl, unaryWgsl,
 } from '../ops/elementwise/wgsl.ts';
-import { mseWgsl, softmaxCeWgsl } from '../ops/loss/wgsl.ts';
+import { mseWgsl, sequenceCeWgsl, softmaxCeWgsl } from '../ops/loss/wgsl.ts';
 import { matmulWgsl } from '../ops/matmul/tiled.wgsl.ts';
 import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from '../ops/matmul/register.wgsl.ts';
 import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from '../ops/matmul/large.wgsl.ts';
 import { dotLanes, matmulDotWgsl } from '../ops/matmul/dot.wgsl.ts';
 import { reduceBackwardWgsl, reduceWgsl, sumRowsParallelWgsl, sumRowsWgsl, sumSquaresWgsl } from '../ops/reduce/wgsl.ts';
-import { dropoutWgsl, gatherWgsl, optimizerWgsl } from '../ops/optimizer/wgsl.ts';
+import { optimizerWgsl } from '../ops/optimizer/wgsl.ts';
+import { dropoutWgsl } from '../ops/dropout/wgsl.ts';
+import { gatherRowsWgsl, gatherWgsl } from '../ops/gather/wgsl.ts';
 import { axisSplit, checkBroadcast, checkConv, checkPool } from '../cpu/backend.ts';
 import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from '../ops/conv/wgsl.ts';
 import { convDwParallelWgsl, DW_WG } from '../ops/conv/dw.wgsl.ts';
-import { embeddingBackwardParallelWgsl } from '../ops/embedding/wgsl.ts';
-import {
-  augmentWgsl, bnApplyWgsl, bnBackwardDxWgsl, bnBackwardSumsWgsl, bnStatsWgsl, poolBackwardWgsl, poolWgsl,
-} from '../ops/pool/wgsl.ts';
+import { embeddingBackwardParallelWgsl, embeddingBackwardWgsl, embeddingWgsl } from '../ops/embedding/wgsl.ts';
+import { poolBackwardWgsl, poolWgsl } from '../ops/pool/wgsl.ts';
+import { bnApplyWgsl, bnBackwardDxWgsl, bnBackwardSumsWgsl, bnStatsWgsl } from '../ops/batchnorm/wgsl.ts';
+import { augmentWgsl } from '../ops/augment/wgsl.ts';
 import type { AugmentConfig, Conv2dGeom, FusedAct, PoolOp } from '../backend.ts';
 import {
-  embeddingBackwardWgsl, embeddingWgsl, gatherRowsWgsl, recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
+  recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
   recurrentSplitGroups, recurrentStepBackwardSplitWgsl, recurrentStepBackwardWgsl, recurrentStepSplitWgsl, recurrentStepWgsl,
-  RNN_SPLIT_UNITS, sequenceCeWgsl,
+  RNN_SPLIT_UNITS,
 } from '../ops/recurrent/wgsl.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
 import { attentionDims } from '../ops/attention/cpu.ts';
@@ -72,7 +74,7 @@ const DW_TARGET_GROUPS = 264;
 /** Rows per lane of a sumRows chunk on hardware GPUs (sumRowsParallelWgsl). */
 const SUM_CHUNK_LANE = 16;
 /**
- * The dot kernel (matmul-dot.wgsl.ts) takes products of at most this many outputs with K of at
+ * The dot kernel (matmul/dot.wgsl.ts) takes products of at most this many outputs with K of at
  * least DOT_MIN_K: on an H100 it ran 128×10×1024 in 38 µs (tiled 166), while 64×192×1024 was
  * faster on large tiles (52 µs against 72).
  */
@@ -425,8 +427,8 @@ export class GpuBackend implements Backend {
       transA: !!o.transA, transB: !!o.transB, bias: !!o.bias, act: o.act ?? 'none',
       accumulate: !!o.accumulate, gradAct: o.gradAct?.act ?? 'none', onesRow: !!o.onesRow,
     } as const;
-    // A CPU-backed adapter gets the register kernel wherever its vec4 loads fit (matmul-register.wgsl.ts);
-    // a hardware GPU gets large tiles where the product fills it (matmul-large.wgsl.ts).
+    // A CPU-backed adapter gets the register kernel wherever its vec4 loads fit (matmul/register.wgsl.ts);
+    // a hardware GPU gets large tiles where the product fills it (matmul/large.wgsl.ts).
     // Few outputs over a long K (a classifier, a weight gradient summed over tokens): lanes share each dot product.
     if (o.kernel === 'dot' || (!o.kernel && this.hw && K >= DOT_MIN_K && M * N * batch <= DOT_MAX_OUTPUTS)) {
       const lanes = dotLanes(K), groups = Math.ceil((M * N * batch) / (256 / lanes));
@@ -597,7 +599,7 @@ export class GpuBackend implements Backend {
     return this.ew('addInto', addIntoWgsl(), dst.size, { u: [dst.size] }, [[src, 'read'], [dst, 'rw']]);
   }
 
-  // ---- convolutional networks: WGSL in ops/conv.wgsl.ts and ops/pool.wgsl.ts ----
+  // ---- convolutional networks: WGSL in ops/conv, pool, batchnorm, augment ----
   /** The three implicit GEMMs share one generator; X is the gathered operand, Bm the other. */
   private convGemm(mode: ConvMode, label: string, y: Tensor, X: Tensor, Bm: Tensor, g: Conv2dGeom, bias: Tensor | undefined, act: FusedAct, accumulate: boolean): Kernel {
     const { u, M, N } = convDims(g, mode);
@@ -631,7 +633,7 @@ export class GpuBackend implements Backend {
     checkConv(dy, x, dw, g);
     const { u, M, N, K: P } = convDims(g, 'dw');
     if (!this.hw || M > 65535) return this.convGemm('dw', 'conv2d dw', dw, x, dy, g, undefined, 'none', accumulate);
-    // Hardware GPUs: a workgroup per row splits the sum over output positions (conv-dw.wgsl.ts),
+    // Hardware GPUs: a workgroup per row splits the sum over output positions (conv/dw.wgsl.ts),
     // and chunks of positions fill the GPU (DW_TARGET_GROUPS) when rows are few, each chunk at
     // least 4 positions per thread; the chunks' partials are then summed into dw.
     const fb = convBlock(N), blocks = Math.ceil(N / fb);
@@ -704,11 +706,11 @@ export class GpuBackend implements Backend {
       [[x, 'read'], [out, 'rw']]);
   }
 
-  // ---- transformers: WGSL in ops/layernorm.wgsl.ts and ops/attention.wgsl.ts ----
+  // ---- transformers: WGSL in ops/layernorm and ops/attention ----
   layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel {
     checkLayerNorm(y, mean, rstd, x, gamma, beta);
     const C = gamma.size, rows = x.size / C;
-    // Hardware GPUs: a few rows per 256-thread workgroup, hwTpr(C) threads each (ops/layernorm.wgsl.ts).
+    // Hardware GPUs: a few rows per 256-thread workgroup, hwTpr(C) threads each (ops/layernorm/wgsl.ts).
     if (this.hw && C <= ROW_THREAD_MAX_C)
       return this.dimsKernel('layerNorm', layerNormHwWgsl(hwTpr(C)), { u: [rows, C], f: [eps] },
         [[x, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw'], [mean, 'rw'], [rstd, 'rw']], hwRowGrid(rows, hwTpr(C)));
@@ -785,7 +787,7 @@ export class GpuBackend implements Backend {
       [[qkv, 'read'], [lse, 'read'], [probs, 'rw']]);
   }
 
-  // ---- sequences: WGSL in ops/rnn.wgsl.ts ----
+  // ---- sequences: WGSL in ops/embedding, recurrent, gather, loss ----
   embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel {
     const V = table.shape[0], D = table.size / V;
     if (out.size !== ids.size * D) throw new Error(`embedding: ${out.name} (${out.shape}) does not hold ${ids.size} rows of ${table.name} (${table.shape})`);
@@ -795,7 +797,7 @@ export class GpuBackend implements Backend {
   embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate = false): Kernel {
     const V = dtable.shape[0], D = dtable.size / V;
     if (this.hw && ids.size >= 64) {
-      // Hardware GPUs: a workgroup per (row v, block of columns), its lanes splitting the ids (embedding.wgsl.ts).
+      // Hardware GPUs: a workgroup per (row v, block of columns), its lanes splitting the ids (embedding/wgsl.ts).
       const cols = Math.min(16, pow2AtLeast(D));
       return this.dimsKernel('embedding backward', embeddingBackwardParallelWgsl(cols), { u: [ids.size, V, D, accumulate ? 1 : 0] },
         [[ids, 'read'], [dout, 'read'], [dtable, 'rw']], [V, Math.ceil(D / cols), 1]);
@@ -805,7 +807,7 @@ export class GpuBackend implements Backend {
   }
 
   // Initial state (s.h0/c0, g.dh0/dc0): t = −1 is the extra dispatch that loads it (forward) or
-  // writes its gradient (backward); the WGSL header in ops/rnn.wgsl.ts says why.
+  // writes its gradient (backward); the WGSL header in ops/recurrent/wgsl.ts says why.
   recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
     const [B, T, H] = s.hseq.shape;
     const init = recurrentInit(cell, s);

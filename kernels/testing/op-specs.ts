@@ -197,7 +197,7 @@ const MATMUL_CASES: OpCase[] = [
   matmulCase({ M: 8, N: 12, K: 5, tA: true, tB: true, batch: 3, act: 'sigmoid' }),
   matmulCase({ M: 12, N: 8, K: 16, tA: true, batch: 3 }),
   matmulCase({ M: 13, N: 24, K: 8, bias: true, act: 'leaky_relu', view: true }),
-  // The register kernel (matmul-register.wgsl.ts): a CPU-backed adapter such as SwiftShader picks it
+  // The register kernel (matmul/register.wgsl.ts): a CPU-backed adapter such as SwiftShader picks it
   // for the vec4-eligible cases above; these add accumulate, 8-row threads with ragged edges, and
   // the same eligible cases forced onto the tiled kernel so both stay covered on one adapter.
   matmulCase({ M: 36, N: 20, K: 8, tA: true, tB: true, acc: true, kernel: 'register' }),
@@ -209,7 +209,7 @@ const MATMUL_CASES: OpCase[] = [
   matmulCase({ M: 20, N: 64, K: 36, tA: true, tB: true, kernel: 'tiled' }),
   matmulCase({ M: 257, N: 196, K: 20, bias: true, act: 'relu', kernel: 'tiled' }),
   matmulCase({ M: 12, N: 8, K: 16, tA: true, batch: 3, kernel: 'tiled' }),
-  // The large kernel (matmul-large.wgsl.ts, hardware GPUs): whole tiles (no bounds checks) and
+  // The large kernel (matmul/large.wgsl.ts, hardware GPUs): whole tiles (no bounds checks) and
   // ragged ones, one and two staging buffers, K shorter than a slice, each layout, the biggest tile.
   matmulCase({ M: 64, N: 64, K: 32, bias: true, act: 'relu', kernel: 'large', tile: LT(32, 32, 16, 4, 4) }),
   matmulCase({ M: 70, N: 76, K: 24, tA: true, tB: true, bias: true, act: 'sigmoid', kernel: 'large', tile: LT(32, 64, 16, 4, 4) }),
@@ -217,7 +217,7 @@ const MATMUL_CASES: OpCase[] = [
   matmulCase({ M: 130, N: 260, K: 40, tB: true, bias: true, act: 'tanh', kernel: 'large', tile: LT(128, 256, 8, 8, 16) }),
   matmulCase({ M: 128, N: 256, K: 16, kernel: 'large', tile: LT(128, 256, 8, 8, 16) }),
   matmulCase({ M: 12, N: 8, K: 16, tA: true, batch: 3, kernel: 'large' }),
-  // The dot kernel (matmul-dot.wgsl.ts, hardware GPUs, few outputs over a long K): 4, 8 and 16 lanes, each layout.
+  // The dot kernel (matmul/dot.wgsl.ts, hardware GPUs, few outputs over a long K): 4, 8 and 16 lanes, each layout.
   matmulCase({ M: 7, N: 10, K: 300, bias: true, act: 'relu', kernel: 'dot' }),
   matmulCase({ M: 33, N: 5, K: 70, tA: true, tB: true, bias: true, act: 'sigmoid', kernel: 'dot' }),
   matmulCase({ M: 9, N: 12, K: 600, tA: true, acc: true, kernel: 'dot' }),

@@ -1,5 +1,5 @@
 // Conv weight gradient for hardware GPUs: dW (KH·KW·C, F) = patches(x)ᵀ · dy, its inner dimension
-// the N·OH·OW output positions (50,176 for a batch of 64 at 28×28). conv.wgsl.ts gives each row
+// the N·OH·OW output positions (50,176 for a batch of 64 at 28×28). wgsl.ts gives each row
 // (tap, c) one thread that walks every position, which suits SwiftShader but leaves a GPU with 25
 // threads for MNIST's first layer (12 ms per step on an H100). Here a workgroup of DW_WG threads owns
 // one row and a block of fb filters: each thread sums every DW_WG-th position into fb/4 vec4

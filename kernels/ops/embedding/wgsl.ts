@@ -1,9 +1,10 @@
-// Embedding backward for hardware GPUs: dtable[v, :] = Σ over tokens n with ids[n] == v of
-// dout[n, :]. The form in rnn.wgsl.ts gives each table element one thread that scans every id
+// Embedding lookup and its backward. The backward for hardware GPUs: dtable[v, :] = Σ over tokens n with ids[n] == v of
+// dout[n, :]. The plain form (embeddingBackwardWgsl) gives each table element one thread that scans every id
 // (1,024 per step for the reference transformer: 183 µs on an H100). Here a workgroup of 256 owns
 // row v and `cols` columns (a power of two ≤ 16); its 256 / cols lanes scan every lanes-th id, and
 // a tree in workgroup memory adds the lanes, in a fixed order (deterministic, unlike atomics).
 // Grid: (V, ceil(D / cols)). Ids are f32 (as the forward reads them); out-of-range ids match no row.
+import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
 
 export function embeddingBackwardParallelWgsl(cols: number): string {
   const lanes = 256 / cols;
@@ -33,5 +34,46 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     if (d.acc == 1u) { r += DTABLE[i]; }
     DTABLE[i] = r;
   }
+}`;
+}
+
+/** out (N, D) = table[ids[n]]; ids are f32 token ids (the model input is one f32 tensor); out-of-range ids give zeros. */
+export function embeddingWgsl(): string {
+  return `struct D { N: u32, V: u32, D: u32, acc: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> IDS: array<f32>;
+@group(0) @binding(3) var<storage, read> TABLE: array<f32>;
+@group(0) @binding(4) var<storage, read_write> OUT: array<f32>;
+${FLAT_INDEX}
+${ENTRY_1D} {
+  let i = flatIndex(wg, nwg, lid);
+  if (i >= d.N * d.D) { return; }
+  let n = i / d.D; let k = i % d.D;
+  let id = IDS[n];
+  var v = 0.0;
+  if (id >= 0.0 && u32(id) < d.V) { v = TABLE[u32(id) * d.D + k]; }
+  OUT[i] = v;
+}`;
+}
+
+/**
+ * dtable (V, D): one thread per (row v, feature k) scans all N ids and sums dout[n, k] where
+ * ids[n] = v. No float atomics in WGSL, so no scatter; cost N per thread, fine for toy vocabularies.
+ */
+export function embeddingBackwardWgsl(): string {
+  return `struct D { N: u32, V: u32, D: u32, acc: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> IDS: array<f32>;
+@group(0) @binding(3) var<storage, read> DOUT: array<f32>;
+@group(0) @binding(4) var<storage, read_write> DTABLE: array<f32>;
+${FLAT_INDEX}
+${ENTRY_1D} {
+  let i = flatIndex(wg, nwg, lid);
+  if (i >= d.V * d.D) { return; }
+  let v = f32(i / d.D); let k = i % d.D;
+  var s = 0.0;
+  for (var n = 0u; n < d.N; n++) { if (IDS[n] == v) { s += DOUT[n * d.D + k]; } }
+  if (d.acc == 1u) { s += DTABLE[i]; }
+  DTABLE[i] = s;
 }`;
 }

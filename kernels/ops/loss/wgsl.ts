@@ -81,3 +81,70 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   ${TREE}
 }`;
 }
+
+/**
+ * Per-token softmax cross-entropy over logits (B, T, V) with labels (B, T); label IGNORE
+ * (0xffffffff) marks positions that do not count. One workgroup: phase 1 counts the counted tokens
+ * of the first `rows` sequences (the loss is their mean), phase 2 writes dlogits and the metrics
+ * [Σ loss, Σ correct tokens, counted tokens, non-finite, Σ correct sequences, sequences].
+ */
+export function sequenceCeWgsl(withGrad: boolean): string {
+  return `${STEP_STRUCT}
+struct D { B: u32, T: u32, V: u32, p: u32 }
+@group(0) @binding(1) var<uniform> d: D;
+@group(0) @binding(2) var<storage, read> L: array<f32>;
+@group(0) @binding(3) var<storage, read> Y: array<u32>;
+@group(0) @binding(4) var<storage, read_write> MET: array<f32>;
+${withGrad ? '@group(0) @binding(5) var<storage, read_write> DL: array<f32>;' : ''}
+var<workgroup> ps: array<vec4<f32>, 256>;
+var<workgroup> qs: array<f32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) lid: u32) {
+  let rows = min(st.rows, d.B);
+  var cnt = 0.0;
+  for (var b = lid; b < rows; b += 256u) {
+    for (var t = 0u; t < d.T; t++) { if (Y[b * d.T + t] != 0xffffffffu) { cnt += 1.0; } }
+  }
+  qs[lid] = cnt;
+  workgroupBarrier();
+  for (var w = 128u; w > 0u; w >>= 1u) {
+    if (lid < w) { qs[lid] += qs[lid + w]; }
+    workgroupBarrier();
+  }
+  let total = max(qs[0], 1.0);
+  var lossSum = 0.0; var correct = 0.0; var bad = 0.0; var seqOk = 0.0;
+  for (var b = lid; b < d.B; b += 256u) {
+    var allOk = true;
+    for (var t = 0u; t < d.T; t++) {
+      let base = (b * d.T + t) * d.V;
+      let label = Y[b * d.T + t];
+      if (b >= rows || label == 0xffffffffu) {
+        ${withGrad ? 'for (var c = 0u; c < d.V; c++) { DL[base + c] = 0.0; }' : ''}
+        continue;
+      }
+      var mx = L[base]; var arg = 0u;
+      for (var c = 1u; c < d.V; c++) { let v = L[base + c]; if (v > mx) { mx = v; arg = c; } }
+      var s = 0.0;
+      for (var c = 0u; c < d.V; c++) { s += exp(L[base + c] - mx); }
+      let loss = log(s) + mx - L[base + label];
+      if (!(abs(loss) <= 3.40282e38)) { bad += 1.0; }
+      lossSum += loss;
+      if (arg == label) { correct += 1.0; } else { allOk = false; }
+      ${withGrad ? `for (var c = 0u; c < d.V; c++) {
+        DL[base + c] = (exp(L[base + c] - mx) / s - select(0.0, 1.0, c == label)) / total;
+      }` : ''}
+    }
+    if (b < rows && allOk) { seqOk += 1.0; }
+  }
+  ps[lid] = vec4<f32>(lossSum, correct, seqOk, bad);
+  workgroupBarrier();
+  for (var w = 128u; w > 0u; w >>= 1u) {
+    if (lid < w) { ps[lid] += ps[lid + w]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    let t = ps[0];
+    MET[0] += t.x; MET[1] += t.y; MET[2] += qs[0]; MET[3] += t.w; MET[4] += t.z; MET[5] += f32(rows);
+  }
+}`;
+}

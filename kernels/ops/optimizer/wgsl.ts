@@ -1,23 +1,6 @@
-// Kernels of the training step that are not layer math: inverted dropout with a counter-based
-// mask, the fused flat-buffer optimizer, and the batch gather from a GPU-resident u8 dataset.
+// The fused flat-buffer optimizer: every parameter updated in one dispatch.
 import type { OptimizerConfig } from '../../backend.ts';
-import { ENTRY_1D, FLAT_INDEX, HASH, STEP_STRUCT } from '../common.wgsl.ts';
-
-/** backward: the same mask applied to dy (regenerated from the hash, never stored). */
-export function dropoutWgsl(): string {
-  return `${STEP_STRUCT}
-struct D { n: u32, salt: u32, rate: f32, p: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
-${FLAT_INDEX}
-${HASH}
-${ENTRY_1D} {
-  let i = flatIndex(wg, nwg, lid);
-  if (i >= d.n) { return; }
-  Y[i] = select(0.0, X[i] / (1.0 - d.rate), hashUniform(st.seed, d.salt, i) >= d.rate);
-}`;
-}
+import { ENTRY_1D, FLAT_INDEX, STEP_STRUCT } from '../common.wgsl.ts';
 
 /**
  * One dispatch updates every parameter. Variant flags (kind, nesterov, clipping) are in the key;
@@ -66,24 +49,3 @@ ${ENTRY_1D} {
 }`;
 }
 
-/** x (B, rowBytes) = bytes / 255 of rows indices[batchStart + r]; y (B) their labels. */
-export function gatherWgsl(): string {
-  return `${STEP_STRUCT}
-struct D { B: u32, rowBytes: u32, nIdx: u32, p: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> IM: array<u32>;
-@group(0) @binding(3) var<storage, read> LB: array<u32>;
-@group(0) @binding(4) var<storage, read> IX: array<u32>;
-@group(0) @binding(5) var<storage, read_write> X: array<f32>;
-@group(0) @binding(6) var<storage, read_write> Y: array<u32>;
-${FLAT_INDEX}
-${ENTRY_1D} {
-  let i = flatIndex(wg, nwg, lid);
-  if (i >= d.B * d.rowBytes) { return; }
-  let r = i / d.rowBytes; let j = i % d.rowBytes;
-  let src = IX[min(st.batchStart + r, d.nIdx - 1u)];
-  let byte = src * d.rowBytes + j;
-  X[i] = f32((IM[byte >> 2u] >> ((byte & 3u) * 8u)) & 255u) / 255.0;
-  if (j == 0u) { Y[r] = LB[src]; }
-}`;
-}

@@ -1,10 +1,9 @@
-// CPU references of the sequence ops, in plain loops written from the equations (PyTorch docs for
+// CPU references of the recurrent cells, in plain loops written from the equations (PyTorch docs for
 // nn.LSTM / nn.GRU / nn.RNN), not from the WGSL. Layouts as in backend.ts RecurrentBuffers.
-import { IGNORE_LABEL, type CellKind, type RecurrentBuffers, type RecurrentGrads, type StepParams, type Tensor } from '../../backend.ts';
+import type { CellKind, RecurrentBuffers, RecurrentGrads, Tensor } from '../../backend.ts';
 
 type F = Float32Array | Float64Array;
 const a = (t: Tensor) => t.store as F;
-const au = (t: Tensor) => t.store as Uint32Array;
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 export function gatesOf(cell: CellKind): number {
@@ -15,27 +14,6 @@ export function gatesOf(cell: CellKind): number {
 export function recurrentDims(s: RecurrentBuffers): { B: number; T: number; H: number } {
   const [B, T, H] = s.hseq.shape;
   return { B, T, H };
-}
-
-export function embeddingRef(out: Tensor, ids: Tensor, table: Tensor): void {
-  const N = ids.size, V = table.shape[0], D = table.size / V;
-  const O = a(out), I = a(ids), W = a(table);
-  for (let n = 0; n < N; n++) {
-    const id = I[ids.offset + n];
-    const ok = id >= 0 && id < V;
-    for (let k = 0; k < D; k++) O[out.offset + n * D + k] = ok ? W[table.offset + Math.floor(id) * D + k] : 0;
-  }
-}
-
-export function embeddingBackwardRef(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate: boolean): void {
-  const N = ids.size, V = dtable.shape[0], D = dtable.size / V;
-  const G = a(dtable), DY = a(dout), I = a(ids);
-  if (!accumulate) G.fill(0, dtable.offset, dtable.offset + dtable.size);
-  for (let n = 0; n < N; n++) {
-    const id = I[ids.offset + n];
-    if (!(id >= 0 && id < V)) continue;
-    for (let k = 0; k < D; k++) G[dtable.offset + Math.floor(id) * D + k] += DY[dout.offset + n * D + k];
-  }
 }
 
 /** Checks the optional initial state: (B, H) each, an LSTM's c0 exactly when h0, no c0 elsewhere. */
@@ -193,55 +171,3 @@ export function recurrentStepBackwardRef(cell: CellKind, t: number, seqOut: bool
   }
 }
 
-export function gatherRowsRef(p: StepParams, out: Tensor, src: Tensor, indices: Tensor): void {
-  const B = out.shape[0], L = out.size / B;
-  const O = out.store as F | Uint32Array, S = src.store as F | Uint32Array, IX = au(indices);
-  for (let r = 0; r < B; r++) {
-    const row = IX[indices.offset + Math.min(p.batchStart + r, indices.size - 1)];
-    for (let j = 0; j < L; j++) O[out.offset + r * L + j] = S[src.offset + row * L + j];
-  }
-}
-
-export function sequenceCrossEntropyRef(p: StepParams, dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): void {
-  const [B, T] = labels.shape.length >= 2 ? labels.shape : [labels.shape[0], 1];
-  const V = logits.size / (B * T);
-  const Lg = a(logits), Y = au(labels), M = a(metrics);
-  const rows = Math.min(p.rows, B);
-  let counted = 0;
-  for (let i = 0; i < rows * T; i++) if (Y[labels.offset + i] !== IGNORE_LABEL) counted++;
-  const denom = Math.max(counted, 1);
-  let lossSum = 0, correct = 0, bad = 0, seqOk = 0;
-  for (let b = 0; b < B; b++) {
-    let allOk = true;
-    for (let t = 0; t < T; t++) {
-      const base = logits.offset + (b * T + t) * V;
-      const label = Y[labels.offset + b * T + t];
-      if (b >= rows || label === IGNORE_LABEL) {
-        if (dlogits) a(dlogits).fill(0, dlogits.offset + (b * T + t) * V, dlogits.offset + (b * T + t + 1) * V);
-        continue;
-      }
-      let mx = -Infinity, arg = 0;
-      for (let c = 0; c < V; c++) if (Lg[base + c] > mx) { mx = Lg[base + c]; arg = c; }
-      let sum = 0;
-      for (let c = 0; c < V; c++) sum += Math.exp(Lg[base + c] - mx);
-      const loss = Math.log(sum) + mx - Lg[base + label];
-      if (!Number.isFinite(loss)) bad++;
-      lossSum += loss;
-      if (arg === label) correct++;
-      else allOk = false;
-      if (dlogits) {
-        const D = a(dlogits);
-        for (let c = 0; c < V; c++)
-          D[dlogits.offset + (b * T + t) * V + c] = (Math.exp(Lg[base + c] - mx) / sum - (c === label ? 1 : 0)) / denom;
-      }
-    }
-    if (b < rows && allOk) seqOk++;
-  }
-  const m = metrics.offset;
-  M[m] += lossSum;
-  M[m + 1] += correct;
-  M[m + 2] += counted;
-  M[m + 3] += bad;
-  M[m + 4] += seqOk;
-  M[m + 5] += rows;
-}
