@@ -1,8 +1,7 @@
-// Op cases of the convolutional ops (conv2d and its two backward GEMMs, pooling, batch norm,
-// augmentation), spread into the shared table of op-specs.ts: finite differences on
+// Op cases of conv2d and its two backward GEMMs, spread into the shared table of op-specs.ts: finite differences on
 // CpuBackend('f64') and GPU-vs-CPU in Chromium. Odd sizes throughout, and a grid of
 // stride/padding/dilation combos. Only type imports from op-specs.ts (it imports this file).
-import { convGeom, type AugmentConfig, type DType, type FusedAct, type Kernel, type Padding, type PoolOp, type StepParams } from '../../backend.ts';
+import { convGeom, type DType, type FusedAct, type Kernel, type Padding, type StepParams } from '../../backend.ts';
 import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
@@ -14,8 +13,6 @@ const state = (name: string, shape: number[], gen: Gen) => T_(name, shape, 'stat
 
 /** Implicit GEMMs: f32 sums of up to K = KH·KW·C (or N·OH·OW for dw) products, relative to max|ref|. */
 const TOL_CONV: Tol = { abs: 1e-5, rel: 1e-5, scale: 'max' };
-const TOL_SUM: Tol = { abs: 1e-6, rel: 1e-5, scale: 'max' };
-const TOL_EXACT: Tol = { abs: 0, rel: 0, scale: 'elem' };
 
 interface ConvCase {
   N: number; H: number; W: number; C: number; F: number;
@@ -92,99 +89,4 @@ const CONV: OpCase[] = [
   convCase({ N: 3, H: 30, W: 30, C: 2, F: 4, k: 3, pad: 'same', bias: true, acc: true, hw: true }),
 ];
 
-function poolCase(op: PoolOp, N: number, H: number, W: number, C: number, size: number, stride: number, pad: Padding): OpCase {
-  const g = convGeom([N, H, W, C], [size, size], C, stride, pad, 1);
-  const xs = [N, H, W, C], ys = [N, g.OH, g.OW, C];
-  const tensors: TensorSpec[] = [
-    // distinct values: no ties, so the max is stable under the finite-difference step
-    inp('x', xs, op === 'max' ? { kind: 'distinct' } : { kind: 'normal' }),
-    out('y', ys), inp('dy', ys), out('dx', xs),
-  ];
-  if (op === 'max') tensors.push(out('argmax', ys, 'u32'));
-  return {
-    name: `pool2d ${op} ${xs.join('x')} size${size} s${stride} p${pad}`,
-    ops: ['pool2d', 'pool2dBackward'],
-    tensors, params: P, repeat: 1,
-    gpuTol: TOL_SUM,
-    gpuTolFor: { argmax: TOL_EXACT, ...(op === 'max' ? { y: TOL_EXACT } : {}) },
-    grad: { kind: 'dot', y: 'y', dy: 'dy', wrt: [['x', 'dx']] },
-    record: (be, t) => ({
-      forward: [be.pool2d(op, t.y, t.x, op === 'max' ? t.argmax : null, g)],
-      backward: [be.pool2dBackward(op, t.dx, t.dy, op === 'max' ? t.argmax : null, g)],
-    }),
-    check(v) {
-      if (op !== 'max') return [];
-      // Independent check of the max: y equals x at the recorded index.
-      const errs: string[] = [];
-      for (let i = 0; i < v.y.length && errs.length < 3; i++)
-        if (v.x[v.argmax[i]] !== v.y[i]) errs.push(`y[${i}] = ${v.y[i]} but x[argmax ${v.argmax[i]}] = ${v.x[v.argmax[i]]}`);
-      return errs;
-    },
-  };
-}
-
-const POOL: OpCase[] = [
-  poolCase('max', 2, 7, 6, 3, 2, 2, 'valid'),
-  poolCase('max', 2, 8, 8, 2, 3, 2, 1), // overlapping windows, padding
-  poolCase('max', 1, 7, 9, 3, 3, 1, 'same'),
-  poolCase('max', 2, 9, 7, 2, 3, 3, 'valid'),
-  poolCase('avg', 2, 6, 7, 3, 2, 2, 'valid'),
-  poolCase('avg', 2, 8, 7, 2, 3, 2, 1),
-  poolCase('avg', 1, 7, 9, 3, 3, 1, 'same'),
-];
-
-function bnCase(shape: number[], eval_ = false): OpCase {
-  const C = shape[shape.length - 1];
-  const ch = [C];
-  const name = `batchnorm ${eval_ ? 'eval' : 'train'} ${shape.join('x')}`;
-  const x = inp('x', shape, { kind: 'normal', scale: 2 });
-  const gamma = inp('gamma', ch, { kind: 'uniform', lo: 0.5, hi: 1.5 });
-  const beta = inp('beta', ch);
-  if (eval_)
-    return {
-      name, ops: ['batchnormApply'], params: P, repeat: 1, gpuTol: TOL_SUM,
-      tensors: [x, gamma, beta, inp('rm', ch), inp('rv', ch, { kind: 'uniform', lo: 0.5, hi: 2 }), out('y', shape)],
-      record: (be, t) => ({ forward: [be.batchnormApply(t.y, t.x, t.rm, t.rv, t.gamma, t.beta, 1e-5, true)], backward: [] }),
-    };
-  return {
-    name, ops: ['batchnormStats', 'batchnormApply', 'batchnormBackward'], params: P, repeat: 1, gpuTol: TOL_SUM,
-    tensors: [
-      x, gamma, beta, out('y', shape), out('mean', ch), out('invstd', ch),
-      state('rm', ch, { kind: 'normal' }), state('rv', ch, { kind: 'uniform', lo: 0.5, hi: 2 }),
-      inp('dy', shape), out('dx', shape), out('dgamma', ch), out('dbeta', ch),
-    ],
-    grad: { kind: 'dot', y: 'y', dy: 'dy', wrt: [['x', 'dx'], ['gamma', 'dgamma'], ['beta', 'dbeta']] },
-    record: (be, t) => ({
-      forward: [be.batchnormStats(t.mean, t.invstd, t.x, t.rm, t.rv, 1e-5, 0.1), be.batchnormApply(t.y, t.x, t.mean, t.invstd, t.gamma, t.beta, 1e-5, false)],
-      backward: be.batchnormBackward(t.dx, t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invstd, t.gamma),
-    }),
-  };
-}
-
-const BN: OpCase[] = [bnCase([2, 5, 3, 4]), bnCase([7, 5]), bnCase([3, 9, 7, 3]), bnCase([130, 3]), bnCase([2, 5, 3, 4], true)];
-
-function augmentCase(N: number, H: number, W: number, C: number, cfg: AugmentConfig, seed: number): OpCase {
-  const identity = cfg.shift === 0 && cfg.rotate === 0 && cfg.scale === 0 && !cfg.flip;
-  return {
-    name: `augment ${N}x${H}x${W}x${C} shift${cfg.shift} rot${cfg.rotate} scale${cfg.scale}${cfg.flip ? ' flip' : ''}`,
-    ops: ['augment'], params: { ...P, seed }, repeat: 1,
-    tensors: [inp('x', [N, H, W, C], { kind: 'uniform', lo: 0, hi: 1 }), out('y', [N, H, W, C])],
-    // Coordinates in f32 (GPU) vs f64 (CPU): ~1e-5 px, times pixel differences ≤ 1.
-    gpuTol: { abs: 1e-4, rel: 0, scale: 'elem' },
-    record: (be, t) => ({ forward: [be.augment(t.y, t.x, [N, H, W, C], cfg, 77)], backward: [] }),
-    check(v) {
-      let diff = 0;
-      for (let i = 0; i < v.x.length; i++) diff = Math.max(diff, Math.abs(v.x[i] - v.y[i]));
-      if (identity) return diff > 1e-6 ? [`the identity transform changed a pixel by ${diff}`] : [];
-      return diff < 0.05 ? [`the transform left the images nearly unchanged (max |Δ| ${diff})`] : [];
-    },
-  };
-}
-
-const AUGMENT: OpCase[] = [
-  augmentCase(3, 9, 11, 1, { shift: 2, rotate: 15, scale: 0.1, flip: false }, 5),
-  augmentCase(4, 8, 7, 2, { shift: 1.5, rotate: 30, scale: 0.2, flip: true }, 6),
-  augmentCase(2, 6, 5, 1, { shift: 0, rotate: 0, scale: 0, flip: false }, 7),
-];
-
-export const CONV_CASES: OpCase[] = [...CONV, ...POOL, ...BN, ...AUGMENT];
+export const CONV_CASES: OpCase[] = CONV;
