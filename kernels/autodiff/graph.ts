@@ -9,7 +9,7 @@
 import type {
   Backend, BinaryOp, CellKind, FusedAct, Kernel, MatmulOpts, RecurrentBuffers, RecurrentGrads, ReduceOp, Tensor, UnaryOp,
 } from '../backend.ts';
-import { axisSplit } from '../cpu/backend.ts';
+import { axisSplit } from '../ops/shapes.ts';
 import type { Conv2dGeom, PoolOp } from '../backend.ts';
 
 export class Graph {

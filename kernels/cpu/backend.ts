@@ -17,7 +17,8 @@ import { embeddingBackwardRef, embeddingRef } from '../ops/embedding/cpu.ts';
 import { gatherRowsRef } from '../ops/gather/cpu.ts';
 import { sequenceCrossEntropyRef } from '../ops/loss/cpu.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../backend.ts';
-import { attentionBackwardRef, attentionDims, attentionProbsRef, attentionRef } from '../ops/attention/cpu.ts';
+import { attentionBackwardRef, attentionProbsRef, attentionRef } from '../ops/attention/cpu.ts';
+import { attentionDims, axisSplit, checkAttention, checkBroadcast, checkConv, checkLayerNorm, checkPool } from '../ops/shapes.ts';
 import { layerNormBackwardRef, layerNormRef } from '../ops/layernorm/cpu.ts';
 
 type Arr = Float32Array | Float64Array | Uint32Array;
@@ -501,44 +502,4 @@ export class CpuBackend implements Backend {
     if (sizeOf(shape) !== x.size || out.size !== x.size) throw new Error(`augment: shape ${shape} does not match ${x.name} (${x.size})`);
     return this.k('augment', (p) => augmentRef(p, out, x, shape, cfg, salt));
   }
-}
-
-/** y (N, OH, OW, F), x (N, H, W, C), w (KH, KW, C, F) sizes against the geometry. */
-export function checkConv(y: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom): void {
-  if (g.OH < 1 || g.OW < 1) throw new Error(`conv2d: empty output ${g.OH}x${g.OW}`);
-  if (x.size !== g.N * g.H * g.W * g.C) throw new Error(`conv2d: ${x.name} has ${x.size} elements, geometry needs ${g.N}x${g.H}x${g.W}x${g.C}`);
-  if (w.size !== g.KH * g.KW * g.C * g.F) throw new Error(`conv2d: ${w.name} has ${w.size} elements, geometry needs ${g.KH}x${g.KW}x${g.C}x${g.F}`);
-  if (y.size !== g.N * g.OH * g.OW * g.F) throw new Error(`conv2d: ${y.name} has ${y.size} elements, geometry needs ${g.N}x${g.OH}x${g.OW}x${g.F}`);
-}
-
-/** x and y (rows, C), mean and rstd (rows), gamma and beta (C). */
-export function checkLayerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor): void {
-  const C = gamma.size, rows = x.size / C;
-  if (!Number.isInteger(rows) || y.size !== x.size || mean.size !== rows || rstd.size !== rows || beta.size !== C)
-    throw new Error(`layerNorm: ${x.name} (${x.shape}), ${y.name}, ${mean.name}, ${rstd.name}, ${gamma.name} (${C}), ${beta.name} do not fit (rows, C)`);
-}
-
-/** qkv (B, T, 3·D), out (B, T, D), lse (B, heads, T). */
-export function checkAttention(qkv: Tensor, heads: number, out: Tensor, lse: Tensor): void {
-  const { B, T, D } = attentionDims(qkv, heads);
-  if (out.size !== B * T * D || lse.size !== B * heads * T)
-    throw new Error(`attention: ${out.name} (${out.shape}) / ${lse.name} (${lse.shape}) do not fit ${qkv.name} (${qkv.shape}) with ${heads} heads`);
-}
-
-export function checkPool(y: Tensor, x: Tensor, g: Conv2dGeom): void {
-  if (g.F !== g.C) throw new Error('pool2d: geometry must keep the channel count (F = C)');
-  if (x.size !== g.N * g.H * g.W * g.C || y.size !== g.N * g.OH * g.OW * g.C)
-    throw new Error(`pool2d: ${x.name} (${x.size}) / ${y.name} (${y.size}) do not match the geometry`);
-}
-
-export function checkBroadcast(a: Tensor, b: Tensor): void {
-  if (b.size === 0 || a.size % b.size !== 0)
-    throw new Error(`broadcast: ${b.name} (${b.shape}) does not divide ${a.name} (${a.shape})`);
-}
-
-/** x viewed as (outer, len, inner) around `axis`. */
-export function axisSplit(shape: readonly number[], axis: number): [number, number, number] {
-  const ax = axis < 0 ? shape.length + axis : axis;
-  if (ax < 0 || ax >= shape.length) throw new Error(`reduce: axis ${axis} out of range for shape ${shape}`);
-  return [sizeOf(shape.slice(0, ax)), shape[ax], sizeOf(shape.slice(ax + 1))];
 }

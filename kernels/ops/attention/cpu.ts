@@ -5,18 +5,11 @@
 // of each block; out (B, T, D); lse (B, heads, T); probs (B, heads, T, T).
 import type { StepParams, Tensor } from '../../backend.ts';
 import { hashUniform } from '../../rng.ts';
+import { attentionDims, type AttnDims } from '../shapes.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
 
-export interface AttnDims { B: number; T: number; D: number; heads: number; dh: number }
-
-export function attentionDims(qkv: Tensor, heads: number): AttnDims {
-  const [B, T, D3] = qkv.shape.length === 3 ? qkv.shape : [1, qkv.shape[0], qkv.shape[1]];
-  const D = D3 / 3;
-  if (!Number.isInteger(D) || D % heads !== 0) throw new Error(`attention: ${qkv.name} (${qkv.shape}) is not (B, T, 3·D) with D divisible by ${heads} heads`);
-  return { B, T, D, heads, dh: D / heads };
-}
 
 interface Drop { rate: number; salt: number }
 

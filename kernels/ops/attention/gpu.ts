@@ -1,7 +1,7 @@
 // GPU dispatch of the attention ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
-import { attentionDims } from './cpu.ts';
-import { checkAttention } from '../../cpu/backend.ts';
+import { attentionDims } from '../shapes.ts';
+import { checkAttention } from '../shapes.ts';
 import {
   attentionBackwardDkvWgsl, attentionBackwardDqWgsl, attentionProbsWgsl, attentionTile, attentionWgsl,
 } from './wgsl.ts';

@@ -2,7 +2,7 @@
 import type { Kernel, Tensor } from '../../backend.ts';
 import type { BindingKind } from '../../device/pipelines.ts';
 import { sumRowsWgsl } from '../reduce/wgsl.ts';
-import { checkConv } from '../../cpu/backend.ts';
+import { checkConv } from '../shapes.ts';
 import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
 import { convDwParallelWgsl, DW_WG } from './dw.wgsl.ts';
 import type { Conv2dGeom, FusedAct } from '../../backend.ts';

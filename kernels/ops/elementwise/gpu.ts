@@ -3,7 +3,7 @@ import type { BinaryOp, Kernel, Tensor, UnaryOp } from '../../backend.ts';
 import {
   addIntoWgsl, binaryGradAWgsl, binaryGradBWgsl, binaryWgsl, fillWgsl, unaryBackwardWgsl, unaryWgsl,
 } from './wgsl.ts';
-import { checkBroadcast } from '../../cpu/backend.ts';
+import { checkBroadcast } from '../shapes.ts';
 import type { GpuBackend } from '../../gpu/backend.ts';
 
 export function unary(be: GpuBackend, op: UnaryOp, out: Tensor, x: Tensor, alpha = 0.01): Kernel {

@@ -1,7 +1,7 @@
 // GPU dispatch of the layernorm ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
 import type { BindingKind } from '../../device/pipelines.ts';
-import { checkLayerNorm } from '../../cpu/backend.ts';
+import { checkLayerNorm } from '../shapes.ts';
 import {
   layerNormBackwardDxRowWgsl, layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormRowWgsl, layerNormWgsl, ROW_THREAD_MAX_C, rowGrid,
   hwParamCols, hwParamGrid, hwRowGrid, hwTpr, layerNormBackwardDxHwWgsl, layerNormBackwardParamsHwWgsl, layerNormHwWgsl,

@@ -1,7 +1,7 @@
 // GPU dispatch of the pool ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
 import type { BindingKind } from '../../device/pipelines.ts';
-import { checkPool } from '../../cpu/backend.ts';
+import { checkPool } from '../shapes.ts';
 import { poolBackwardWgsl, poolWgsl } from './wgsl.ts';
 import type { Conv2dGeom, PoolOp } from '../../backend.ts';
 import type { GpuBackend } from '../../gpu/backend.ts';

@@ -2,7 +2,7 @@
 import type { Kernel, ReduceOp, Tensor } from '../../backend.ts';
 import { pow2AtLeast } from '../common.wgsl.ts';
 import { reduceBackwardWgsl, reduceWgsl, sumRowsParallelWgsl, sumRowsWgsl, sumSquaresWgsl } from './wgsl.ts';
-import { axisSplit } from '../../cpu/backend.ts';
+import { axisSplit } from '../shapes.ts';
 import type { GpuBackend, GpuKernel } from '../../gpu/backend.ts';
 
 /** Rows per lane of a sumRows chunk on hardware GPUs (sumRowsParallelWgsl). */
