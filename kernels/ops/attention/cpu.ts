@@ -3,9 +3,10 @@
 // uses an online softmax and recomputes probabilities from the saved log-sum-exp.
 // Layouts as in backend.ts: qkv (B, T, 3·D) = [q | k | v], head h owns columns h·dh … h·dh + dh − 1
 // of each block; out (B, T, D); lse (B, heads, T); probs (B, heads, T, T).
-import type { StepParams, Tensor } from '../../backend.ts';
+import type { Kernel, StepParams, Tensor } from '../../backend.ts';
 import { hashUniform } from '../../rng.ts';
-import { attentionDims, type AttnDims } from '../shapes.ts';
+import { attentionDims, checkAttention, type AttnDims } from '../shapes.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
@@ -123,4 +124,23 @@ export function attentionProbsRef(probs: Tensor, qkv: Tensor, heads: number, cau
         softmaxRow(Q, qkv, d, b, h, i, causal, p);
         for (let j = 0; j < T; j++) PR[probs.offset + ((b * heads + h) * T + i) * T + j] = p[j];
       }
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function attention(out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel {
+  checkAttention(qkv, heads, out, lse);
+  return cpuKernel('attention', (p) => attentionRef(p, out, lse, qkv, heads, causal, dropout));
+}
+
+export function attentionBackward(dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[] {
+  checkAttention(qkv, heads, out, lse);
+  if (dqkv.size !== qkv.size || dout.size !== out.size) throw new Error(`attentionBackward: ${dqkv.name} / ${dout.name} do not match ${qkv.name} / ${out.name}`);
+  // The reference recomputes the probabilities from qkv alone; out and lse are the GPU's shortcuts.
+  return [cpuKernel('attention backward', (p) => attentionBackwardRef(p, dqkv, dout, qkv, heads, causal, dropout))];
+}
+
+export function attentionProbs(probs: Tensor, qkv: Tensor, lse: Tensor, heads: number, causal: boolean): Kernel {
+  const { B, T } = attentionDims(qkv, heads);
+  if (probs.size !== B * heads * T * T || lse.size !== B * heads * T) throw new Error(`attentionProbs: ${probs.name} (${probs.shape}) is not (B, heads, T, T) = (${B}, ${heads}, ${T}, ${T})`);
+  return cpuKernel('attention probs', () => attentionProbsRef(probs, qkv, heads, causal));
 }

@@ -1,6 +1,7 @@
 // Plain-loop reference of the per-sample image augmentation (NHWC).
-import type { AugmentConfig, StepParams, Tensor } from '../../backend.ts';
+import { sizeOf, type AugmentConfig, type Kernel, type StepParams, type Tensor } from '../../backend.ts';
 import { hashUniform } from '../../rng.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
@@ -36,4 +37,10 @@ export function augmentRef(p: StepParams, out: Tensor, x: Tensor, shape: readonl
         }
       }
   }
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function augment(out: Tensor, x: Tensor, shape: readonly [number, number, number, number], cfg: AugmentConfig, salt: number): Kernel {
+  if (sizeOf(shape) !== x.size || out.size !== x.size) throw new Error(`augment: shape ${shape} does not match ${x.name} (${x.size})`);
+  return cpuKernel('augment', (p) => augmentRef(p, out, x, shape, cfg, salt));
 }

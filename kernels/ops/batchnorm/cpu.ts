@@ -1,5 +1,6 @@
 // Plain-loop references of batch normalization over x viewed as (rows, C), written from the definitions.
-import type { Tensor } from '../../backend.ts';
+import type { Kernel, Tensor } from '../../backend.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
@@ -49,4 +50,17 @@ export function batchnormBackwardRef(dx: Tensor, dgamma: Tensor, dbeta: Tensor, 
       f(dx)[dx.offset + i] = k * (DY[dy.offset + i] - (sb + xh * sg) / R);
     }
   }
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function batchnormStats(mean: Tensor, invstd: Tensor, x: Tensor, runMean: Tensor, runVar: Tensor, eps: number, momentum: number): Kernel {
+  return cpuKernel('batchnorm stats', () => batchnormStatsRef(mean, invstd, x, runMean, runVar, eps, momentum));
+}
+
+export function batchnormApply(y: Tensor, x: Tensor, mean: Tensor, stat: Tensor, gamma: Tensor, beta: Tensor, eps: number, fromVar: boolean): Kernel {
+  return cpuKernel('batchnorm apply', () => batchnormApplyRef(y, x, mean, stat, gamma, beta, eps, fromVar));
+}
+
+export function batchnormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, invstd: Tensor, gamma: Tensor): Kernel[] {
+  return [cpuKernel('batchnorm backward', () => batchnormBackwardRef(dx, dgamma, dbeta, dy, x, mean, invstd, gamma))];
 }

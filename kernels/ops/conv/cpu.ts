@@ -2,8 +2,10 @@
 // scatter-style backward passes, (pooling, batch norm and augmentation are in their own folders). Written from the
 // definitions, independently of the WGSL, so that the GPU kernels have something to disagree with.
 // Arrays are the backends' stores; every tensor is (store, offset). NHWC throughout.
-import type { Conv2dGeom, FusedAct, Tensor } from '../../backend.ts';
+import type { Conv2dGeom, FusedAct, Kernel, Tensor } from '../../backend.ts';
 import { unaryF } from '../elementwise/cpu.ts';
+import { checkConv } from '../shapes.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
@@ -92,3 +94,18 @@ export function conv2dBackwardWeightRef(dw: Tensor, x: Tensor, dy: Tensor, g: Co
   for (let i = 0; i < dw.size; i++) DW[dw.offset + i] = accumulate ? DW[dw.offset + i] + acc[i] : acc[i];
 }
 
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct; accumulate?: boolean } = {}): Kernel {
+  checkConv(out, x, w, g);
+  return cpuKernel('conv2d', () => conv2dRef(out, x, w, g, o.bias ?? null, o.act ?? 'none', !!o.accumulate));
+}
+
+export function conv2dBackwardInput(dx: Tensor, dy: Tensor, w: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
+  checkConv(dy, dx, w, g);
+  return cpuKernel('conv2d dx', () => conv2dBackwardInputRef(dx, dy, w, g, accumulate));
+}
+
+export function conv2dBackwardWeight(dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
+  checkConv(dy, x, dw, g);
+  return cpuKernel('conv2d dw', () => conv2dBackwardWeightRef(dw, x, dy, g, accumulate));
+}

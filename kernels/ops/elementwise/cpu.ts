@@ -1,5 +1,7 @@
 // Plain-JS scalar math for the CPU backend, written independently of the WGSL table.
-import type { BinaryOp, UnaryOp } from '../../backend.ts';
+import type { BinaryOp, Kernel, Tensor, UnaryOp } from '../../backend.ts';
+import { checkBroadcast } from '../shapes.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 // erf to ~1e-14 absolute, so the f64 backend can be compared with torch's float64 GELU at 1e-9:
 // the Maclaurin series below |x| = 2.5 (terms peak near 30, so ~2 digits are lost to cancellation),
@@ -81,4 +83,57 @@ export function binaryGrad(op: BinaryOp, a: number, b: number, dy: number): [num
     case 'mul': return [dy * b, dy * a];
     case 'div': return [dy / b, (-dy * a) / (b * b)];
   }
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+const f = (t: Tensor) => t.store as Float32Array;
+
+export function unary(op: UnaryOp, out: Tensor, x: Tensor, alpha = 0.01): Kernel {
+  return cpuKernel(`unary ${op}`, () => {
+    const X = f(x), Y = f(out);
+    for (let i = 0; i < x.size; i++) Y[out.offset + i] = unaryF(op, X[x.offset + i], alpha);
+  });
+}
+
+export function unaryBackward(op: UnaryOp, dx: Tensor, dy: Tensor, x: Tensor, y: Tensor, alpha = 0.01): Kernel {
+  return cpuKernel(`unary ${op} backward`, () => {
+    const X = f(x), Y = f(y), DY = f(dy), DX = f(dx);
+    for (let i = 0; i < x.size; i++)
+      DX[dx.offset + i] = unaryGrad(op, X[x.offset + i], Y[y.offset + i], DY[dy.offset + i], alpha);
+  });
+}
+
+export function binary(op: BinaryOp, out: Tensor, a: Tensor, b: Tensor): Kernel {
+  checkBroadcast(a, b);
+  return cpuKernel(`binary ${op}`, () => {
+    const A = f(a), B = f(b), C = f(out);
+    for (let i = 0; i < a.size; i++) C[out.offset + i] = binaryF(op, A[a.offset + i], B[b.offset + (i % b.size)]);
+  });
+}
+
+export function binaryBackward(op: BinaryOp, da: Tensor | null, db: Tensor | null, dy: Tensor, a: Tensor, b: Tensor): Kernel[] {
+  checkBroadcast(a, b);
+  return [
+    cpuKernel(`binary ${op} backward`, () => {
+      const A = f(a), B = f(b), DY = f(dy);
+      const dbAcc = new Float64Array(b.size);
+      for (let i = 0; i < a.size; i++) {
+        const [ga, gb] = binaryGrad(op, A[a.offset + i], B[b.offset + (i % b.size)], DY[dy.offset + i]);
+        if (da) f(da)[da.offset + i] = ga;
+        dbAcc[i % b.size] += gb;
+      }
+      if (db) for (let j = 0; j < b.size; j++) f(db)[db.offset + j] = dbAcc[j];
+    }),
+  ];
+}
+
+export function fill(t: Tensor, value: number): Kernel {
+  return cpuKernel('fill', () => f(t).fill(value, t.offset, t.offset + t.size));
+}
+
+export function addInto(dst: Tensor, src: Tensor): Kernel {
+  return cpuKernel('addInto', () => {
+    const D = f(dst), S = f(src);
+    for (let i = 0; i < dst.size; i++) D[dst.offset + i] += S[src.offset + i];
+  });
 }

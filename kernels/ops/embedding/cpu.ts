@@ -1,5 +1,6 @@
 // CPU reference of the embedding lookup and its gradient, in plain loops.
-import type { Tensor } from '../../backend.ts';
+import type { Kernel, Tensor } from '../../backend.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type F = Float32Array | Float64Array;
 const a = (t: Tensor) => t.store as F;
@@ -23,4 +24,14 @@ export function embeddingBackwardRef(dtable: Tensor, dout: Tensor, ids: Tensor, 
     if (!(id >= 0 && id < V)) continue;
     for (let k = 0; k < D; k++) G[dtable.offset + Math.floor(id) * D + k] += DY[dout.offset + n * D + k];
   }
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel {
+  if (out.size !== ids.size * (table.size / table.shape[0])) throw new Error(`embedding: ${out.name} (${out.shape}) does not hold ${ids.size} rows of ${table.name} (${table.shape})`);
+  return cpuKernel('embedding', () => embeddingRef(out, ids, table));
+}
+
+export function embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate = false): Kernel {
+  return cpuKernel('embedding backward', () => embeddingBackwardRef(dtable, dout, ids, accumulate));
 }

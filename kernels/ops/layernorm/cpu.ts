@@ -1,6 +1,8 @@
 // Plain-loop reference of layer norm over the last dim (two-pass statistics), written from the
 // definition, not from the WGSL.
-import type { Tensor } from '../../backend.ts';
+import type { Kernel, Tensor } from '../../backend.ts';
+import { checkLayerNorm } from '../shapes.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
@@ -45,4 +47,15 @@ export function layerNormBackwardRef(dx: Tensor, dgamma: Tensor, dbeta: Tensor, 
     f(dgamma)[dgamma.offset + c] = dg[c];
     f(dbeta)[dbeta.offset + c] = db[c];
   }
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function layerNorm(y: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Kernel {
+  checkLayerNorm(y, mean, rstd, x, gamma, beta);
+  return cpuKernel('layerNorm', () => layerNormRef(y, mean, rstd, x, gamma, beta, eps));
+}
+
+export function layerNormBackward(dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, gamma: Tensor): Kernel[] {
+  checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
+  return [cpuKernel('layerNorm backward', () => layerNormBackwardRef(dx, dgamma, dbeta, dy, x, mean, rstd, gamma))];
 }

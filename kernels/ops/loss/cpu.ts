@@ -1,5 +1,6 @@
 // CPU references of the fused losses (loss, gradient and metrics in one pass), in plain loops.
-import { IGNORE_LABEL, type StepParams, type Tensor } from '../../backend.ts';
+import { IGNORE_LABEL, type Kernel, type StepParams, type Tensor } from '../../backend.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type F = Float32Array | Float64Array;
 const a = (t: Tensor) => t.store as F;
@@ -47,4 +48,71 @@ export function sequenceCrossEntropyRef(p: StepParams, dlogits: Tensor | null, l
   M[m + 3] += bad;
   M[m + 4] += seqOk;
   M[m + 5] += rows;
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+const f = (t: Tensor) => t.store as Float32Array;
+const u = (t: Tensor) => t.store as Uint32Array;
+
+export function softmaxCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel {
+  const B = labels.size, C = logits.size / B;
+  return cpuKernel('softmaxCrossEntropy', (p) => {
+    const L = f(logits), Y = u(labels), M = f(metrics);
+    const rows = Math.min(p.rows, B);
+    let lossSum = 0, correct = 0, bad = 0;
+    for (let r = 0; r < B; r++) {
+      const base = logits.offset + r * C;
+      if (r >= rows) {
+        if (dlogits) f(dlogits).fill(0, dlogits.offset + r * C, dlogits.offset + (r + 1) * C);
+        continue;
+      }
+      let mx = -Infinity, arg = 0;
+      for (let c = 0; c < C; c++) if (L[base + c] > mx) { mx = L[base + c]; arg = c; }
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(L[base + c] - mx);
+      const label = Y[labels.offset + r];
+      const loss = Math.log(s) + mx - L[base + label];
+      if (!Number.isFinite(loss)) bad++;
+      lossSum += loss;
+      if (arg === label) correct++;
+      if (dlogits) {
+        const D = f(dlogits);
+        for (let c = 0; c < C; c++)
+          D[dlogits.offset + r * C + c] = (Math.exp(L[base + c] - mx) / s - (c === label ? 1 : 0)) / rows;
+      }
+    }
+    M[metrics.offset] += lossSum;
+    M[metrics.offset + 1] += correct;
+    M[metrics.offset + 2] += rows;
+    M[metrics.offset + 3] += bad;
+  });
+}
+
+export function mse(dpred: Tensor | null, pred: Tensor, target: Tensor, metrics: Tensor): Kernel {
+  const B = pred.shape[0], D = pred.size / B;
+  return cpuKernel('mse', (p) => {
+    const P = f(pred), T = f(target), M = f(metrics);
+    const rows = Math.min(p.rows, B);
+    let lossSum = 0, bad = 0;
+    for (let r = 0; r < B; r++) {
+      let rowLoss = 0;
+      for (let d = 0; d < D; d++) {
+        const i = r * D + d;
+        const e = r < rows ? P[pred.offset + i] - T[target.offset + i] : 0;
+        rowLoss += e * e;
+        if (dpred) f(dpred)[dpred.offset + i] = (2 * e) / (rows * D);
+      }
+      if (r < rows) {
+        if (!Number.isFinite(rowLoss)) bad++;
+        lossSum += rowLoss / D;
+      }
+    }
+    M[metrics.offset] += lossSum;
+    M[metrics.offset + 2] += rows;
+    M[metrics.offset + 3] += bad;
+  });
+}
+
+export function sequenceCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel {
+  return cpuKernel('sequenceCrossEntropy', (p) => sequenceCrossEntropyRef(p, dlogits, logits, labels, metrics));
 }

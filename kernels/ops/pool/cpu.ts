@@ -1,6 +1,8 @@
 // Plain-loop references of max and average pooling (NHWC), written from the definitions.
-import type { Conv2dGeom, PoolOp, Tensor } from '../../backend.ts';
+import type { Conv2dGeom, Kernel, PoolOp, Tensor } from '../../backend.ts';
 import { src } from '../conv/cpu.ts';
+import { checkPool } from '../shapes.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type Arr = Float32Array | Float64Array;
 const f = (t: Tensor) => t.store as Arr;
@@ -55,4 +57,16 @@ export function pool2dBackwardRef(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Te
           }
         }
   for (let i = 0; i < dx.size; i++) DX[dx.offset + i] = acc[i];
+}
+
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function pool2d(op: PoolOp, out: Tensor, x: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel {
+  checkPool(out, x, g);
+  return cpuKernel(`pool2d ${op}`, () => pool2dRef(op, out, x, argmax, g));
+}
+
+export function pool2dBackward(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel {
+  checkPool(dy, dx, g);
+  if (op === 'max' && !argmax) throw new Error('pool2dBackward max: needs the argmax tensor from the forward pass');
+  return cpuKernel(`pool2d ${op} backward`, () => pool2dBackwardRef(op, dx, dy, argmax, g));
 }

@@ -1,6 +1,7 @@
 // CPU references of the recurrent cells, in plain loops written from the equations (PyTorch docs for
 // nn.LSTM / nn.GRU / nn.RNN), not from the WGSL. Layouts as in backend.ts RecurrentBuffers.
-import type { CellKind, RecurrentBuffers, RecurrentGrads, Tensor } from '../../backend.ts';
+import type { CellKind, Kernel, RecurrentBuffers, RecurrentGrads, Tensor } from '../../backend.ts';
+import { cpuKernel } from '../../cpu/kernel.ts';
 
 type F = Float32Array | Float64Array;
 const a = (t: Tensor) => t.store as F;
@@ -171,3 +172,11 @@ export function recurrentStepBackwardRef(cell: CellKind, t: number, seqOut: bool
   }
 }
 
+// ---- the CPU backend's kernels: each runs the loops above ----
+export function recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
+  return cpuKernel(`${cell} step ${t}`, () => recurrentStepRef(cell, t, s));
+}
+
+export function recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
+  return cpuKernel(`${cell} step ${t} backward`, () => recurrentStepBackwardRef(cell, t, seqOut, s, g));
+}
