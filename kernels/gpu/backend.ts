@@ -5,7 +5,8 @@ import {
   type Backend, type BackendInfo, type Counters, type DType, type Kernel, type Program, type ProgramProfile, type StepParams, type Tensor,
 } from '../backend.ts';
 import type { GpuContext } from '../device/gpu.ts';
-import { type BindingKind, PipelineCache, type PipelineEntry } from '../device/pipelines.ts';
+import { PipelineCache, type PipelineEntry } from '../device/pipelines.ts';
+import { bindEntries, STEP, type Shader } from '../ops/bindings.ts';
 import { BufferPool } from '../device/pool.ts';
 import { StagingRing } from '../device/readback.ts';
 import { grid1d } from '../ops/common.wgsl.ts';
@@ -47,7 +48,9 @@ export interface GpuKernel extends Kernel {
   next?: GpuKernel;
 }
 
-export type Arg = Tensor | 'step' | { u: number[]; f?: number[] };
+/** A dims uniform: u32 words, then f32 words. */
+export type Dims = { u: number[]; f?: number[] };
+export type Arg = Tensor | Dims;
 // A function, not a constant: GPUBufferUsage exists only where WebGPU does (the CPU fallback imports this module too).
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
@@ -329,41 +332,47 @@ export class GpuBackend implements Backend {
     this.device.destroy();
   }
 
-  /** Builds one dispatch. Args map to bindings 0..n: 'step' → the Step uniform, {u,f} → a dims uniform. */
-  kernel(label: string, code: string, args: { arg: Arg; kind: BindingKind }[], groups: [number, number, number]): GpuKernel {
-    const entry = this.pipelines.get(label, code, args.map((a) => a.kind));
-    const { layout } = entry;
-    const entries: GPUBindGroupEntry[] = args.map(({ arg }, binding) => {
-      if (arg === 'step') return { binding, resource: { buffer: this.stepBuf } };
-      if ('u' in arg) {
+  /**
+   * Builds one dispatch: the pipeline from the shader's code, the bind group from its binding list
+   * (ops/bindings.ts) with each buffer found by name: `st` is the Step uniform, a `{ u, f }` value
+   * becomes a uniform buffer made now (u32 words, then f32 words), a Tensor binds its range.
+   */
+  kernel(label: string, src: Shader, args: Record<string, Arg>, groups: [number, number, number]): GpuKernel {
+    const entry = this.pipelines.get(label, src);
+    const resources = new Map<string, GPUBufferBinding>();
+    for (const name of Object.keys(args))
+      if (!src.bindings.some((b) => b.name === name)) throw new Error(`kernel ${label}: no binding named ${name} (has ${src.bindings.map((b) => b.name).join(', ')})`);
+    for (const b of src.bindings) {
+      if (b.name === STEP.name) { resources.set(b.name, { buffer: this.stepBuf }); continue; }
+      const arg = args[b.name];
+      if (arg === undefined) continue; // bindEntries names it
+      const isTensor = 'store' in arg;
+      if (isTensor === (b.access === 'uniform')) throw new Error(`kernel ${label}: binding ${b.name} is ${b.access}, given ${isTensor ? 'a tensor' : 'uniform words'}`);
+      if (!isTensor) {
         const words = new Uint32Array(Math.max(4, alignUp(arg.u.length + (arg.f?.length ?? 0), 4)));
         words.set(arg.u);
         if (arg.f) new Float32Array(words.buffer).set(arg.f, arg.u.length);
         const buf = this.device.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label });
         this.device.queue.writeBuffer(buf, 0, words);
         this.uniforms.push(buf);
-        return { binding, resource: { buffer: buf } };
+        resources.set(b.name, { buffer: buf });
+      } else {
+        resources.set(b.name, { buffer: arg.store as GPUBuffer, offset: arg.offset * 4, size: Math.max(arg.size, 1) * 4 });
       }
-      const t = arg as Tensor;
-      return { binding, resource: { buffer: t.store as GPUBuffer, offset: t.offset * 4, size: Math.max(t.size, 1) * 4 } };
-    });
-    const bindGroup = this.device.createBindGroup({ label, layout, entries });
+    }
+    const bindGroup = this.device.createBindGroup({ label, layout: entry.layout, entries: bindEntries(label, src.bindings, resources) });
     return { label, entry, get pipeline() { return entry.pipeline; }, bindGroup, groups };
   }
 
   /** One thread per element of n, on grid1d's 2-D grid of 256-wide workgroups. */
-  ew(label: string, code: string, n: number, dims: { u: number[]; f?: number[] }, tensors: [Tensor, BindingKind][]): GpuKernel {
+  ew(label: string, src: Shader, n: number, dims: Dims, tensors: Record<string, Tensor>): GpuKernel {
     const [gx, gy] = grid1d(n);
-    return this.dimsKernel(label, code, dims, tensors, [gx, gy, 1]);
+    return this.dimsKernel(label, src, dims, tensors, [gx, gy, 1]);
   }
 
-  /** The usual bindings (step, dims, then the tensors) on a grid of the kernel's own. */
-  dimsKernel(label: string, code: string, dims: { u: number[]; f?: number[] }, tensors: [Tensor, BindingKind][], groups: [number, number, number]): GpuKernel {
-    return this.kernel(label, code, [
-      { arg: 'step', kind: 'uniform' },
-      { arg: dims, kind: 'uniform' },
-      ...tensors.map(([arg, kind]) => ({ arg, kind })),
-    ], groups);
+  /** The dims uniform (binding 1, whatever the kernel calls it) and the tensors, on a grid of the kernel's own. */
+  dimsKernel(label: string, src: Shader, dims: Dims, tensors: Record<string, Tensor>, groups: [number, number, number]): GpuKernel {
+    return this.kernel(label, src, { ...tensors, [src.bindings[1].name]: dims }, groups);
   }
 
   // ---- ops: each family's dispatch in kernels/ops/<family>/gpu.ts ----

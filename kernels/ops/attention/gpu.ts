@@ -20,10 +20,7 @@ function attnSetup(qkv: Tensor, heads: number, dropout?: { rate: number; salt: n
 export function attention(be: GpuBackend, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel {
   checkAttention(qkv, heads, out, lse);
   const { T, dh, drop, dims, groups } = attnSetup(qkv, heads, dropout);
-  return be.kernel('attention', attentionWgsl({ dh, T, causal, dropout: drop }), [
-    { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
-    { arg: qkv, kind: 'read' }, { arg: out, kind: 'rw' }, { arg: lse, kind: 'rw' },
-  ], groups);
+  return be.kernel('attention', attentionWgsl({ dh, T, causal, dropout: drop }), { a: dims, QKV: qkv, OUT: out, LSE: lse }, groups);
 }
 
 export function attentionBackward(be: GpuBackend, dqkv: Tensor, dout: Tensor, out: Tensor, lse: Tensor, qkv: Tensor, heads: number, causal: boolean, dropout?: { rate: number; salt: number }): Kernel[] {
@@ -34,16 +31,8 @@ export function attentionBackward(be: GpuBackend, dqkv: Tensor, dout: Tensor, ou
   const delta = be.make([B, heads, T], 'attention delta', 'f32', be.scratchBuffer(B * heads * T, 'attention delta'), 0);
   const o = { dh, T, causal, dropout: drop };
   return [
-    be.kernel('attention backward dq', attentionBackwardDqWgsl(o), [
-      { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
-      { arg: qkv, kind: 'read' }, { arg: out, kind: 'read' }, { arg: dout, kind: 'read' }, { arg: lse, kind: 'read' },
-      { arg: dqkv, kind: 'rw' }, { arg: delta, kind: 'rw' },
-    ], groups),
-    be.kernel('attention backward dk dv', attentionBackwardDkvWgsl(o), [
-      { arg: 'step', kind: 'uniform' }, { arg: dims, kind: 'uniform' },
-      { arg: qkv, kind: 'read' }, { arg: dout, kind: 'read' }, { arg: lse, kind: 'read' }, { arg: delta, kind: 'read' },
-      { arg: dqkv, kind: 'rw' },
-    ], groups),
+    be.kernel('attention backward dq', attentionBackwardDqWgsl(o), { a: dims, QKV: qkv, OUT: out, DOUT: dout, LSE: lse, DQKV: dqkv, DELTA: delta }, groups),
+    be.kernel('attention backward dk dv', attentionBackwardDkvWgsl(o), { a: dims, QKV: qkv, DOUT: dout, LSE: lse, DELTA: delta, DQKV: dqkv }, groups),
   ];
 }
 
@@ -51,5 +40,5 @@ export function attentionProbs(be: GpuBackend, probs: Tensor, qkv: Tensor, lse: 
   const { B, T, D, dh } = attentionDims(qkv, heads);
   if (probs.size !== B * heads * T * T || lse.size !== B * heads * T) throw new Error(`attentionProbs: ${probs.name} (${probs.shape}) is not (B, heads, T, T) = (${B}, ${heads}, ${T}, ${T})`);
   return be.ew('attention probs', attentionProbsWgsl(), probs.size, { u: [B, T, heads, D, 0, causal ? 1 : 0], f: [0, 1 / Math.sqrt(dh)] },
-    [[qkv, 'read'], [lse, 'read'], [probs, 'rw']]);
+    { QKV: qkv, LSE: lse, PROBS: probs });
 }

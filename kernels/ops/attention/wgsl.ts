@@ -18,7 +18,8 @@
 //
 // dh and TILE are compile-time (private arrays of dh floats must have a constant size); every
 // other size travels in the uniform. Workgroup memory: 2·TILE·dh floats ≤ 16 KiB.
-import { HASH, pow2AtLeast, STEP_STRUCT } from '../common.wgsl.ts';
+import { HASH, pow2AtLeast } from '../common.wgsl.ts';
+import { read, rw, shader, type Binding, type Shader } from '../bindings.ts';
 
 export interface AttnKernelOpts { dh: number; T: number; causal: boolean; dropout: boolean }
 
@@ -33,13 +34,13 @@ export function attentionTile(dh: number, T: number): number {
   throw new Error(`attention: head size ${dh} over the supported 256`);
 }
 
-const DIMS = `struct A { B: u32, T: u32, heads: u32, D: u32, salt: u32, p0: u32, rate: f32, scale: f32 }
-@group(0) @binding(1) var<uniform> a: A;`;
+const DIMS = 'struct A { B: u32, T: u32, heads: u32, D: u32, salt: u32, p0: u32, rate: f32, scale: f32 }';
+/** The attention kernels' dims uniform is `a: A` (d is a loop variable there). */
+const ATTN_DIMS: Binding = { name: 'a', type: 'A', access: 'uniform' };
 
 function prelude(o: AttnKernelOpts): string {
   const tile = attentionTile(o.dh, o.T);
-  return `${STEP_STRUCT}
-${DIMS}
+  return `${DIMS}
 ${o.dropout ? HASH : ''}
 const DH = ${o.dh}u;
 const TILE = ${tile}u;
@@ -75,11 +76,8 @@ const HEAD_INDEX = `
   let b = bh / a.heads; let h = bh % a.heads;
   let T = a.T;`;
 
-export function attentionWgsl(o: AttnKernelOpts): string {
-  return `${prelude(o)}
-@group(0) @binding(2) var<storage, read> QKV: array<f32>;
-@group(0) @binding(3) var<storage, read_write> OUT: array<f32>;
-@group(0) @binding(4) var<storage, read_write> LSE: array<f32>;
+export function attentionWgsl(o: AttnKernelOpts): Shader {
+  return shader([read('QKV'), rw('OUT'), rw('LSE')], `${prelude(o)}
 ${ENTRY} {
   ${HEAD_INDEX}
   let i0 = wg.x * TILE; let i = i0 + lid;
@@ -121,18 +119,12 @@ ${ENTRY} {
     for (var c = 0u; c < DH; c++) { OUT[ob + c] = acc[c] * inv; }
     LSE[bh * T + i] = m + log(l);
   }
-}`;
+}`, ATTN_DIMS);
 }
 
 /** Backward 1: Δ and dq, a thread per query row; writes the q block of dqkv. */
-export function attentionBackwardDqWgsl(o: AttnKernelOpts): string {
-  return `${prelude(o)}
-@group(0) @binding(2) var<storage, read> QKV: array<f32>;
-@group(0) @binding(3) var<storage, read> OUT: array<f32>;
-@group(0) @binding(4) var<storage, read> DOUT: array<f32>;
-@group(0) @binding(5) var<storage, read> LSE: array<f32>;
-@group(0) @binding(6) var<storage, read_write> DQKV: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DELTA: array<f32>;
+export function attentionBackwardDqWgsl(o: AttnKernelOpts): Shader {
+  return shader([read('QKV'), read('OUT'), read('DOUT'), read('LSE'), rw('DQKV'), rw('DELTA')], `${prelude(o)}
 ${ENTRY} {
   ${HEAD_INDEX}
   let i0 = wg.x * TILE; let i = i0 + lid;
@@ -170,17 +162,12 @@ ${ENTRY} {
     let qb = (b * T + i) * 3u * a.D + h * DH;
     for (var c = 0u; c < DH; c++) { DQKV[qb + c] = dq[c] * a.scale; }
   }
-}`;
+}`, ATTN_DIMS);
 }
 
 /** Backward 2: dk and dv, a thread per key row; reads Δ from backward 1. */
-export function attentionBackwardDkvWgsl(o: AttnKernelOpts): string {
-  return `${prelude(o)}
-@group(0) @binding(2) var<storage, read> QKV: array<f32>;
-@group(0) @binding(3) var<storage, read> DOUT: array<f32>;
-@group(0) @binding(4) var<storage, read> LSE: array<f32>;
-@group(0) @binding(5) var<storage, read> DELTA: array<f32>;
-@group(0) @binding(6) var<storage, read_write> DQKV: array<f32>;
+export function attentionBackwardDkvWgsl(o: AttnKernelOpts): Shader {
+  return shader([read('QKV'), read('DOUT'), read('LSE'), read('DELTA'), rw('DQKV')], `${prelude(o)}
 // Rows r0 … of q/√dh into S0 and of dout into S1 for head h (zeros past T).
 fn loadQDout(b: u32, h: u32, r0: u32, lid: u32) {
   for (var e = lid; e < TILE * DH; e += TILE) {
@@ -229,16 +216,12 @@ ${ENTRY} {
     let kb = (b * T + j) * 3u * a.D + a.D + h * DH;
     for (var c = 0u; c < DH; c++) { DQKV[kb + c] = dk[c]; DQKV[kb + a.D + c] = dv[c]; }
   }
-}`;
+}`, ATTN_DIMS);
 }
 
 /** probs (B, heads, T, T) = exp(s − lse), 0 where causal masks: a thread per element. */
-export function attentionProbsWgsl(): string {
-  return `${STEP_STRUCT}
-${DIMS}
-@group(0) @binding(2) var<storage, read> QKV: array<f32>;
-@group(0) @binding(3) var<storage, read> LSE: array<f32>;
-@group(0) @binding(4) var<storage, read_write> PROBS: array<f32>;
+export function attentionProbsWgsl(): Shader {
+  return shader([read('QKV'), read('LSE'), rw('PROBS')], `${DIMS}
 fn flatIndex(wg: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wg.y * nwg.x + wg.x) * 256u + lid; }
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -255,5 +238,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var s = 0.0;
   for (var c = 0u; c < dh; c++) { s += QKV[qb + c] * a.scale * QKV[kb + c]; }
   PROBS[e] = exp(s - LSE[bh * T + i]);
-}`;
+}`, ATTN_DIMS);
 }

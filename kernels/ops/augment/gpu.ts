@@ -8,5 +8,5 @@ export function augment(be: GpuBackend, out: Tensor, x: Tensor, shape: readonly 
   const [N, H, W, C] = shape;
   if (N * H * W * C !== x.size || out.size !== x.size) throw new Error(`augment: shape ${shape} does not match ${x.name} (${x.size})`);
   return be.ew('augment', augmentWgsl(), N * H * W, { u: [N, H, W, C, salt >>> 0, cfg.flip ? 1 : 0, 0, 0], f: [cfg.rotate, cfg.scale, cfg.shift, 0] },
-    [[x, 'read'], [out, 'rw']]);
+    { X: x, Y: out });
 }

@@ -1,14 +1,11 @@
 // On-GPU augmentation of a training batch (NHWC), right after the gather, seeded per step.
-import { ENTRY_1D, FLAT_INDEX, HASH, STEP_STRUCT } from '../common.wgsl.ts';
+import { ENTRY_1D, FLAT_INDEX, HASH } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 // ---- augmentation ----
 /** One thread per output pixel (n, i, j), all channels; the formula of augmentRef in augment/cpu.ts. */
-export function augmentWgsl(): string {
-  return `${STEP_STRUCT}
-struct D { N: u32, H: u32, W: u32, C: u32, salt: u32, flip: u32, p0: u32, p1: u32, rotate: f32, scale: f32, shift: f32, p2: f32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+export function augmentWgsl(): Shader {
+  return shader([read('X'), rw('Y')], `struct D { N: u32, H: u32, W: u32, C: u32, salt: u32, flip: u32, p0: u32, p1: u32, rotate: f32, scale: f32, shift: f32, p2: f32 }
 ${FLAT_INDEX}
 ${HASH}
 fn r(n: u32, j: u32) -> f32 { return 2.0 * hashUniform(st.seed, d.salt, 8u * n + j) - 1.0; }
@@ -40,5 +37,5 @@ ${ENTRY_1D} {
             fy * ((1.0 - fx) * at(n, yi + 1, xi, c) + fx * at(n, yi + 1, xi + 1, c));
     Y[p * d.C + c] = v;
   }
-}`;
+}`);
 }

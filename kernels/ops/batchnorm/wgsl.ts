@@ -1,9 +1,9 @@
 // Batch normalization kernels over x viewed as (rows, C): statistics, apply, and the backward.
 import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 // ---- batch normalization over x viewed as (rows, C) ----
 const BN_HEAD = `struct D { rows: u32, C: u32, eps: f32, momentum: f32 }
-@group(0) @binding(1) var<uniform> d: D;
 var<workgroup> part: array<f32, 64>;
 var<workgroup> part2: array<f32, 64>;
 fn treeSum(lid: u32) {
@@ -14,13 +14,8 @@ fn treeSum(lid: u32) {
 }`;
 
 /** One 64-thread workgroup per channel: mean, then Σ(x − mean)² (two passes for accuracy). */
-export function bnStatsWgsl(): string {
-  return `${BN_HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> MEAN: array<f32>;
-@group(0) @binding(4) var<storage, read_write> INV: array<f32>;
-@group(0) @binding(5) var<storage, read_write> RM: array<f32>;
-@group(0) @binding(6) var<storage, read_write> RV: array<f32>;
+export function bnStatsWgsl(): Shader {
+  return shader([read('X'), rw('MEAN'), rw('INV'), rw('RM'), rw('RV')], `${BN_HEAD}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let c = wg.x;
@@ -44,36 +39,24 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     RM[c] = (1.0 - d.momentum) * RM[c] + d.momentum * m;
     RV[c] = (1.0 - d.momentum) * RV[c] + d.momentum * unbiased;
   }
-}`;
+}`);
 }
 
-export function bnApplyWgsl(fromVar: boolean): string {
-  return `${BN_HEAD.replace(/var<workgroup>[^\n]*\n/g, '').replace(/fn treeSum[\s\S]*$/, '')}
+export function bnApplyWgsl(fromVar: boolean): Shader {
+  return shader([read('X'), read('MEAN'), read('S'), read('GAMMA'), read('BETA'), rw('Y')], `${BN_HEAD.replace(/var<workgroup>[^\n]*\n/g, '').replace(/fn treeSum[\s\S]*$/, '')}
 ${FLAT_INDEX}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(4) var<storage, read> S: array<f32>;
-@group(0) @binding(5) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(6) var<storage, read> BETA: array<f32>;
-@group(0) @binding(7) var<storage, read_write> Y: array<f32>;
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.rows * d.C) { return; }
   let c = i % d.C;
   let s = ${fromVar ? '1.0 / sqrt(S[c] + d.eps)' : 'S[c]'};
   Y[i] = (X[i] - MEAN[c]) * s * GAMMA[c] + BETA[c];
-}`;
+}`);
 }
 
 /** Per channel: dbeta = Σ dy, dgamma = Σ dy·x̂ (one workgroup per channel). */
-export function bnBackwardSumsWgsl(): string {
-  return `${BN_HEAD}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(5) var<storage, read> INV: array<f32>;
-@group(0) @binding(6) var<storage, read_write> DG: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DB: array<f32>;
+export function bnBackwardSumsWgsl(): Shader {
+  return shader([read('DY'), read('X'), read('MEAN'), read('INV'), rw('DG'), rw('DB')], `${BN_HEAD}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let c = wg.x;
@@ -84,21 +67,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   workgroupBarrier();
   treeSum(lid);
   if (lid == 0u) { DB[c] = part[0]; DG[c] = part2[0]; }
-}`;
+}`);
 }
 
 /** dx = gamma·invstd·(dy − (dbeta + x̂·dgamma)/rows), element-wise after the sums. */
-export function bnBackwardDxWgsl(): string {
-  return `${BN_HEAD.replace(/var<workgroup>[^\n]*\n/g, '').replace(/fn treeSum[\s\S]*$/, '')}
+export function bnBackwardDxWgsl(): Shader {
+  return shader([read('DY'), read('X'), read('MEAN'), read('INV'), read('GAMMA'), read('DG'), read('DB'), rw('DX')], `${BN_HEAD.replace(/var<workgroup>[^\n]*\n/g, '').replace(/fn treeSum[\s\S]*$/, '')}
 ${FLAT_INDEX}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(5) var<storage, read> INV: array<f32>;
-@group(0) @binding(6) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(7) var<storage, read> DG: array<f32>;
-@group(0) @binding(8) var<storage, read> DB: array<f32>;
-@group(0) @binding(9) var<storage, read_write> DX: array<f32>;
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.rows * d.C) { return; }
@@ -106,5 +81,5 @@ ${ENTRY_1D} {
   let is = INV[c];
   let xh = (X[i] - MEAN[c]) * is;
   DX[i] = GAMMA[c] * is * (DY[i] - (DB[c] + xh * DG[c]) / f32(d.rows));
-}`;
+}`);
 }

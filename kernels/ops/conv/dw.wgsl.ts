@@ -7,19 +7,17 @@
 // are too few workgroups to fill the GPU, chunks of positions go to workgroups along z, each
 // writing its own (M, F) partial into a scratch that a second dispatch sums (gpu/backend.ts).
 import { CONV_HEAD } from './wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 export const DW_WG = 256;
 
-export function convDwParallelWgsl(o: { fb: 4 | 8 | 16; vec: boolean; accumulate: boolean }): string {
+export function convDwParallelWgsl(o: { fb: 4 | 8 | 16; vec: boolean; accumulate: boolean }): Shader {
   const J = o.fb / 4;
   const js = Array.from({ length: J }, (_, j) => j);
   const dyRead = (j: number) => o.vec
     ? `Bm[(gb + ${4 * j}u) / 4u]`
     : `vec4<f32>(${[0, 1, 2, 3].map((q) => `Bm[min(gb + ${4 * j + q}u, last)]`).join(', ')})`;
-  return `${CONV_HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>; // x (N, H, W, C)
-@group(0) @binding(3) var<storage, read> Bm: array<${o.vec ? 'vec4<f32>' : 'f32'}>; // dy (N, OH, OW, F)
-@group(0) @binding(4) var<storage, read_write> Y: array<f32>; // dw (KH, KW, C, F)
+  return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y')], `${CONV_HEAD}
 var<workgroup> part: array<vec4<f32>, ${DW_WG * J}>;
 @compute @workgroup_size(${DW_WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -56,5 +54,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       ${o.accumulate ? 'Y[yi] = Y[yi] + v;' : 'Y[yi] = v;'}
     }
   }
-}`;
+}`);
 }

@@ -1,6 +1,5 @@
 // GPU dispatch of the conv ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
-import type { BindingKind } from '../../device/pipelines.ts';
 import { sumRowsWgsl } from '../reduce/wgsl.ts';
 import { checkConv } from '../shapes.ts';
 import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
@@ -18,14 +17,8 @@ function convGemm(be: GpuBackend, mode: ConvMode, label: string, y: Tensor, X: T
   // One thread per row, 64 per workgroup; rows past 65535 workgroups spill into z.
   const rowGroups = Math.ceil(M / CONV_WG);
   const gz = Math.ceil(rowGroups / 65535);
-  const args: { arg: Arg; kind: BindingKind }[] = [
-    { arg: 'step', kind: 'uniform' },
-    { arg: { u }, kind: 'uniform' },
-    { arg: X, kind: 'read' },
-    { arg: Bm, kind: 'read' },
-    { arg: y, kind: 'rw' },
-  ];
-  if (bias) args.push({ arg: bias, kind: 'read' });
+  const args: Record<string, Arg> = { d: { u }, X, Bm, Y: y };
+  if (bias) args.bias = bias;
   const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0 });
   return be.kernel(`${label} ${M}x${N}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(N / fb), gz]);
 }
@@ -54,7 +47,7 @@ export function conv2dBackwardWeight(be: GpuBackend, dw: Tensor, x: Tensor, dy: 
   const du = [...u];
   du[18] = chunk; // d.p0: positions per chunk
   const k = be.dimsKernel(`conv2d dw ${M}x${N}`, convDwParallelWgsl({ fb, vec: g.F % 4 === 0, accumulate: chunks === 1 && accumulate }),
-    { u: du }, [[x, 'read'], [dy, 'read'], [dst, 'rw']], [M, blocks, chunks]);
-  if (chunks > 1) k.next = be.ew('conv2d dw chunks', sumRowsWgsl(), M * N, { u: [chunks, 0, M * N, accumulate ? 1 : 0] }, [[dst, 'read'], [dw, 'rw']]) as GpuKernel;
+    { u: du }, { X: x, Bm: dy, Y: dst }, [M, blocks, chunks]);
+  if (chunks > 1) k.next = be.ew('conv2d dw chunks', sumRowsWgsl(), M * N, { u: [chunks, 0, M * N, accumulate ? 1 : 0] }, { X: dst, Y: dw }) as GpuKernel;
   return k;
 }

@@ -10,6 +10,7 @@
 //   dw:  dw  (KH·KW·C, F)     = patches(x)ᵀ (KH·KW·C, N·OH·OW) · dy (N·OH·OW, F): the sum over
 //        the batch is the GEMM's inner dimension, so one thread block owns a tile of the weights.
 import type { FusedAct } from '../../backend.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 export type ConvMode = 'fwd' | 'dx' | 'dw';
 
@@ -53,7 +54,6 @@ export const CONV_HEAD = /* wgsl */ `
 struct D { N: u32, H: u32, W: u32, C: u32, KH: u32, KW: u32, F: u32, OH: u32,
            OW: u32, sh: u32, sw: u32, ph: u32, pw: u32, dh: u32, dw: u32, M: u32,
            NN: u32, K: u32, p0: u32, p1: u32 }
-@group(0) @binding(1) var<uniform> d: D;
 fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
 fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }`;
 
@@ -66,7 +66,7 @@ fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 
  * Reads past a column block's end (fb not dividing the column count) stay inside the binding
  * (robust access) and are never stored.
  */
-export function convWgsl(o: ConvVariant): string {
+export function convWgsl(o: ConvVariant): Shader {
   const J = o.fb / 4;
   const acc = `var acc: array<vec4<f32>, ${J}>;`;
   const unroll = (f: (j: number) => string) => Array.from({ length: J }, (_, j) => f(j)).join('\n      ');
@@ -76,11 +76,7 @@ export function convWgsl(o: ConvVariant): string {
       ? `Bm[(wr + ${4 * j}u) / 4u]`
       : `vec4<f32>(Bm[wr + ${4 * j}u], Bm[wr + ${4 * j + 1}u], Bm[wr + ${4 * j + 2}u], Bm[wr + ${4 * j + 3}u])`;
     const store = o.accumulate ? 'Y[yi] = Y[yi] + v;' : 'Y[yi] = v;';
-    return `${CONV_HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> Bm: array<${o.vec ? 'vec4<f32>' : 'f32'}>;
-@group(0) @binding(4) var<storage, read_write> Y: array<f32>;
-${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
+    return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y'), o.bias && read('bias')], `${CONV_HEAD}
 @compute @workgroup_size(${CONV_WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let m = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
@@ -113,15 +109,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       ${store}
     }
   }
-}`;
+}`);
   }
   if (o.mode === 'dx') {
     // dX (N·H·W, C): thread = input pixel, channels c0 .. c0 + fb; K walks the taps that reach it.
     const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
-    return `${CONV_HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>; // dy (N, OH, OW, F)
-@group(0) @binding(3) var<storage, read> Bm: array<f32>; // w (KH, KW, C, F)
-@group(0) @binding(4) var<storage, read_write> Y: array<f32>; // dx (N, H, W, C)
+    return shader([read('X'), read('Bm'), rw('Y')], `${CONV_HEAD}
 @compute @workgroup_size(${CONV_WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
@@ -156,7 +149,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       ${store}
     }
   }
-}`;
+}`);
   }
   // dW (KH·KW·C, F): one thread per row (tap, c) and block of fb filters, summing serially over
   // all N·OH·OW output positions. (A workgroup per row splitting the sum and adding partial tiles
@@ -165,10 +158,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     ? `Bm[(gb + ${4 * j}u) / 4u]`
     : `vec4<f32>(Bm[gb + ${4 * j}u], Bm[gb + ${4 * j + 1}u], Bm[gb + ${4 * j + 2}u], Bm[gb + ${4 * j + 3}u])`;
   const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
-  return `${CONV_HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>; // x (N, H, W, C)
-@group(0) @binding(3) var<storage, read> Bm: array<${o.vec ? 'vec4<f32>' : 'f32'}>; // dy (N, OH, OW, F)
-@group(0) @binding(4) var<storage, read_write> Y: array<f32>; // dw (KH, KW, C, F)
+  return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y')], `${CONV_HEAD}
 @compute @workgroup_size(${CONV_WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
@@ -197,5 +187,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       ${store}
     }
   }
-}`;
+}`);
 }

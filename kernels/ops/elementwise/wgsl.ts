@@ -2,6 +2,7 @@
 // from this table at run time. In scope: x (input), y (forward output), dy, alpha; a, b for binary.
 import type { BinaryOp, UnaryOp } from '../../backend.ts';
 import { ENTRY_1D, FLAT_INDEX, MATH } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 export const UNARY_WGSL: Record<UnaryOp, { fwd: string; bwd: string }> = {
   identity: { fwd: 'x', bwd: 'dy' },
@@ -29,73 +30,55 @@ export const BINARY_WGSL: Record<BinaryOp, { fwd: string; da: string; db: string
 };
 
 const HEAD = `struct D { n: u32, bn: u32, alpha: f32, p: u32 }
-@group(0) @binding(1) var<uniform> d: D;
 ${FLAT_INDEX}
 ${MATH}`;
 
-export function unaryWgsl(op: UnaryOp): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+export function unaryWgsl(op: UnaryOp): Shader {
+  return shader([read('X'), rw('Y')], `${HEAD}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.n) { return; }
   let x = X[i]; let alpha = d.alpha;
   Y[i] = ${UNARY_WGSL[op].fwd};
-}`;
+}`);
 }
 
-export function unaryBackwardWgsl(op: UnaryOp): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> Yv: array<f32>;
-@group(0) @binding(5) var<storage, read_write> DX: array<f32>;
+export function unaryBackwardWgsl(op: UnaryOp): Shader {
+  return shader([read('DY'), read('X'), read('Yv'), rw('DX')], `${HEAD}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.n) { return; }
   let x = X[i]; let y = Yv[i]; let dy = DY[i]; let alpha = d.alpha;
   _ = y; _ = alpha;
   DX[i] = ${UNARY_WGSL[op].bwd};
-}`;
+}`);
 }
 
-export function binaryWgsl(op: BinaryOp): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> A: array<f32>;
-@group(0) @binding(3) var<storage, read> B: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+export function binaryWgsl(op: BinaryOp): Shader {
+  return shader([read('A'), read('B'), rw('C')], `${HEAD}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.n) { return; }
   let a = A[i]; let b = B[i % d.bn];
   C[i] = ${BINARY_WGSL[op].fwd};
-}`;
+}`);
 }
 
 /** da, element-wise over a. */
-export function binaryGradAWgsl(op: BinaryOp): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> A: array<f32>;
-@group(0) @binding(4) var<storage, read> B: array<f32>;
-@group(0) @binding(5) var<storage, read_write> DA: array<f32>;
+export function binaryGradAWgsl(op: BinaryOp): Shader {
+  return shader([read('DY'), read('A'), read('B'), rw('DA')], `${HEAD}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.n) { return; }
   let a = A[i]; let b = B[i % d.bn]; let dy = DY[i];
   _ = a; _ = b;
   DA[i] = ${BINARY_WGSL[op].da};
-}`;
+}`);
 }
 
 /** db: one thread per element of b, summing over the rows b was broadcast across. */
-export function binaryGradBWgsl(op: BinaryOp): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> A: array<f32>;
-@group(0) @binding(4) var<storage, read> B: array<f32>;
-@group(0) @binding(5) var<storage, read_write> DB: array<f32>;
+export function binaryGradBWgsl(op: BinaryOp): Shader {
+  return shader([read('DY'), read('A'), read('B'), rw('DB')], `${HEAD}
 ${ENTRY_1D} {
   let j = flatIndex(wg, nwg, lid);
   if (j >= d.bn) { return; }
@@ -107,27 +90,24 @@ ${ENTRY_1D} {
     s += ${BINARY_WGSL[op].db};
   }
   DB[j] = s;
-}`;
+}`);
 }
 
 /** fill (mode 0: Y = alpha) and addInto (mode 1: Y += X). */
-export function fillWgsl(): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read_write> Y: array<f32>;
+export function fillWgsl(): Shader {
+  return shader([rw('Y')], `${HEAD}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.n) { return; }
   Y[i] = d.alpha;
-}`;
+}`);
 }
 
-export function addIntoWgsl(): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+export function addIntoWgsl(): Shader {
+  return shader([read('X'), rw('Y')], `${HEAD}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.n) { return; }
   Y[i] = Y[i] + X[i];
-}`;
+}`);
 }

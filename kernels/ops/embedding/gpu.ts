@@ -7,7 +7,7 @@ import type { GpuBackend } from '../../gpu/backend.ts';
 export function embedding(be: GpuBackend, out: Tensor, ids: Tensor, table: Tensor): Kernel {
   const V = table.shape[0], D = table.size / V;
   if (out.size !== ids.size * D) throw new Error(`embedding: ${out.name} (${out.shape}) does not hold ${ids.size} rows of ${table.name} (${table.shape})`);
-  return be.ew('embedding', embeddingWgsl(), out.size, { u: [ids.size, V, D, 0] }, [[ids, 'read'], [table, 'read'], [out, 'rw']]);
+  return be.ew('embedding', embeddingWgsl(), out.size, { u: [ids.size, V, D, 0] }, { IDS: ids, TABLE: table, OUT: out });
 }
 
 export function embeddingBackward(be: GpuBackend, dtable: Tensor, dout: Tensor, ids: Tensor, accumulate = false): Kernel {
@@ -16,8 +16,8 @@ export function embeddingBackward(be: GpuBackend, dtable: Tensor, dout: Tensor, 
     // Hardware GPUs: a workgroup per (row v, block of columns), its lanes splitting the ids (embedding/wgsl.ts).
     const cols = Math.min(16, pow2AtLeast(D));
     return be.dimsKernel('embedding backward', embeddingBackwardParallelWgsl(cols), { u: [ids.size, V, D, accumulate ? 1 : 0] },
-      [[ids, 'read'], [dout, 'read'], [dtable, 'rw']], [V, Math.ceil(D / cols), 1]);
+      { IDS: ids, DOUT: dout, DTABLE: dtable }, [V, Math.ceil(D / cols), 1]);
   }
   return be.ew('embedding backward', embeddingBackwardWgsl(), dtable.size, { u: [ids.size, V, D, accumulate ? 1 : 0] },
-    [[ids, 'read'], [dout, 'read'], [dtable, 'rw']]);
+    { IDS: ids, DOUT: dout, DTABLE: dtable });
 }

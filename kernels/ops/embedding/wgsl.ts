@@ -5,14 +5,11 @@
 // a tree in workgroup memory adds the lanes, in a fixed order (deterministic, unlike atomics).
 // Grid: (V, ceil(D / cols)). Ids are f32 (as the forward reads them); out-of-range ids match no row.
 import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
-export function embeddingBackwardParallelWgsl(cols: number): string {
+export function embeddingBackwardParallelWgsl(cols: number): Shader {
   const lanes = 256 / cols;
-  return `struct D { N: u32, V: u32, D: u32, acc: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> IDS: array<f32>;
-@group(0) @binding(3) var<storage, read> DOUT: array<f32>;
-@group(0) @binding(4) var<storage, read_write> DTABLE: array<f32>;
+  return shader([read('IDS'), read('DOUT'), rw('DTABLE')], `struct D { N: u32, V: u32, D: u32, acc: u32 }
 var<workgroup> part: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -34,16 +31,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     if (d.acc == 1u) { r += DTABLE[i]; }
     DTABLE[i] = r;
   }
-}`;
+}`);
 }
 
 /** out (N, D) = table[ids[n]]; ids are f32 token ids (the model input is one f32 tensor); out-of-range ids give zeros. */
-export function embeddingWgsl(): string {
-  return `struct D { N: u32, V: u32, D: u32, acc: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> IDS: array<f32>;
-@group(0) @binding(3) var<storage, read> TABLE: array<f32>;
-@group(0) @binding(4) var<storage, read_write> OUT: array<f32>;
+export function embeddingWgsl(): Shader {
+  return shader([read('IDS'), read('TABLE'), rw('OUT')], `struct D { N: u32, V: u32, D: u32, acc: u32 }
 ${FLAT_INDEX}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
@@ -53,19 +46,15 @@ ${ENTRY_1D} {
   var v = 0.0;
   if (id >= 0.0 && u32(id) < d.V) { v = TABLE[u32(id) * d.D + k]; }
   OUT[i] = v;
-}`;
+}`);
 }
 
 /**
  * dtable (V, D): one thread per (row v, feature k) scans all N ids and sums dout[n, k] where
  * ids[n] = v. No float atomics in WGSL, so no scatter; cost N per thread, fine for toy vocabularies.
  */
-export function embeddingBackwardWgsl(): string {
-  return `struct D { N: u32, V: u32, D: u32, acc: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> IDS: array<f32>;
-@group(0) @binding(3) var<storage, read> DOUT: array<f32>;
-@group(0) @binding(4) var<storage, read_write> DTABLE: array<f32>;
+export function embeddingBackwardWgsl(): Shader {
+  return shader([read('IDS'), read('DOUT'), rw('DTABLE')], `struct D { N: u32, V: u32, D: u32, acc: u32 }
 ${FLAT_INDEX}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
@@ -75,5 +64,5 @@ ${ENTRY_1D} {
   for (var n = 0u; n < d.N; n++) { if (IDS[n] == v) { s += DOUT[n * d.D + k]; } }
   if (d.acc == 1u) { s += DTABLE[i]; }
   DTABLE[i] = s;
-}`;
+}`);
 }

@@ -1,6 +1,5 @@
 // GPU dispatch of the layernorm ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
-import type { BindingKind } from '../../device/pipelines.ts';
 import { checkLayerNorm } from '../shapes.ts';
 import {
   layerNormBackwardDxRowWgsl, layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormRowWgsl, layerNormWgsl, ROW_THREAD_MAX_C, rowGrid,
@@ -14,27 +13,24 @@ export function layerNorm(be: GpuBackend, y: Tensor, mean: Tensor, rstd: Tensor,
   // Hardware GPUs: a few rows per 256-thread workgroup, hwTpr(C) threads each (ops/layernorm/wgsl.ts).
   if (be.hw && C <= ROW_THREAD_MAX_C)
     return be.dimsKernel('layerNorm', layerNormHwWgsl(hwTpr(C)), { u: [rows, C], f: [eps] },
-      [[x, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw'], [mean, 'rw'], [rstd, 'rw']], hwRowGrid(rows, hwTpr(C)));
+      { X: x, GAMMA: gamma, BETA: beta, Y: y, MEAN: mean, RSTD: rstd }, hwRowGrid(rows, hwTpr(C)));
   if (C <= ROW_THREAD_MAX_C)
     return be.ew('layerNorm', layerNormRowWgsl(), rows, { u: [rows, C], f: [eps] },
-      [[x, 'read'], [gamma, 'read'], [beta, 'read'], [y, 'rw'], [mean, 'rw'], [rstd, 'rw']]);
-  return be.kernel('layerNorm', layerNormWgsl(), [
-    { arg: 'step', kind: 'uniform' }, { arg: { u: [rows, C], f: [eps] }, kind: 'uniform' },
-    { arg: x, kind: 'read' }, { arg: gamma, kind: 'read' }, { arg: beta, kind: 'read' },
-    { arg: y, kind: 'rw' }, { arg: mean, kind: 'rw' }, { arg: rstd, kind: 'rw' },
-  ], rowGrid(rows));
+      { X: x, GAMMA: gamma, BETA: beta, Y: y, MEAN: mean, RSTD: rstd });
+  return be.dimsKernel('layerNorm', layerNormWgsl(), { u: [rows, C], f: [eps] },
+    { X: x, GAMMA: gamma, BETA: beta, Y: y, MEAN: mean, RSTD: rstd }, rowGrid(rows));
 }
 
 export function layerNormBackward(be: GpuBackend, dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, gamma: Tensor): Kernel[] {
   checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
   const C = gamma.size, rows = x.size / C;
   const dims = { u: [rows, C], f: [0] };
-  const dxT: [Tensor, BindingKind][] = [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [gamma, 'read'], [dx, 'rw']];
+  const dxT = { DY: dy, X: x, MEAN: mean, RSTD: rstd, GAMMA: gamma, DX: dx };
   const dxKernel = C > ROW_THREAD_MAX_C ? be.dimsKernel('layerNorm backward dx', layerNormBackwardDxWgsl(), dims, dxT, rowGrid(rows))
     : be.hw ? be.dimsKernel('layerNorm backward dx', layerNormBackwardDxHwWgsl(hwTpr(C)), dims, dxT, hwRowGrid(rows, hwTpr(C)))
     : be.ew('layerNorm backward dx', layerNormBackwardDxRowWgsl(), rows, dims, dxT);
   // Hardware GPUs: blocks of 4 or 8 columns × 64 or 32 row lanes instead of one thread per column.
-  const paramT: [Tensor, BindingKind][] = [[dy, 'read'], [x, 'read'], [mean, 'read'], [rstd, 'read'], [dgamma, 'rw'], [dbeta, 'rw']];
+  const paramT = { DY: dy, X: x, MEAN: mean, RSTD: rstd, DGAMMA: dgamma, DBETA: dbeta };
   const paramKernel = be.hw
     ? be.dimsKernel('layerNorm backward dgamma dbeta', layerNormBackwardParamsHwWgsl(hwParamCols(C)), dims, paramT, hwParamGrid(C, hwParamCols(C)))
     : be.ew('layerNorm backward dgamma dbeta', layerNormBackwardParamsWgsl(), C, dims, paramT);

@@ -3,11 +3,10 @@
 // consecutive columns) and a tree reduction in workgroup memory; the variance is a second pass over
 // the row (x − μ)², which cancels less than E[x²] − μ². dgamma/dbeta: one thread per column summing
 // over rows, so no float atomics. Hardware GPUs get the multi-row / row-lane forms at the end.
-import { ENTRY_1D, FLAT_INDEX, STEP_STRUCT } from '../common.wgsl.ts';
+import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
-const HEAD = `${STEP_STRUCT}
-struct D { rows: u32, C: u32, eps: f32, p0: u32 }
-@group(0) @binding(1) var<uniform> d: D;
+const HEAD = `struct D { rows: u32, C: u32, eps: f32, p0: u32 }
 var<workgroup> part: array<f32, 64>;
 var<workgroup> part2: array<f32, 64>;
 fn treeSum2(lid: u32) {
@@ -29,14 +28,8 @@ export function rowGrid(rows: number): [number, number, number] {
   return [Math.ceil(n / y), y, 1];
 }
 
-export function layerNormWgsl(): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(4) var<storage, read> BETA: array<f32>;
-@group(0) @binding(5) var<storage, read_write> Y: array<f32>;
-@group(0) @binding(6) var<storage, read_write> MEAN: array<f32>;
-@group(0) @binding(7) var<storage, read_write> RSTD: array<f32>;
+export function layerNormWgsl(): Shader {
+  return shader([read('X'), read('GAMMA'), read('BETA'), rw('Y'), rw('MEAN'), rw('RSTD')], `${HEAD}
 ${ROW_ENTRY} {
   let r = wg.y * nwg.x + wg.x;
   if (r >= d.rows) { return; }
@@ -56,18 +49,12 @@ ${ROW_ENTRY} {
   let rs = 1.0 / sqrt(part[0] / f32(C) + d.eps);
   for (var c = lid; c < C; c += 64u) { Y[x0 + c] = (X[x0 + c] - mu) * rs * GAMMA[c] + BETA[c]; }
   if (lid == 0u) { MEAN[r] = mu; RSTD[r] = rs; }
-}`;
+}`);
 }
 
 /** dx = rstd·(g − mean(g) − x̂·mean(g·x̂)), g = dy·gamma: both means from one tree pass. */
-export function layerNormBackwardDxWgsl(): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(5) var<storage, read> RSTD: array<f32>;
-@group(0) @binding(6) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DX: array<f32>;
+export function layerNormBackwardDxWgsl(): Shader {
+  return shader([read('DY'), read('X'), read('MEAN'), read('RSTD'), read('GAMMA'), rw('DX')], `${HEAD}
 ${ROW_ENTRY} {
   let r = wg.y * nwg.x + wg.x;
   if (r >= d.rows) { return; }
@@ -86,23 +73,16 @@ ${ROW_ENTRY} {
     let g = DY[x0 + c] * GAMMA[c];
     DX[x0 + c] = rs * (g - mg - (X[x0 + c] - mu) * rs * mgx);
   }
-}`;
+}`);
 }
 
 /** Uniforms and bindings of both dgamma/dbeta kernels. */
-const PARAMS_BINDINGS = `struct D { rows: u32, C: u32, eps: f32, p0: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(5) var<storage, read> RSTD: array<f32>;
-@group(0) @binding(6) var<storage, read_write> DGAMMA: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DBETA: array<f32>;`;
+const PARAMS_DIMS = 'struct D { rows: u32, C: u32, eps: f32, p0: u32 }';
+const PARAMS_BINDINGS = [read('DY'), read('X'), read('MEAN'), read('RSTD'), rw('DGAMMA'), rw('DBETA')];
 
 /** dgamma = Σ_rows dy·x̂, dbeta = Σ_rows dy: one thread per column, coalesced across threads. */
-export function layerNormBackwardParamsWgsl(): string {
-  return `${STEP_STRUCT}
-${PARAMS_BINDINGS}
+export function layerNormBackwardParamsWgsl(): Shader {
+  return shader(PARAMS_BINDINGS, `${PARAMS_DIMS}
 ${FLAT_INDEX}
 ${ENTRY_1D} {
   let c = flatIndex(wg, nwg, lid);
@@ -114,7 +94,7 @@ ${ENTRY_1D} {
     db += dy;
   }
   DGAMMA[c] = dg; DBETA[c] = db;
-}`;
+}`);
 }
 
 // Narrow rows (C ≤ ROW_THREAD_MAX_C): one thread per row, no workgroup memory and no barriers.
@@ -123,19 +103,11 @@ ${ENTRY_1D} {
 // 245 ms per LayerNorm of 640×32 rows there, this one a fraction of that (npm run profile).
 export const ROW_THREAD_MAX_C = 256;
 
-const ROW_HEAD = `${STEP_STRUCT}
-struct D { rows: u32, C: u32, eps: f32, p0: u32 }
-@group(0) @binding(1) var<uniform> d: D;
+const ROW_HEAD = `struct D { rows: u32, C: u32, eps: f32, p0: u32 }
 ${FLAT_INDEX}`;
 
-export function layerNormRowWgsl(): string {
-  return `${ROW_HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(4) var<storage, read> BETA: array<f32>;
-@group(0) @binding(5) var<storage, read_write> Y: array<f32>;
-@group(0) @binding(6) var<storage, read_write> MEAN: array<f32>;
-@group(0) @binding(7) var<storage, read_write> RSTD: array<f32>;
+export function layerNormRowWgsl(): Shader {
+  return shader([read('X'), read('GAMMA'), read('BETA'), rw('Y'), rw('MEAN'), rw('RSTD')], `${ROW_HEAD}
 ${ENTRY_1D} {
   let r = flatIndex(wg, nwg, lid);
   if (r >= d.rows) { return; }
@@ -148,17 +120,11 @@ ${ENTRY_1D} {
   let rs = 1.0 / sqrt(q / f32(C) + d.eps);
   for (var c = 0u; c < C; c++) { Y[x0 + c] = (X[x0 + c] - mu) * rs * GAMMA[c] + BETA[c]; }
   MEAN[r] = mu; RSTD[r] = rs;
-}`;
+}`);
 }
 
-export function layerNormBackwardDxRowWgsl(): string {
-  return `${ROW_HEAD}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(5) var<storage, read> RSTD: array<f32>;
-@group(0) @binding(6) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DX: array<f32>;
+export function layerNormBackwardDxRowWgsl(): Shader {
+  return shader([read('DY'), read('X'), read('MEAN'), read('RSTD'), read('GAMMA'), rw('DX')], `${ROW_HEAD}
 ${ENTRY_1D} {
   let r = flatIndex(wg, nwg, lid);
   if (r >= d.rows) { return; }
@@ -174,7 +140,7 @@ ${ENTRY_1D} {
     let g = DY[x0 + c] * GAMMA[c];
     DX[x0 + c] = rs * (g - mg - (X[x0 + c] - mu) * rs * mgx);
   }
-}`;
+}`);
 }
 
 // ---- Hardware-GPU forms (GpuBackend.hw) ----
@@ -193,10 +159,7 @@ export function hwTpr(C: number): number {
 
 // Bindings, then the entry up to the row setup: thread t of its row's TPR, slot 0 of the row at
 // base; rows past the end get C = 0 (no loads or stores) but still meet every barrier.
-const HW_HEAD = (tpr: number, bindings: string) => `${STEP_STRUCT}
-struct D { rows: u32, C: u32, eps: f32, p0: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-${bindings}
+const HW_HEAD = (tpr: number) => `struct D { rows: u32, C: u32, eps: f32, p0: u32 }
 var<workgroup> pa: array<f32, 256>;
 var<workgroup> pb: array<f32, 256>;
 const TPR = ${tpr}u;
@@ -219,13 +182,8 @@ export function hwRowGrid(rows: number, tpr: number): [number, number, number] {
 }
 
 /** LayerNorm forward, tpr threads per row (strided columns), 256/tpr rows per workgroup. */
-export function layerNormHwWgsl(tpr: number): string {
-  return `${HW_HEAD(tpr, `@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(4) var<storage, read> BETA: array<f32>;
-@group(0) @binding(5) var<storage, read_write> Y: array<f32>;
-@group(0) @binding(6) var<storage, read_write> MEAN: array<f32>;
-@group(0) @binding(7) var<storage, read_write> RSTD: array<f32>;`)}
+export function layerNormHwWgsl(tpr: number): Shader {
+  return shader([read('X'), read('GAMMA'), read('BETA'), rw('Y'), rw('MEAN'), rw('RSTD')], `${HW_HEAD(tpr)}
   var s = 0.0;
   for (var c = t; c < C; c += TPR) { s += X[x0 + c]; }
   pa[lid] = s; pb[lid] = 0.0;
@@ -241,17 +199,12 @@ export function layerNormHwWgsl(tpr: number): string {
   let rs = 1.0 / sqrt(pa[base] / f32(d.C) + d.eps);
   for (var c = t; c < C; c += TPR) { Y[x0 + c] = (X[x0 + c] - mu) * rs * GAMMA[c] + BETA[c]; }
   if (ok && t == 0u) { MEAN[r] = mu; RSTD[r] = rs; }
-}`;
+}`);
 }
 
 /** LayerNorm dx, same layout as layerNormHwWgsl: both row means from one tree pass. */
-export function layerNormBackwardDxHwWgsl(tpr: number): string {
-  return `${HW_HEAD(tpr, `@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> MEAN: array<f32>;
-@group(0) @binding(5) var<storage, read> RSTD: array<f32>;
-@group(0) @binding(6) var<storage, read> GAMMA: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DX: array<f32>;`)}
+export function layerNormBackwardDxHwWgsl(tpr: number): Shader {
+  return shader([read('DY'), read('X'), read('MEAN'), read('RSTD'), read('GAMMA'), rw('DX')], `${HW_HEAD(tpr)}
   let ri = min(r, max(d.rows, 1u) - 1u); // rows past the end read the last row's and write nothing
   let mu = MEAN[ri]; let rs = RSTD[ri];
   var sg = 0.0; var sgx = 0.0;
@@ -267,7 +220,7 @@ export function layerNormBackwardDxHwWgsl(tpr: number): string {
     let g = DY[x0 + c] * GAMMA[c];
     DX[x0 + c] = rs * (g - mg - (X[x0 + c] - mu) * rs * mgx);
   }
-}`;
+}`);
 }
 
 /**
@@ -287,9 +240,8 @@ export function hwParamGrid(C: number, cols: number): [number, number, number] {
  * dgamma/dbeta: a workgroup per block of `cols` columns, 256/cols lanes each summing every
  * lanes-th row, then a tree over lanes in workgroup memory. Overwrites, as the row-thread form.
  */
-export function layerNormBackwardParamsHwWgsl(cols: number): string {
-  return `${STEP_STRUCT}
-${PARAMS_BINDINGS}
+export function layerNormBackwardParamsHwWgsl(cols: number): Shader {
+  return shader(PARAMS_BINDINGS, `${PARAMS_DIMS}
 var<workgroup> pa: array<f32, 256>;
 var<workgroup> pb: array<f32, 256>;
 const COLS = ${cols}u;
@@ -323,5 +275,5 @@ ${ROW_ENTRY.replace('workgroup_size(64)', 'workgroup_size(256)')} {
     workgroupBarrier();
   }
   if (ok && lane == 0u) { DGAMMA[c] = pa[lid]; DBETA[c] = pb[lid]; }
-}`;
+}`);
 }

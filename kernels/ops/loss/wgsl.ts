@@ -1,7 +1,7 @@
 // Losses fused with their gradient and the metrics accumulation, in one workgroup of 256 threads:
 // each thread takes rows lid, lid+256, …; sums go through a fixed tree so results are deterministic.
 // metrics (4): [Σ loss, Σ correct, rows, non-finite rows], accumulated across steps until read.
-import { STEP_STRUCT } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 const TREE = `
   ps[lid] = vec4<f32>(lossSum, correct, 0.0, bad);
@@ -15,14 +15,8 @@ const TREE = `
     MET[0] += t.x; MET[1] += t.y; MET[2] += f32(rows); MET[3] += t.w;
   }`;
 
-export function softmaxCeWgsl(withGrad: boolean): string {
-  return `${STEP_STRUCT}
-struct D { B: u32, C: u32, p0: u32, p1: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> L: array<f32>;
-@group(0) @binding(3) var<storage, read> Y: array<u32>;
-@group(0) @binding(4) var<storage, read_write> MET: array<f32>;
-${withGrad ? '@group(0) @binding(5) var<storage, read_write> DL: array<f32>;' : ''}
+export function softmaxCeWgsl(withGrad: boolean): Shader {
+  return shader([read('L'), read('Y', 'array<u32>'), rw('MET'), withGrad && rw('DL')], `struct D { B: u32, C: u32, p0: u32, p1: u32 }
 var<workgroup> ps: array<vec4<f32>, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -49,17 +43,11 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     }` : ''}
   }
   ${TREE}
-}`;
+}`);
 }
 
-export function mseWgsl(withGrad: boolean): string {
-  return `${STEP_STRUCT}
-struct D { B: u32, C: u32, p0: u32, p1: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> P: array<f32>;
-@group(0) @binding(3) var<storage, read> T: array<f32>;
-@group(0) @binding(4) var<storage, read_write> MET: array<f32>;
-${withGrad ? '@group(0) @binding(5) var<storage, read_write> DP: array<f32>;' : ''}
+export function mseWgsl(withGrad: boolean): Shader {
+  return shader([read('P'), read('T'), rw('MET'), withGrad && rw('DP')], `struct D { B: u32, C: u32, p0: u32, p1: u32 }
 var<workgroup> ps: array<vec4<f32>, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -79,7 +67,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     }
   }
   ${TREE}
-}`;
+}`);
 }
 
 /**
@@ -88,14 +76,8 @@ fn main(@builtin(local_invocation_index) lid: u32) {
  * of the first `rows` sequences (the loss is their mean), phase 2 writes dlogits and the metrics
  * [Σ loss, Σ correct tokens, counted tokens, non-finite, Σ correct sequences, sequences].
  */
-export function sequenceCeWgsl(withGrad: boolean): string {
-  return `${STEP_STRUCT}
-struct D { B: u32, T: u32, V: u32, p: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> L: array<f32>;
-@group(0) @binding(3) var<storage, read> Y: array<u32>;
-@group(0) @binding(4) var<storage, read_write> MET: array<f32>;
-${withGrad ? '@group(0) @binding(5) var<storage, read_write> DL: array<f32>;' : ''}
+export function sequenceCeWgsl(withGrad: boolean): Shader {
+  return shader([read('L'), read('Y', 'array<u32>'), rw('MET'), withGrad && rw('DL')], `struct D { B: u32, T: u32, V: u32, p: u32 }
 var<workgroup> ps: array<vec4<f32>, 256>;
 var<workgroup> qs: array<f32, 256>;
 @compute @workgroup_size(256)
@@ -146,5 +128,5 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     let t = ps[0];
     MET[0] += t.x; MET[1] += t.y; MET[2] += qs[0]; MET[3] += t.w; MET[4] += t.z; MET[5] += f32(rows);
   }
-}`;
+}`);
 }

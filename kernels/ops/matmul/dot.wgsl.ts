@@ -9,7 +9,8 @@
 // matmulWgsl, so the backend swaps one for the other. Grid: ceil(batch·M·N / (256 / lanes)) along x
 // (spilling into y past 65,535).
 import { pow2AtLeast } from '../common.wgsl.ts';
-import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
+import { ACT, GRAD_ACT, matmulBindings, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
+import { shader, type Shader } from '../bindings.ts';
 
 export interface DotVariant extends MatmulFlags {
   lanes: number; // threads per output: a power of two, 4 … 64
@@ -20,12 +21,12 @@ export interface DotVariant extends MatmulFlags {
 /** Lanes per output for a K: about 64 products per lane, 4 to 64 lanes. */
 export const dotLanes = (K: number): number => Math.min(64, Math.max(4, pow2AtLeast(K / 64)));
 
-export function matmulDotWgsl(o: DotVariant): string {
+export function matmulDotWgsl(o: DotVariant): Shader {
   const L = o.lanes, OW = 256 / L;
   const aAt = o.transA ? 'A[aBase + k * mA + m]' : 'A[aBase + m * d.K + k]';
   const bAt = o.transB ? 'B[bBase + n * d.K + k]' : 'B[bBase + k * d.N + n]';
-  return /* wgsl */ `${o.subgroup ? 'enable subgroups;\n' : ''}
-${matmulHead(o, false, false)}
+  return shader(matmulBindings(o, false, false), /* wgsl */ `${o.subgroup ? 'enable subgroups;\n' : ''}
+${matmulHead()}
 
 ${o.subgroup ? '' : 'var<workgroup> part: array<f32, 256>;'}
 
@@ -66,5 +67,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     v = ${GRAD_ACT[o.gradAct]};` : ''}
     ${o.accumulate ? 'C[ci] = C[ci] + v;' : 'C[ci] = v;'}
   }
-}`;
+}`);
 }

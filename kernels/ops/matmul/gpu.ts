@@ -1,6 +1,5 @@
 // GPU dispatch of the matmul ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import { matmulDims, type Kernel, type MatmulOpts, type Tensor } from '../../backend.ts';
-import type { BindingKind } from '../../device/pipelines.ts';
 import { matmulWgsl } from './tiled.wgsl.ts';
 import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from './register.wgsl.ts';
 import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from './large.wgsl.ts';
@@ -71,16 +70,10 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
 }
 
 /** Bindings shared by every matmul kernel: step, dims, A, B, C, then bias and the gradAct's y when used. */
-function matmulArgs(M: number, N: number, K: number, batch: number, a: Tensor, b: Tensor, out: Tensor, o: MatmulOpts): { arg: Arg; kind: BindingKind }[] {
-  const args: { arg: Arg; kind: BindingKind }[] = [
-    { arg: 'step', kind: 'uniform' },
-    { arg: { u: [M, N, K, batch], f: [o.gradAct?.alpha ?? 0.01] }, kind: 'uniform' },
-    { arg: a, kind: 'read' },
-    { arg: b, kind: 'read' },
-    { arg: out, kind: 'rw' },
-  ];
-  if (o.bias) args.push({ arg: o.bias, kind: 'read' });
-  if (o.gradAct) args.push({ arg: o.gradAct.y, kind: 'read' });
+function matmulArgs(M: number, N: number, K: number, batch: number, a: Tensor, b: Tensor, out: Tensor, o: MatmulOpts): Record<string, Arg> {
+  const args: Record<string, Arg> = { d: { u: [M, N, K, batch], f: [o.gradAct?.alpha ?? 0.01] }, A: a, B: b, C: out };
+  if (o.bias) args.bias = o.bias;
+  if (o.gradAct) args.Y = o.gradAct.y;
   return args;
 }
 

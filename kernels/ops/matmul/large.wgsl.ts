@@ -17,7 +17,8 @@
 // with transA, N % 4 == 0 without transB). `aligned` (M, N multiples of the tile, K of bk, no
 // ones row) drops every bounds check; otherwise loads past the edge read zeros and stores are
 // skipped.
-import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
+import { ACT, GRAD_ACT, matmulBindings, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
+import { shader, type Shader } from '../bindings.ts';
 
 /** Tile shape: C tile bm × bn, thread tile tm × tn, K-slice bk, one or two staging buffers. */
 export interface LargeTile {
@@ -58,7 +59,7 @@ export const largeAligned = (M: number, N: number, K: number, t: LargeTile, ones
 const C4 = ['x', 'y', 'z', 'w'];
 const range = (n: number): number[] => [...Array(n).keys()];
 
-export function matmulLargeWgsl(o: LargeVariant): string {
+export function matmulLargeWgsl(o: LargeVariant): Shader {
   const { bm, bn, bk, tm, tn } = o.tile;
   const TX = bn / tn, TY = bm / tm, NT = TX * TY;
   const AV = bm / 4, BV = bn / 4; // vec4s per staged row of A and B
@@ -164,8 +165,8 @@ export function matmulLargeWgsl(o: LargeVariant): string {
     workgroupBarrier();
   }`;
 
-  return /* wgsl */ `
-${matmulHead(o, true, true)}
+  return shader(matmulBindings(o, true, true), /* wgsl */ `
+${matmulHead()}
 
 // ${tileName(o.tile)}: staged slices [k][m/4] and [k][n/4]${o.tile.double ? ', two of each' : ''}.
 var<workgroup> As: array<vec4<f32>, ${(o.tile.double ? 2 : 1) * ASZ}>;
@@ -187,5 +188,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   ${I.flatMap((i) => Q.flatMap((q) => J.map((j) => `var c${i}_${q}_${j} = vec4<f32>(0.0);`))).join(' ')}
   ${loop}
   ${epi.join('\n  ')}
-}`;
+}`);
 }

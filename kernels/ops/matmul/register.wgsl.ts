@@ -9,7 +9,8 @@
 // when transA, N % 4 == 0 without transB. Rows and columns past the edge are loaded clamped (never
 // out of bounds) and not stored. Same bindings, uniforms, epilogues (bias, act, gradAct,
 // accumulate) and implicit ones row as matmulWgsl, so the backend swaps one for the other.
-import { ACT, GRAD_ACT, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
+import { ACT, GRAD_ACT, matmulBindings, matmulHead, type MatmulFlags } from './tiled.wgsl.ts';
+import { shader, type Shader } from '../bindings.ts';
 
 export interface RegisterVariant extends MatmulFlags {
   rows: 4 | 8; // rows of C per thread
@@ -26,7 +27,7 @@ export function matmulRegisterEligible(M: number, N: number, K: number, transA: 
 
 const C4 = ['x', 'y', 'z', 'w'];
 
-export function matmulRegisterWgsl(o: RegisterVariant): string {
+export function matmulRegisterWgsl(o: RegisterVariant): Shader {
   const RM = o.rows, CN = REG_COLS / 4;
   const I = [...Array(RM).keys()], J = [...Array(CN).keys()], Q = [0, 1, 2, 3], KK = [0, 1, 2, 3];
   const G = [...Array(RM / 4).keys()]; // groups of 4 rows (transA loads)
@@ -70,8 +71,8 @@ export function matmulRegisterWgsl(o: RegisterVariant): string {
     ${o.accumulate ? 'C[ci] = C[ci] + v;' : 'C[ci] = v;'}
   }`);
   }
-  return /* wgsl */ `
-${matmulHead(o, true, true)}
+  return shader(matmulBindings(o, true, true), /* wgsl */ `
+${matmulHead()}
 
 @compute @workgroup_size(${REG_WG}, ${REG_WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -89,5 +90,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     ${body.join('\n    ')}
   }
   ${epi.join('\n  ')}
-}`;
+}`);
 }

@@ -10,6 +10,7 @@
 // - onesRow: op(A) has an implicit last row M−1 of ones (A stores mA = M−1 rows), so Aᵀ·G with
 //   transA yields [dW; db] (db = column sums of G) in one pass, into adjacent flat-buffer views.
 import type { FusedAct } from '../../backend.ts';
+import { read, rw, shader, type Binding, type Shader } from '../bindings.ts';
 
 /** What every matmul kernel (this one, register, large, dot) takes: layouts and epilogue. */
 export interface MatmulFlags {
@@ -28,19 +29,21 @@ export interface MatmulVariant extends MatmulFlags {
   tile: 16 | 8; // threads per side: 16 → 64×64 tile, 8 → 32×32 tile
 }
 
+/** The tensors every matmul kernel binds: A, B, C, then bias and the gradAct's Y (batch, M, N) when used. */
+export function matmulBindings(o: MatmulFlags, vecA: boolean, vecB: boolean): (Binding | false)[] {
+  return [
+    read('A', `array<${vecA ? 'vec4<f32>' : 'f32'}>`), read('B', `array<${vecB ? 'vec4<f32>' : 'f32'}>`), rw('C'),
+    o.bias && read('bias'), o.gradAct !== 'none' && read('Y'),
+  ];
+}
+
 /**
  * The uniforms, bindings and activation helpers every matmul kernel shares (the backend binds
  * step, dims, A, B, C, then bias and the gradAct's Y when used): A and B as vec4 or f32 arrays.
  */
-export function matmulHead(o: MatmulFlags, vecA: boolean, vecB: boolean): string {
+export function matmulHead(): string {
   return `
 struct D { M: u32, N: u32, K: u32, batch: u32, alpha: f32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> A: array<${vecA ? 'vec4<f32>' : 'f32'}>;
-@group(0) @binding(3) var<storage, read> B: array<${vecB ? 'vec4<f32>' : 'f32'}>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-${o.bias ? '@group(0) @binding(5) var<storage, read> bias: array<f32>;' : ''}
-${o.gradAct !== 'none' ? `@group(0) @binding(${o.bias ? 6 : 5}) var<storage, read> Y: array<f32>; // (batch, M, N)` : ''}
 
 fn tanh_(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let r = (1.0 - e) / (1.0 + e); return select(-r, r, x >= 0.0); }
 fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }`;
@@ -65,7 +68,7 @@ export const ACT: Record<FusedAct, string> = {
   sigmoid: 'sigmoid_(v)',
 };
 
-export function matmulWgsl(o: MatmulVariant): string {
+export function matmulWgsl(o: MatmulVariant): Shader {
   const T = o.tile; // threads per side
   const TM = 4 * T; // rows (and cols) of the C tile
   const nThreads = T * T;
@@ -122,8 +125,8 @@ export function matmulWgsl(o: MatmulVariant): string {
       Bs[k * ${TM / 4}u + n / 4u][n % 4u] = v;
     }`;
   const store = o.accumulate ? 'C[ci] = C[ci] + v;' : 'C[ci] = v;';
-  return /* wgsl */ `
-${matmulHead(o, o.vecA, o.vecB)}
+  return shader(matmulBindings(o, o.vecA, o.vecB), /* wgsl */ `
+${matmulHead()}
 
 // Staged slices: [k][m/4] and [k][n/4] as vec4 so the inner loop reads 4 rows/cols at once.
 var<workgroup> As: array<vec4<f32>, ${(MM_TK * TM) / 4}>;
@@ -165,5 +168,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li: 
       ${store}
     }
   }
-}`;
+}`);
 }

@@ -8,5 +8,5 @@ export function optimizerStep(be: GpuBackend, params: Tensor, grads: Tensor, m: 
   const sqT = sq ?? grads; // bound but unread when not clipping
   return be.ew(`optimizer ${cfg.kind}`, optimizerWgsl(cfg, clip), params.size,
     { u: [params.size], f: [cfg.momentum, cfg.beta1, cfg.beta2, cfg.eps, cfg.weightDecay, cfg.clipNorm] },
-    [[params, 'rw'], [grads, 'read'], [m, 'rw'], [v, 'rw'], [sqT, 'read']]);
+    { P: params, G: grads, M1: m, M2: v, SQ: sqT });
 }

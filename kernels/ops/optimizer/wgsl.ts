@@ -1,12 +1,13 @@
 // The fused flat-buffer optimizer: every parameter updated in one dispatch.
 import type { OptimizerConfig } from '../../backend.ts';
-import { ENTRY_1D, FLAT_INDEX, STEP_STRUCT } from '../common.wgsl.ts';
+import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 /**
  * One dispatch updates every parameter. Variant flags (kind, nesterov, clipping) are in the key;
  * hyperparameters in the dims uniform; lr and step from the Step uniform.
  */
-export function optimizerWgsl(cfg: OptimizerConfig, clip: boolean): string {
+export function optimizerWgsl(cfg: OptimizerConfig, clip: boolean): Shader {
   let update: string;
   if (cfg.kind === 'sgd') {
     update = `g += d.wd * w;
@@ -21,14 +22,7 @@ export function optimizerWgsl(cfg: OptimizerConfig, clip: boolean): string {
   M1[i] = m; M2[i] = v;
   w -= (st.lr / bc1) * m / (sqrt(v) / sqrt(bc2) + d.eps);`;
   }
-  return `${STEP_STRUCT}
-struct D { n: u32, momentum: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, clipNorm: f32, p: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read_write> P: array<f32>;
-@group(0) @binding(3) var<storage, read> G: array<f32>;
-@group(0) @binding(4) var<storage, read_write> M1: array<f32>;
-@group(0) @binding(5) var<storage, read_write> M2: array<f32>;
-@group(0) @binding(6) var<storage, read> SQ: array<f32>;
+  return shader([rw('P'), read('G'), rw('M1'), rw('M2'), read('SQ')], `struct D { n: u32, momentum: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, clipNorm: f32, p: u32 }
 ${FLAT_INDEX}
 // β^t by repeated squaring: pow() goes through log2, whose absolute error near 1 (2^-21 allowed)
 // made 1 − β2^t off by ~1e-4 relative at small t; this is exact at t = 1 and within a few ulp after.
@@ -46,6 +40,6 @@ ${ENTRY_1D} {
   ${update}
   _ = M2[0]; _ = M1[0];
   P[i] = w;
-}`;
+}`);
 }
 

@@ -3,17 +3,14 @@
 // Pool backward is a gather, one thread per input element summing the windows that chose it (max)
 // or cover it (avg): no float atomics, and overlapping windows (stride < size) come out right.
 import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 const GEOM = `struct D { N: u32, H: u32, W: u32, C: u32, KH: u32, KW: u32, F: u32, OH: u32,
            OW: u32, sh: u32, sw: u32, ph: u32, pw: u32, dh: u32, dw: u32, total: u32 }
-@group(0) @binding(1) var<uniform> d: D;
 ${FLAT_INDEX}`;
 
-export function poolWgsl(op: 'max' | 'avg'): string {
-  return `${GEOM}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
-${op === 'max' ? '@group(0) @binding(4) var<storage, read_write> AM: array<u32>;' : ''}
+export function poolWgsl(op: 'max' | 'avg'): Shader {
+  return shader([read('X'), rw('Y'), op === 'max' && rw('AM', 'array<u32>')], `${GEOM}
 ${ENTRY_1D} {
   let o = flatIndex(wg, nwg, lid);
   if (o >= d.total) { return; }
@@ -32,14 +29,11 @@ ${ENTRY_1D} {
     }
   }
   ${op === 'max' ? 'Y[o] = best; AM[o] = arg; _ = sum;' : 'Y[o] = sum / f32(d.KH * d.KW); _ = best; _ = arg;'}
-}`;
+}`);
 }
 
-export function poolBackwardWgsl(op: 'max' | 'avg'): string {
-  return `${GEOM}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read_write> DX: array<f32>;
-${op === 'max' ? '@group(0) @binding(4) var<storage, read> AM: array<u32>;' : ''}
+export function poolBackwardWgsl(op: 'max' | 'avg'): Shader {
+  return shader([read('DY'), rw('DX'), op === 'max' && read('AM', 'array<u32>')], `${GEOM}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.total) { return; }
@@ -60,6 +54,6 @@ ${ENTRY_1D} {
     }
   }
   DX[i] = ${op === 'max' ? 's' : 's / f32(d.KH * d.KW)'};
-}`;
+}`);
 }
 

@@ -1,6 +1,5 @@
 // GPU dispatch of the recurrent ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
-import type { BindingKind } from '../../device/pipelines.ts';
 import { grid1d } from '../common.wgsl.ts';
 import {
   recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
@@ -17,13 +16,11 @@ export function recurrentStep(be: GpuBackend, cell: CellKind, t: number, s: Recu
   const init = recurrentInit(cell, s);
   if (t === -1) {
     if (!s.h0) throw new Error(`${cell} step −1 loads the initial state: s.h0 is missing`);
-    const bind: [Tensor, BindingKind][] = [[s.h0, 'read'], [s.hprev, 'rw']];
-    if (cell === 'lstm') bind.push([s.c0!, 'read'], [s.cseq, 'rw']);
+    const bind: Record<string, Tensor> = { H0: s.h0, HPREV: s.hprev };
+    if (cell === 'lstm') Object.assign(bind, { C0: s.c0!, CSEQ: s.cseq });
     return be.ew(`${cell} initial state`, recurrentInitWgsl(cell), B * H, { u: [B, T, H, 0, 0, 1] }, bind);
   }
-  const bind: [Tensor, BindingKind][] = [
-    [s.xp, 'read'], [s.whh, 'read'], [s.bhh, 'read'], [s.hseq, 'rw'], [s.hprev, 'rw'], [s.cseq, 'rw'], [s.gates, 'rw'], [s.hlast, 'rw'],
-  ];
+  const bind = { XP: s.xp, WHH: s.whh, BHH: s.bhh, HSEQ: s.hseq, HPREV: s.hprev, CSEQ: s.cseq, GATES: s.gates, HLAST: s.hlast };
   const dims = { u: [B, T, H, t, 0, init ? 1 : 0] };
   // Hardware GPUs: the k-sum split over the lanes of a workgroup (the serial form is latency-bound
   // there), B · ⌈H / units⌉ workgroups of 256; SwiftShader keeps one thread per (b, j), faster on a CPU.
@@ -39,15 +36,13 @@ export function recurrentStepBackward(be: GpuBackend, cell: CellKind, t: number,
   const init = recurrentInit(cell, s);
   if (t === -1) {
     if (!g.dh0 || (cell === 'lstm' && !g.dc0)) throw new Error(`${cell} backward step −1 writes the initial state's gradient: g.dh0${cell === 'lstm' ? '/dc0' : ''} missing`);
-    const bind: [Tensor, BindingKind][] = [[g.whhT, 'read'], [g.dgh, 'read'], [g.carry, 'read'], [g.dh0, 'rw']];
-    if (cell === 'lstm') bind.push([g.dc0!, 'rw']);
+    const bind: Record<string, Tensor> = { WHHT: g.whhT, DGH: g.dgh, CARRY: g.carry, DH0: g.dh0 };
+    if (cell === 'lstm') bind.DC0 = g.dc0!;
     return be.ew(`${cell} initial state backward`, recurrentInitBackwardWgsl(cell), B * H, { u: [B, T, H, 0, 0, 1] }, bind);
   }
-  // Binding 3 (recurrentBackwardAux): GRU h_{t-1} from hprev, RNN h_t from hseq, LSTM c0 (hseq unread without one).
+  // AUX (recurrentBackwardAux): GRU h_{t-1} from hprev, RNN h_t from hseq, LSTM c0 (hseq unread without one).
   const aux = cell === 'gru' ? s.hprev : cell === 'lstm' && init ? s.c0! : s.hseq;
-  const bind: [Tensor, BindingKind][] = [
-    [g.whhT, 'read'], [aux, 'read'], [s.cseq, 'read'], [s.gates, 'read'], [g.dout, 'read'], [g.dgx, 'rw'], [g.dgh, 'rw'], [g.carry, 'rw'],
-  ];
+  const bind = { WHHT: g.whhT, AUX: aux, CSEQ: s.cseq, GATES: s.gates, DOUT: g.dout, DGX: g.dgx, DGH: g.dgh, CARRY: g.carry };
   const dims = { u: [B, T, H, t, seqOut ? 1 : 0, init ? 1 : 0] };
   const label = `${cell} step ${t} backward`;
   if (be.hw) {

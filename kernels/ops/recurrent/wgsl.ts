@@ -23,11 +23,11 @@
 // dh0 sums dgh[b, 0, k] over all k, which different threads of backward step 0 write, so it is a
 // dispatch of its own after step 0 ("backward step −1"); dc0 is the LSTM's carry dc_0·f_0.
 import type { CellKind, RecurrentBuffers } from '../../backend.ts';
-import { ENTRY_1D, FLAT_INDEX, MATH, STEP_STRUCT } from '../common.wgsl.ts';
+import { ENTRY_1D, FLAT_INDEX, MATH } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 // init: 1 when the layer has an initial state (h_{-1}, c_{-1} come from hprev (b, 0) / cseq (b, 0) / c0).
-const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, init: u32, p1: u32, p2: u32 }
-@group(0) @binding(1) var<uniform> d: D;`;
+const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, init: u32, p1: u32, p2: u32 }`;
 
 /** Number of gate blocks of H columns in W_ih / W_hh. */
 export function gateCount(cell: CellKind): number {
@@ -46,8 +46,7 @@ export function recurrentInit(cell: CellKind, s: RecurrentBuffers): boolean {
 /** Cell math of forward step t for unit j, from hp0…hp{G−1} = b_hh + h_{t-1}·W_hh (gate columns of j): defines h, writes cseq and gates. */
 function stepCellWgsl(cell: CellKind): string {
   if (cell === 'lstm') {
-    return `
-  let i = sigmoid_(XP[xb + j] + hp0);
+    return `  let i = sigmoid_(XP[xb + j] + hp0);
   let f = sigmoid_(XP[xb + H + j] + hp1);
   let gg = tanh_(XP[xb + 2u * H + j] + hp2);
   let o = sigmoid_(XP[xb + 3u * H + j] + hp3);
@@ -60,8 +59,7 @@ function stepCellWgsl(cell: CellKind): string {
   GATES[gb + j] = i; GATES[gb + H + j] = f; GATES[gb + 2u * H + j] = gg; GATES[gb + 3u * H + j] = o;`;
   }
   if (cell === 'gru') {
-    return `
-  let r = sigmoid_(XP[xb + j] + hp0);
+    return `  let r = sigmoid_(XP[xb + j] + hp0);
   let z = sigmoid_(XP[xb + H + j] + hp1);
   let n = tanh_(XP[xb + 2u * H + j] + r * hp2);
   var hprev = 0.0;
@@ -70,18 +68,10 @@ function stepCellWgsl(cell: CellKind): string {
   let gb = (b * d.T + t) * 4u * H;
   GATES[gb + j] = r; GATES[gb + H + j] = z; GATES[gb + 2u * H + j] = n; GATES[gb + 3u * H + j] = hp2;`;
   }
-  return `
-  let h = tanh_(XP[xb + j] + hp0);`;
+  return `  let h = tanh_(XP[xb + j] + hp0);`;
 }
 
-const STEP_BINDINGS = `@group(0) @binding(2) var<storage, read> XP: array<f32>;
-@group(0) @binding(3) var<storage, read> WHH: array<f32>;
-@group(0) @binding(4) var<storage, read> BHH: array<f32>;
-@group(0) @binding(5) var<storage, read_write> HSEQ: array<f32>;
-@group(0) @binding(6) var<storage, read_write> HPREV: array<f32>;
-@group(0) @binding(7) var<storage, read_write> CSEQ: array<f32>;
-@group(0) @binding(8) var<storage, read_write> GATES: array<f32>;
-@group(0) @binding(9) var<storage, read_write> HLAST: array<f32>;`;
+const STEP_BINDINGS = [read('XP'), read('WHH'), read('BHH'), rw('HSEQ'), rw('HPREV'), rw('CSEQ'), rw('GATES'), rw('HLAST')];
 
 // hprev (b, t+1) = h_t, and (b, 0) = 0 (or h0, from step −1): the rows of the dW_hh GEMM line up with dgh.
 const STEP_TAIL = `
@@ -90,7 +80,7 @@ const STEP_TAIL = `
   if (t + 1u < d.T) { HPREV[row + H + j] = h; }
   if (t + 1u == d.T) { HLAST[b * H + j] = h; }`;
 
-export function recurrentStepWgsl(cell: CellKind): string {
+export function recurrentStepWgsl(cell: CellKind): Shader {
   const G = gateCount(cell);
   // hp_g = b_hh[g·H + j] + Σ_k h_{t-1}[k] · W_hh[k, g·H + j] for the G gates of unit j, with
   // h_{t-1} = hprev (b, t): written by step t-1, or by step −1 (h0); skipped at t = 0 from zeros.
@@ -106,9 +96,7 @@ export function recurrentStepWgsl(cell: CellKind): string {
     }
   }
   let xb = (b * d.T + t) * GH;`;
-  return `${STEP_STRUCT}
-${DIMS}
-${STEP_BINDINGS}
+  return shader(STEP_BINDINGS, `${DIMS}
 ${FLAT_INDEX}
 ${MATH}
 ${ENTRY_1D} {
@@ -120,7 +108,7 @@ ${ENTRY_1D} {
   ${rec}
   ${stepCellWgsl(cell)}
   ${STEP_TAIL}
-}`;
+}`);
 }
 
 /**
@@ -183,14 +171,12 @@ function laneLoop(L: number, n: string, terms: (k: string) => string): string {
  * 256 / units lanes (strided k, so the 32 threads of a warp read one W_hh row: consecutive j) and
  * summed in workgroup memory; lane 0 applies the gates and writes every output as the serial form.
  */
-export function recurrentStepSplitWgsl(cell: CellKind, units = RNN_SPLIT_UNITS.forward): string {
+export function recurrentStepSplitWgsl(cell: CellKind, units = RNN_SPLIT_UNITS.forward): Shader {
   const G = gateCount(cell), U = units, L = 256 / U;
   if (!Number.isInteger(L) || (L & (L - 1)) !== 0) throw new Error(`recurrentStepSplitWgsl: units ${units} does not divide 256 into a power of two`);
   const gs = Array.from({ length: G }, (_, g) => g);
   const terms = (k: string) => `{ let hk = HPREV[row + ${k}]; let wk = ${k} * GH + j; ${gs.map((g) => `s${g} += hk * WHH[wk + ${g}u * H];`).join(' ')} }`;
-  return `${STEP_STRUCT}
-${DIMS}
-${STEP_BINDINGS}
+  return shader(STEP_BINDINGS, `${DIMS}
 var<workgroup> RED: array<f32, ${G * 256}>;
 ${MATH}
 ${splitHead(U)}
@@ -206,14 +192,13 @@ ${splitHead(U)}
   let xb = (b * d.T + t) * GH;
   ${stepCellWgsl(cell)}
   ${STEP_TAIL}
-}`;
+}`);
 }
 
 /** Backward cell math for unit j from dh (upstream + recurrent path) and the carried direct path: writes dgx, dgh, carry. */
 function stepBackwardCellWgsl(cell: CellKind): string {
   if (cell === 'lstm') {
-    return `
-  let i = GATES[gb + j]; let f = GATES[gb + H + j]; let gg = GATES[gb + 2u * H + j]; let o = GATES[gb + 3u * H + j];
+    return `  let i = GATES[gb + j]; let f = GATES[gb + H + j]; let gg = GATES[gb + 2u * H + j]; let o = GATES[gb + 3u * H + j];
   let c = CSEQ[row + j];
   var cprev = 0.0;
   if (t > 0u) { cprev = CSEQ[row - H + j]; } else if (d.init == 1u) { cprev = AUX[b * H + j]; } // c0
@@ -228,8 +213,7 @@ function stepBackwardCellWgsl(cell: CellKind): string {
   CARRY[b * H + j] = dc * f;`;
   }
   if (cell === 'gru') {
-    return `
-  let r = GATES[gb + j]; let z = GATES[gb + H + j]; let n = GATES[gb + 2u * H + j]; let hn = GATES[gb + 3u * H + j];
+    return `  let r = GATES[gb + j]; let z = GATES[gb + H + j]; let n = GATES[gb + 2u * H + j]; let hn = GATES[gb + 3u * H + j];
   let hprev = AUX[row + j]; // hprev (b, t): h_{t-1}, h0 or 0 at t = 0
   dh += carried;
   let dnp = dh * (1.0 - z) * (1.0 - n * n);
@@ -239,25 +223,18 @@ function stepBackwardCellWgsl(cell: CellKind): string {
   DGH[ob + j] = dr; DGH[ob + H + j] = dz; DGH[ob + 2u * H + j] = dnp * r;
   CARRY[b * H + j] = dh * z;`;
   }
-  return `
-  let h = AUX[row + j]; // hseq (b, t)
+  return `  let h = AUX[row + j]; // hseq (b, t)
   let dp = dh * (1.0 - h * h);
   DGX[ob + j] = dp; DGH[ob + j] = dp;
   _ = carried;`;
 }
 
-function stepBackwardBindings(cell: CellKind): string {
-  return `@group(0) @binding(2) var<storage, read> WHHT: array<f32>;
-@group(0) @binding(3) var<storage, read> AUX: array<f32>; // ${recurrentBackwardAux(cell)}
-@group(0) @binding(4) var<storage, read> CSEQ: array<f32>;
-@group(0) @binding(5) var<storage, read> GATES: array<f32>;
-@group(0) @binding(6) var<storage, read> DOUT: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DGX: array<f32>;
-@group(0) @binding(8) var<storage, read_write> DGH: array<f32>;
-@group(0) @binding(9) var<storage, read_write> CARRY: array<f32>;`;
-}
+/** AUX is the tensor recurrentBackwardAux(cell) names. */
+const STEP_BACKWARD_BINDINGS = [
+  read('WHHT'), read('AUX'), read('CSEQ'), read('GATES'), read('DOUT'), rw('DGX'), rw('DGH'), rw('CARRY'),
+];
 
-export function recurrentStepBackwardWgsl(cell: CellKind): string {
+export function recurrentStepBackwardWgsl(cell: CellKind): Shader {
   const G = gateCount(cell);
   // dh_t = upstream + carried direct path + Σ_k dgh[b, t+1, k] · W_hh[j, k] (recurrent path), read from W_hhᵀ.
   const dh = `
@@ -271,9 +248,7 @@ export function recurrentStepBackwardWgsl(cell: CellKind): string {
   }
   let gb = (b * d.T + t) * 4u * H;
   let ob = (b * d.T + t) * GH;`;
-  return `${STEP_STRUCT}
-${DIMS}
-${stepBackwardBindings(cell)}
+  return shader(STEP_BACKWARD_BINDINGS, `${DIMS}
 ${FLAT_INDEX}
 ${MATH}
 ${ENTRY_1D} {
@@ -284,20 +259,18 @@ ${ENTRY_1D} {
   let row = (b * d.T + t) * H;
   ${dh}
   ${stepBackwardCellWgsl(cell)}
-}`;
+}`);
 }
 
 /**
  * Backward step for hardware GPUs: as recurrentStepBackwardWgsl, with the G·H-long recurrent sum
  * of unit j split over 256 / units lanes and summed in workgroup memory; lane 0 finishes as the serial form.
  */
-export function recurrentStepBackwardSplitWgsl(cell: CellKind, units = RNN_SPLIT_UNITS.backward): string {
+export function recurrentStepBackwardSplitWgsl(cell: CellKind, units = RNN_SPLIT_UNITS.backward): Shader {
   const G = gateCount(cell), U = units, L = 256 / U;
   if (!Number.isInteger(L) || (L & (L - 1)) !== 0) throw new Error(`recurrentStepBackwardSplitWgsl: units ${units} does not divide 256 into a power of two`);
   const terms = (k: string) => `s += DGH[nb + ${k}] * WHHT[${k} * H + j];`;
-  return `${STEP_STRUCT}
-${DIMS}
-${stepBackwardBindings(cell)}
+  return shader(STEP_BACKWARD_BINDINGS, `${DIMS}
 var<workgroup> RED: array<f32, 256>;
 ${MATH}
 ${splitHead(U)}
@@ -317,7 +290,7 @@ ${splitHead(U)}
   let gb = (b * d.T + t) * 4u * H;
   let ob = (b * d.T + t) * GH;
   ${stepBackwardCellWgsl(cell)}
-}`;
+}`);
 }
 
 /**
@@ -332,14 +305,9 @@ export function recurrentBackwardAux(cell: CellKind): string {
  * Step −1 of the forward: hprev (b, 0) = h0 and, for the LSTM, cseq (b, 0) = c0, where step 0
  * reads h_{-1} and c_{-1}. One thread per (b, j).
  */
-export function recurrentInitWgsl(cell: CellKind): string {
+export function recurrentInitWgsl(cell: CellKind): Shader {
   const lstm = cell === 'lstm';
-  return `${STEP_STRUCT}
-${DIMS}
-@group(0) @binding(2) var<storage, read> H0: array<f32>;
-@group(0) @binding(3) var<storage, read_write> HPREV: array<f32>;
-${lstm ? `@group(0) @binding(4) var<storage, read> C0: array<f32>;
-@group(0) @binding(5) var<storage, read_write> CSEQ: array<f32>;` : ''}
+  return shader([read('H0'), rw('HPREV'), lstm && read('C0'), lstm && rw('CSEQ')], `${DIMS}
 ${FLAT_INDEX}
 ${ENTRY_1D} {
   let idx = flatIndex(wg, nwg, lid);
@@ -349,7 +317,7 @@ ${ENTRY_1D} {
   let row = b * d.T * H; // (b, 0, 0)
   HPREV[row + j] = H0[idx];
   ${lstm ? 'CSEQ[row + j] = C0[idx];' : ''}
-}`;
+}`);
 }
 
 /**
@@ -358,15 +326,9 @@ ${ENTRY_1D} {
  * the GRU, directly (the carry dh_0·z_0); c_{-1} feeds the LSTM's step 0 only through c_0 = f·c_{-1} + …,
  * which is the carry dc_0·f_0.
  */
-export function recurrentInitBackwardWgsl(cell: CellKind): string {
+export function recurrentInitBackwardWgsl(cell: CellKind): Shader {
   const G = gateCount(cell);
-  return `${STEP_STRUCT}
-${DIMS}
-@group(0) @binding(2) var<storage, read> WHHT: array<f32>;
-@group(0) @binding(3) var<storage, read> DGH: array<f32>;
-@group(0) @binding(4) var<storage, read> CARRY: array<f32>;
-@group(0) @binding(5) var<storage, read_write> DH0: array<f32>;
-${cell === 'lstm' ? '@group(0) @binding(6) var<storage, read_write> DC0: array<f32>;' : ''}
+  return shader([read('WHHT'), read('DGH'), read('CARRY'), rw('DH0'), cell === 'lstm' && rw('DC0')], `${DIMS}
 ${FLAT_INDEX}
 ${ENTRY_1D} {
   let idx = flatIndex(wg, nwg, lid);
@@ -378,6 +340,6 @@ ${ENTRY_1D} {
   for (var k = 0u; k < GH; k++) { dh += DGH[nb + k] * WHHT[k * H + j]; }
   ${cell === 'gru' ? 'dh += CARRY[idx];' : cell === 'lstm' ? 'DC0[idx] = CARRY[idx];' : '' /* the RNN has no carry */}
   DH0[idx] = dh;
-}`;
+}`);
 }
 

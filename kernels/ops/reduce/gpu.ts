@@ -10,13 +10,13 @@ const SUM_CHUNK_LANE = 16;
 
 export function reduce(be: GpuBackend, op: ReduceOp, out: Tensor, x: Tensor, axis: number): Kernel {
   const [outer, len, inner] = axisSplit(x.shape, axis);
-  return be.ew(`reduce ${op}`, reduceWgsl(op), outer * inner, { u: [outer, len, inner] }, [[x, 'read'], [out, 'rw']]);
+  return be.ew(`reduce ${op}`, reduceWgsl(op), outer * inner, { u: [outer, len, inner] }, { X: x, Y: out });
 }
 
 export function reduceBackward(be: GpuBackend, op: ReduceOp, dx: Tensor, dy: Tensor, x: Tensor, y: Tensor, axis: number): Kernel {
   const [outer, len, inner] = axisSplit(x.shape, axis);
   return be.ew(`reduce ${op} backward`, reduceBackwardWgsl(op), x.size, { u: [outer, len, inner] },
-    [[dy, 'read'], [x, 'read'], [y, 'read'], [dx, 'rw']]);
+    { DY: dy, X: x, Yv: y, DX: dx });
 }
 
 export function sumRows(be: GpuBackend, out: Tensor, x: Tensor, accumulate = false): Kernel {
@@ -29,21 +29,16 @@ export function sumRows(be: GpuBackend, out: Tensor, x: Tensor, accumulate = fal
     const cols = Math.min(64, pow2AtLeast(N));
     const chunk = (256 / cols) * SUM_CHUNK_LANE, chunks = Math.ceil(rows / chunk);
     const one = (dst: Tensor, acc: boolean, len: number, ys: number): GpuKernel => be.dimsKernel('sumRows', sumRowsParallelWgsl(cols),
-      { u: [rows, len, N, acc ? 1 : 0] }, [[x, 'read'], [dst, 'rw']], [Math.ceil(N / cols), ys, 1]);
+      { u: [rows, len, N, acc ? 1 : 0] }, { X: x, Y: dst }, [Math.ceil(N / cols), ys, 1]);
     if (chunks === 1) return one(out, accumulate, rows, 1);
     const partial = be.make([chunks, N], 'sumRows chunks', 'f32', be.scratchBuffer(chunks * N, 'sumRows chunks'), 0);
     const first = one(partial, false, chunk, chunks);
-    first.next = be.ew('sumRows', sumRowsWgsl(), N, { u: [chunks, 0, N, accumulate ? 1 : 0] }, [[partial, 'read'], [out, 'rw']]) as GpuKernel;
+    first.next = be.ew('sumRows', sumRowsWgsl(), N, { u: [chunks, 0, N, accumulate ? 1 : 0] }, { X: partial, Y: out }) as GpuKernel;
     return first;
   }
-  return be.ew('sumRows', sumRowsWgsl(), N, dims, [[x, 'read'], [out, 'rw']]);
+  return be.ew('sumRows', sumRowsWgsl(), N, dims, { X: x, Y: out });
 }
 
 export function sumSquares(be: GpuBackend, out: Tensor, x: Tensor): Kernel {
-  return be.kernel('sumSquares', sumSquaresWgsl(), [
-    { arg: 'step', kind: 'uniform' },
-    { arg: { u: [x.size] }, kind: 'uniform' },
-    { arg: x, kind: 'read' },
-    { arg: out, kind: 'rw' },
-  ], [1, 1, 1]);
+  return be.dimsKernel('sumSquares', sumSquaresWgsl(), { u: [x.size] }, { X: x, Y: out }, [1, 1, 1]);
 }

@@ -2,18 +2,16 @@
 // Backward: one thread per input element. Max sends the gradient to the first maximal element.
 import type { ReduceOp } from '../../backend.ts';
 import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
+import { read, rw, shader, type Shader } from '../bindings.ts';
 
 const HEAD = `struct D { outer: u32, len: u32, inner: u32, p: u32 }
-@group(0) @binding(1) var<uniform> d: D;
 ${FLAT_INDEX}`;
 
-export function reduceWgsl(op: ReduceOp): string {
+export function reduceWgsl(op: ReduceOp): Shader {
   const init = op === 'max' ? '-3.40282e38' : '0.0';
   const comb = op === 'max' ? 'acc = max(acc, v);' : 'acc += v;';
   const fin = op === 'mean' ? 'acc / f32(d.len)' : 'acc';
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+  return shader([read('X'), rw('Y')], `${HEAD}
 ${ENTRY_1D} {
   let o = flatIndex(wg, nwg, lid);
   if (o >= d.outer * d.inner) { return; }
@@ -21,10 +19,10 @@ ${ENTRY_1D} {
   var acc = ${init};
   for (var l = 0u; l < d.len; l++) { let v = X[(oo * d.len + l) * d.inner + ii]; ${comb} }
   Y[o] = ${fin};
-}`;
+}`);
 }
 
-export function reduceBackwardWgsl(op: ReduceOp): string {
+export function reduceBackwardWgsl(op: ReduceOp): Shader {
   const body =
     op === 'sum' ? 'DX[i] = g;'
     : op === 'mean' ? 'DX[i] = g / f32(d.len);'
@@ -32,11 +30,7 @@ export function reduceBackwardWgsl(op: ReduceOp): string {
   var first = d.len;
   for (var k = 0u; k < d.len; k++) { if (X[(oo * d.len + k) * d.inner + ii] == y) { first = k; break; } }
   DX[i] = select(0.0, g, l == first);`;
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> DY: array<f32>;
-@group(0) @binding(3) var<storage, read> X: array<f32>;
-@group(0) @binding(4) var<storage, read> Yv: array<f32>;
-@group(0) @binding(5) var<storage, read_write> DX: array<f32>;
+  return shader([read('DY'), read('X'), read('Yv'), rw('DX')], `${HEAD}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.outer * d.len * d.inner) { return; }
@@ -45,21 +39,19 @@ ${ENTRY_1D} {
   let g = DY[o];
   _ = l;
   ${body}
-}`;
+}`);
 }
 
 /** out (N) = Σ over rows of x (rows, N): the bias gradient. d.outer = rows, d.inner = N, d.p = accumulate. */
-export function sumRowsWgsl(): string {
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+export function sumRowsWgsl(): Shader {
+  return shader([read('X'), rw('Y')], `${HEAD}
 ${ENTRY_1D} {
   let n = flatIndex(wg, nwg, lid);
   if (n >= d.inner) { return; }
   var s = 0.0;
   for (var r = 0u; r < d.outer; r++) { s += X[r * d.inner + n]; }
   if (d.p == 1u) { Y[n] = Y[n] + s; } else { Y[n] = s; }
-}`;
+}`);
 }
 
 /**
@@ -69,11 +61,9 @@ ${ENTRY_1D} {
  * the lanes. Grid: ceil(N / cols) workgroups along x, and along y chunks of d.len rows, chunk y
  * written to row y of Y (a scratch (chunks, N) that a second pass sums, when there are several).
  */
-export function sumRowsParallelWgsl(cols: number): string {
+export function sumRowsParallelWgsl(cols: number): Shader {
   const lanes = 256 / cols;
-  return `${HEAD}
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+  return shader([read('X'), rw('Y')], `${HEAD}
 var<workgroup> part: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -95,15 +85,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let yi = wg.y * d.inner + n;
     if (d.p == 1u) { Y[yi] = Y[yi] + part[lid]; } else { Y[yi] = part[lid]; }
   }
-}`;
+}`);
 }
 
 /** out[0] = Σ x² with one workgroup of 256 threads (strided loop, then a tree in workgroup memory). */
-export function sumSquaresWgsl(): string {
-  return `struct D { n: u32, p0: u32, p1: u32, p2: u32 }
-@group(0) @binding(1) var<uniform> d: D;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+export function sumSquaresWgsl(): Shader {
+  return shader([read('X'), rw('Y')], `struct D { n: u32, p0: u32, p1: u32, p2: u32 }
 var<workgroup> part: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -116,5 +103,5 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     workgroupBarrier();
   }
   if (lid == 0u) { Y[0] = part[0]; }
-}`;
+}`);
 }
