@@ -227,6 +227,13 @@ export interface Backend {
    */
   ready(): Promise<void>;
   destroy(): void;
+  /**
+   * Only where the device can be lost (WebGPU): `onLost` handlers run once with the reason, and
+   * `lostWithin(ms)` resolves with the reason if the device is lost within ms, else null. A
+   * backend without them (the CPU) never loses its device.
+   */
+  onLost?(handler: (reason: string) => void): void;
+  lostWithin?(ms: number): Promise<string | null>;
 
   // ---- ops ----
   /** out (M,N) = act(op(a) · op(b) + bias), or batched (batch, M, N). */

@@ -115,6 +115,11 @@ export class GpuBackend implements Backend {
     this.lostHandlers.push(handler);
   }
 
+  async lostWithin(ms: number): Promise<string | null> {
+    const lost = await Promise.race([this.device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    return lost ? this.lost ?? 'unknown reason' : null;
+  }
+
   bytesInUse(): number {
     return this.pool.inUse;
   }
