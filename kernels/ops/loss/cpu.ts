@@ -6,7 +6,12 @@ type F = Float32Array | Float64Array;
 const a = (t: Tensor) => t.store as F;
 const au = (t: Tensor) => t.store as Uint32Array;
 
-export function sequenceCrossEntropyRef(p: StepParams, dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): void {
+/**
+ * Softmax cross-entropy over logits (B, T, V) with labels (B, T), IGNORE_LABEL positions skipped;
+ * the loss is the mean over counted tokens. Metrics [Σ loss, Σ correct, counted, non-finite], with
+ * `seqMetrics` also [Σ correct sequences, sequences]. Classification is T = 1.
+ */
+export function sequenceCrossEntropyRef(p: StepParams, dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor, seqMetrics = true): void {
   const [B, T] = labels.shape.length >= 2 ? labels.shape : [labels.shape[0], 1];
   const V = logits.size / (B * T);
   const Lg = a(logits), Y = au(labels), M = a(metrics);
@@ -46,46 +51,19 @@ export function sequenceCrossEntropyRef(p: StepParams, dlogits: Tensor | null, l
   M[m + 1] += correct;
   M[m + 2] += counted;
   M[m + 3] += bad;
+  if (!seqMetrics) return;
   M[m + 4] += seqOk;
   M[m + 5] += rows;
 }
 
 // ---- the CPU backend's kernels: each runs the loops above ----
 const f = (t: Tensor) => t.store as Float32Array;
-const u = (t: Tensor) => t.store as Uint32Array;
 
+/** Classification: the sequence reference with T = 1, without the whole-sequence metrics. */
 export function softmaxCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel {
-  const B = labels.size, C = logits.size / B;
-  return cpuKernel('softmaxCrossEntropy', (p) => {
-    const L = f(logits), Y = u(labels), M = f(metrics);
-    const rows = Math.min(p.rows, B);
-    let lossSum = 0, correct = 0, bad = 0;
-    for (let r = 0; r < B; r++) {
-      const base = logits.offset + r * C;
-      if (r >= rows) {
-        if (dlogits) f(dlogits).fill(0, dlogits.offset + r * C, dlogits.offset + (r + 1) * C);
-        continue;
-      }
-      let mx = -Infinity, arg = 0;
-      for (let c = 0; c < C; c++) if (L[base + c] > mx) { mx = L[base + c]; arg = c; }
-      let s = 0;
-      for (let c = 0; c < C; c++) s += Math.exp(L[base + c] - mx);
-      const label = Y[labels.offset + r];
-      const loss = Math.log(s) + mx - L[base + label];
-      if (!Number.isFinite(loss)) bad++;
-      lossSum += loss;
-      if (arg === label) correct++;
-      if (dlogits) {
-        const D = f(dlogits);
-        for (let c = 0; c < C; c++)
-          D[dlogits.offset + r * C + c] = (Math.exp(L[base + c] - mx) / s - (c === label ? 1 : 0)) / rows;
-      }
-    }
-    M[metrics.offset] += lossSum;
-    M[metrics.offset + 1] += correct;
-    M[metrics.offset + 2] += rows;
-    M[metrics.offset + 3] += bad;
-  });
+  const B = labels.size;
+  const perRow = { ...labels, shape: [B, 1] };
+  return cpuKernel('softmaxCrossEntropy', (p) => sequenceCrossEntropyRef(p, dlogits, logits, perRow, metrics, false));
 }
 
 export function mse(dpred: Tensor | null, pred: Tensor, target: Tensor, metrics: Tensor): Kernel {
