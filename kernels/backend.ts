@@ -6,7 +6,7 @@
 // loops. Values that change every step (learning rate, step number, batch offset, dropout seed)
 // travel in a small StepParams block written before each run instead of being baked into kernels.
 
-import type { LargeTile } from './ops/matmul-large.wgsl.ts';
+import type { LargeTile } from './ops/matmul/large.wgsl.ts';
 
 export type DType = 'f32' | 'u32';
 
@@ -227,6 +227,13 @@ export interface Backend {
    */
   ready(): Promise<void>;
   destroy(): void;
+  /**
+   * Only where the device can be lost (WebGPU): `onLost` handlers run once with the reason, and
+   * `lostWithin(ms)` resolves with the reason if the device is lost within ms, else null. A
+   * backend without them (the CPU) never loses its device.
+   */
+  onLost?(handler: (reason: string) => void): void;
+  lostWithin?(ms: number): Promise<string | null>;
 
   // ---- ops ----
   /** out (M,N) = act(op(a) · op(b) + bias), or batched (batch, M, N). */
@@ -267,7 +274,7 @@ export interface Backend {
   /** dst += src (same size). */
   addInto(dst: Tensor, src: Tensor): Kernel;
 
-  // ---- sequences (kernels/ops/rnn.wgsl.ts, kernels/cpu/rnn.ts) ----
+  // ---- sequences (kernels/ops/recurrent, embedding, gather, loss) ----
   /** out (N, D) = table (V, D) row ids[n]; ids (N) are f32 token ids; out-of-range ids give zeros. */
   embedding(out: Tensor, ids: Tensor, table: Tensor): Kernel;
   /** dtable (V, D) (+)= Σ_{n: ids[n] = v} dout[n]: a gather per table row, no atomics. */
@@ -294,7 +301,7 @@ export interface Backend {
    */
   sequenceCrossEntropy(dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor): Kernel;
 
-  // ---- transformers (kernels/ops/attention.wgsl.ts, kernels/ops/layernorm.wgsl.ts, kernels/cpu/attention.ts) ----
+  // ---- transformers (kernels/ops/attention, kernels/ops/layernorm) ----
   /**
    * LayerNorm over the last axis of x viewed as (rows, C), C = gamma.size:
    * y = (x − μ)·rstd·gamma + beta with rstd = 1/sqrt(biased var + eps); saves mean and rstd (rows).

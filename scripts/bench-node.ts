@@ -41,7 +41,7 @@ import { isRefused } from './bench/loss.ts';
 import { comparison, errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
 import { MODELS, ourMatmul, ourModel } from './bench/ours.ts';
 import { createBackend } from '../kernels/engine.ts';
-import { dotLanes } from '../kernels/ops/matmul-dot.wgsl.ts';
+import { dotLanes } from '../kernels/ops/matmul/dot.wgsl.ts';
 import { Rng } from '../kernels/rng.ts';
 
 reexecWithSwiftShaderIfNeeded();

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Conv2dGeom, Tensor } from '../kernels/backend.ts';
-import { conv2dRef } from '../kernels/cpu/conv.ts';
-import { unaryF } from '../kernels/cpu/math.ts';
+import { conv2dRef } from '../kernels/ops/conv/cpu.ts';
+import { unaryF } from '../kernels/ops/elementwise/cpu.ts';
 import { layerGeom } from '../kernels/model/conv.ts';
 import { presetSpec } from '../kernels/model/presets.ts';
 import type { ModelSpec } from '../kernels/model/types.ts';

@@ -6,10 +6,9 @@
 // fixed list of dispatches with every buffer and bind group made up front, which is what lets a
 // training step be one queue submission with no allocation. The cost: shapes (batch size
 // included) are fixed per compiled program, so changing them means compiling again.
-import type {
-  Backend, BinaryOp, CellKind, FusedAct, Kernel, MatmulOpts, RecurrentBuffers, RecurrentGrads, ReduceOp, Tensor, UnaryOp,
-} from '../backend.ts';
-import { axisSplit } from '../cpu/backend.ts';
+import type { Backend, BinaryOp, CellKind, FusedAct, Kernel, MatmulOpts, RecurrentBuffers, ReduceOp, Tensor, UnaryOp } from '../backend.ts';
+import { axisSplit } from '../ops/shapes.ts';
+import { recurrent } from './recurrent.ts';
 import type { Conv2dGeom, PoolOp } from '../backend.ts';
 
 export class Graph {
@@ -32,7 +31,8 @@ export class Graph {
   readonly origin = new Map<Kernel, string>();
   private tape: (() => void)[] = [];
   private grads = new Map<number, Tensor>();
-  private written = new Set<number>();
+  /** Ids whose gradient buffer a producer has written (later producers accumulate). For the op files. */
+  readonly written = new Set<number>();
   private needs = new Set<number>();
   /**
    * Dense backward fusions (act' in the dx matmul's epilogue, [dW; db] as one matmul). Off records
@@ -79,7 +79,8 @@ export class Graph {
    * Records kernels that produce a gradient for t. The first producer writes the gradient buffer
    * directly; later producers (a tensor used twice, as in a residual) write a temporary and add it.
    */
-  private gradInto(t: Tensor, produce: (dst: Tensor, accumulate: boolean) => Kernel[], canAccumulate = false): void {
+  /** @internal for the op files (autodiff/recurrent.ts) */
+  gradInto(t: Tensor, produce: (dst: Tensor, accumulate: boolean) => Kernel[], canAccumulate = false): void {
     const g = this.grad(t);
     if (!this.written.has(t.id)) {
       this.written.add(t.id);
@@ -92,7 +93,8 @@ export class Graph {
     }
   }
 
-  private op(out: Tensor, fwd: Kernel[], inputs: Tensor[], back: () => void): Tensor {
+  /** @internal for the op files (autodiff/recurrent.ts) */
+  op(out: Tensor, fwd: Kernel[], inputs: Tensor[], back: () => void): Tensor {
     this.forward.push(...fwd);
     for (const k of fwd) this.origin.set(k, out.name);
     this.outputs.push({ name: out.name, t: out });
@@ -233,92 +235,10 @@ export class Graph {
     });
   }
 
-  /**
-   * One recurrent layer over x (B, T, I): the input projection of all timesteps is one GEMM
-   * (x·W_ih + b_ih), then one fused dispatch per timestep. Returns hseq (B, T, H) or, when
-   * !seqOut, the last state (B, H). Backward: one dispatch per step in reverse, then the weight
-   * gradients as GEMMs over all B·T rows: dW_ih = xᵀ·dgx, dW_hh = hprevᵀ·dgh, biases as row sums.
-   * W_ih (I, G·H), b_ih (G·H), W_hh (H, G·H), b_hh (G·H); gate blocks in PyTorch order.
-   * init: the initial state h0 (and, for an LSTM, c0), (B, H) each, per sample; absent ones are
-   * zeros. They take gradients like any input (the backward's step −1 writes them).
-   */
+  /** One recurrent layer over x (B, T, I): see autodiff/recurrent.ts. */
   recurrent(cell: CellKind, x: Tensor, Wih: Tensor, bih: Tensor, Whh: Tensor, bhh: Tensor, seqOut: boolean, name: string,
     init: { h0?: Tensor | null; c0?: Tensor | null } = {}): Tensor {
-    const [B, T, I] = x.shape;
-    const GH = Wih.shape[1], H = Whh.shape[0];
-    const rows = B * T;
-    const x2 = { ...x, shape: [rows, I] };
-    const xp = this.alloc([B, T, GH], `${name}.xp`);
-    if (init.c0 && cell !== 'lstm') throw new Error(`${name}: only an LSTM has a cell state c0`);
-    for (const v of [init.h0, init.c0]) if (v && v.size !== B * H) throw new Error(`${name}: initial state ${v.name} (${v.shape}) is not (B, H) = (${B}, ${H})`);
-    // The backend takes an LSTM's h0 and c0 together: a missing one is a zero tensor.
-    const zeros = (what: string) => {
-      const z = this.alloc([B, H], `${name}.${what}`);
-      this.be.write(z, new Float32Array(B * H));
-      return z;
-    };
-    const h0 = init.h0 ?? (init.c0 ? zeros('h0') : undefined);
-    const c0 = cell === 'lstm' && h0 ? init.c0 ?? zeros('c0') : undefined;
-    const s: RecurrentBuffers = {
-      xp, whh: Whh, bhh,
-      hseq: this.alloc([B, T, H], `${name}.h`),
-      hprev: this.alloc([B, T, H], `${name}.hprev`),
-      cseq: this.alloc(cell === 'lstm' ? [B, T, H] : [1], `${name}.c`),
-      gates: this.alloc(cell === 'rnn' ? [1] : [B, T, 4 * H], `${name}.gates`),
-      hlast: this.alloc([B, H], `${name}.hlast`),
-      ...(h0 ? { h0: { ...h0, shape: [B, H] } } : {}),
-      ...(c0 ? { c0: { ...c0, shape: [B, H] } } : {}),
-    };
-    const fwd: Kernel[] = [this.be.matmul({ ...xp, shape: [rows, GH] }, x2, Wih, { bias: bih })];
-    if (h0) fwd.push(this.be.recurrentStep(cell, -1, s)); // loads the initial state
-    for (let t = 0; t < T; t++) fwd.push(this.be.recurrentStep(cell, t, s));
-    this.taps.push({ name, cell, buffers: s });
-    const y = seqOut ? s.hseq : s.hlast;
-    const states = [h0, c0].filter((v): v is Tensor => !!v);
-    return this.op(y, fwd, [x, Wih, bih, Whh, bhh, ...states], () => {
-      if (!this.written.has(y.id)) return;
-      const g: RecurrentGrads = {
-        dout: this.grad(y),
-        dgx: this.alloc([B, T, GH], `${name}.dgx`),
-        dgh: this.alloc([B, T, GH], `${name}.dgh`),
-        carry: this.alloc([B, H], `${name}.carry`),
-        whhT: this.alloc([GH, H], `${name}.W_hhT`),
-      };
-      // W_hhᵀ = W_hhᵀ · I as a GEMM (no transpose op needed); the identity is written once, here.
-      const eye = this.alloc([H, H], `${name}.eye`);
-      const e = new Float32Array(H * H);
-      for (let i = 0; i < H; i++) e[i * H + i] = 1;
-      this.be.write(eye, e);
-      this.backwardKernels.push(this.be.matmul(g.whhT, Whh, eye, { transA: true }));
-      for (let t = T - 1; t >= 0; t--) this.backwardKernels.push(this.be.recurrentStepBackward(cell, t, seqOut, s, g));
-      if (states.some((v) => this.requiresGrad(v))) {
-        // Step −1 writes dh0 (and dc0) in one dispatch: straight into the gradient buffers when
-        // this is their first producer, else into temporaries added after it (gradInto's rule);
-        // an LSTM state that needs no gradient gets a scratch buffer.
-        const after: Kernel[] = [];
-        const dst = (v: Tensor): Tensor => {
-          if (!this.requiresGrad(v)) return this.alloc([B, H], `${name}.d${v === h0 ? 'h0' : 'c0'}.unused`);
-          const gv = { ...this.grad(v), shape: [B, H] };
-          if (!this.written.has(v.id)) {
-            this.written.add(v.id);
-            return gv;
-          }
-          const tmp = this.alloc([B, H], `d${v.name}.part`);
-          after.push(this.be.addInto(gv, tmp));
-          return tmp;
-        };
-        g.dh0 = dst(h0!);
-        if (c0) g.dc0 = dst(c0);
-        this.backwardKernels.push(this.be.recurrentStepBackward(cell, -1, seqOut, s, g), ...after);
-      }
-      const dgx = { ...g.dgx, shape: [rows, GH] }, dgh = { ...g.dgh, shape: [rows, GH] };
-      const hprev = { ...s.hprev, shape: [rows, H] };
-      if (this.requiresGrad(Wih)) this.gradInto(Wih, (dst, acc) => [this.be.matmul(dst, x2, dgx, { transA: true, accumulate: acc })], true);
-      if (this.requiresGrad(bih)) this.gradInto(bih, (dst, acc) => [this.be.sumRows(dst, dgx, acc)], true);
-      if (this.requiresGrad(Whh)) this.gradInto(Whh, (dst, acc) => [this.be.matmul(dst, hprev, dgh, { transA: true, accumulate: acc })], true);
-      if (this.requiresGrad(bhh)) this.gradInto(bhh, (dst, acc) => [this.be.sumRows(dst, dgh, acc)], true);
-      if (this.requiresGrad(x)) this.gradInto(x, (dst, acc) => [this.be.matmul({ ...dst, shape: [rows, I] }, dgx, Wih, { transB: true, accumulate: acc })], true);
-    });
+    return recurrent(this, cell, x, Wih, bih, Whh, bhh, seqOut, name, init);
   }
 
   /** Makes y a loss output whose gradient the caller writes (tests, custom losses): returns dL/dy's buffer. */

@@ -7,7 +7,7 @@
 // still pending and throws one naming the kernel whose shader failed. Encoding never waits: `use`
 // makes a pipeline still pending synchronously (counted in `syncFallbacks`).
 
-export type BindingKind = 'uniform' | 'read' | 'rw';
+import { layoutEntries, type Shader } from '../ops/bindings.ts';
 
 export interface PipelineEntry {
   readonly label: string;
@@ -29,19 +29,14 @@ export class PipelineCache {
 
   constructor(private device: GPUDevice) {}
 
-  get(label: string, code: string, bindings: BindingKind[]): PipelineEntry {
+  get(label: string, shader: Shader): PipelineEntry {
+    const { code } = shader;
     const key = code;
     const hit = this.cache.get(key);
     if (hit) return hit;
     if (PipelineCache.debugPrintWgsl) console.log(`// ${label}\n${code}`);
-    const layout = this.device.createBindGroupLayout({
-      label,
-      entries: bindings.map((kind, binding) => ({
-        binding,
-        visibility: GPUShaderStage.COMPUTE,
-        buffer: { type: kind === 'uniform' ? 'uniform' : kind === 'read' ? 'read-only-storage' : 'storage' },
-      })),
-    });
+    // The layout comes from the same binding list as the WGSL header (ops/bindings.ts).
+    const layout = this.device.createBindGroupLayout({ label, entries: layoutEntries(shader.bindings) });
     const module = this.device.createShaderModule({ label, code });
     const descriptor: GPUComputePipelineDescriptor = {
       label,

@@ -1,9 +1,5 @@
-// Shared WGSL snippets. Binding 0 of every kernel is the per-run Step uniform, binding 1 the
-// kernel's own dims uniform; tensors follow.
-
-export const STEP_STRUCT = /* wgsl */ `
-struct Step { step: u32, batchStart: u32, lr: f32, seed: u32, rows: u32, p0: u32, p1: u32, p2: u32 }
-@group(0) @binding(0) var<uniform> st: Step;`;
+// Shared WGSL snippets. Bindings (the Step uniform, the dims uniform, then tensors) are declared
+// once per kernel through bindings.ts.
 
 /** Flat index for 1-D kernels launched on a 2-D grid of 256-wide workgroups (grids cap at 65535). */
 export const FLAT_INDEX = /* wgsl */ `

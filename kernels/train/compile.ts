@@ -1,6 +1,6 @@
 // Compiles a validated spec into two fixed programs over device-resident data:
-//   train: gather batch → forward → softmax-CE (loss, dlogits, metrics) → backward → [Σg²] → optimizer
-//   eval:  gather test batch → forward → softmax-CE metrics (no gradients, no dropout)
+//   train: gather batch → [augment] → forward → loss (loss, its gradient, metrics) → backward → [Σg²] → optimizer
+//   eval:  gather test batch → forward → loss metrics (no gradients, no dropout)
 // Parameters, gradients and optimizer state each live in one flat buffer so the optimizer is a
 // single dispatch; every tensor, pipeline and bind group is made here, once.
 import type { Backend, OptimizerConfig, Program, Tensor } from '../backend.ts';
@@ -34,7 +34,7 @@ export interface Compiled {
   eval: Program;
   trainGraph: Graph;
   evalGraph: Graph;
-  trainMetrics: Tensor; // (4) [Σ loss, Σ correct, rows, non-finite]
+  trainMetrics: Tensor; // (8) [Σ loss, Σ correct, rows, non-finite, Σ correct sequences, sequences, 0, 0]
   evalMetrics: Tensor;
   trainData: SplitOnDevice;
   testData: SplitOnDevice;

@@ -4,17 +4,16 @@
 // step (only to bound how far the CPU runs ahead of the GPU).
 import type { Backend, Program, ProgramProfile, StepParams, Tensor } from '../backend.ts';
 import { type BackendChoice, createBackend } from '../engine.ts';
-import { GpuBackend } from '../gpu/backend.ts';
-import { loadMnist, take, type Mnist } from '../data/mnist.ts';
-import { rowsInfo, type TaskData } from '../data/datasets.ts';
-import { loadTask, takeTask } from './task-data.ts';
+import type { Mnist } from '../data/mnist.ts';
+import type { TaskData } from '../data/datasets.ts';
+import { accuracies, loadSessionData, yieldToEvents } from './session-data.ts';
 import { readParams, sampleText } from './sample.ts';
 import { lrAt } from '../optim/schedule.ts';
 import { pcg, Rng } from '../rng.ts';
 import { inferShapes, resolveLayers } from '../model/shapes.ts';
 import { DEFAULT_MEMORY_BUDGET, memoryProblem } from '../model/memory.ts';
 import type { ModelSpec } from '../model/types.ts';
-import { SpecError, validateSpec } from '../model/validate.ts';
+import { LIMITS, SpecError, validateSpec } from '../model/validate.ts';
 import { compile, disposeCompiled, type Compiled } from './compile.ts';
 import type { TrainEvent, TrainEventHandler } from './events.ts';
 import { AttentionInspector, type AttentionMap } from './inspect.ts';
@@ -48,18 +47,6 @@ const QUEUE_MS = 100;
 const MIN_QUEUED = 1; // steps beyond the running one: a slow step is never waited for twice
 const MAX_QUEUED = 32;
 
-const yieldToEvents = (): Promise<void> =>
-  typeof MessageChannel !== 'undefined'
-    ? new Promise((r) => {
-        const ch = new MessageChannel();
-        ch.port1.onmessage = () => {
-          ch.port1.close(); // an open port keeps Node's event loop alive
-          r();
-        };
-        ch.port2.postMessage(0);
-      })
-    : new Promise((r) => setTimeout(r, 0));
-
 export async function createSession(spec: ModelSpec, opts: SessionOptions): Promise<Session> {
   const v = validateSpec(spec);
   if (!v.ok) throw new SpecError(v.errors);
@@ -71,24 +58,7 @@ export async function createSession(spec: ModelSpec, opts: SessionOptions): Prom
     backend.destroy();
     throw new SessionError(refusal); // names the layers that dominate (spec/memory.ts)
   }
-  let data: Mnist | TaskData;
-  if (spec.dataset.kind !== 'mnist') {
-    opts.onEvent({ type: 'progress', phase: 'loading', done: 0, total: 1, message: `Generating the ${spec.dataset.name} task` });
-    const textBase = opts.textUrl ?? (opts.dataUrl ? new URL('../', opts.dataUrl).toString() : undefined);
-    let t = (opts.data as TaskData | undefined) ?? await loadTask(spec.dataset, spec.seed, textBase);
-    if (opts.trainLimit) t = { ...t, train: takeTask(t.train, t.info, opts.trainLimit) };
-    if (opts.testLimit) t = { ...t, test: takeTask(t.test, t.info, opts.testLimit) };
-    data = t;
-  } else {
-    let m = opts.data as Mnist | undefined;
-    if (!m) {
-      if (!opts.dataUrl) throw new SessionError('no MNIST data: pass dataUrl or data');
-      m = await loadMnist(opts.dataUrl, (done, total, message) => opts.onEvent({ type: 'progress', phase: 'loading', done, total, message }));
-    }
-    if (opts.trainLimit) m = { ...m, train: take(m.train, opts.trainLimit) };
-    if (opts.testLimit) m = { ...m, test: take(m.test, opts.testLimit) };
-    data = m;
-  }
+  const data = await loadSessionData(spec, opts);
   opts.onEvent({ type: 'progress', phase: 'compiling', done: 0, total: 1, message: 'Compiling kernels' });
   const c = compile(backend, spec, data);
   try {
@@ -142,7 +112,7 @@ export class Session {
     this.metricsEvery = opts.metricsEvery ?? 20;
     this.evalEvery = c.spec.train.evalEverySteps || this.stepsPerEpoch;
     this.snapshotOnly = be.program('metrics snapshot', []);
-    if (be instanceof GpuBackend) be.onLost((reason) => this.fail(`The GPU device was lost (${reason}). Training stopped.`, 'device-lost'));
+    be.onLost?.((reason) => this.fail(`The GPU device was lost (${reason}). Training stopped.`, 'device-lost'));
     this.emit({
       type: 'ready', backend: be.info.kind, adapter: be.info.adapter, isFallbackAdapter: be.info.isFallbackAdapter,
       params: paramCount, dispatchesPerStep: c.train.dispatches, stepsPerEpoch: this.stepsPerEpoch,
@@ -164,7 +134,7 @@ export class Session {
   }
   /** Changes the base learning rate; the schedule applies on top of it from the next step. */
   setLr(lr: number): void {
-    if (!(lr > 0 && lr <= 10)) throw new SessionError(`learning rate must be in (0, 10], got ${lr}`);
+    if (!(lr > 0 && lr <= LIMITS.lr)) throw new SessionError(`learning rate must be in (0, ${LIMITS.lr}], got ${lr}`);
     this.baseLr = lr;
   }
 
@@ -177,11 +147,8 @@ export class Session {
    * lost signal may arrive a moment later): name that, not the symptom.
    */
   private async failedOnDevice(e: unknown, what: string): Promise<void> {
-    const be = this.c.be;
-    if (be instanceof GpuBackend) {
-      const lost = await Promise.race([be.device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
-      if (lost) return this.fail(`The GPU device was lost (${be.lost ?? 'unknown reason'}). Training stopped.`, 'device-lost');
-    }
+    const lost = await this.c.be.lostWithin?.(250);
+    if (lost != null) return this.fail(`The GPU device was lost (${lost}). Training stopped.`, 'device-lost');
     this.fail(`${what}${errorText(e)}`);
   }
 
@@ -244,8 +211,8 @@ export class Session {
       return;
     }
     this.emit({
-      type: 'metrics', step, epoch: step / this.stepsPerEpoch, loss, train_accuracy: this.accuracies(m).acc,
-      ...(this.c.spec.dataset.kind === 'task' ? { train_seq_accuracy: this.accuracies(m).seq } : {}), lr, samples_per_s: sps,
+      type: 'metrics', step, epoch: step / this.stepsPerEpoch, loss, train_accuracy: accuracies(this.c.spec, m).acc,
+      ...(this.c.spec.dataset.kind === 'task' ? { train_seq_accuracy: accuracies(this.c.spec, m).seq } : {}), lr, samples_per_s: sps,
       dispatches_per_step: this.c.train.dispatches, submits_per_step: 1,
     });
   }
@@ -399,17 +366,6 @@ export class Session {
   }
 
   /** Runs the whole test split through the eval program; one submission per test batch. */
-  /**
-   * Accuracies from a metrics snapshot: token (or class) accuracy m[1]/m[2]; for sequence tasks also
-   * whole-sequence accuracy m[4]/m[5]; null for regression.
-   */
-  private accuracies(m: Float32Array): { acc: number | null; seq?: number | null } {
-    const d = this.c.spec.dataset;
-    if (d.kind === 'mnist') return { acc: m[1] / m[2] };
-    const regression = rowsInfo(d).loss === 'mse';
-    return { acc: regression ? null : m[1] / m[2], seq: d.kind !== 'task' ? undefined : regression ? null : m[4] / Math.max(m[5], 1) };
-  }
-
   async evaluate(): Promise<{ test_loss: number; test_accuracy: number; test_seq_accuracy?: number | null }> {
     const c = this.c;
     const batches = Math.ceil(c.testData.n / c.batch);
@@ -423,7 +379,7 @@ export class Session {
     }
     const m = await snap!;
     // test_accuracy stays a number for callers (0 for regression; the event carries null).
-    const acc = this.accuracies(m);
+    const acc = accuracies(this.c.spec, m);
     const r = { test_loss: m[0] / m[2], test_accuracy: acc.acc ?? 0, ...(acc.seq !== undefined ? { test_seq_accuracy: acc.seq } : {}) };
     this.emit({ type: 'eval', step: this.step, epoch: this.step / this.stepsPerEpoch, ...r, test_accuracy: acc.acc });
     return r;

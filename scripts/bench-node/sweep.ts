@@ -7,7 +7,7 @@
 // entries. One JSON line per problem and kernel: GFLOP/s, median ms, max relative error, entries checked.
 import type { Backend, MatmulOpts, Tensor } from '../../kernels/backend.ts';
 import { createBackend } from '../../kernels/engine.ts';
-import { largeTileInvalid, tileName, type LargeTile } from '../../kernels/ops/matmul-large.wgsl.ts';
+import { largeTileInvalid, tileName, type LargeTile } from '../../kernels/ops/matmul/large.wgsl.ts';
 import { Rng } from '../../kernels/rng.ts';
 import { errText, measure, type MeasureOpts } from '../bench/measure.ts';
 

@@ -5,6 +5,7 @@ import { register, type Cases } from './register.ts';
 import { loadMnist, take, type Mnist } from '../../kernels/data/mnist.ts';
 import { acquireGpu } from '../../kernels/device/gpu.ts';
 import { GpuBackend } from '../../kernels/gpu/backend.ts';
+import { rw } from '../../kernels/ops/bindings.ts';
 import { presetSpec } from '../../kernels/model/presets.ts';
 import { createSession } from '../../kernels/train/session.ts';
 
@@ -86,9 +87,9 @@ const cases: Cases = {
       }
     };
     const label = 'deliberately broken kernel', label2 = 'another broken kernel';
-    be.pipelines.get(label, '@compute @workgroup_size(1) fn main() { let x: f32 = ; }', ['rw']);
+    be.pipelines.get(label, { code: '@compute @workgroup_size(1) fn main() { let x: f32 = ; }', bindings: [rw('X')] });
     const readyError = await attempt(() => be.ready());
-    be.pipelines.get(label2, '@compute @workgroup_size(1) fn main() { let y = undefined_name; }', ['rw']);
+    be.pipelines.get(label2, { code: '@compute @workgroup_size(1) fn main() { let y = undefined_name; }', bindings: [rw('X')] });
     // Let the compile settle first, so the shader error has been reported to onuncapturederror.
     await new Promise((r) => setTimeout(r, 200));
     const idleError = await attempt(() => be.idle());

@@ -1,0 +1,92 @@
+// Op cases of conv2d and its two backward GEMMs, spread into the shared table of op-specs.ts: finite differences on
+// CpuBackend('f64') and GPU-vs-CPU in Chromium. Odd sizes throughout, and a grid of
+// stride/padding/dilation combos. Only type imports from op-specs.ts (it imports this file).
+import { convGeom, type DType, type FusedAct, type Kernel, type Padding, type StepParams } from '../../backend.ts';
+import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
+
+const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
+const T_ = (name: string, shape: number[], role: TensorSpec['role'], gen: Gen, dtype: DType = 'f32', view = false): TensorSpec =>
+  ({ name, shape, role, gen, dtype, view });
+const inp = (name: string, shape: number[], gen: Gen = { kind: 'normal' }, view = false) => T_(name, shape, 'in', gen, 'f32', view);
+const out = (name: string, shape: number[], dtype: DType = 'f32') => T_(name, shape, 'out', { kind: 'normal', scale: 3 }, dtype);
+const state = (name: string, shape: number[], gen: Gen) => T_(name, shape, 'state', gen);
+
+/** Implicit GEMMs: f32 sums of up to K = KH·KW·C (or N·OH·OW for dw) products, relative to max|ref|. */
+const TOL_CONV: Tol = { abs: 1e-5, rel: 1e-5, scale: 'max' };
+
+interface ConvCase {
+  N: number; H: number; W: number; C: number; F: number;
+  k: number | [number, number]; stride?: number; pad?: Padding; dil?: number;
+  bias?: boolean; act?: FusedAct; acc?: boolean; view?: boolean;
+  hw?: boolean; // the hardware-GPU kernels (parallel dw and sumRows), here on SwiftShader
+}
+
+function convCase(o: ConvCase): OpCase {
+  const k: [number, number] = Array.isArray(o.k) ? o.k : [o.k, o.k];
+  const s = o.stride ?? 1, pad = o.pad ?? 'valid', dil = o.dil ?? 1, act = o.act ?? 'none';
+  const g = convGeom([o.N, o.H, o.W, o.C], k, o.F, s, pad, dil);
+  const xs = [o.N, o.H, o.W, o.C], ws = [k[0], k[1], o.C, o.F], ys = [o.N, g.OH, g.OW, o.F];
+  const name = `conv2d ${xs.join('x')} k${k.join('x')} F${o.F} s${s} p${pad} d${dil}` + (o.bias ? ' +bias' : '') +
+    (act !== 'none' ? ` ${act}` : '') + (o.acc ? ' accumulate' : '') + (o.view ? ' view' : '') + (o.hw ? ' hardware' : '');
+  const tensors: TensorSpec[] = [
+    inp('x', xs, { kind: 'normal' }, !!o.view),
+    inp('w', ws, { kind: 'normal', scale: 0.5 }, !!o.view),
+    o.acc ? state('y', ys, { kind: 'normal' }) : out('y', ys),
+    inp('dy', ys),
+    o.acc ? state('dx', xs, { kind: 'normal' }) : out('dx', xs),
+    o.acc ? state('dw', ws, { kind: 'normal' }) : out('dw', ws),
+  ];
+  if (o.bias) tensors.push(inp('bias', [o.F]), out('dbias', [o.F]));
+  if (act !== 'none') tensors.push(out('dz', ys));
+  const wrt: [string, string][] = [['x', 'dx'], ['w', 'dw']];
+  if (o.bias) wrt.push(['bias', 'dbias']);
+  return {
+    name,
+    ops: ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', ...(o.bias ? ['sumRows'] : []), ...(act !== 'none' ? ['unaryBackward'] : [])],
+    tensors, params: P, repeat: 1,
+    gpuTol: TOL_CONV,
+    gpuPaths: o.hw ? 'hardware' : undefined,
+    grad: o.acc ? undefined : { kind: 'dot', y: 'y', dy: 'dy', wrt },
+    record(be, t) {
+      const forward = [be.conv2d(t.y, t.x, t.w, g, { bias: o.bias ? t.bias : undefined, act, accumulate: o.acc })];
+      const backward: Kernel[] = [];
+      const dz = act === 'none' ? t.dy : t.dz;
+      if (act !== 'none') backward.push(be.unaryBackward(act, t.dz, t.dy, t.y, t.y));
+      backward.push(be.conv2dBackwardInput(t.dx, dz, t.w, g, o.acc), be.conv2dBackwardWeight(t.dw, t.x, dz, g, o.acc));
+      if (o.bias) backward.push(be.sumRows(t.dbias, { ...dz, shape: [o.N * g.OH * g.OW, o.F] }));
+      return { forward, backward };
+    },
+  };
+}
+
+const CONV: OpCase[] = [
+  // stride × padding × dilation grid on odd sizes; 'same' with stride 2 pads asymmetrically.
+  convCase({ N: 2, H: 7, W: 9, C: 3, F: 5, k: 3, pad: 'same', bias: true, act: 'relu' }),
+  convCase({ N: 2, H: 8, W: 7, C: 2, F: 3, k: 3, stride: 2, pad: 'same', bias: true }),
+  convCase({ N: 1, H: 9, W: 9, C: 2, F: 4, k: 3, pad: 'valid', dil: 2, bias: true, act: 'tanh' }),
+  convCase({ N: 2, H: 7, W: 6, C: 3, F: 2, k: [2, 3], stride: 2, pad: 1 }),
+  convCase({ N: 1, H: 10, W: 11, C: 1, F: 6, k: 5, stride: 3, pad: 2, dil: 2, bias: true, act: 'leaky_relu' }),
+  convCase({ N: 2, H: 9, W: 8, C: 3, F: 3, k: 3, stride: 2, pad: 'valid', dil: 2, act: 'sigmoid' }),
+  convCase({ N: 2, H: 6, W: 5, C: 2, F: 3, k: 4, stride: 1, pad: 'same', dil: 1 }), // even kernel, 'same'
+  convCase({ N: 2, H: 5, W: 5, C: 4, F: 3, k: 1, stride: 2 }), // 1×1 strided: not the matmul route
+  convCase({ N: 3, H: 5, W: 7, C: 5, F: 7, k: 3, stride: 3, pad: 1, bias: true }),
+  // larger: several 32×32 (64×64 on GPUs) tiles and K spanning many 16-slices
+  convCase({ N: 4, H: 12, W: 11, C: 8, F: 20, k: 3, pad: 'same', bias: true, act: 'relu' }),
+  convCase({ N: 3, H: 14, W: 13, C: 17, F: 33, k: 3, stride: 2, pad: 1, bias: true, act: 'relu' }),
+  convCase({ N: 2, H: 28, W: 28, C: 1, F: 6, k: 5, pad: 'valid', bias: true, act: 'relu', view: true }),
+  // accumulate into y, dx and dw
+  convCase({ N: 2, H: 6, W: 7, C: 3, F: 4, k: 3, stride: 2, pad: 'same', bias: true, acc: true }),
+  // Hardware-GPU forms: scalar dy reads (F 5, 33: several filter blocks), vec4 (F 4, 20), strides,
+  // dilation, padding, accumulate, a view, and more positions than a workgroup has threads.
+  convCase({ N: 2, H: 7, W: 9, C: 3, F: 5, k: 3, pad: 'same', bias: true, act: 'relu', hw: true }),
+  convCase({ N: 1, H: 10, W: 11, C: 1, F: 6, k: 5, stride: 3, pad: 2, dil: 2, bias: true, act: 'leaky_relu', hw: true }),
+  convCase({ N: 3, H: 14, W: 13, C: 17, F: 33, k: 3, stride: 2, pad: 1, bias: true, act: 'relu', hw: true }),
+  convCase({ N: 4, H: 12, W: 11, C: 8, F: 20, k: 3, pad: 'same', bias: true, act: 'relu', hw: true }),
+  convCase({ N: 2, H: 28, W: 28, C: 1, F: 4, k: 5, pad: 'valid', bias: true, view: true, hw: true }),
+  convCase({ N: 2, H: 6, W: 7, C: 3, F: 4, k: 3, stride: 2, pad: 'same', bias: true, acc: true, hw: true }),
+  // ≥ 2,048 positions: dw splits them into chunks summed by a second pass, as does the bias's sumRows.
+  convCase({ N: 4, H: 28, W: 28, C: 1, F: 6, k: 5, pad: 'valid', bias: true, hw: true }),
+  convCase({ N: 3, H: 30, W: 30, C: 2, F: 4, k: 3, pad: 'same', bias: true, acc: true, hw: true }),
+];
+
+export const CONV_CASES: OpCase[] = CONV;
