@@ -91,6 +91,9 @@ export interface MatmulOpts {
  * amount only: positions past the bottom/right edge read as zero (−∞ for max pooling), which is
  * how asymmetric 'same' padding comes out. OH/OW are computed by `convGeom`.
  */
+/** A convolution's fused epilogue: bias, activation, and accumulation into `out`. */
+export interface ConvOpts { bias?: Tensor; act?: FusedAct; accumulate?: boolean }
+
 export interface Conv2dGeom {
   N: number; H: number; W: number; C: number;
   KH: number; KW: number; F: number;
@@ -109,7 +112,9 @@ export interface AugmentConfig {
 }
 
 /** Recurrent cells, PyTorch formulations (LSTM gates i, f, g, o; GRU r, z, n with r applied to W_hn h + b_hn). */
-export type CellKind = 'lstm' | 'gru' | 'rnn';
+/** The recurrent cells, spelled once: code outside the registry compares with CELL.lstm, not a string. */
+export const CELL = { lstm: 'lstm', gru: 'gru', rnn: 'rnn' } as const;
+export type CellKind = (typeof CELL)[keyof typeof CELL];
 /** Label of a sequence position that does not count in the loss or the metrics. */
 export const IGNORE_LABEL = 0xffffffff;
 
@@ -329,7 +334,7 @@ export interface Backend {
 
   // ---- convolutional networks (NHWC) ----
   /** out (N, OH, OW, F) = act(conv(x (N, H, W, C), w (KH, KW, C, F)) + bias): implicit GEMM. */
-  conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: { bias?: Tensor; act?: FusedAct; accumulate?: boolean }): Kernel;
+  conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: ConvOpts): Kernel;
   /** dx (N, H, W, C) from dy (N, OH, OW, F) and w: a transposed implicit GEMM. */
   conv2dBackwardInput(dx: Tensor, dy: Tensor, w: Tensor, g: Conv2dGeom, accumulate?: boolean): Kernel;
   /** dw (KH, KW, C, F) = Σ over the batch and output positions of x-patch ⊗ dy: an implicit GEMM. */

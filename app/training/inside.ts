@@ -2,6 +2,7 @@
 // (kernels/train/predict.ts) and the first layer's weights cut into image tiles.
 import {
   createConfusionEvaluator, createProbe, showcaseOf, taskInfo, type Showcase, type Confusion, type ConfusionEvaluator, type LayerSpec, type Probe, type Session,
+  layerDef,
 } from '../engine.ts';
 import type { FeatureMaps, InsideData, ParamNorm, WeightTiles } from '../inside/types.ts';
 
@@ -80,13 +81,14 @@ async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
   if (!info || !info.name.endsWith('.W')) return null;
   const layer = s.c.spec.layers[Number(info.name.split('.')[1])];
   const W = (await s.backend.read(s.c.params[0])) as Float32Array;
-  if (layer?.kind === 'dense' && info.shape.length === 2 && info.shape[0] === 784) {
+  const tiles = layer && layerDef(layer.kind).tiles;
+  if (tiles === 'units' && info.shape.length === 2 && info.shape[0] === 784) {
     const U = info.shape[1], n = Math.min(U, MAX_DENSE_TILES);
     const data = new Float32Array(n * 784);
     for (let t = 0; t < n; t++) for (let p = 0; p < 784; p++) data[t * 784 + p] = W[p * U + t];
     return { layer: info.name, kind: 'units', n, total: U, h: 28, w: 28, data };
   }
-  if ((layer?.kind === 'conv2d' || layer?.kind === 'patches') && info.shape.length === 4) {
+  if ((tiles === 'filters' || tiles === 'patchFilters') && info.shape.length === 4) {
     const [KH, KW, C, F] = info.shape;
     const n = Math.min(F, MAX_CONV_TILES);
     const data = new Float32Array(n * KH * KW);
@@ -96,12 +98,16 @@ async function firstLayerTiles(s: Session): Promise<WeightTiles | null> {
         for (let c = 0; c < C; c++) v += W[(k * C + c) * F + f];
         data[f * KH * KW + k] = v / C;
       }
-    return { layer: info.name, kind: layer.kind === 'conv2d' ? 'filters' : 'patchFilters', n, total: F, h: KH, w: KW, data };
+    return { layer: info.name, kind: tiles, n, total: F, h: KH, w: KW, data };
   }
   return null;
 }
 
-const hasConv = (ls: LayerSpec[]): boolean => ls.some((l) => l.kind === 'conv2d' || (l.kind === 'residual' && hasConv(l.layers)));
+/** A conv layer anywhere, residual blocks included: its feature maps are worth reading. */
+const hasConv = (ls: LayerSpec[]): boolean => ls.some((l) => {
+  const def = layerDef(l.kind);
+  return def.tiles === 'filters' || (!!def.inner && hasConv(def.inner(l)));
+});
 
 /** (H, W, C) NHWC activations → the first `MAX_FEATURE_MAPS` channels as (C, H, W) maps. */
 function featureMaps(t: { name: string; H: number; W: number; C: number; maps: Float32Array }): FeatureMaps {
@@ -119,13 +125,13 @@ export async function inspect(s: Session, sample: number): Promise<InsideData> {
   const d = s.c.spec.dataset;
   // The probe runs a test sample only for models with activations worth drawing: recurrent,
   // attention, or (MNIST) conv layers, whose feature maps are read only then.
-  const wantsSeq = layers.some((l) => l.kind === 'lstm' || l.kind === 'gru' || l.kind === 'rnn' || l.kind === 'transformer');
+  const wantsSeq = layers.some((l) => layerDef(l.kind).recurrent || layerDef(l.kind).attention);
   const wantsConv = d.kind === 'mnist' && hasConv(layers);
   const [weights, taps] = await Promise.all([
     firstLayerTiles(s),
     wantsSeq || wantsConv ? probeOf(s).inspect(sample, { convLayers: wantsConv ? FEATURE_LAYERS : 0 }) : Promise.resolve(null),
   ]);
-  if (layers.some((l) => l.kind === 'transformer') && !taps?.attention)
+  if (layers.some((l) => layerDef(l.kind).attention) && !taps?.attention)
     notes.push(`Attention weights are not available on the ${s.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'} backend yet.`);
   let tokens: string[] | null = null;
   if (taps && d.kind === 'task') {

@@ -1,6 +1,7 @@
 // The recurrent layer's graph op (LSTM, GRU, tanh RNN): forward steps, backprop through time and
 // the weight-gradient GEMMs, recorded on a Graph like its other ops.
 import type { CellKind, Kernel, RecurrentBuffers, RecurrentGrads, Tensor } from '../backend.ts';
+import { CELL } from '../backend.ts';
 import type { Graph } from './graph.ts';
 
 /**
@@ -19,7 +20,7 @@ export function recurrent(gr: Graph, cell: CellKind, x: Tensor, Wih: Tensor, bih
   const rows = B * T;
   const x2 = { ...x, shape: [rows, I] };
   const xp = gr.alloc([B, T, GH], `${name}.xp`);
-  if (init.c0 && cell !== 'lstm') throw new Error(`${name}: only an LSTM has a cell state c0`);
+  if (init.c0 && cell !== CELL.lstm) throw new Error(`${name}: only an LSTM has a cell state c0`);
   for (const v of [init.h0, init.c0]) if (v && v.size !== B * H) throw new Error(`${name}: initial state ${v.name} (${v.shape}) is not (B, H) = (${B}, ${H})`);
   // The backend takes an LSTM's h0 and c0 together: a missing one is a zero tensor.
   const zeros = (what: string) => {
@@ -28,13 +29,13 @@ export function recurrent(gr: Graph, cell: CellKind, x: Tensor, Wih: Tensor, bih
     return z;
   };
   const h0 = init.h0 ?? (init.c0 ? zeros('h0') : undefined);
-  const c0 = cell === 'lstm' && h0 ? init.c0 ?? zeros('c0') : undefined;
+  const c0 = cell === CELL.lstm && h0 ? init.c0 ?? zeros('c0') : undefined;
   const s: RecurrentBuffers = {
     xp, whh: Whh, bhh,
     hseq: gr.alloc([B, T, H], `${name}.h`),
     hprev: gr.alloc([B, T, H], `${name}.hprev`),
-    cseq: gr.alloc(cell === 'lstm' ? [B, T, H] : [1], `${name}.c`),
-    gates: gr.alloc(cell === 'rnn' ? [1] : [B, T, 4 * H], `${name}.gates`),
+    cseq: gr.alloc(cell === CELL.lstm ? [B, T, H] : [1], `${name}.c`),
+    gates: gr.alloc(cell === CELL.rnn ? [1] : [B, T, 4 * H], `${name}.gates`),
     hlast: gr.alloc([B, H], `${name}.hlast`),
     ...(h0 ? { h0: { ...h0, shape: [B, H] } } : {}),
     ...(c0 ? { c0: { ...c0, shape: [B, H] } } : {}),

@@ -3,7 +3,7 @@
 // This file keeps tensors, programs and timing; each op's loops are in kernels/ops/<family>/cpu.ts.
 import {
   flatViews, newTensorId, sizeOf,
-  type Backend, type BackendInfo, type Counters, type DType, type Kernel, type KernelTiming, type Program, type ProgramProfile, type StepParams, type Tensor,
+  type Backend, type BackendInfo, type Conv2dGeom, type ConvOpts, type Counters, type DType, type Kernel, type KernelTiming, type Program, type ProgramProfile, type StepParams, type Tensor,
 } from '../backend.ts';
 import { heapF32, heapFree, heapU32, loadWasm, useWasmKernels } from '../wasm/index.ts';
 import type { CpuKernel } from './kernel.ts';
@@ -140,14 +140,14 @@ export class CpuBackend implements Backend {
   sumRows(...a: Parameters<Backend['sumRows']>) { return reduceOps.sumRows(...a); }
   softmaxCrossEntropy(...a: Parameters<Backend['softmaxCrossEntropy']>) { return lossOps.softmaxCrossEntropy(...a); }
   mse(...a: Parameters<Backend['mse']>) { return lossOps.mse(...a); }
-  dropout(...a: Parameters<Backend['dropout']>) { return dropoutOps.dropout(...a); }
+  dropout(out: Tensor, x: Tensor, rate: number, salt: number) { return dropoutOps.dropout(out, x, rate, salt); }
   dropoutBackward(...a: Parameters<Backend['dropoutBackward']>) { return dropoutOps.dropoutBackward(...a); }
   sumSquares(...a: Parameters<Backend['sumSquares']>) { return reduceOps.sumSquares(...a); }
   optimizerStep(...a: Parameters<Backend['optimizerStep']>) { return optimizerOps.optimizerStep(...a); }
   gatherBatch(...a: Parameters<Backend['gatherBatch']>) { return gatherOps.gatherBatch(...a); }
   fill(...a: Parameters<Backend['fill']>) { return elementwiseOps.fill(...a); }
   addInto(...a: Parameters<Backend['addInto']>) { return elementwiseOps.addInto(...a); }
-  embedding(...a: Parameters<Backend['embedding']>) { return embeddingOps.embedding(...a); }
+  embedding(out: Tensor, ids: Tensor, table: Tensor) { return embeddingOps.embedding(out, ids, table); }
   embeddingBackward(...a: Parameters<Backend['embeddingBackward']>) { return embeddingOps.embeddingBackward(...a); }
   recurrentStep(...a: Parameters<Backend['recurrentStep']>) { return recurrentOps.recurrentStep(...a); }
   recurrentStepBackward(...a: Parameters<Backend['recurrentStepBackward']>) { return recurrentOps.recurrentStepBackward(...a); }
@@ -158,7 +158,7 @@ export class CpuBackend implements Backend {
   attention(...a: Parameters<Backend['attention']>) { return attentionOps.attention(...a); }
   attentionBackward(...a: Parameters<Backend['attentionBackward']>) { return attentionOps.attentionBackward(...a); }
   attentionProbs(...a: Parameters<Backend['attentionProbs']>) { return attentionOps.attentionProbs(...a); }
-  conv2d(...a: Parameters<Backend['conv2d']>) { return convOps.conv2d(...a); }
+  conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: ConvOpts) { return convOps.conv2d(out, x, w, g, o); }
   conv2dBackwardInput(...a: Parameters<Backend['conv2dBackwardInput']>) { return convOps.conv2dBackwardInput(...a); }
   conv2dBackwardWeight(...a: Parameters<Backend['conv2dBackwardWeight']>) { return convOps.conv2dBackwardWeight(...a); }
   pool2d(...a: Parameters<Backend['pool2d']>) { return poolOps.pool2d(...a); }

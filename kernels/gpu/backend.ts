@@ -2,7 +2,7 @@
 // program replays them in one compute pass, one command encoder and one queue submission.
 import {
   alignUp, flatViews, newTensorId, sizeOf,
-  type Backend, type BackendInfo, type Counters, type DType, type Kernel, type Program, type ProgramProfile, type StepParams, type Tensor,
+  type Backend, type BackendInfo, type Conv2dGeom, type ConvOpts, type Counters, type DType, type Kernel, type Program, type ProgramProfile, type StepParams, type Tensor,
 } from '../backend.ts';
 import type { GpuContext } from '../device/gpu.ts';
 import { PipelineCache, type PipelineEntry } from '../device/pipelines.ts';
@@ -391,14 +391,14 @@ export class GpuBackend implements Backend {
   sumRows(...a: Parameters<Backend['sumRows']>) { return reduceOps.sumRows(this, ...a); }
   softmaxCrossEntropy(...a: Parameters<Backend['softmaxCrossEntropy']>) { return lossOps.softmaxCrossEntropy(this, ...a); }
   mse(...a: Parameters<Backend['mse']>) { return lossOps.mse(this, ...a); }
-  dropout(...a: Parameters<Backend['dropout']>) { return dropoutOps.dropout(this, ...a); }
+  dropout(out: Tensor, x: Tensor, rate: number, salt: number) { return dropoutOps.dropout(this, out, x, rate, salt); }
   dropoutBackward(...a: Parameters<Backend['dropoutBackward']>) { return dropoutOps.dropoutBackward(this, ...a); }
   sumSquares(...a: Parameters<Backend['sumSquares']>) { return reduceOps.sumSquares(this, ...a); }
   optimizerStep(...a: Parameters<Backend['optimizerStep']>) { return optimizerOps.optimizerStep(this, ...a); }
   gatherBatch(...a: Parameters<Backend['gatherBatch']>) { return gatherOps.gatherBatch(this, ...a); }
   fill(...a: Parameters<Backend['fill']>) { return elementwiseOps.fill(this, ...a); }
   addInto(...a: Parameters<Backend['addInto']>) { return elementwiseOps.addInto(this, ...a); }
-  conv2d(...a: Parameters<Backend['conv2d']>) { return convOps.conv2d(this, ...a); }
+  conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: ConvOpts) { return convOps.conv2d(this, out, x, w, g, o); }
   conv2dBackwardInput(...a: Parameters<Backend['conv2dBackwardInput']>) { return convOps.conv2dBackwardInput(this, ...a); }
   conv2dBackwardWeight(...a: Parameters<Backend['conv2dBackwardWeight']>) { return convOps.conv2dBackwardWeight(this, ...a); }
   pool2d(...a: Parameters<Backend['pool2d']>) { return poolOps.pool2d(this, ...a); }
@@ -412,7 +412,7 @@ export class GpuBackend implements Backend {
   attention(...a: Parameters<Backend['attention']>) { return attentionOps.attention(this, ...a); }
   attentionBackward(...a: Parameters<Backend['attentionBackward']>) { return attentionOps.attentionBackward(this, ...a); }
   attentionProbs(...a: Parameters<Backend['attentionProbs']>) { return attentionOps.attentionProbs(this, ...a); }
-  embedding(...a: Parameters<Backend['embedding']>) { return embeddingOps.embedding(this, ...a); }
+  embedding(out: Tensor, ids: Tensor, table: Tensor) { return embeddingOps.embedding(this, out, ids, table); }
   embeddingBackward(...a: Parameters<Backend['embeddingBackward']>) { return embeddingOps.embeddingBackward(this, ...a); }
   recurrentStep(...a: Parameters<Backend['recurrentStep']>) { return recurrentOps.recurrentStep(this, ...a); }
   recurrentStepBackward(...a: Parameters<Backend['recurrentStepBackward']>) { return recurrentOps.recurrentStepBackward(this, ...a); }

@@ -11,7 +11,7 @@ export interface Conv2dSpec {
 }
 
 export const conv2d: LayerDef<Conv2dSpec> = {
-  kind: 'conv2d', title: 'Conv2D', label: 'Conv2D', help: '2-D convolution over an image (height, width, channels)', family: 'Convolution', torchName: 'conv',
+  kind: 'conv2d', title: 'Conv2D', label: 'Conv2D', help: '2-D convolution over an image (height, width, channels)', family: 'Convolution', torchName: 'conv', tiles: 'filters',
   fields: {
     filters: { type: 'int', label: 'Filters', help: 'output channels', required: true, min: 1, max: LIMITS.filters },
     kernel: { type: 'kernel', label: 'Kernel', help: 'window size, square or [height, width]', required: true, min: 1, max: LIMITS.kernel },

@@ -107,6 +107,9 @@ export interface LayerDef<S extends { kind: string } = { kind: string }> {
   runningStats?: boolean; // BatchNorm: running mean/variance buffers
   tiesEmbedding?: boolean; // reads the last embedding table (unembed)
   tokenInput?: boolean; // takes token ids (integers), not values (embedding)
+  attention?: boolean; // self-attention inside (transformer): the inside view draws its heads
+  /** What the inside view draws this layer's weights as: one 28×28 tile per unit, or one per filter. */
+  tiles?: 'units' | 'filters' | 'patchFilters';
   inner?(l: S): LayerSpec[]; // nested layers (residual)
   make(): S; // the palette's default
   summary(l: S): string;

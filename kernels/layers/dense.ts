@@ -7,7 +7,7 @@ import { ACTIVATION_FIELD, actSuffix, initFor, torchAct, withActivation } from '
 export interface DenseSpec { kind: 'dense'; units: number; activation?: Activation | 'none' }
 
 export const dense: LayerDef<DenseSpec> = {
-  kind: 'dense', title: 'Dense', label: 'Dense', help: 'Fully connected layer', family: 'Core', torchName: 'fc',
+  kind: 'dense', title: 'Dense', label: 'Dense', help: 'Fully connected layer', family: 'Core', torchName: 'fc', tiles: 'units',
   fields: {
     units: { type: 'int', label: 'Units', help: 'outputs per position', required: true, min: 1, max: LIMITS.units },
     activation: ACTIVATION_FIELD,

@@ -6,7 +6,7 @@ import { fmt, type LayerDef } from './def.ts';
 export interface PatchesSpec { kind: 'patches'; size: number; dim: number }
 
 export const patches: LayerDef<PatchesSpec> = {
-  kind: 'patches', title: 'Patches', label: 'Patches', help: 'Cut an image into patches, each projected to a vector (ViT)', family: 'Transformer', torchName: 'patch',
+  kind: 'patches', title: 'Patches', label: 'Patches', help: 'Cut an image into patches, each projected to a vector (ViT)', family: 'Transformer', torchName: 'patch', tiles: 'patchFilters',
   fields: {
     size: { type: 'int', label: 'Patch size', help: 'the side of each square patch', required: true, min: 1, max: LIMITS.patch },
     dim: { type: 'int', label: 'Dimensions', help: 'the width of each patch vector', required: true, min: 1, max: LIMITS.units },

@@ -21,7 +21,7 @@ const BLOCK_PARAMS: [engine: string, key: string, transform: Transform][] = [
 ];
 
 export const transformer: LayerDef<TransformerSpec> = {
-  kind: 'transformer', title: 'Transformer', label: 'Transformer', help: 'Transformer block(s): self-attention + MLP', family: 'Transformer', torchName: 'blocks',
+  kind: 'transformer', title: 'Transformer', label: 'Transformer', help: 'Transformer block(s): self-attention + MLP', family: 'Transformer', torchName: 'blocks', attention: true,
   fields: {
     heads: { type: 'int', label: 'Heads', help: 'attention heads; the width must divide evenly', required: true, min: 1, max: LIMITS.heads },
     layers: { type: 'int', label: 'Blocks', help: 'blocks stacked', min: 1, max: LIMITS.blocks, default: 1 },

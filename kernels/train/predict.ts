@@ -3,6 +3,7 @@
 // tensors, so it never touches the train or eval programs' activations. Each call is one
 // submission queued behind the training steps already submitted: it sees the weights as of then.
 import type { CellKind, Kernel, Program, StepParams, Tensor } from '../backend.ts';
+import { CELL } from '../backend.ts';
 import { Graph } from '../autodiff/graph.ts';
 import { buildModel } from '../nn/model.ts';
 import { datasetInfo } from '../model/shapes.ts';
@@ -92,7 +93,7 @@ export function createProbe(c: Compiled): Probe {
       const reads = [
         be.read(x),
         tap ? be.read(tap.buffers.hseq) : null,
-        tap && tap.cell !== 'rnn' ? be.read(tap.buffers.gates) : null,
+        tap && tap.cell !== CELL.rnn ? be.read(tap.buffers.gates) : null,
         probs ? be.read(probs) : null,
         label ? be.read(label) : null,
         ...convs.map((t) => be.read(t.y)),

@@ -7,6 +7,7 @@ import { Graph } from '../autodiff/graph.ts';
 import { CpuBackend } from '../cpu/backend.ts';
 import { buildModel, describeParams } from '../nn/model.ts';
 import type { LayerSpec } from '../model/types.ts';
+import { layerDef } from '../layers/index.ts';
 
 export class WindowStepper {
   private readonly be = new CpuBackend('f32');
@@ -17,7 +18,7 @@ export class WindowStepper {
 
   /** layers with the vocabulary resolved; T = the window the model was trained on. */
   constructor(layers: LayerSpec[], params: Float32Array[], private readonly T: number) {
-    const bad = layers.find((l) => l.kind === 'transformer' && !l.causal);
+    const bad = layers.find((l) => layerDef(l.kind).attention && !(l as { causal?: boolean }).causal);
     if (bad) throw new Error('text sampling needs a causal model: this transformer attends to later characters too');
     const info = describeParams(layers, [T]);
     const P = this.be.flat(info.map((p) => p.shape), 'params');

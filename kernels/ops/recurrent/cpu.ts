@@ -1,6 +1,7 @@
 // CPU references of the recurrent cells, in plain loops written from the equations (PyTorch docs for
 // nn.LSTM / nn.GRU / nn.RNN), not from the WGSL. Layouts as in backend.ts RecurrentBuffers.
 import type { CellKind, Kernel, RecurrentBuffers, RecurrentGrads, Tensor } from '../../backend.ts';
+import { CELL } from '../../backend.ts';
 import { cpuKernel } from '../../cpu/kernel.ts';
 
 type F = Float32Array | Float64Array;
@@ -8,7 +9,7 @@ const a = (t: Tensor) => t.store as F;
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 export function gatesOf(cell: CellKind): number {
-  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  return cell === CELL.lstm ? 4 : cell === CELL.gru ? 3 : 1;
 }
 
 /** B, T, H from hseq (B, T, H). */
@@ -19,7 +20,7 @@ export function recurrentDims(s: RecurrentBuffers): { B: number; T: number; H: n
 
 /** Checks the optional initial state: (B, H) each, an LSTM's c0 exactly when h0, no c0 elsewhere. */
 function checkInit(cell: CellKind, s: RecurrentBuffers, B: number, H: number): void {
-  if (cell === 'lstm' ? !!s.h0 !== !!s.c0 : !!s.c0) throw new Error(`${cell}: c0 is given exactly when h0 is, and only to an LSTM`);
+  if (cell === CELL.lstm ? !!s.h0 !== !!s.c0 : !!s.c0) throw new Error(`${cell}: c0 is given exactly when h0 is, and only to an LSTM`);
   for (const x of [s.h0, s.c0]) if (x && x.size !== B * H) throw new Error(`${cell}: initial state ${x.name} (${x.shape}) is not (B, H) = (${B}, ${H})`);
 }
 
@@ -32,7 +33,7 @@ function prevState(cell: CellKind, s: RecurrentBuffers, t: number, b: number, j:
   const { T, H } = recurrentDims(s);
   if (t > 0) {
     const i = (b * T + t - 1) * H + j;
-    return { h: a(s.hseq)[s.hseq.offset + i], c: cell === 'lstm' ? a(s.cseq)[s.cseq.offset + i] : 0 };
+    return { h: a(s.hseq)[s.hseq.offset + i], c: cell === CELL.lstm ? a(s.cseq)[s.cseq.offset + i] : 0 };
   }
   return { h: s.h0 ? a(s.h0)[s.h0.offset + b * H + j] : 0, c: s.c0 ? a(s.c0)[s.c0.offset + b * H + j] : 0 };
 }
@@ -65,7 +66,7 @@ export function recurrentStepRef(cell: CellKind, t: number, s: RecurrentBuffers)
     for (let j = 0; j < H; j++) {
       const prev = hIn[j];
       let h: number;
-      if (cell === 'lstm') {
+      if (cell === CELL.lstm) {
         const i = sig(x(j) + hp[j]), f = sig(x(H + j) + hp[H + j]);
         const g = Math.tanh(x(2 * H + j) + hp[2 * H + j]), o = sig(x(3 * H + j) + hp[3 * H + j]);
         const cprev = prevState(cell, s, t, b, j).c;
@@ -76,7 +77,7 @@ export function recurrentStepRef(cell: CellKind, t: number, s: RecurrentBuffers)
         GT[s.gates.offset + gRow + H + j] = f;
         GT[s.gates.offset + gRow + 2 * H + j] = g;
         GT[s.gates.offset + gRow + 3 * H + j] = o;
-      } else if (cell === 'gru') {
+      } else if (cell === CELL.gru) {
         const r = sig(x(j) + hp[j]), z = sig(x(H + j) + hp[H + j]);
         const hn = hp[2 * H + j];
         const n = Math.tanh(x(2 * H + j) + r * hn);
@@ -112,7 +113,7 @@ export function recurrentStepBackwardRef(cell: CellKind, t: number, seqOut: bool
   if (g.whhT.size !== s.whh.size) throw new Error('recurrentStepBackward: whhT must be W_hh transposed (G·H, H)');
   const DO = a(g.dout), DGX = a(g.dgx), DGH = a(g.dgh), CA = a(g.carry);
   if (t === -1) {
-    if (!g.dh0 || (cell === 'lstm' && !g.dc0)) throw new Error(`${cell} backward step −1 writes the initial state's gradient: g.dh0${cell === 'lstm' ? '/dc0' : ''} missing`);
+    if (!g.dh0 || (cell === CELL.lstm && !g.dc0)) throw new Error(`${cell} backward step −1 writes the initial state's gradient: g.dh0${cell === CELL.lstm ? '/dc0' : ''} missing`);
     const DH0 = a(g.dh0), DC0 = g.dc0 ? a(g.dc0) : null;
     for (let b = 0; b < B; b++)
       for (let j = 0; j < H; j++) {
@@ -120,9 +121,9 @@ export function recurrentStepBackwardRef(cell: CellKind, t: number, seqOut: bool
         // c_{-1} enters the LSTM's c_0 = f·c_{-1} + i·g. The carries hold dh_0·z_0 and dc_0·f_0.
         let dh = 0;
         for (let k = 0; k < GH; k++) dh += DGH[g.dgh.offset + b * T * GH + k] * W[s.whh.offset + j * GH + k];
-        if (cell === 'gru') dh += CA[g.carry.offset + b * H + j];
+        if (cell === CELL.gru) dh += CA[g.carry.offset + b * H + j];
         DH0[g.dh0.offset + b * H + j] = dh;
-        if (cell === 'lstm') DC0![g.dc0!.offset + b * H + j] = CA[g.carry.offset + b * H + j];
+        if (cell === CELL.lstm) DC0![g.dc0!.offset + b * H + j] = CA[g.carry.offset + b * H + j];
       }
     return;
   }
@@ -144,7 +145,7 @@ export function recurrentStepBackwardRef(cell: CellKind, t: number, seqOut: bool
         DGX[g.dgx.offset + o0 + q * H + j] = vx;
         DGH[g.dgh.offset + o0 + q * H + j] = vh;
       };
-      if (cell === 'lstm') {
+      if (cell === CELL.lstm) {
         const i = gt(0), f = gt(1), gg = gt(2), o = gt(3);
         const c = CS[s.cseq.offset + row + j];
         const cprev = prevState(cell, s, t, b, j).c;
@@ -154,7 +155,7 @@ export function recurrentStepBackwardRef(cell: CellKind, t: number, seqOut: bool
         const dg = dc * i * (1 - gg * gg), dO = dh * tc * o * (1 - o);
         put(0, di, di); put(1, df, df); put(2, dg, dg); put(3, dO, dO);
         CA[g.carry.offset + b * H + j] = dc * f;
-      } else if (cell === 'gru') {
+      } else if (cell === CELL.gru) {
         const r = gt(0), z = gt(1), n = gt(2), hn = gt(3);
         const prev = prevState(cell, s, t, b, j).h;
         dh += carried;

@@ -1,5 +1,6 @@
 // GPU dispatch of the recurrent ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
+import { CELL } from '../../backend.ts';
 import { grid1d } from '../common.wgsl.ts';
 import {
   recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
@@ -17,7 +18,7 @@ export function recurrentStep(be: GpuBackend, cell: CellKind, t: number, s: Recu
   if (t === -1) {
     if (!s.h0) throw new Error(`${cell} step −1 loads the initial state: s.h0 is missing`);
     const bind: Record<string, Tensor> = { H0: s.h0, HPREV: s.hprev };
-    if (cell === 'lstm') Object.assign(bind, { C0: s.c0!, CSEQ: s.cseq });
+    if (cell === CELL.lstm) Object.assign(bind, { C0: s.c0!, CSEQ: s.cseq });
     return be.ew(`${cell} initial state`, recurrentInitWgsl(cell), B * H, { u: [B, T, H, 0, 0, 1] }, bind);
   }
   const bind = { XP: s.xp, WHH: s.whh, BHH: s.bhh, HSEQ: s.hseq, HPREV: s.hprev, CSEQ: s.cseq, GATES: s.gates, HLAST: s.hlast };
@@ -35,13 +36,13 @@ export function recurrentStepBackward(be: GpuBackend, cell: CellKind, t: number,
   const [B, T, H] = s.hseq.shape;
   const init = recurrentInit(cell, s);
   if (t === -1) {
-    if (!g.dh0 || (cell === 'lstm' && !g.dc0)) throw new Error(`${cell} backward step −1 writes the initial state's gradient: g.dh0${cell === 'lstm' ? '/dc0' : ''} missing`);
+    if (!g.dh0 || (cell === CELL.lstm && !g.dc0)) throw new Error(`${cell} backward step −1 writes the initial state's gradient: g.dh0${cell === CELL.lstm ? '/dc0' : ''} missing`);
     const bind: Record<string, Tensor> = { WHHT: g.whhT, DGH: g.dgh, CARRY: g.carry, DH0: g.dh0 };
-    if (cell === 'lstm') bind.DC0 = g.dc0!;
+    if (cell === CELL.lstm) bind.DC0 = g.dc0!;
     return be.ew(`${cell} initial state backward`, recurrentInitBackwardWgsl(cell), B * H, { u: [B, T, H, 0, 0, 1] }, bind);
   }
   // AUX (recurrentBackwardAux): GRU h_{t-1} from hprev, RNN h_t from hseq, LSTM c0 (hseq unread without one).
-  const aux = cell === 'gru' ? s.hprev : cell === 'lstm' && init ? s.c0! : s.hseq;
+  const aux = cell === CELL.gru ? s.hprev : cell === CELL.lstm && init ? s.c0! : s.hseq;
   const bind = { WHHT: g.whhT, AUX: aux, CSEQ: s.cseq, GATES: s.gates, DOUT: g.dout, DGX: g.dgx, DGH: g.dgh, CARRY: g.carry };
   const dims = { u: [B, T, H, t, seqOut ? 1 : 0, init ? 1 : 0] };
   const label = `${cell} step ${t} backward`;

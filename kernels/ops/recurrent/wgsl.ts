@@ -23,6 +23,7 @@
 // dh0 sums dgh[b, 0, k] over all k, which different threads of backward step 0 write, so it is a
 // dispatch of its own after step 0 ("backward step −1"); dc0 is the LSTM's carry dc_0·f_0.
 import type { CellKind, RecurrentBuffers } from '../../backend.ts';
+import { CELL } from '../../backend.ts';
 import { ENTRY_1D, FLAT_INDEX, MATH } from '../common.wgsl.ts';
 import { read, rw, shader, type Shader } from '../bindings.ts';
 
@@ -31,21 +32,21 @@ const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, init: u32,
 
 /** Number of gate blocks of H columns in W_ih / W_hh. */
 export function gateCount(cell: CellKind): number {
-  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  return cell === CELL.lstm ? 4 : cell === CELL.gru ? 3 : 1;
 }
 
 /** Whether the layer has an initial state; throws when it is malformed (wrong size, an LSTM's c0 without h0 or back). */
 export function recurrentInit(cell: CellKind, s: RecurrentBuffers): boolean {
   const [B, , H] = s.hseq.shape;
   const init = !!s.h0;
-  if (cell === 'lstm' ? init !== !!s.c0 : !!s.c0) throw new Error(`${cell}: c0 is given exactly when h0 is, and only to an LSTM`);
+  if (cell === CELL.lstm ? init !== !!s.c0 : !!s.c0) throw new Error(`${cell}: c0 is given exactly when h0 is, and only to an LSTM`);
   for (const x of [s.h0, s.c0]) if (x && x.size !== B * H) throw new Error(`${cell}: initial state ${x.name} (${x.shape}) is not (B, H) = (${B}, ${H})`);
   return init;
 }
 
 /** Cell math of forward step t for unit j, from hp0…hp{G−1} = b_hh + h_{t-1}·W_hh (gate columns of j): defines h, writes cseq and gates. */
 function stepCellWgsl(cell: CellKind): string {
-  if (cell === 'lstm') {
+  if (cell === CELL.lstm) {
     return `  let i = sigmoid_(XP[xb + j] + hp0);
   let f = sigmoid_(XP[xb + H + j] + hp1);
   let gg = tanh_(XP[xb + 2u * H + j] + hp2);
@@ -58,7 +59,7 @@ function stepCellWgsl(cell: CellKind): string {
   let gb = (b * d.T + t) * 4u * H;
   GATES[gb + j] = i; GATES[gb + H + j] = f; GATES[gb + 2u * H + j] = gg; GATES[gb + 3u * H + j] = o;`;
   }
-  if (cell === 'gru') {
+  if (cell === CELL.gru) {
     return `  let r = sigmoid_(XP[xb + j] + hp0);
   let z = sigmoid_(XP[xb + H + j] + hp1);
   let n = tanh_(XP[xb + 2u * H + j] + r * hp2);
@@ -197,7 +198,7 @@ ${splitHead(U)}
 
 /** Backward cell math for unit j from dh (upstream + recurrent path) and the carried direct path: writes dgx, dgh, carry. */
 function stepBackwardCellWgsl(cell: CellKind): string {
-  if (cell === 'lstm') {
+  if (cell === CELL.lstm) {
     return `  let i = GATES[gb + j]; let f = GATES[gb + H + j]; let gg = GATES[gb + 2u * H + j]; let o = GATES[gb + 3u * H + j];
   let c = CSEQ[row + j];
   var cprev = 0.0;
@@ -212,7 +213,7 @@ function stepBackwardCellWgsl(cell: CellKind): string {
   DGH[ob + j] = di; DGH[ob + H + j] = df; DGH[ob + 2u * H + j] = dg; DGH[ob + 3u * H + j] = dO;
   CARRY[b * H + j] = dc * f;`;
   }
-  if (cell === 'gru') {
+  if (cell === CELL.gru) {
     return `  let r = GATES[gb + j]; let z = GATES[gb + H + j]; let n = GATES[gb + 2u * H + j]; let hn = GATES[gb + 3u * H + j];
   let hprev = AUX[row + j]; // hprev (b, t): h_{t-1}, h0 or 0 at t = 0
   dh += carried;
@@ -298,7 +299,7 @@ ${splitHead(U)}
  * hseq, the LSTM c_{-1} from c0 (when it has an initial state; hseq, unread, when not).
  */
 export function recurrentBackwardAux(cell: CellKind): string {
-  return cell === 'lstm' ? 'c0 (B, H)' : cell === 'gru' ? 'hprev (B, T, H)' : 'hseq (B, T, H)';
+  return cell === CELL.lstm ? 'c0 (B, H)' : cell === CELL.gru ? 'hprev (B, T, H)' : 'hseq (B, T, H)';
 }
 
 /**
@@ -306,7 +307,7 @@ export function recurrentBackwardAux(cell: CellKind): string {
  * reads h_{-1} and c_{-1}. One thread per (b, j).
  */
 export function recurrentInitWgsl(cell: CellKind): Shader {
-  const lstm = cell === 'lstm';
+  const lstm = cell === CELL.lstm;
   return shader([read('H0'), rw('HPREV'), lstm && read('C0'), lstm && rw('CSEQ')], `${DIMS}
 ${FLAT_INDEX}
 ${ENTRY_1D} {
@@ -328,7 +329,7 @@ ${ENTRY_1D} {
  */
 export function recurrentInitBackwardWgsl(cell: CellKind): Shader {
   const G = gateCount(cell);
-  return shader([read('WHHT'), read('DGH'), read('CARRY'), rw('DH0'), cell === 'lstm' && rw('DC0')], `${DIMS}
+  return shader([read('WHHT'), read('DGH'), read('CARRY'), rw('DH0'), cell === CELL.lstm && rw('DC0')], `${DIMS}
 ${FLAT_INDEX}
 ${ENTRY_1D} {
   let idx = flatIndex(wg, nwg, lid);
@@ -338,7 +339,7 @@ ${ENTRY_1D} {
   let nb = b * d.T * GH; // dgh (b, 0, 0)
   var dh = 0.0;
   for (var k = 0u; k < GH; k++) { dh += DGH[nb + k] * WHHT[k * H + j]; }
-  ${cell === 'gru' ? 'dh += CARRY[idx];' : cell === 'lstm' ? 'DC0[idx] = CARRY[idx];' : '' /* the RNN has no carry */}
+  ${cell === CELL.gru ? 'dh += CARRY[idx];' : cell === CELL.lstm ? 'DC0[idx] = CARRY[idx];' : '' /* the RNN has no carry */}
   DH0[idx] = dh;
 }`);
 }
