@@ -133,7 +133,7 @@ test('CNN: feature maps of the chosen test image, one per channel', { timeout: 2
   assert.equal(await l0.getAttribute('data-channels'), '8');
   assert.equal(await l0.locator('canvas').count(), 8);
   assert.equal(await l1.locator('canvas').count(), 16);
-  assert.match((await l0.textContent()) ?? '', /layers\.0\.conv2d: 14×14, 8 channels/);
+  assert.match((await l0.textContent()) ?? '', /Layer 1 · Conv2D 8 filters 3×3, stride 2: 14×14, 8 channels/);
   const a = await pixels(l0.locator('canvas'));
   // Not constant: most maps have light and dark cells (ReLU zeros are white, 255).
   assert.ok(a.filter((p) => p.hi - p.lo > 40).length >= 4, JSON.stringify(a));

@@ -248,6 +248,8 @@ PRESETS['vit-mnist'] = {
 
 // 2-D playground datasets (issue #21), TensorFlow Playground's home ground: tanh MLPs over the
 // chosen input features; a live decision boundary shows what they learn.
+// Long runs, as in TensorFlow Playground: a 2-D model takes about a millisecond a step on the CPU, so
+// a few hundred epochs would end before the boundary is worth watching; the user pauses it.
 const playgroundTrain = (lr: number, epochs: number, sgd = false): ModelSpec['train'] => ({
   optimizer: sgd ? { kind: 'sgd' } : { kind: 'adam' }, lr, schedule: { kind: 'constant' }, batchSize: 10, epochs,
 });
@@ -258,7 +260,7 @@ PRESETS['playground-spiral'] = {
   spec: {
     version: 1, name: 'playground-spiral', dataset: pgData('spiral', ['x1', 'x2', 'sinx1', 'sinx2']),
     layers: [{ kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 2 }],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 200), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 2000), seed: 1,
   },
 };
 PRESETS['playground-circle'] = {
@@ -266,7 +268,7 @@ PRESETS['playground-circle'] = {
   spec: {
     version: 1, name: 'playground-circle', dataset: pgData('circle', ['x1', 'x2']),
     layers: [{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2, activation: 'tanh' }, { kind: 'dense', units: 2 }],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 100), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 1000), seed: 1,
   },
 };
 PRESETS['playground-xor'] = {
@@ -274,7 +276,7 @@ PRESETS['playground-xor'] = {
   spec: {
     version: 1, name: 'playground-xor', dataset: pgData('xor', ['x1', 'x2']),
     layers: [{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2 }],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 100), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 1000), seed: 1,
   },
 };
 PRESETS['playground-plane-regression'] = {
@@ -294,7 +296,7 @@ PRESETS['playground-spiral-dropout'] = {
       { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 },
       { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 }, { kind: 'dense', units: 2 },
     ],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 200), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 2000), seed: 1,
   },
 };
 
