@@ -55,7 +55,8 @@ test('a backgrounded tab (frozen through the page lifecycle, as Chrome does to h
   // undergoes: the page lifecycle's freeze, which stops its timers, tasks and rendering.
   const page = await app.browser.newPage();
   const errors = watch(page);
-  await page.goto(`${app.url}/#preset=mlp-mnist-small`);
+  // Five epochs: the run must still be going after the freeze (the CPU backend finishes one in seconds).
+  await page.goto(`${app.url}/#preset=mlp-mnist-small&epochs=5`);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=metrics-summary]')?.textContent?.match(/step (\d+)/)?.[1]) >= 40, null, { timeout: 120_000 });
   const cdp = await page.context().newCDPSession(page);
