@@ -62,7 +62,7 @@ test('lstm-reverse: the LSTM\'s card names its gates and a conv card draws its w
   await how.waitFor();
   const text = (await how.textContent()) ?? '';
   for (const g of ['input gate', 'forget gate', 'output gate', 'candidate']) assert.ok(text.includes(g), `${g} in ${text}`);
-  assert.match(text, /previous state h_\{t−1\} \(64\)/);
+  assert.match(text, /previous state hₜ₋₁ \(64\)/);
   await page.getByLabel('Preset').selectOption('cnn-mnist');
   await page.getByRole('button', { name: /^Conv2D layer 3,/ }).click();
   const conv = card(page, 3);

@@ -56,7 +56,7 @@ test('every kind has a card in some model, and every TeX line renders strictly',
 test('mlp-mnist: the first dense layer shows W as 1024 × 784 and ReLU', () => {
   const spec = preset('mlp-mnist');
   const c = layerHow(spec, 1)!;
-  assert.match(c.tex[0], /W \\in \\mathbb\{R\}\^\{1024 \\times 784\}/);
+  assert.match(c.tex[1], /W \\in \\mathbb\{R\}\^\{1024 \\times 784\}/);
   assert.match(c.text[0], /W is 1024 × 784/);
   assert.match(c.text[0], /learns 803840 numbers/); // 784·1024 + 1024
   assert.match(all(c), /ReLU/);
@@ -68,9 +68,9 @@ test('lstm-reverse: the LSTM card names its four gates with H = 64 and F = 16', 
   const c = layerHow(preset('lstm-reverse'), 1)!;
   for (const g of ['input gate', 'forget gate', 'output gate', 'candidate']) assert.ok(all(c).includes(g), g);
   assert.match(c.tex[1], /c_t = f_t \\odot c_\{t-1\} \+ i_t \\odot g_t/);
-  assert.match(c.tex[1], /h_t = o_t \\odot \\tanh\(c_t\)/);
-  assert.match(c.tex[2], /\\mathbb\{R\}\^\{64 \\times 16\}/);
-  assert.match(c.tex[2], /\\mathbb\{R\}\^\{64 \\times 64\}/);
+  assert.match(c.tex[2], /h_t = o_t \\odot \\tanh\(c_t\)/);
+  assert.match(c.tex[3], /\\mathbb\{R\}\^\{64 \\times 16\}/);
+  assert.match(c.tex[3], /\\mathbb\{R\}\^\{64 \\times 64\}/);
 });
 
 test('gru-parity and rnn-sine: the GRU names update and reset gates, the RNN its tanh recurrence', () => {
@@ -85,7 +85,8 @@ test('gru-parity and rnn-sine: the GRU names update and reset gates, the RNN its
 test('cnn-mnist: conv shows its 5 × 5 window, channels and output size; the pool its window', () => {
   const spec = preset('cnn-mnist');
   const c = layerHow(spec, 2)!; // conv 5×5, 16 → 32 channels on (12, 12, 16)
-  assert.match(c.tex[1], /W \\in \\mathbb\{R\}\^\{5 \\times 5 \\times 16 \\times 32\}/);
+  assert.match(c.tex[2], /W \\in \\mathbb\{R\}\^\{5 \\times 5 \\times 16 \\times 32\}/);
+  assert.match(c.tex[1], /y_\{i,j,f\} = \\mathrm\{ReLU\}\(z_\{i,j,f\}\)/);
   assert.match(c.text[0], /A 5 × 5 window slides over the 12 × 12 × 16 input with stride 1 and padding 0\. At each of the 8 × 8 places, each of the 32 filters/);
   assert.deepEqual(c.window, { k: 5, stride: 1, pad: 0, inSide: 12, outSide: 8 });
   const p = layerHow(spec, 1)!;
@@ -115,9 +116,9 @@ test('training cards: Adam with the spec numbers, SGD momentum, cosine, clipping
   const spec = preset('mlp-mnist');
   const [loss, opt, sch, clip] = trainHow(spec, 10);
   assert.match(loss.card.tex[0], /\\sum_\{j=1\}\^\{10\}/);
-  assert.match(loss.card.tex[0], /\\frac\{1\}\{128\}/);
+  assert.match(loss.card.tex[1], /\\frac\{1\}\{128\}/);
   assert.match(opt.card.tex[0], /0\.9\\, m \+ \(1 - 0\.9\)/);
-  assert.match(opt.card.tex[1], /0\.001\\, \\frac\{\\hat\{m\}\}\{\\sqrt\{\\hat\{v\}\} \+ 10\^\{-8\}\}/);
+  assert.match(opt.card.tex[3], /0\.001\\, \\frac\{\\hat\{m\}\}\{\\sqrt\{\\hat\{v\}\} \+ 10\^\{-8\}\}/);
   assert.match(opt.card.text[0], /β1 = 0\.9, β2 = 0\.999, ε = 1e-8/);
   assert.match(sch.card.tex[0], /t \/ 2340/);
   assert.match(clip.card.text[0], /off/);
@@ -128,6 +129,6 @@ test('training cards: Adam with the spec numbers, SGD momentum, cosine, clipping
   assert.match(s2.card.tex[0], /0\.05 \\cdot 0\.5\^\{\\lfloor t \/ 500 \\rfloor\}/);
   assert.match(c2.card.tex[0], /\\frac\{1\}\{\\\|g\\\|_2\}/);
   const adamw: ModelSpec = { ...spec, train: { ...spec.train, optimizer: { kind: 'adamw', beta2: 0.98 } } };
-  assert.match(trainHow(adamw, 10)[1].card.tex[1], /- 0\.001 \\cdot 0\.01\\, \\theta/);
+  assert.match(trainHow(adamw, 10)[1].card.tex[3], /- 0\.001 \\cdot 0\.01\\, \\theta/);
   for (const s of [spec, sgd, adamw]) for (const { card } of trainHow(s, 10)) for (const t of card.tex) assert.doesNotThrow(() => render(t), t);
 });

@@ -32,8 +32,10 @@ export const conv2d: LayerDef<Conv2dSpec> = {
     const d = g.dh > 1 ? `${g.dh}` : '';
     return {
       tex: [
-        `y_{i,j,f} = ${f.name}\\Big(b_f + \\sum_{u=0}^{${g.KH - 1}} \\sum_{v=0}^{${g.KW - 1}} \\sum_{c=1}^{${g.C}} W_{u,v,c,f}\\; x_{${g.sh > 1 ? g.sh : ''}i + ${d}u${top ? ` - ${top}` : ''},\\; ${g.sw > 1 ? g.sw : ''}j + ${d}v${left ? ` - ${left}` : ''},\\; c}\\Big)`,
-        `W \\in ${real([g.KH, g.KW, g.C, g.F])},\\quad ${real(inShape)} \\to ${real(outShape)}`,
+        `${f.name ? 'z' : 'y'}_{i,j,f} = b_f + \\sum_{u=0}^{${g.KH - 1}} \\sum_{v=0}^{${g.KW - 1}} \\sum_{c=1}^{${g.C}} W_{u,v,c,f}\\; x_{${g.sh > 1 ? g.sh : ''}i + ${d}u${top ? ` - ${top}` : ''},\\; ${g.sw > 1 ? g.sw : ''}j + ${d}v${left ? ` - ${left}` : ''},\\; c}`,
+        ...(f.name ? [`y_{i,j,f} = ${f.name}(z_{i,j,f})`] : []),
+        `W \\in ${real([g.KH, g.KW, g.C, g.F])}`,
+        `${real(inShape)} \\to ${real(outShape)}`,
         ...(f.tex ? [f.tex] : []),
       ],
       text: [

@@ -21,7 +21,8 @@ export const dense: LayerDef<DenseSpec> = {
     const pos = inShape.length > 1 ? ` It acts on each of the ${sizeText(inShape.slice(0, -1))} positions alike, with the same weights.` : '';
     return {
       tex: [
-        `y = ${f.name ? `${f.name}(Wx + b)` : 'Wx + b'},\\quad x \\in ${real([fin])},\\; W \\in ${real([l.units, fin])},\\; b \\in ${real([l.units])},\\; y \\in ${real([outShape[outShape.length - 1]])}`,
+        `y = ${f.name ? `${f.name}(Wx + b)` : 'Wx + b'}`,
+        `x \\in ${real([fin])},\\; W \\in ${real([l.units, fin])},\\; b \\in ${real([l.units])},\\; y \\in ${real([outShape[outShape.length - 1]])}`,
         ...(f.tex ? [f.tex] : []),
       ],
       text: [

@@ -15,7 +15,8 @@ function lossHow(spec: ModelSpec, outputs: number): HowCard {
     };
   return {
     tex: [
-      `p_k = \\frac{e^{z_k}}{\\sum_{j=1}^{${outputs}} e^{z_j}},\\qquad L = -\\frac{1}{${B}} \\sum_{b=1}^{${B}} \\log p_{b,\\,y_b}`,
+      `p_k = \\frac{e^{z_k}}{\\sum_{j=1}^{${outputs}} e^{z_j}}`,
+      `L = -\\frac{1}{${B}} \\sum_{b=1}^{${B}} \\log p_{b,\\,y_b}`,
       '\\frac{\\partial L}{\\partial z_k} = \\frac{p_k - [k = y]}{B}',
     ],
     text: [`Softmax turns the ${outputs} scores z into probabilities; cross-entropy is minus the log-probability of the right class, averaged over a batch of ${B}. Its gradient is simply p minus the one-hot target.`],
@@ -42,8 +43,10 @@ function optimizerHow(spec: ModelSpec): HowCard {
   const [b1, b2, eps] = [texNum(o.beta1), texNum(o.beta2), texNum(o.eps)];
   return {
     tex: [
-      `m \\leftarrow ${b1}\\, m + (1 - ${b1})\\, ${g},\\qquad v \\leftarrow ${b2}\\, v + (1 - ${b2})\\, ${g}^2`,
-      `\\hat{m} = \\frac{m}{1 - ${b1}^{t}},\\quad \\hat{v} = \\frac{v}{1 - ${b2}^{t}},\\qquad \\theta \\leftarrow \\theta - ${lr}\\, \\frac{\\hat{m}}{\\sqrt{\\hat{v}} + ${eps}}${o.kind === 'adamw' && wd ? ` - ${lr} \\cdot ${texNum(wd)}\\, \\theta` : ''}`,
+      `m \\leftarrow ${b1}\\, m + (1 - ${b1})\\, ${g}`,
+      `v \\leftarrow ${b2}\\, v + (1 - ${b2})\\, ${g}^2`,
+      `\\hat{m} = \\frac{m}{1 - ${b1}^{t}},\\quad \\hat{v} = \\frac{v}{1 - ${b2}^{t}}`,
+      `\\theta \\leftarrow \\theta - ${lr}\\, \\frac{\\hat{m}}{\\sqrt{\\hat{v}} + ${eps}}${o.kind === 'adamw' && wd ? ` - ${lr} \\cdot ${texNum(wd)}\\, \\theta` : ''}`,
     ],
     text: [`${o.kind === 'adamw' ? 'AdamW' : 'Adam'} (β1 = ${o.beta1}, β2 = ${o.beta2}, ε = ${o.eps}, η = ${spec.train.lr}): m averages the gradient and v its square; each weight's step is divided by its own typical gradient size, so all weights move at a similar pace. The hats undo the bias of starting m and v at zero.${wdText}`],
   };
