@@ -1,6 +1,6 @@
 // "How it works" on the built page: the first dense layer of mlp-mnist shows its real sizes, the
 // LSTM's card names its gates, the training card shows the optimizer's numbers, and the page with
-// the cards open has no serious or critical axe violations.
+// the cards open has no serious or critical axe violations; KaTeX (styles, fonts) passes the CSP.
 // Run: E2E_DIST=$PWD/dist node --import tsx --test e2e/how.test.ts
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,8 +13,9 @@ import { servedApp, watchErrors } from './lib.ts';
 const app = servedApp();
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-async function open(preset: string): Promise<{ page: Page; errors: string[] }> {
-  const ctx = await app.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } }); // axe is an inline script
+/** bypassCSP for the axe scan (an inline script); without it, anything the page's CSP blocks is an error. */
+async function open(preset: string, bypassCSP: boolean): Promise<{ page: Page; errors: string[] }> {
+  const ctx = await app.browser.newContext({ bypassCSP, viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await page.goto(app.url);
@@ -34,8 +35,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
   });
 }
 
-test('mlp-mnist: the first dense layer\'s card shows W as 1024 × 784; the training card shows Adam\'s numbers', { timeout: 90_000 }, async () => {
-  const { page, errors } = await open('mlp-mnist');
+test('mlp-mnist: the first dense layer\'s card shows W as 1024 × 784; the training card shows Adam\'s numbers, under the page\'s CSP (KaTeX\'s fonts load)', { timeout: 90_000 }, async () => {
+  const { page, errors } = await open('mlp-mnist', false);
   await page.getByRole('button', { name: /^Dense layer 2,/ }).click();
   const how = card(page, 2);
   await how.waitFor();
@@ -50,13 +51,12 @@ test('mlp-mnist: the first dense layer\'s card shows W as 1024 × 784; the train
   const train = page.locator('details.how-train');
   assert.match((await train.textContent()) ?? '', /Adam \(β1 = 0\.9, β2 = 0\.999, ε = 1e-8, η = 0\.001\)/);
   assert.match((await train.textContent()) ?? '', /softmax cross-entropy/);
-  assert.deepEqual(await seriousViolations(page), []);
   assert.deepEqual(errors, []);
   await page.context().close();
 });
 
 test('lstm-reverse: the LSTM\'s card names its gates and a conv card draws its window', { timeout: 90_000 }, async () => {
-  const { page, errors } = await open('lstm-reverse');
+  const { page, errors } = await open('lstm-reverse', true);
   await page.getByRole('button', { name: /^LSTM layer 2,/ }).click();
   const how = card(page, 2);
   await how.waitFor();
