@@ -4,13 +4,15 @@ import react from '@vitejs/plugin-react';
 // The production build's Content-Security-Policy: scripts only from our own origin (no inline
 // script, no eval), workers from our origin, data from our origin (MNIST is served beside the
 // page). Inline styles are allowed: the charts set style attributes. The dev server injects
-// inline scripts for hot reload, so the policy is added to the built page only.
+// inline scripts for hot reload, so the policy is added to the built page only. Fonts may be data:
+// URIs: the build inlines KaTeX's small font files into its stylesheet.
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "worker-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
+  "font-src 'self' data:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",

@@ -89,3 +89,7 @@ export type { TaskData } from '../kernels/data/datasets.ts'; // a CSV's rows, se
 export { parseSpecText } from '../kernels/io/spec-json.ts';
 export { DEFAULT_BINDING_LIMIT, DEFAULT_MEMORY_BUDGET, memoryProblem, type Limits } from '../kernels/model/memory.ts';
 export { weightsProblem } from '../kernels/train/checkpoint.ts';
+// "How it works": each layer's formula with its real sizes, and the training side's.
+export { layerHow } from '../kernels/layers/cards.ts';
+export { trainHow } from '../kernels/optim/how.ts';
+export type { HowCard } from '../kernels/layers/def.ts';

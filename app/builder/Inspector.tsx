@@ -7,6 +7,7 @@ import { layerTitle } from './layerText.ts';
 import { LayerActions } from './LayerActions.tsx';
 import { Fields } from './LayerForm.tsx';
 import { SelectionSummary } from './SelectionSummary.tsx';
+import { HowItWorks } from './HowItWorks.tsx';
 
 export function Inspector() {
   const layers = useApp(selectLayers);
@@ -28,6 +29,7 @@ export function Inspector() {
       {general.length ? (
         <ul className="field-error layer-problems" aria-label="Layer problems">{general.map((e, k) => <li key={k}>{issueText(e)}</li>)}</ul>
       ) : null}
+      <HowItWorks i={i} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import {
 } from '../store/selectors.ts';
 import { NumberField, SelectField } from '../ui/fields.tsx';
 import { setLearningRate } from './tune.ts';
+import { TrainingHow } from '../builder/HowItWorks.tsx';
 
 const OPTIMIZERS = [{ value: 'sgd', label: 'SGD' }, { value: 'adam', label: 'Adam' }, { value: 'adamw', label: 'AdamW' }] as const;
 const SCHEDULES = [
@@ -81,6 +82,7 @@ export function Hyperparams() {
           </>
         ) : null}
       </fieldset>
+      <TrainingHow />
       <fieldset disabled={busy} className="grid-fields">
         <legend>Data and run</legend>
         <NumberField label="Batch size" integer min={1} value={train.batchSize} error={err('train.batchSize')}

@@ -2,6 +2,7 @@
 // evaluation; torch's defaults momentum 0.1, eps 1e-5.
 import type { LayerDef } from './def.ts';
 import { EPS_MIN, pyNum } from './shared.ts';
+import { sizeText, texNum } from './how.ts';
 
 export interface BatchnormSpec { kind: 'batchnorm'; momentum?: number; eps?: number }
 
@@ -14,6 +15,20 @@ export const batchnorm: LayerDef<BatchnormSpec> = {
   },
   make: () => ({ kind: 'batchnorm', momentum: 0.1 }),
   summary: (l) => `momentum ${l.momentum ?? 0.1}`,
+  how(l, inShape) {
+    const C = inShape[inShape.length - 1];
+    const m = l.momentum ?? 0.1;
+    return {
+      tex: [
+        `\\hat{x}_c = \\frac{x_c - \\mu_{B,c}}{\\sqrt{\\sigma^2_{B,c} + \\epsilon}},\\quad y_c = \\gamma_c \\hat{x}_c + \\beta_c,\\quad c = 1, \\dots, ${C},\\; \\epsilon = ${texNum(l.eps ?? 1e-5)}`,
+        `\\mu_{\\text{run}} \\leftarrow (1 - ${texNum(m)})\\,\\mu_{\\text{run}} + ${texNum(m)}\\,\\mu_B`,
+      ],
+      text: [
+        `While training, each of the ${C} channels is normalised with the mean μ_B and variance σ²_B over the batch${inShape.length > 1 ? ` and all ${sizeText(inShape.slice(0, -1))} positions` : ''}; γ and β are learned.`,
+        `Running averages (momentum ${m}) replace the batch statistics when testing.`,
+      ],
+    };
+  },
   infer: (_l, shape) => ({ shape, params: 2 * shape[shape.length - 1] }),
   describe(_l, shape, { prefix: p, out }) {
     const C = shape[shape.length - 1];

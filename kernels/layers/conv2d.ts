@@ -5,6 +5,7 @@ import { LIMITS } from '../model/limits.ts';
 import { layerGeom, pads, spatialProblem } from '../model/conv.ts';
 import type { LayerDef } from './def.ts';
 import { ACTIVATION_FIELD, actSuffix, initFor, pair, PADDING_FIELD, torchAct, withActivation } from './shared.ts';
+import { actHow, real } from './how.ts';
 
 export interface Conv2dSpec {
   kind: 'conv2d'; filters: number; kernel: number | [number, number]; stride?: number; padding?: Padding; dilation?: number; activation?: Activation | 'none';
@@ -24,6 +25,26 @@ export const conv2d: LayerDef<Conv2dSpec> = {
   summary(l) {
     const k = Array.isArray(l.kernel) ? `${l.kernel[0]}×${l.kernel[1]}` : `${l.kernel}×${l.kernel}`;
     return `${l.filters} filters ${k}, stride ${l.stride ?? 1}, ${l.padding ?? 'valid'}${(l.dilation ?? 1) > 1 ? `, dilation ${l.dilation}` : ''}${actSuffix(l.activation)}`;
+  },
+  how(l, inShape, outShape) {
+    const { g, top, left } = pads(l, inShape);
+    const f = actHow(l.activation);
+    const d = g.dh > 1 ? `${g.dh}` : '';
+    return {
+      tex: [
+        `${f.name ? 'z' : 'y'}_{i,j,f} = b_f + \\sum_{u=0}^{${g.KH - 1}} \\sum_{v=0}^{${g.KW - 1}} \\sum_{c=1}^{${g.C}} W_{u,v,c,f}\\; x_{${g.sh > 1 ? g.sh : ''}i + ${d}u${top ? ` - ${top}` : ''},\\; ${g.sw > 1 ? g.sw : ''}j + ${d}v${left ? ` - ${left}` : ''},\\; c}`,
+        ...(f.name ? [`y_{i,j,f} = ${f.name}(z_{i,j,f})`] : []),
+        `W \\in ${real([g.KH, g.KW, g.C, g.F])}`,
+        `${real(inShape)} \\to ${real(outShape)}`,
+        ...(f.tex ? [f.tex] : []),
+      ],
+      text: [
+        `A ${g.KH} × ${g.KW} window slides over the ${g.H} × ${g.W} × ${g.C} input with stride ${g.sh} and padding ${top}${g.dh > 1 ? ` (taps ${g.dh} apart)` : ''}. At each of the ${g.OH} × ${g.OW} places, each of the ${g.F} filters takes a weighted sum of the ${g.KH * g.KW * g.C} values under it.`,
+        `The same ${g.KH * g.KW * g.C * g.F + g.F} weights are used at every place, so a filter finds its pattern anywhere in the image.`,
+      ],
+      window: { k: g.KH, stride: g.sh, pad: top, inSide: g.H, outSide: g.OH },
+      inside: true,
+    };
   },
   infer(l, shape, ctx) {
     const bad = spatialProblem(l, shape);

@@ -92,6 +92,17 @@ export interface TorchCtx {
   emit(layers: LayerSpec[], shape: number[], enginePrefix: string, namePrefix: string): number[];
 }
 
+/** "How it works": the layer's formula with its real sizes (TeX, one display line each) and plain sentences. */
+export interface HowCard {
+  tex: string[];
+  text: string[];
+  /** A sliding window to draw (conv, pooling): square side k, stride, padding, input and output side. */
+  window?: { k: number; stride: number; pad: number; inSide: number; outSide: number };
+  inside?: boolean; // the live inside view shows this layer's weights or activations
+}
+/** What a card may read beyond the layer and its shapes (the dataset, for a vocabulary). */
+export interface HowCtx { spec: ModelSpec }
+
 export interface LayerDef<S extends { kind: string } = { kind: string }> {
   kind: S['kind'];
   title: string; // in the layer stack and messages: "Conv2D"
@@ -118,6 +129,8 @@ export interface LayerDef<S extends { kind: string } = { kind: string }> {
   describe(l: S, shape: number[], ctx: DescribeCtx): number[]; // pushes parameters, returns the output shape
   lower(g: Graph, l: S, h: Tensor, ctx: LowerCtx): Tensor;
   torch(l: S, shape: number[], ctx: TorchCtx): number[];
+  /** The "How it works" card with this layer's real sizes, from its input and output shapes. */
+  how(l: S, inShape: number[], outShape: number[], ctx: HowCtx): HowCard;
   /** Stepwise inference for text sampling; kinds without it are sampled over a window instead. */
   step?(l: S, h: Float64Array, ctx: StepCtx): Float64Array;
 }

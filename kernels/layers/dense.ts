@@ -3,6 +3,7 @@ import type { Activation } from '../model/types.ts';
 import { LIMITS } from '../model/limits.ts';
 import type { LayerDef } from './def.ts';
 import { ACTIVATION_FIELD, actSuffix, initFor, torchAct, withActivation } from './shared.ts';
+import { actHow, real, sizeText } from './how.ts';
 
 export interface DenseSpec { kind: 'dense'; units: number; activation?: Activation | 'none' }
 
@@ -14,6 +15,23 @@ export const dense: LayerDef<DenseSpec> = {
   },
   make: () => ({ kind: 'dense', units: 64, activation: 'relu' }),
   summary: (l) => `${l.units} units${actSuffix(l.activation)}`,
+  how(l, inShape, outShape) {
+    const fin = inShape[inShape.length - 1];
+    const f = actHow(l.activation);
+    const pos = inShape.length > 1 ? ` It acts on each of the ${sizeText(inShape.slice(0, -1))} positions alike, with the same weights.` : '';
+    return {
+      tex: [
+        `y = ${f.name ? `${f.name}(Wx + b)` : 'Wx + b'}`,
+        `x \\in ${real([fin])},\\; W \\in ${real([l.units, fin])},\\; b \\in ${real([l.units])},\\; y \\in ${real([outShape[outShape.length - 1]])}`,
+        ...(f.tex ? [f.tex] : []),
+      ],
+      text: [
+        `Each of the ${l.units} outputs is a weighted sum of all ${fin} inputs plus a bias: W is ${l.units} × ${fin}, so this layer learns ${fin * l.units + l.units} numbers.${pos}`,
+        f.text,
+      ],
+      inside: true,
+    };
+  },
   infer(l, shape) {
     const fin = shape[shape.length - 1];
     return { shape: [...shape.slice(0, -1), l.units], params: fin * l.units + l.units, largest: fin * l.units };

@@ -3,6 +3,7 @@ import { taskInfo } from '../data/tasks.ts';
 import { LIMITS } from '../model/limits.ts';
 import { describeEmbedding } from '../nn/recurrent.ts';
 import { fmt, type LayerDef } from './def.ts';
+import { real } from './how.ts';
 
 export interface EmbeddingSpec { kind: 'embedding'; vocab?: number; dim: number }
 
@@ -15,6 +16,13 @@ export const embedding: LayerDef<EmbeddingSpec> = {
   },
   make: () => ({ kind: 'embedding', dim: 32 }),
   summary: (l) => `${l.dim} dims${l.vocab ? `, vocabulary ${l.vocab}` : ''}`,
+  how(l, inShape, outShape, { spec }) {
+    const V = l.vocab || (spec.dataset.kind === 'task' ? taskInfo(spec.dataset).inputVocab : 0);
+    return {
+      tex: [`y_t = E_{x_t},\\quad E \\in ${real([V, l.dim])},\\; x \\in \\{0, \\dots, ${V - 1}\\}^{${inShape[0] ?? 1}},\\; y \\in ${real(outShape)}`],
+      text: [`Each token id x_t picks row x_t of a learned table E of ${V} rows (one per symbol) and ${l.dim} columns, so similar tokens can end up with similar vectors.`],
+    };
+  },
   infer(l, shape, ctx) {
     const ds = ctx.spec.dataset;
     const taskVocab = ds.kind === 'task' ? taskInfo(ds).inputVocab : 0;

@@ -1,5 +1,5 @@
 // Global average pooling: the mean over every position, (H, W, C) → (C) or (T, D) → (D).
-import { fmt, type LayerDef } from './def.ts';
+import { fmt, prod, type LayerDef } from './def.ts';
 
 export interface GlobalavgpoolSpec { kind: 'globalavgpool' }
 
@@ -9,6 +9,17 @@ export const globalavgpool: LayerDef<GlobalavgpoolSpec> = {
   note: 'Global average pooling has no settings: it averages over every position, (H, W, C) → (C) or (T, D) → (D).',
   make: () => ({ kind: 'globalavgpool' }),
   summary: () => 'mean over positions (height and width, or time)',
+  how(_l, inShape) {
+    const C = inShape[inShape.length - 1];
+    const P = inShape.slice(0, -1);
+    const img = inShape.length === 3;
+    return {
+      tex: [img
+        ? `y_c = \\frac{1}{${P[0]} \\cdot ${P[1]}} \\sum_{i=1}^{${P[0]}} \\sum_{j=1}^{${P[1]}} x_{i,j,c},\\quad c = 1, \\dots, ${C}`
+        : `y_c = \\frac{1}{${P[0] ?? 1}} \\sum_{t=1}^{${P[0] ?? 1}} x_{t,c},\\quad c = 1, \\dots, ${C}`],
+      text: [`Each of the ${C} ${img ? 'channels' : 'features'} is averaged over all ${prod(P)} ${img ? 'pixels' : 'positions'}, leaving one vector of ${C} per sample; nothing is learned.`],
+    };
+  },
   infer(_l, shape, ctx) {
     // Images (H, W, C) → (C); sequences (T, D) → (D), the mean over positions (pooled classification).
     if (shape.length !== 3 && shape.length !== 2) ctx.error(null, `needs an image (height, width, channels) or a sequence (T, D), got ${fmt(shape)}`);

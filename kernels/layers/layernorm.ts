@@ -1,6 +1,7 @@
 // LayerNorm: normalise each position over its features (the last axis), then scale and shift.
 import type { LayerDef } from './def.ts';
 import { EPS_MIN, pyNum } from './shared.ts';
+import { real, texNum } from './how.ts';
 
 export interface LayernormSpec { kind: 'layernorm'; eps?: number }
 
@@ -9,6 +10,16 @@ export const layernorm: LayerDef<LayernormSpec> = {
   fields: { eps: { type: 'number', label: 'Epsilon', help: 'added to the variance', min: EPS_MIN, max: 1, step: 'any', default: 1e-5 } },
   make: () => ({ kind: 'layernorm' }),
   summary: () => 'over features',
+  how(l, inShape) {
+    const D = inShape[inShape.length - 1];
+    return {
+      tex: [
+        `\\mu = \\frac{1}{${D}}\\sum_{k=1}^{${D}} x_k,\\quad \\sigma^2 = \\frac{1}{${D}}\\sum_{k=1}^{${D}} (x_k - \\mu)^2`,
+        `y_k = \\gamma_k \\frac{x_k - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}} + \\beta_k,\\quad \\gamma, \\beta \\in ${real([D])},\\; \\epsilon = ${texNum(l.eps ?? 1e-5)}`,
+      ],
+      text: [`Each position's ${D} features are shifted to mean 0 and scaled to variance 1, then scaled by γ and shifted by β, which are learned. It does not depend on the other samples in the batch.`],
+    };
+  },
   infer: (_l, shape) => ({ shape, params: 2 * shape[shape.length - 1] }),
   describe(_l, shape, { prefix: p, out }) {
     const C = shape[shape.length - 1];

@@ -2,6 +2,7 @@
 import { layerGeom } from '../model/conv.ts';
 import { LIMITS } from '../model/limits.ts';
 import { fmt, type LayerDef } from './def.ts';
+import { real } from './how.ts';
 
 export interface PatchesSpec { kind: 'patches'; size: number; dim: number }
 
@@ -13,6 +14,18 @@ export const patches: LayerDef<PatchesSpec> = {
   },
   make: () => ({ kind: 'patches', size: 7, dim: 32 }),
   summary: (l) => `${l.size}×${l.size} patches → ${l.dim} dims`,
+  how(l, inShape, outShape) {
+    const [H, W, C] = inShape;
+    const P = l.size, n = outShape[0];
+    return {
+      tex: [
+        `z_n = W\\,\\operatorname{vec}(x_{\\text{patch } n}) + b,\\quad W \\in ${real([l.dim, P * P * C])},\\; n = 1, \\dots, ${n}`,
+        `${real([H, W, C])} \\to ${real([n, l.dim])}`,
+      ],
+      text: [`The ${H} × ${W} image is cut into ${n} patches of ${P} × ${P} pixels; each patch's ${P * P * C} values are multiplied by the same learned W to give a vector of ${l.dim}, one token per patch.`],
+      window: { k: P, stride: P, pad: 0, inSide: H, outSide: Math.floor(H / P) },
+    };
+  },
   infer(l, shape, ctx) {
     if (shape.length !== 3) {
       ctx.error(null, `needs an image input (height, width, channels), got ${fmt(shape)}`);

@@ -4,6 +4,7 @@ import { LIMITS } from '../model/limits.ts';
 import { layerGeom, pads, spatialProblem } from '../model/conv.ts';
 import type { LayerDef } from './def.ts';
 import { pair, PADDING_FIELD } from './shared.ts';
+import { real } from './how.ts';
 
 export interface PoolSpec<K extends string> { kind: K; size: number; stride?: number; padding?: Padding }
 
@@ -18,6 +19,23 @@ export function poolDef<K extends string>(kind: K, op: 'max' | 'avg', title: str
     },
     make: () => ({ kind, size: 2 }),
     summary: (l) => `${l.size}×${l.size}, stride ${l.stride ?? l.size}${l.padding !== undefined ? `, ${l.padding}` : ''}`,
+    how(l, inShape, outShape) {
+      const { g, top } = pads(l, inShape);
+      const k = l.size;
+      return {
+        tex: [
+          max
+            ? `y_{i,j,c} = \\max_{0 \\le u, v < ${k}} x_{${g.sh}i + u${top ? ` - ${top}` : ''},\\; ${g.sw}j + v${top ? ` - ${top}` : ''},\\; c}`
+            : `y_{i,j,c} = \\frac{1}{${k * k}} \\sum_{u=0}^{${k - 1}} \\sum_{v=0}^{${k - 1}} x_{${g.sh}i + u${top ? ` - ${top}` : ''},\\; ${g.sw}j + v${top ? ` - ${top}` : ''},\\; c}`,
+          `${real(inShape)} \\to ${real(outShape)}`,
+        ],
+        text: [
+          `A ${k} × ${k} window slides over each of the ${g.C} channels with stride ${g.sh} and padding ${top}, keeping the ${max ? 'largest value' : 'mean'} of each window: ${g.H} × ${g.W} becomes ${g.OH} × ${g.OW}.`,
+          max ? 'Nothing is learned; the gradient goes back only to the value that won each window.' : 'Nothing is learned; the gradient is shared equally by the window.',
+        ],
+        window: { k, stride: g.sh, pad: top, inSide: g.H, outSide: g.OH },
+      };
+    },
     infer(l, shape, ctx) {
       const bad = spatialProblem(l, shape);
       if (bad) {

@@ -1,6 +1,7 @@
 // Positions: adds sinusoidal (fixed) or learned positional encodings to a (T, D) sequence.
 import { buildPosenc, describePosenc } from '../nn/transformer.ts';
 import { fmt, type LayerDef } from './def.ts';
+import { real } from './how.ts';
 
 export interface PosencSpec { kind: 'posenc'; type: 'sinusoidal' | 'learned' }
 
@@ -14,6 +15,21 @@ export const posenc: LayerDef<PosencSpec> = {
   },
   make: () => ({ kind: 'posenc', type: 'sinusoidal' }),
   summary: (l) => (l.type === 'learned' ? 'learned, added' : 'sinusoidal, added'),
+  how(l, inShape) {
+    const [T, D] = inShape;
+    if (l.type === 'learned')
+      return {
+        tex: [`y_t = x_t + P_t,\\quad P \\in ${real([T, D])},\\; t = 1, \\dots, ${T}`],
+        text: [`A learned vector of ${D} per position (${T} positions) is added to each token, so later layers can tell position from position.`],
+      };
+    return {
+      tex: [
+        `\\mathrm{PE}_{t,2k} = \\sin\\!\\left(\\frac{t}{10000^{2k/${D}}}\\right),\\quad \\mathrm{PE}_{t,2k+1} = \\cos\\!\\left(\\frac{t}{10000^{2k/${D}}}\\right)`,
+        `y_t = x_t + \\mathrm{PE}_t,\\quad \\mathrm{PE} \\in ${real([T, D])}`,
+      ],
+      text: [`Attention alone cannot see order. A fixed table of sines and cosines at ${D / 2} wavelengths gives each of the ${T} positions its own ${D}-vector, added to the token; nothing is learned.`],
+    };
+  },
   infer(l, shape, ctx) {
     if (shape.length !== 2) {
       ctx.error(null, `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it' : ''}`);

@@ -3,6 +3,7 @@
 import { LIMITS } from '../model/limits.ts';
 import { fmt, type LayerDef } from './def.ts';
 import type { LayerSpec } from './index.ts';
+import { real } from './how.ts';
 
 export interface ResidualSpec { kind: 'residual'; layers: LayerSpec[] }
 
@@ -15,6 +16,15 @@ export const residual: LayerDef<ResidualSpec> = {
   check(l, ctx) {
     if (ctx.depth >= LIMITS.residualDepth) ctx.err(null, `residual blocks nest at most ${LIMITS.residualDepth} deep`);
     else ctx.checkLayers(l.layers, `${ctx.prefix}.layers`, ctx.depth + 1);
+  },
+  how(l, inShape) {
+    return {
+      tex: [`y = x + F(x),\\quad x, y \\in ${real(inShape)}`],
+      text: [
+        `F is the ${l.layers.length} inner layer${l.layers.length === 1 ? '' : 's'}; their output is added to the block's input, so the block learns a correction to x.`,
+        'The gradient flows back through the + unchanged, which lets deep stacks train.',
+      ],
+    };
   },
   infer(l, shape, ctx) {
     const inner = ctx.walk(l.layers, shape, `${ctx.prefix}.layers`);

@@ -5,6 +5,7 @@ import { buildTransformer, describeTransformer, mlpWidth, transformerActivations
 import type { Transform } from '../export/torch-layers.ts';
 import { fmt, type LayerDef } from './def.ts';
 import { DROPOUT_MAX, tshape } from './shared.ts';
+import { real, texNum } from './how.ts';
 
 export interface TransformerSpec {
   kind: 'transformer'; heads: number; layers?: number; mlp?: number; causal?: boolean; norm?: 'pre' | 'post'; dropout?: number; attnDropout?: number;
@@ -38,6 +39,27 @@ export const transformer: LayerDef<TransformerSpec> = {
   summary: (l) =>
     `${l.layers ?? 1} block${(l.layers ?? 1) > 1 ? 's' : ''}, ${l.heads} head${l.heads > 1 ? 's' : ''}, ${l.causal ? 'causal' : 'bidirectional'}, ${l.norm ?? 'pre'}-LN` +
     `${l.mlp ? `, MLP ${l.mlp}` : ''}${l.dropout ? `, dropout ${l.dropout}` : ''}`,
+  how(l, inShape) {
+    const [T, D] = inShape;
+    const h = l.heads, d = D / h, M = mlpWidth(l, D), n = l.layers ?? 1;
+    const pre = l.norm !== 'post';
+    return {
+      tex: [
+        `Q = XW_Q,\\; K = XW_K,\\; V = XW_V,\\quad X \\in ${real([T, D])},\\; W_Q, W_K, W_V \\in ${real([D, D])}`,
+        `\\mathrm{head}_i = \\mathrm{softmax}\\!\\left(\\frac{Q_i K_i^\\top}{\\sqrt{d}}${l.causal ? ' + M' : ''}\\right) V_i,\\quad d = ${D} / ${h} = ${texNum(d)},\\; i = 1, \\dots, ${h}`,
+        `\\mathrm{MHA}(X) = [\\mathrm{head}_1, \\dots, \\mathrm{head}_{${h}}]\\, W_O,\\quad W_O \\in ${real([D, D])}`,
+        pre
+          ? `X' = X + \\mathrm{MHA}(\\mathrm{LN}(X)),\\quad Y = X' + \\mathrm{MLP}(\\mathrm{LN}(X'))`
+          : `X' = \\mathrm{LN}(X + \\mathrm{MHA}(X)),\\quad Y = \\mathrm{LN}(X' + \\mathrm{MLP}(X'))`,
+        `\\mathrm{MLP}(z) = W_2\\, \\mathrm{GELU}(W_1 z + b_1) + b_2,\\quad W_1 \\in ${real([M, D])},\\; W_2 \\in ${real([D, M])}`,
+      ],
+      text: [
+        `Each of the ${T} positions asks a query of every ${l.causal ? 'earlier (the mask M hides later ones)' : 'other'} position's key; softmax turns the ${T} scores into weights that mix their values. The ${D} features are split into ${h} head${h > 1 ? 's' : ''} of d = ${texNum(d)}, each with its own ${T} × ${T} attention map.`,
+        `Then an MLP of ${M} hidden units acts on each position alone, with residual connections and LayerNorm ${pre ? 'before' : 'after'} each part; ${n} such block${n > 1 ? 's are' : ' is'} stacked.`,
+      ],
+      inside: true,
+    };
+  },
   infer(l, shape, ctx) {
     if (shape.length !== 2) {
       ctx.error(null, `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding (tokens) or Patches (images) before it' : ''}`);

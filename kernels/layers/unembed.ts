@@ -1,6 +1,7 @@
 // Unembed: scores against the last Embedding's table (weight tying), (T, D) → (T, vocab), no own weights.
 import type { ParamInfo } from '../nn/model.ts';
 import type { LayerDef } from './def.ts';
+import { real } from './how.ts';
 
 export interface UnembedSpec { kind: 'unembed' }
 
@@ -11,6 +12,13 @@ export const unembed: LayerDef<UnembedSpec> = {
   note: 'Unembed has no settings: it scores each position against the last Embedding’s table (tied weights).',
   make: () => ({ kind: 'unembed' }),
   summary: () => 'scores against the embedding table',
+  how(_l, inShape, outShape) {
+    const D = inShape[inShape.length - 1], V = outShape[outShape.length - 1];
+    return {
+      tex: [`s_t = E\\,h_t,\\quad E \\in ${real([V, D])},\\; h_t \\in ${real([D])},\\; s_t \\in ${real([V])}`],
+      text: [`Each position's ${D}-vector is scored against every row of the Embedding's table E (the same weights, tied): a score for each of the ${V} tokens, the dot product with that token's vector.`],
+    };
+  },
   infer(_l, shape, ctx) {
     if (!ctx.embed) {
       ctx.error(null, 'shares the weights of an Embedding, so one must come before it');
