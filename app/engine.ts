@@ -27,7 +27,7 @@ export { createConfusionEvaluator, type ConfusionEvaluator } from '../kernels/tr
 export { showcase as showcaseOf, type Showcase, type DigitShown, type SequenceShown } from '../kernels/train/showcase.ts';
 
 // Export: the spec as a PyTorch training script.
-export { exportPyTorch } from '../kernels/export/pytorch.ts';
+export { exportPyTorch, scriptName } from '../kernels/export/pytorch.ts';
 
 // The layer registry: the palette, the inspector and the layer text ask it instead of naming kinds.
 export { LAYERS, KIND, layerDef, findLayerDef, defaultLayer, ACTIVATIONS } from '../kernels/layers/index.ts';

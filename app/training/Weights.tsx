@@ -8,8 +8,8 @@ import {
   isBusy, selectRunStatus, selectSavedRun, selectSetWeightsMessage, selectSpec, selectValidation, selectWeightsMessage,
 } from '../store/selectors.ts';
 import { downloadWeights, resumeSaved, uploadWeights } from './run.ts';
-import { exportPyTorch, weightsProblem } from '../engine.ts';
-import { downloadBlob, fileStem } from '../ui/download.ts';
+import { exportPyTorch, scriptName, weightsProblem } from '../engine.ts';
+import { downloadBlob } from '../ui/download.ts';
 import { savedRunProblem } from '../persist/db.ts';
 
 export function Weights() {
@@ -22,7 +22,7 @@ export function Weights() {
   const setMsg = useApp(selectSetWeightsMessage);
   const exportScript = () => {
     try {
-      downloadBlob(exportPyTorch(spec), `${fileStem(spec.name)}.py`, 'text/x-python');
+      downloadBlob(exportPyTorch(spec), scriptName(spec), 'text/x-python');
       setMsg({ kind: 'ok', text: 'Exported a PyTorch script: run it with --weights on a downloaded weights file, or train it with torchrun.' });
     } catch (e) {
       setMsg({ kind: 'error', text: e instanceof Error ? e.message : String(e) });

@@ -11,6 +11,9 @@ import { BLOCK, MNIST_SECTION, SINUSOIDAL, taskSection } from './torch-snippets.
 
 const py = (v: unknown) => JSON.stringify(v).replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False').replace(/\bnull\b/g, 'None');
 
+/** The exported script's file name: the spec's name as a file stem ("cnn-mnist.py"), or model.py. */
+export const scriptName = (spec: ModelSpec): string => `${(spec.name ?? 'model').replace(/[^\w.-]+/g, '_')}.py`;
+
 export function exportPyTorch(spec: ModelSpec): string {
   if (spec.dataset.kind === 'playground' || spec.dataset.kind === 'csv') throw new Error(`Export to PyTorch does not cover ${spec.dataset.kind === 'csv' ? 'your own CSV data' : 'playground datasets'} yet: it writes the data loading of MNIST and the sequence tasks only`);
   const layers = resolveLayers(spec); // an embedding's vocabulary is the task's unless set
@@ -40,20 +43,21 @@ export function exportPyTorch(spec: ModelSpec): string {
   const dataHelp = !task
     ? 'directory with the four MNIST idx files'
     : task.name === 'char' ? 'the text file of the char task (public/text/shakespeare.txt)' : 'unused: the task is generated';
+  const file = scriptName(spec); // the file the page downloads, so the help names the file the user has
   const usage = !task
-    ? `  python3 model.py --data DIR                      train on MNIST idx files in DIR (as the playground did)
-  python3 model.py --data DIR --weights W.safetensors --epochs 0   evaluate browser-trained weights
-  torchrun --nproc_per_node=N model.py --data DIR  train on N processes/GPUs with DistributedDataParallel`
-    : `  python3 model.py                                 train on the ${task.name} task, generated here with the same rules
-  python3 model.py --weights W.safetensors --epochs 0   evaluate browser-trained weights
-  torchrun --nproc_per_node=N model.py             train on N processes/GPUs with DistributedDataParallel
+    ? `  python3 ${file} --data DIR                      train on MNIST idx files in DIR (downloaded there if missing)
+  python3 ${file} --data DIR --weights W.safetensors --epochs 0   evaluate browser-trained weights
+  torchrun --nproc_per_node=N ${file} --data DIR  train on N processes/GPUs with DistributedDataParallel`
+    : `  python3 ${file}                                 train on the ${task.name} task, generated here with the same rules
+  python3 ${file} --weights W.safetensors --epochs 0   evaluate browser-trained weights
+  torchrun --nproc_per_node=N ${file}             train on N processes/GPUs with DistributedDataParallel
 The task data is drawn from Python's random module: the same task, not the playground's exact samples.`;
 
   return `#!/usr/bin/env python3
 """${(spec.name ?? 'model').replace(/[^\w .-]/g, '_')}: exported from the WebGPU NN playground.
 
 ${usage}
-  python3 model.py --weights W.safetensors --inputs X.json   print the outputs for samples in the playground's layout
+  python3 ${file} --weights W.safetensors --inputs X.json   print the outputs for samples in the playground's layout
 
 Model input: ${inputDoc}.
 Model output: ${tshape(outShape)}.

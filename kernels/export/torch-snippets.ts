@@ -61,8 +61,29 @@ def read_idx(path):
     return torch.frombuffer(bytearray(data[4 + 4 * len(dims):]), dtype=torch.uint8).reshape(dims)
 
 
+MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+MNIST_MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/"  # torchvision's mirror of the original files
+
+
+def ensure_mnist(data_dir):
+    """Downloads the four MNIST idx files into data_dir where any is missing (about 11 MB gzipped)."""
+    missing = [n for n in MNIST_FILES if not os.path.exists(os.path.join(data_dir, n))]
+    if not missing:
+        return
+    import gzip
+    import urllib.request
+    os.makedirs(data_dir, exist_ok=True)
+    for n in missing:
+        print(f"downloading {n} into {data_dir}/ from {MNIST_MIRROR}", flush=True)
+        with urllib.request.urlopen(MNIST_MIRROR + n + ".gz") as r:
+            data = gzip.decompress(r.read())
+        with open(os.path.join(data_dir, n), "wb") as f:
+            f.write(data)
+
+
 def load_data(data_dir, seed, train=True):
     """MNIST train (unless train=False) and test splits: model inputs (N, 1, 28, 28) in [0, 1] and labels (N)."""
+    ensure_mnist(data_dir)
     def split(prefix):
         x = read_idx(os.path.join(data_dir, f"{prefix}-images-idx3-ubyte")).float().div(255)  # (N, 28, 28)
         y = read_idx(os.path.join(data_dir, f"{prefix}-labels-idx1-ubyte")).long()
