@@ -98,7 +98,7 @@ test('edit layers: shapes, invalid reasons, and an engine error in the alert pan
   await page.getByRole('button', { name: 'Add Dropout' }).click();
   await page.getByRole('button', { name: /^Dropout layer 3, rate 0\.2, output 128, 0 parameters$/ }).waitFor();
   await page.getByRole('button', { name: 'Add Dense' }).click(); // layer 4: 64 units after the dropout
-  await page.getByRole('button', { name: /^Dense layer 4, 64 units, ReLU, output 64, 8256 parameters$/ }).waitFor();
+  await page.getByRole('button', { name: /^Dense layer 4, 64 units, ReLU, output 64, 8,256 parameters$/ }).waitFor();
   await page.getByRole('button', { name: 'Move Dense layer 4 up' }).click();
   await page.getByRole('button', { name: /^Dense layer 3, 64 units/ }).waitFor();
   await page.getByRole('button', { name: 'Remove Dropout layer 4' }).click();

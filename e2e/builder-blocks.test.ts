@@ -45,7 +45,7 @@ test('insert blocks × N, multi-select, wrap, duplicate and remove a selection',
   await row(page, /^Conv2D layer 3, 8 filters 3×3, stride 1, same, ReLU, output 14×14×8, 584 parameters$/).waitFor();
   await row(page, /^MaxPool2D layer 4, 2×2, stride 2, output 7×7×8, 0 parameters$/).waitFor();
   await row(page, /^Flatten layer 5, output 392, 0 parameters$/).waitFor();
-  await row(page, /^Dense layer 6, 10 units, output 10, 3930 parameters$/).waitFor();
+  await row(page, /^Dense layer 6, 10 units, output 10, 3,930 parameters$/).waitFor();
   assert.deepEqual(await kinds(page), ['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'flatten', 'dense']);
   assert.match((await totals.textContent()) ?? '', /Total 4,594 parameters/);
   assert.equal(await train.isEnabled(), true);

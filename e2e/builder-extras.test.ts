@@ -21,14 +21,14 @@ test('duplicate, wrap in a residual, edit inner layers, diagram, unwrap, train',
   // Duplicate Dense 128: a second Dense 128 (128·128 + 128 = 16512 parameters) right after it, selected.
   await row(/^Dense layer 2,/).click();
   await page.getByRole('group', { name: 'Layer actions' }).getByRole('button', { name: 'Duplicate' }).click();
-  await row(/^Dense layer 3, 128 units, ReLU, output 128, 16512 parameters$/).waitFor();
+  await row(/^Dense layer 3, 128 units, ReLU, output 128, 16,512 parameters$/).waitFor();
   assert.equal(await row(/^Dense layer 3,/).getAttribute('aria-pressed'), 'true');
   assert.deepEqual(await kinds(), ['flatten', 'dense', 'dense', 'dense']);
   assert.match((await totals.textContent()) ?? '', /118\.3k parameters/);
 
   // Wrap it: a residual block of one Dense, 128 → 128, same parameters.
   await page.getByRole('button', { name: 'Wrap in residual' }).click();
-  await row(/^Residual layer 3, 1 inner layer, output added to input, output 128, 16512 parameters$/).waitFor();
+  await row(/^Residual layer 3, 1 inner layer, output added to input, output 128, 16,512 parameters$/).waitFor();
   assert.deepEqual(await kinds(), ['flatten', 'dense', 'residual', 'dense']);
   const inspector = page.getByRole('group', { name: 'Layer 3 settings' });
   const inner = inspector.getByRole('list', { name: 'Inner layers' }).getByRole('listitem');
@@ -43,7 +43,7 @@ test('duplicate, wrap in a residual, edit inner layers, diagram, unwrap, train',
   await inspector.getByRole('button', { name: 'Add inside' }).click();
   assert.equal(await inner.count(), 2);
   await inner.nth(1).getByRole('spinbutton', { name: 'Units' }).fill('128');
-  await row(/^Residual layer 3, 2 inner layers, output added to input, output 128, 16576 parameters$/).waitFor();
+  await row(/^Residual layer 3, 2 inner layers, output added to input, output 128, 16,576 parameters$/).waitFor();
   assert.equal(await train.isEnabled(), true);
   assert.equal(await page.locator('#layer-2-err').count(), 0);
 
@@ -64,8 +64,8 @@ test('duplicate, wrap in a residual, edit inner layers, diagram, unwrap, train',
   assert.equal(await row(/^Residual layer 3,/).getAttribute('aria-pressed'), 'true');
   await page.getByRole('button', { name: 'Unwrap residual' }).click();
   assert.deepEqual(await kinds(), ['flatten', 'dense', 'dense', 'dense', 'dense']);
-  await row(/^Dense layer 3, 64 units, ReLU, output 64, 8256 parameters$/).waitFor();
-  await row(/^Dense layer 4, 128 units, ReLU, output 128, 8320 parameters$/).waitFor();
+  await row(/^Dense layer 3, 64 units, ReLU, output 64, 8,256 parameters$/).waitFor();
+  await row(/^Dense layer 4, 128 units, ReLU, output 128, 8,320 parameters$/).waitFor();
   assert.equal(await diagram.locator('g[data-kind=add]').count(), 0);
   // Wrapping two layers at once.
   await page.getByRole('group', { name: 'Layer 3 settings' }).getByRole('spinbutton', { name: 'Layers to wrap' }).fill('2');

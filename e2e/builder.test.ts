@@ -42,7 +42,7 @@ test('every kind in the palette; conv shapes, errors and reordering', { timeout:
   await page.keyboard.press('Alt+ArrowUp'); // the row's keyboard move
   await row(page, /^Conv2D layer 1, 8 filters 3×3, stride 1, same, ReLU, output 28×28×8, 80 parameters$/).waitFor();
   await row(page, /^Flatten layer 2, output 6272, 0 parameters$/).waitFor();
-  await row(page, /^Dense layer 3, 128 units, ReLU, output 128, 802944 parameters$/).waitFor();
+  await row(page, /^Dense layer 3, 128 units, ReLU, output 128, 802,944 parameters$/).waitFor();
   assert.deepEqual(await kinds(page), ['conv2d', 'flatten', 'dense', 'dense']);
   assert.match((await totals.textContent()) ?? '', /804\.3k parameters/);
 

@@ -9,7 +9,7 @@ import {
   selectExtendLayerSelection, selectLayers, selectMoveLayer, selectMoveLayerTo, selectRemoveLayer, selectSelectedLayers, selectSelectLayer,
   selectShapes, selectSpec, selectToggleLayerSelection, selectValidation,
 } from '../store/selectors.ts';
-import { fmtBytes, fmtCount, fmtShape } from '../ui/format.ts';
+import { fmtBytes, fmtCount, fmtShape, plural } from '../ui/format.ts';
 import { layerSummary, layerTitle } from './layerText.ts';
 
 function inputText(spec: ModelSpec): string {
@@ -51,7 +51,7 @@ function LayerRow(p: {
   const summary = layerSummary(layer);
   // A layer whose input it cannot take has no real output shape (inference carries a 0 on).
   const known = p.outShape && !p.outShape.includes(0) ? p.outShape : undefined;
-  const label = `${name}${summary ? `, ${summary}` : ''}, output ${known ? fmtShape(known) : 'unknown'}, ${p.params ?? 0} parameters` +
+  const label = `${name}${summary ? `, ${summary}` : ''}, output ${known ? fmtShape(known) : 'unknown'}, ${plural(p.params ?? 0, 'parameter')}` +
     `${p.errors.length ? `, ${p.errors.length} problem${p.errors.length > 1 ? 's' : ''}` : ''}`;
   const onDrop = (e: DragEvent) => {
     const from = Number(e.dataTransfer.getData(DRAG_TYPE));

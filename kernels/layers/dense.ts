@@ -14,7 +14,7 @@ export const dense: LayerDef<DenseSpec> = {
     activation: ACTIVATION_FIELD,
   },
   make: () => ({ kind: 'dense', units: 64, activation: 'relu' }),
-  summary: (l) => `${l.units} units${actSuffix(l.activation)}`,
+  summary: (l) => `${l.units.toLocaleString('en-US')} unit${l.units === 1 ? '' : 's'}${actSuffix(l.activation)}`,
   how(l, inShape, outShape) {
     const fin = inShape[inShape.length - 1];
     const f = actHow(l.activation);
