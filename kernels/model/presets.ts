@@ -260,7 +260,7 @@ PRESETS['playground-spiral'] = {
   spec: {
     version: 1, name: 'playground-spiral', dataset: pgData('spiral', ['x1', 'x2', 'sinx1', 'sinx2']),
     layers: [{ kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 2 }],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 2000), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 1000), seed: 1,
   },
 };
 PRESETS['playground-circle'] = {
@@ -296,7 +296,7 @@ PRESETS['playground-spiral-dropout'] = {
       { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 },
       { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 }, { kind: 'dense', units: 2 },
     ],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 2000), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 1000), seed: 1,
   },
 };
 
