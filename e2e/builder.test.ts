@@ -86,7 +86,7 @@ test('a transformer on a sequence task: Embedding + Positions + Transformer + De
   await inspector.getByLabel('Activation').selectOption('none');
   await row(page, /^Embedding layer 1, 32 dims, output 10×32, 320 parameters$/).waitFor();
   await row(page, /^Positions layer 2, sinusoidal, added, output 10×32, 0 parameters$/).waitFor();
-  await row(page, /^Transformer layer 3, 1 block, 4 heads, bidirectional, pre-LN, output 10×32, \d+ parameters$/).waitFor();
+  await row(page, /^Transformer layer 3, 1 block, 4 heads, bidirectional, pre-LN, output 10×32, [\d,]+ parameters$/).waitFor();
   await row(page, /^Dense layer 4, 10 units, output 10×10, 330 parameters$/).waitFor();
   assert.equal(await page.locator('.layer.invalid').count(), 0, await page.locator('.layer-errors, .model-errors').allTextContents().then(String));
   assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true);
