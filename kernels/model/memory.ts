@@ -2,6 +2,7 @@
 // fit. inferShapes' memoryBytes is estimateMemory(...).total, so the session, the link decoder and
 // the CLI trainer refuse on the same figure, and the parts they report add up to it.
 import type { LayerSpec, ModelSpec } from './types.ts';
+import { findLayerDef } from '../layers/index.ts';
 import { datasetInfo, type DatasetInfo, formatBytes, type LayerShape, type ShapeReport } from './shapes.ts';
 
 /** The session's default memory budget (SessionOptions.memoryBudgetBytes). */
@@ -31,13 +32,9 @@ export interface MemoryEstimate {
 
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-/**
- * A kind in words without a table of kinds (the layer registry will carry labels):
- * lstm → LSTM, conv2d → Conv2D, maxpool2d → MaxPool2D, batchnorm → BatchNorm.
- */
+/** A kind in the builder's words: the registry's title (Conv2D, LSTM, BatchNorm); an unknown kind as written. */
 export function kindLabel(kind: string): string {
-  if (kind.length <= 4) return kind.toUpperCase();
-  return (kind[0].toUpperCase() + kind.slice(1)).replace(/2d$/, '2D').replace(/pool/, 'Pool').replace(/norm$/, 'Norm');
+  return findLayerDef(kind)?.title ?? kind;
 }
 
 /** "Dense, 1,000,000 units": the kind and its main size, whichever field the layer has. */
