@@ -6,10 +6,17 @@ import type { ModelSpec } from '../model/types.ts';
 import { SessionError, type SessionOptions } from './session.ts';
 import { loadTask, takeTask } from './task-data.ts';
 
+// What the progress line says while the rows are made: a CSV is read, not generated.
+function loadingWords(d: Exclude<ModelSpec['dataset'], { kind: 'mnist' }>): string {
+  if (d.kind === 'csv') return `Reading ${d.name}`;
+  if (d.kind === 'playground') return `Generating ${d.points} points of the ${d.name} dataset`;
+  return `Generating the ${d.name} task`;
+}
+
 /** The training and test data of a session: opts.data, or loaded (MNIST) or generated (a task). */
 export async function loadSessionData(spec: ModelSpec, opts: SessionOptions): Promise<Mnist | TaskData> {
   if (spec.dataset.kind !== 'mnist') {
-    opts.onEvent({ type: 'progress', phase: 'loading', done: 0, total: 1, message: `Generating the ${spec.dataset.name} task` });
+    opts.onEvent({ type: 'progress', phase: 'loading', done: 0, total: 1, message: loadingWords(spec.dataset) });
     const textBase = opts.textUrl ?? (opts.dataUrl ? new URL('../', opts.dataUrl).toString() : undefined);
     let t = (opts.data as TaskData | undefined) ?? await loadTask(spec.dataset, spec.seed, textBase);
     if (opts.trainLimit) t = { ...t, train: takeTask(t.train, t.info, opts.trainLimit) };
