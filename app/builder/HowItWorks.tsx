@@ -2,15 +2,32 @@
 // its synchronous, dependency-free rendering and MathML output for screen readers), a drawn
 // sliding window for convolution and pooling, plain sentences, and a link to the live inside view.
 // TrainingHow: the same for the loss, the optimizer's update rule, the schedule and clipping.
-import katex from 'katex';
-import 'katex/dist/katex.min.css';
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { datasetInfo, layerHow, trainHow, type HowCard } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { selectShapes, selectSpec } from '../store/selectors.ts';
 
+// KaTeX (about 270 kB with its CSS) is its own chunk, fetched when this module loads, so the first
+// paint does not wait for it; until it arrives a formula shows as its TeX source.
+type Katex = typeof import('katex').default;
+let katex: Katex | null = null;
+const katexReady: Promise<Katex> = Promise.all([import('katex'), import('katex/dist/katex.min.css')]).then(([m]) => (katex = m.default));
+
+function useKatex(): Katex | null {
+  const [k, setK] = useState(katex);
+  useEffect(() => {
+    if (k) return;
+    let live = true;
+    void katexReady.then((m) => live && setK(() => m));
+    return () => void (live = false);
+  }, [k]);
+  return k;
+}
+
 function Tex({ tex }: { tex: string }) {
-  const html = useMemo(() => katex.renderToString(tex, { displayMode: true, output: 'htmlAndMathml', throwOnError: false }), [tex]);
+  const k = useKatex();
+  const html = useMemo(() => k?.renderToString(tex, { displayMode: true, output: 'htmlAndMathml', throwOnError: false }), [k, tex]);
+  if (html === undefined) return <div className="how-tex" aria-busy="true"><code>{tex}</code></div>;
   return <div className="how-tex" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
