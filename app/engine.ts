@@ -80,7 +80,8 @@ export {
   CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvTaskData, readCsv,
   type CsvDataset, type CsvDatasetSpec, type CsvTable, type CsvTask,
 } from '../kernels/data/csv.ts';
-export { readTextUpload, TEXT_LIMITS, TextUploadError, type TextUpload } from '../kernels/data/text-upload.ts';
+export { readTextUpload, TEXT_LIMITS, TextUploadError, textMismatch, textNeedsFile, textSpec, textTaskData, type TextUpload } from '../kernels/data/text-upload.ts';
+export type { OwnTextSpec } from '../kernels/data/tasks.ts';
 export { rowsInfo } from '../kernels/data/datasets.ts'; // any non-MNIST dataset's shapes and loss (the loss to pick for it)
 export { createGridEvaluator, type BoundaryGrid, type GridEvaluator } from '../kernels/train/grid.ts'; // the live decision boundary
 export type { TaskData } from '../kernels/data/datasets.ts'; // a CSV's rows, sent with a run
