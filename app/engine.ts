@@ -24,7 +24,7 @@ export type { Session } from '../kernels/train/session.ts';
 export { createProbe, type Probe } from '../kernels/train/predict.ts';
 export { createConfusionEvaluator, type ConfusionEvaluator } from '../kernels/train/confusion.ts';
 /** Live predictions on a few test samples (the Predictions region). */
-export { showcase as showcaseOf, type Showcase, type DigitShown, type SequenceShown } from '../kernels/train/showcase.ts';
+export { showcase as showcaseOf, type Showcase, type DigitShown, type SequenceShown, type ForecastShown } from '../kernels/train/showcase.ts';
 
 // Export: the spec as a PyTorch training script.
 export { exportPyTorch, scriptName } from '../kernels/export/pytorch.ts';
