@@ -38,7 +38,8 @@ export function TextUpload(p: TextUploadProps) {
       setError(message(e)); // the file read before, if any, stays as it was
     }
   };
-  const using = p.current && file?.hash === p.current.hash;
+  // In use once the spec names this file and the page holds it (a link's model names it before).
+  const using = p.current && !p.expect && file?.hash === p.current.hash;
   return (
     <section className="csv-upload text-upload" aria-label="Your own text" data-testid="text-upload">
       {p.expect ? <p className="note" data-testid="text-needs-file">{textNeedsFile(p.expect)}</p> : null}
