@@ -32,7 +32,7 @@ export function SampledText({ s }: { s: Sampled }) {
         <span data-testid="sample-continuation">{s.text ?? ''}</span>
       </output>
       {s.text === null ? <p className="field-error">Could not sample: {s.error ?? 'no text'}</p> : null}
-      <p data-testid="char-accuracy">
+      <p className="hint" data-testid="char-accuracy">
         Next-character accuracy on {s.rows.length} test passages: {fmtPct(total ? right / total : 0)} ({right.toLocaleString('en-US')} of {total.toLocaleString('en-US')} characters).
       </p>
     </div>
