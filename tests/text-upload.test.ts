@@ -90,3 +90,19 @@ test('another file is refused by name and fingerprint; without its file the mode
   const builtIn = readFileSync(new URL('../public/' + CHAR_TEXT_FILE, import.meta.url), 'utf8');
   assert.throws(() => generateTask(d, 1, builtIn), (e: unknown) => e instanceof Error && e.message === needs);
 });
+
+test('a session of a char model of your own text, given no data, asks for that file', async () => {
+  const { createSession } = await import('../kernels/train/session.ts');
+  const t = readTextUpload(speech('take'), 'gettysburg.txt');
+  const spec = charModel({ kind: 'task', name: 'char', length: 16, trainSize: 300, testSize: 30, text: textSpec(t) });
+  await assert.rejects(createSession(spec, { backend: 'cpu', onEvent: () => {} }), (e: unknown) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /^This model was trained on your own text file gettysburg\.txt \([\d,]+ characters, fingerprint [0-9a-f]{16}\), which never left that browser\. Choose the same file to train it\.$/);
+    return true;
+  });
+  // With the file's windows as its data, the same spec trains.
+  const s = await createSession(spec, { backend: 'cpu', onEvent: () => {}, data: textTaskData(spec.dataset as TaskDatasetSpec, t, spec.seed), maxSteps: 2 });
+  await s.start();
+  assert.equal(s.step, 2);
+  await s.dispose();
+});
