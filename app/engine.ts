@@ -24,7 +24,7 @@ export type { Session } from '../kernels/train/session.ts';
 export { createProbe, type Probe } from '../kernels/train/predict.ts';
 export { createConfusionEvaluator, type ConfusionEvaluator } from '../kernels/train/confusion.ts';
 /** Live predictions on a few test samples (the Predictions region). */
-export { showcase as showcaseOf, type Showcase, type DigitShown, type SequenceShown } from '../kernels/train/showcase.ts';
+export { showcase as showcaseOf, type Showcase, type DigitShown, type SequenceShown, type ForecastShown } from '../kernels/train/showcase.ts';
 
 // Export: the spec as a PyTorch training script.
 export { exportPyTorch, scriptName } from '../kernels/export/pytorch.ts';
@@ -80,7 +80,8 @@ export {
   CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvTaskData, readCsv,
   type CsvDataset, type CsvDatasetSpec, type CsvTable, type CsvTask,
 } from '../kernels/data/csv.ts';
-export { readTextUpload, TEXT_LIMITS, TextUploadError, type TextUpload } from '../kernels/data/text-upload.ts';
+export { readTextUpload, TEXT_LIMITS, TextUploadError, textMismatch, textNeedsFile, textSpec, textTaskData, type TextUpload } from '../kernels/data/text-upload.ts';
+export type { OwnTextSpec } from '../kernels/data/tasks.ts';
 export { rowsInfo } from '../kernels/data/datasets.ts'; // any non-MNIST dataset's shapes and loss (the loss to pick for it)
 export { createGridEvaluator, type BoundaryGrid, type GridEvaluator } from '../kernels/train/grid.ts'; // the live decision boundary
 export type { TaskData } from '../kernels/data/datasets.ts'; // a CSV's rows, sent with a run

@@ -4,14 +4,15 @@
 // longer fits); playground and CSV data adapt the model to themselves (store/ownData.ts).
 import { useState } from 'react';
 import {
-  defaultPlayground, TASK_NAMES, type DatasetSpec, type TaskDatasetSpec, type TaskName, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName,
+  defaultPlayground, textSpec, TASK_NAMES, type TextUpload as Upload, type DatasetSpec, type TaskDatasetSpec, type TaskName, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName,
 } from '../engine.ts';
 import { useApp } from '../store/index.ts';
-import { ownCsv, setOwnCsv } from '../store/ownData.ts';
+import { ownCsv, ownText, setOwnCsv, setOwnText } from '../store/ownData.ts';
 import { selectDataset, selectSetDataset, selectValidation } from '../store/selectors.ts';
 import { CheckboxField, NumberField, SelectField } from '../ui/fields.tsx';
 import { CsvUpload } from './CsvUpload.tsx';
 import { DataPreview } from './DataPreview.tsx';
+import { TextUpload } from './TextUpload.tsx';
 
 const LABELS: Record<TaskName, string> = {
   copy: 'Copy a sequence', reverse: 'Reverse a sequence', sort: 'Sort a sequence', addition: 'Add two numbers',
@@ -84,6 +85,16 @@ export function DatasetPicker() {
     setOwnCsv(c);
     set(c.spec);
   };
+  // The char task trains on the built-in text or on your own file (dataset.text names it; the text stays here).
+  const takeText = (t: Upload) => {
+    setOwnText(t);
+    if (d.kind === 'task') set({ ...d, text: textSpec(t) });
+  };
+  const builtInText = () => {
+    if (d.kind !== 'task') return;
+    const { text: _, ...rest } = d;
+    set(rest);
+  };
   const showCsv = csvChosen || d.kind === 'csv';
   const value = showCsv ? 'csv' : d.kind === 'mnist' ? 'mnist' : d.kind === 'playground' ? pgValue(d.name) : d.kind === 'task' ? d.name : 'csv';
   // A CSV model opened from a link (or a reload) has no rows here yet: the upload asks for its file.
@@ -106,6 +117,9 @@ export function DatasetPicker() {
         {d.kind === 'playground' && !showCsv ? <PlaygroundFields d={d} err={err} set={set} /> : null}
       </div>
       {showCsv ? <CsvUpload onUse={takeCsv} expect={expect} /> : null}
+      {d.kind === 'task' && d.name === 'char' && !showCsv ? (
+        <TextUpload onUse={takeText} onBuiltIn={builtInText} current={d.text} expect={d.text && ownText()?.hash !== d.text.hash ? d.text : null} />
+      ) : null}
       <DataPreview />
     </>
   );

@@ -1,6 +1,7 @@
 // "Predictions": the live model's answers on fixed test samples, refreshed while training. MNIST: a
 // strip of digits with the predicted label, wrong ones marked; sequence tasks: rows of input →
-// target → prediction with wrong tokens highlighted. Asked from the worker about every 1.5 s.
+// target → prediction with wrong tokens highlighted; sine: the forecast drawn over the truth;
+// character models: text sampled from the model. Asked from the worker about every 1.5 s.
 import type { DigitShown, SequenceShown, Showcase } from '../engine.ts';
 import { requestShowcase } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
@@ -8,6 +9,10 @@ import { selectRunSpec, selectRunStatus } from '../store/selectors.ts';
 import { useGreyCanvas } from '../ui/greyCanvas.ts';
 import { fmtPct } from '../ui/format.ts';
 import { useLive } from './useLive.ts';
+import { ForecastChart } from './ForecastChart.tsx';
+import { requestSample, SampledText, type Sampled } from './SampledText.tsx';
+
+type Shown = Showcase | { kind: 'sample'; s: Sampled };
 
 const POLL_MS = 1500;
 
@@ -50,7 +55,7 @@ function SequenceRows({ rows }: { rows: SequenceShown[] }) {
   );
 }
 
-function View({ data }: { data: Showcase }) {
+function View({ data }: { data: Shown }) {
   if (data.kind === 'digits') {
     const wrong = data.items.filter((d) => d.predicted !== d.label).length;
     return (
@@ -61,15 +66,25 @@ function View({ data }: { data: Showcase }) {
     );
   }
   if (data.kind === 'sequences') return <SequenceRows rows={data.rows} />;
+  if (data.kind === 'forecast') return <ForecastChart f={data} />;
+  if (data.kind === 'sample') return <SampledText s={data.s} />;
   return <p className="empty">{data.reason}</p>;
 }
 
 export function Predictions() {
   const runSpec = useApp(selectRunSpec);
-  const count = runSpec?.dataset.kind === 'mnist' ? 10 : 4;
+  const d = runSpec?.dataset;
+  // Sine: each row is a window and a 12-step forecast (12 reads), so three rows.
+  const count = d?.kind === 'mnist' ? 10 : d?.kind === 'task' && d.name === 'sine' ? 3 : 4;
   // Not while a single (possibly profiled) step runs: the probe's kernels would be timed with it.
   const stepping = useApp(selectRunStatus) === 'stepping';
-  const { data, error, live } = useLive(!stepping, POLL_MS, () => requestShowcase(count));
+  const char = d?.kind === 'task' && d.name === 'char';
+  const ask = async (): Promise<{ data: Shown | null; error?: string }> => {
+    if (!char) return requestShowcase(count);
+    const r = await requestSample();
+    return { data: r.data && { kind: 'sample', s: r.data }, error: r.error };
+  };
+  const { data, error, live } = useLive(!stepping, POLL_MS, ask);
   return (
     <section className="predictions" role="region" aria-labelledby="predictions-h" data-testid="predictions">
       <h3 id="predictions-h">Predictions</h3>

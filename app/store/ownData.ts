@@ -2,8 +2,8 @@
 // output layer's width (classes, or 1 for a regression), and, coming from MNIST or a sequence task
 // whose layers cannot read a row of features, the spiral preset's small tanh MLP and its training
 // settings. The CSV's rows are kept here, in this page only, and handed to the worker with each new
-// run (never in a link).
-import { PRESETS, csvTaskData, rowsInfo, type CsvDataset, type DatasetSpec, type LayerSpec, type ModelSpec } from '../engine.ts';
+// run (never in a link). So is the text of a char model trained on your own text file.
+import { PRESETS, csvTaskData, rowsInfo, textTaskData, type CsvDataset, type DatasetSpec, type LayerSpec, type ModelSpec, type TextUpload } from '../engine.ts';
 
 let csvRows: CsvDataset | null = null;
 
@@ -13,9 +13,24 @@ export function setOwnCsv(d: CsvDataset): void {
   csvRows = d;
 }
 
-/** The rows to send with a run of `spec`, when its data is a CSV that this page holds. */
+let textFile: TextUpload | null = null;
+
+/** The text file the char task in the spec was built from (null until one is used). */
+export const ownText = (): TextUpload | null => textFile;
+export function setOwnText(t: TextUpload): void {
+  textFile = t;
+}
+
+/** The rows to send with a run of `spec`, when its data is a CSV (or a char model's text) that this page holds. */
 export function csvRowsFor(spec: ModelSpec) {
   const d = spec.dataset;
+  if (d.kind === 'task' && d.text) {
+    try {
+      return textFile ? textTaskData(d, textFile, spec.seed) : undefined;
+    } catch {
+      return undefined; // another file: the worker then asks for the right one
+    }
+  }
   if (d.kind !== 'csv' || !csvRows) return undefined;
   try {
     return csvTaskData(d, csvRows, spec.seed);

@@ -8,6 +8,7 @@
 // labels with IGNORE_LABEL where a position does not count, (1) for a class, (D) f32 for regression.
 import { IGNORE_LABEL } from '../backend.ts';
 import { Rng } from '../rng.ts';
+import { fnv1a64 } from './csv.ts';
 
 export const TASK_NAMES = ['copy', 'reverse', 'sort', 'addition', 'parity', 'parens', 'sine', 'char'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
@@ -22,6 +23,20 @@ export interface TaskDatasetSpec {
   horizon?: number; // sine: values to forecast (default 1)
   trainSize?: number;
   testSize?: number;
+  /** char: the user's own text file, named and fingerprinted; the text itself stays in that page. */
+  text?: OwnTextSpec;
+}
+
+/** What a spec (and so a link) records of an uploaded text: never the text. */
+export interface OwnTextSpec {
+  name: string; // the file's name, as shown
+  hash: string; // fnv1a64 of the text (16 hex digits): the same file is recognised when it returns
+  chars: number; // characters the model reads (after lower-casing and dropping)
+}
+
+/** What a page or trainer says when a model of your own text arrives without it. */
+export function ownTextNeedsFile(t: OwnTextSpec): string {
+  return `This model was trained on your own text file ${t.name} (${t.chars.toLocaleString('en-US')} characters, fingerprint ${t.hash}), which never left that browser. Choose the same file to train it.`;
 }
 
 export type TaskOutput =
@@ -103,7 +118,7 @@ export function taskInfo(d: TaskDatasetSpec): TaskInfo {
       return {
         ...base, inputShape: [L], inputVocab: CHAR_ALPHABET.length, output: { kind: 'tokens', T: L, V: CHAR_ALPHABET.length },
         loss: 'softmax_cross_entropy', symbols: [...CHAR_ALPHABET],
-        description: `character-level language model: predict each next character from ${L} characters of context`,
+        description: `character-level language model${d.text ? ` on your own text ${d.text.name}` : ''}: predict each next character from ${L} characters of context`,
       };
   }
 }
@@ -188,6 +203,8 @@ function sampler(d: TaskDatasetSpec, info: TaskInfo, text: string | undefined): 
       };
     }
     case 'char': {
+      // A model of your own text trains on that file only: another text (the built-in one) is refused.
+      if (d.text && (text === undefined || fnv1a64(text) !== d.text.hash)) throw new Error(ownTextNeedsFile(d.text));
       if (text === undefined) throw new Error('the char task needs its text (public/' + CHAR_TEXT_FILE + ')');
       const ids = encodeText(text);
       if (ids.length < 20 * (L + 1)) throw new Error(`char task: the text has ${ids.length} usable characters, too few for windows of ${L + 1}`);

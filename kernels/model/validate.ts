@@ -4,6 +4,7 @@ import type { LayerSpec, ModelSpec } from './types.ts';
 import { findLayerDef, type FieldDef } from '../layers/index.ts';
 import { TASK_NAMES } from '../data/tasks.ts';
 import { ownDataIssues } from '../data/datasets.ts';
+import { ownTextIssues } from '../data/text-upload.ts';
 import { LIMITS } from './limits.ts';
 
 export { LIMITS };
@@ -30,7 +31,7 @@ const TRAIN_KEYS = ['optimizer', 'lr', 'schedule', 'warmupSteps', 'batchSize', '
 const AUGMENT_KEYS = ['shift', 'rotate', 'scale', 'flip'];
 const DATASET_KEYS: Record<string, string[]> = {
   mnist: ['kind'],
-  task: ['kind', 'name', 'length', 'symbols', 'horizon', 'trainSize', 'testSize'],
+  task: ['kind', 'name', 'length', 'symbols', 'horizon', 'trainSize', 'testSize', 'text'],
   playground: ['kind', 'name', 'noise', 'trainRatio', 'points', 'features'],
   csv: ['kind', 'name', 'hash', 'rows', 'inputs', 'target', 'task', 'classes', 'trainRatio'],
 };
@@ -196,4 +197,5 @@ function validateTask(d: Record<string, unknown>, err: (p: string, m: string, l?
   if (d.horizon !== undefined) int(d.horizon, 'dataset.horizon', 1, 64, err);
   if (d.trainSize !== undefined) int(d.trainSize, 'dataset.trainSize', 1, LIMITS.taskSize, err);
   if (d.testSize !== undefined) int(d.testSize, 'dataset.testSize', 1, LIMITS.taskSize, err);
+  for (const [p, m] of ownTextIssues(d)) err(p, m); // char: your own text's name, fingerprint, size
 }

@@ -30,7 +30,7 @@ export interface InspectOptions {
 }
 
 export interface Probe {
-  /** Softmax probabilities of one input sample (…inputShape), e.g. a 28×28 image scaled to [0, 1]. */
+  /** Softmax probabilities of one input sample (…inputShape), e.g. a 28×28 image scaled to [0, 1]; a regression model's values as they are. */
   predict(sample: Float32Array): Promise<Float32Array>;
   /**
    * Runs test sample `index` and reads the first recurrent layer's and attention layer's
@@ -82,7 +82,7 @@ export function createProbe(c: Compiled): Probe {
       be.write(x, s);
       be.run(forward, params(0));
       const logits = (await be.read(out)) as Float32Array;
-      return softmax(logits);
+      return c.spec.loss === 'mse' ? logits : softmax(logits);
     },
     async inspect(index, opts = {}) {
       const i = Math.max(0, Math.min(index, c.testData.n - 1));

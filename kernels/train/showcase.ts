@@ -1,5 +1,6 @@
 // Live predictions on a few fixed test samples, for the page's "Predictions" region: MNIST digits
-// with the model's label, or sequence rows input → target → prediction token by token. Runs on the
+// with the model's label, sequence rows input → target → prediction token by token, or a sine
+// forecast (the input window, the true continuation, the model's). Runs on the
 // session's batch-of-one probe (predict.ts), so training's own programs are never touched; each
 // read queues behind the steps already submitted.
 import { IGNORE_LABEL } from '../backend.ts';
@@ -12,12 +13,77 @@ export interface DigitShown { index: number; pixels: Float32Array; label: number
 export interface TokenShown { input: string; target: string | null; predicted: string | null }
 export interface SequenceShown { index: number; input: string[]; target: string[]; predicted: string[]; wrong: boolean[]; right: boolean }
 
+/**
+ * One sine test row: its input window, the true continuation and the model's forecast, `steps`
+ * values each. The first `horizon` are the test targets and the model's direct answer; later ones
+ * the model makes from its own forecasts (a rollout), and the truth continues the same wave.
+ */
+export interface ForecastShown { index: number; input: number[]; truth: number[]; predicted: number[] }
+
 export type Showcase =
   | { kind: 'digits'; items: DigitShown[] }
   | { kind: 'sequences'; rows: SequenceShown[] }
+  /** mae: mean |error| of the direct forecasts (the first `horizon` of each row); rolloutMae over all `steps`. */
+  | { kind: 'forecast'; rows: ForecastShown[]; horizon: number; steps: number; mae: number; rolloutMae: number }
   | { kind: 'none'; reason: string };
 
-const targetsRead = new WeakMap<Compiled, Promise<Uint32Array>>();
+/** Values drawn past the input window: at least this many, in whole horizons. */
+export const FORECAST_STEPS = 12;
+
+const targetsRead = new WeakMap<Compiled, Promise<Float32Array>>();
+const testTargets = (c: Compiled): Promise<Float32Array> => {
+  let t = targetsRead.get(c);
+  if (!t) {
+    t = c.be.read(c.testData.labels) as Promise<Float32Array>;
+    targetsRead.set(c, t);
+  }
+  return t;
+};
+
+/**
+ * Continues a pure sinusoid s (t = 0, 1, …) to length n by its exact recurrence
+ * s[t+1] = k·s[t] − s[t−1], k = 2cos ω, with k fitted to the known values by least squares.
+ */
+export function continueSine(s: readonly number[], n: number): number[] {
+  let num = 0, den = 0;
+  for (let t = 1; t + 1 < s.length; t++) {
+    num += (s[t + 1] + s[t - 1]) * s[t];
+    den += s[t] * s[t];
+  }
+  const k = den > 0 ? num / den : 0;
+  const out = [...s];
+  while (out.length < n) out.push(k * out[out.length - 1] - out[out.length - 2]);
+  return out.slice(0, n);
+}
+
+/** The sine task's rows: window, truth and forecast (direct, then fed its own forecasts). */
+async function forecast(c: Compiled, probe: Probe, indices: number[], L: number, D: number): Promise<Showcase> {
+  const all = await testTargets(c);
+  const steps = Math.ceil(Math.max(D, FORECAST_STEPS) / D) * D;
+  const rows: ForecastShown[] = [];
+  let direct = 0, rolled = 0;
+  for (const index of indices) {
+    const taps = await probe.inspect(index);
+    const input = Array.from(taps.input);
+    const known = [...input, ...Array.from(all.subarray(index * D, (index + 1) * D))];
+    const truth = continueSine(known, L + steps).slice(L);
+    const predicted: number[] = [];
+    let window = Float32Array.from(input);
+    while (predicted.length < steps) {
+      const y = Array.from(await probe.predict(window)); // (D)
+      predicted.push(...y);
+      window = Float32Array.from([...window, ...y].slice(-L));
+    }
+    for (let k = 0; k < steps; k++) {
+      const e = Math.abs(predicted[k] - truth[k]);
+      if (k < D) direct += e;
+      rolled += e;
+    }
+    rows.push({ index, input, truth, predicted });
+  }
+  const n = Math.max(1, rows.length);
+  return { kind: 'forecast', rows, horizon: D, steps, mae: direct / (n * D), rolloutMae: rolled / (n * steps) };
+}
 
 function argmax(p: ArrayLike<number>, from: number, n: number): number {
   let best = 0;
@@ -42,13 +108,10 @@ export async function showcase(c: Compiled, probe: Probe, n: number, stride = 1)
   }
   const info = taskInfo(d);
   const o = info.output;
-  if (o.kind === 'regression' || info.inputVocab === 0) return { kind: 'none', reason: 'real-valued forecasts are drawn in the curves, not as tokens' };
-  let targets = targetsRead.get(c);
-  if (!targets) {
-    targets = c.be.read(c.testData.labels).then((t) => new Uint32Array(t.buffer, t.byteOffset, t.length));
-    targetsRead.set(c, targets);
-  }
-  const all = await targets;
+  if (d.name === 'sine' && o.kind === 'regression') return forecast(c, probe, indices, d.length, o.D);
+  if (o.kind === 'regression' || info.inputVocab === 0) return { kind: 'none', reason: 'real-valued outputs are drawn in the curves, not as tokens' };
+  const raw = await testTargets(c);
+  const all = new Uint32Array(raw.buffer, raw.byteOffset, raw.length);
   const T = o.kind === 'tokens' ? o.T : 1;
   const V = o.V;
   const sym = (v: number) => info.symbols[v] ?? String(v);

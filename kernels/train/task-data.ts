@@ -3,7 +3,7 @@
 // row gathers), and the task's loss (per-token softmax-CE with masked positions, or MSE).
 import type { Backend, Kernel, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
-import { CHAR_TEXT_FILE, generateTask, sampleSizes, type TaskData, type TaskInfo, type TaskSplit } from '../data/tasks.ts';
+import { CHAR_TEXT_FILE, generateTask, ownTextNeedsFile, sampleSizes, type TaskData, type TaskInfo, type TaskSplit } from '../data/tasks.ts';
 import type { RowDatasetSpec } from '../data/datasets.ts';
 import { generatePlayground } from '../data/playground.ts';
 import { CsvError, csvNeedsFile } from '../data/csv.ts';
@@ -54,6 +54,7 @@ export function taskLoss(g: Graph, info: TaskInfo, out: Tensor, y: Tensor, metri
 export async function loadTask(d: RowDatasetSpec, seed: number, textBase?: string): Promise<TaskData> {
   if (d.kind === 'playground') return generatePlayground(d, seed);
   if (d.kind === 'csv') throw new CsvError(csvNeedsFile(d));
+  if (d.text) throw new Error(ownTextNeedsFile(d.text)); // your own text comes as `data`, like a CSV's rows
   let text: string | undefined;
   if (d.name === 'char') {
     if (!textBase) throw new Error('the char task needs the URL its text is served from');
