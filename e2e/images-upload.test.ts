@@ -169,7 +169,7 @@ test('a corrupt zip, a file that is no zip and a one-class folder are refused by
   await page.context().close();
 });
 
-test('a link to a model trained on images says so, asks for them, refuses others and takes the same ones', { timeout: 120_000 }, async () => {
+test('a link to a model trained on images says so, asks for them, refuses others and takes the same ones, dropped', { timeout: 120_000 }, async () => {
   const files = digitFiles(DIGITS, 10);
   const spec = presetSpec('mlp-mnist-small');
   spec.dataset = imagesSpec('digits.zip', Object.fromEntries(Object.entries(files).map(([p, b]) => [`digits/${p}`, b])));
@@ -180,7 +180,14 @@ test('a link to a model trained on images says so, asks for them, refuses others
   const zip = page.getByLabel('Zip of images');
   await zip.setInputFiles({ name: 'other.zip', mimeType: 'application/zip', buffer: zipOf('digits', digitFiles(DIGITS, 9)) });
   await page.getByRole('alert').filter({ hasText: 'so they are different images' }).waitFor();
-  await zip.setInputFiles({ name: 'digits.zip', mimeType: 'application/zip', buffer: zipOf('digits', files) });
+  // The right zip, dropped on the drop area this time.
+  const bytes = [...zipOf('digits', files)];
+  const dataTransfer = await page.evaluateHandle((b) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(b)], 'digits.zip', { type: 'application/zip' }));
+    return dt;
+  }, bytes);
+  await page.getByRole('group', { name: 'Drop a folder or a zip here' }).dispatchEvent('drop', { dataTransfer });
   await page.getByRole('button', { name: 'Use these images' }).click();
   await page.getByRole('status').filter({ hasText: 'Using digits.zip' }).waitFor();
   await page.getByRole('button', { name: 'Step', exact: true }).click();

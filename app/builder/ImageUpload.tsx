@@ -104,6 +104,8 @@ export function ImageUpload(p: ImageUploadProps) {
     <section className="image-upload" aria-label="Your own images">
       {p.expect ? <p className="note">{imagesNeedFiles(p.expect)}</p> : null}
       <div
+        role="group"
+        aria-label="Drop a folder or a zip here"
         onDragOver={(e) => { e.preventDefault(); setOver(true); }}
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
