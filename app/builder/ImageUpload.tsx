@@ -17,7 +17,7 @@ export interface ImageUploadProps {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-/** One image as the model sees it: grey size×size, drawn pixel for pixel and shown twice as large. */
+/** One image as the model sees it: grey size×size, drawn pixel for pixel and shown 1.5 times as large. */
 function Thumb(p: { pixels: Float32Array; size: number; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -30,7 +30,7 @@ function Thumb(p: { pixels: Float32Array; size: number; label: string }) {
     });
     ctx.putImageData(img, 0, 0);
   }, [p.pixels, p.size]);
-  return <canvas ref={ref} width={p.size} height={p.size} role="img" aria-label={p.label} style={{ width: 2 * p.size, height: 2 * p.size, imageRendering: 'pixelated', border: '1px solid #8884' }} />;
+  return <canvas ref={ref} width={p.size} height={p.size} role="img" aria-label={p.label} style={{ width: 1.5 * p.size, height: 1.5 * p.size, imageRendering: 'pixelated', border: '1px solid #8884' }} />;
 }
 
 /** The class balance as a bar list, and the first images of each class. */
@@ -55,8 +55,8 @@ function ImagesPreview({ d }: { d: ImagesDataset }) {
         ))}
       </ul>
       {classes.map((c, k) => (
-        <div key={c} role="group" aria-label={`${c}: the first ${first[k].length} images as the model sees them`} style={{ display: 'flex', gap: 4, alignItems: 'center', flexWrap: 'wrap' }}>
-          <span style={{ minWidth: '8em' }}>{c}</span>
+        <div key={c} role="group" aria-label={`${c}: the first ${first[k].length} images as the model sees them`} style={{ display: 'flex', gap: 3, flexWrap: 'wrap', marginBottom: '.4em' }}>
+          <span style={{ flexBasis: '100%', fontSize: '.85em' }}>{c}</span>
           {first[k].map((i) => <Thumb key={i} pixels={d.pixels.subarray(i * px, (i + 1) * px)} size={size} label={d.paths[i]} />)}
         </div>
       ))}
