@@ -154,7 +154,7 @@ test('a zip of 3 classes × 30 images: progress, preview with counts and thumbna
   await page.context().close();
 });
 
-test('a corrupt zip, a file that is no zip and a one-class folder are refused by name; the dataset in use stays', { timeout: 90_000 }, async () => {
+test('a corrupt zip, a file that is no zip, an image that does not decode and a one-class folder are refused by name; the dataset in use stays', { timeout: 90_000 }, async () => {
   const { page, errors } = await open();
   await page.getByLabel('Preset').selectOption('playground-circle');
   const before = await linkSpec(page, (s) => s.name === 'playground-circle', 'circle preset');
@@ -166,6 +166,9 @@ test('a corrupt zip, a file that is no zip and a one-class folder are refused by
   assert.match((await alert.allTextContents()).join(' '), /The dataset in use is unchanged/);
   await page.getByLabel('Zip of images').setInputFiles({ name: 'photo.zip', mimeType: 'application/zip', buffer: Buffer.from(png(2, 2, 1, new Uint8Array(4))) });
   await alert.filter({ hasText: 'photo.zip: this is not a zip file' }).waitFor();
+  const withBroken = { ...digitFiles(DIGITS, 6), 'seven/zz.png': new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3, 4, 5]) };
+  await page.getByLabel('Zip of images').setInputFiles({ name: 'mixed.zip', mimeType: 'application/zip', buffer: zipOf('digits', withBroken) });
+  await alert.filter({ hasText: 'mixed.zip: digits/seven/zz.png could not be decoded as an image' }).waitFor({ timeout: 60_000 });
   const dir = mkdtempSync(join(tmpdir(), 'images-'));
   mkdirSync(join(dir, 'cats', 'tabby'), { recursive: true });
   for (const [p, b] of Object.entries(digitFiles({ tabby: 3 }, 8))) writeFileSync(join(dir, 'cats', p), b);

@@ -135,7 +135,7 @@ export async function readImages(src: ImageSource, size: number, onProgress: (do
     const bytes = await src.read(batch.map((f) => f.source));
     for (let k = 0; k < batch.length; k++) {
       hasher.update(batch[k].path, bytes[k]);
-      pixels.push(await decode(batch[k].path, bytes[k], size, ctx));
+      pixels.push(await decode(batch[k].source, bytes[k], size, ctx)); // named as the folder or zip lists it
     }
     onProgress(Math.min(i + BATCH, total), total);
     await nextTask();
