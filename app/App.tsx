@@ -29,7 +29,7 @@ import { selectDataset } from './store/selectors.ts';
 /** The header names what the model in the editor learns. */
 function Tagline() {
   const d = useApp(selectDataset);
-  const task = d.kind === 'mnist' ? 'MNIST handwritten digits' : d.name === 'char' ? 'text, one character at a time' : `the ${d.name} task`;
+  const task = d.kind === 'mnist' ? 'MNIST handwritten digits' : d.kind === 'images' ? `your images (${d.name})` : d.name === 'char' ? 'text, one character at a time' : `the ${d.name} task`;
   return <p className="tagline" data-testid="tagline">Build a network, train it on {task} in your browser.</p>;
 }
 

@@ -94,3 +94,7 @@ export { weightsProblem } from '../kernels/train/checkpoint.ts';
 export { layerHow } from '../kernels/layers/cards.ts';
 export { trainHow } from '../kernels/optim/how.ts';
 export type { HowCard } from '../kernels/layers/def.ts';
+export {
+  cropRect, greyPixels, IMAGE_LIMITS, ImageError, ImageHasher, imagesDataset, imagesMismatch, imagesNeedFiles, imagesTaskData, planImages,
+  type ImageFileRef, type ImagePlan, type ImagesDataset, type ImagesDatasetSpec,
+} from '../kernels/data/images.ts'; // your own images: the page decodes, the engine plans, checks and splits

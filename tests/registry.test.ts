@@ -158,7 +158,7 @@ print(json.dumps(res))
   }
 });
 
-test('every non-layer field round-trips through a link: train (augment included), each optimizer and schedule, task datasets', async () => {
+test('every non-layer field round-trips through a link: train (augment included), each optimizer and schedule, task and images datasets', async () => {
   const base = EXAMPLES.dense.spec;
   const trains: TrainSpec[] = [
     {
@@ -186,6 +186,14 @@ test('every non-layer field round-trips through a link: train (augment included)
     assert.equal(r.kind, 'ok', r.kind === 'error' ? r.errors.join('; ') : '');
     if (r.kind === 'ok') assert.deepEqual(r.spec, s);
   }
+  // Your own images: the spec names them (fingerprint, classes, counts, size), never their pixels.
+  const images: DatasetSpec = { kind: 'images', name: 'pets.zip', hash: '00ff00ff00ff00ff', classes: ['cat', 'dog', 'fox'], counts: [30, 31, 5], size: 28 };
+  const s: ModelSpec = { ...base, dataset: images, layers: [{ kind: 'flatten' }, { kind: 'dense', units: 3 }], loss: 'softmax_cross_entropy' };
+  const r = await decodeShare(await encodeShare(s));
+  assert.equal(r.kind, 'ok', r.kind === 'error' ? r.errors.join('; ') : '');
+  if (r.kind === 'ok') assert.deepEqual(r.spec, s);
+  const bad = await decodeShare(await encodeShare({ ...s, dataset: { ...images, counts: [30, 31, 4] } }));
+  assert.equal(bad.kind, 'error', 'a class under 5 images is refused on the way in');
 });
 
 test("the README's layer list is the registry's (npm run layers:readme rewrites it)", () => {

@@ -1,16 +1,17 @@
 // The data the model trains on: MNIST, one of the generated sequence tasks, a 2-D playground
-// dataset (with noise, split, point count and input features) or your own CSV, and a preview of the
-// data below them. Switching between MNIST and tasks keeps the layers (the stack then shows what no
+// dataset (with noise, split, point count and input features), your own CSV or your own images, and
+// a preview of the data below them. Switching between MNIST and tasks keeps the layers (the stack then shows what no
 // longer fits); playground and CSV data adapt the model to themselves (store/ownData.ts).
 import { useState } from 'react';
 import {
-  defaultPlayground, textSpec, TASK_NAMES, type TextUpload as Upload, type DatasetSpec, type TaskDatasetSpec, type TaskName, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName,
+  defaultPlayground, textSpec, TASK_NAMES, type TextUpload as Upload, type DatasetSpec, type TaskDatasetSpec, type TaskName, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName, type ImagesDataset,
 } from '../engine.ts';
 import { useApp } from '../store/index.ts';
-import { ownCsv, ownText, setOwnCsv, setOwnText } from '../store/ownData.ts';
+import { ownCsv, ownImages, ownText, setOwnCsv, setOwnImages, setOwnText } from '../store/ownData.ts';
 import { selectDataset, selectSetDataset, selectValidation } from '../store/selectors.ts';
 import { CheckboxField, NumberField, SelectField } from '../ui/fields.tsx';
 import { CsvUpload } from './CsvUpload.tsx';
+import { ImageUpload } from './ImageUpload.tsx';
 import { DataPreview } from './DataPreview.tsx';
 import { TextUpload } from './TextUpload.tsx';
 
@@ -27,6 +28,7 @@ const OPTIONS = [
   ...TASK_NAMES.map((n) => ({ value: n, label: `Task: ${LABELS[n]}` })),
   ...PLAYGROUND_NAMES.map((n) => ({ value: pgValue(n), label: `Playground: ${PLAYGROUND_LABELS[n]}` })),
   { value: 'csv', label: 'Your own CSV' },
+  { value: 'images', label: 'Your images' },
 ];
 
 /** Sizes that train in a minute or two in the page (the task presets use the same). */
@@ -71,10 +73,12 @@ export function DatasetPicker() {
   const validation = useApp(selectValidation);
   // "Your own CSV" is chosen before a file is: the dataset in use stays until a valid file is used.
   const [csvChosen, setCsvChosen] = useState(false);
+  const [imagesChosen, setImagesChosen] = useState(false); // likewise for your images
   const err = (f: string) => validation.errors.find((e) => e.path === `dataset.${f}`)?.message;
   const choose = (v: string) => {
     setCsvChosen(v === 'csv');
-    if (v === 'csv') return;
+    setImagesChosen(v === 'images');
+    if (v === 'csv' || v === 'images') return;
     if (v.startsWith('playground:')) {
       const name = v.slice('playground:'.length) as PlaygroundName;
       set(d.kind === 'playground' ? { ...d, name } : defaultPlayground(name));
@@ -95,15 +99,21 @@ export function DatasetPicker() {
     const { text: _, ...rest } = d;
     set(rest);
   };
-  const showCsv = csvChosen || d.kind === 'csv';
-  const value = showCsv ? 'csv' : d.kind === 'mnist' ? 'mnist' : d.kind === 'playground' ? pgValue(d.name) : d.kind === 'task' ? d.name : 'csv';
+  const takeImages = (i: ImagesDataset) => {
+    setOwnImages(i);
+    set(i.spec);
+  };
+  const showImages = imagesChosen || (d.kind === 'images' && !csvChosen);
+  const showCsv = !showImages && (csvChosen || d.kind === 'csv');
+  const value = showImages ? 'images' : showCsv ? 'csv' : d.kind === 'mnist' ? 'mnist' : d.kind === 'playground' ? pgValue(d.name) : d.kind === 'task' ? d.name : 'csv';
   // A CSV model opened from a link (or a reload) has no rows here yet: the upload asks for its file.
   const expect = d.kind === 'csv' && ownCsv()?.spec.hash !== d.hash ? d : null;
+  const expectImages = d.kind === 'images' && ownImages()?.spec.hash !== d.hash ? d : null;
   return (
     <>
       <div className="dataset grid-fields" role="group" aria-label="Dataset settings">
         <SelectField label="Dataset" value={value} options={OPTIONS} error={err('name') ?? err('kind')} onChange={choose} />
-        {d.kind === 'task' && !showCsv ? (
+        {d.kind === 'task' && !showCsv && !showImages ? (
           <>
             <NumberField label="Sequence length" integer min={1} value={d.length} error={err('length')} onChange={(length) => patch({ length })} />
             {d.name === 'copy' || d.name === 'reverse' || d.name === 'sort' ? (
@@ -114,12 +124,13 @@ export function DatasetPicker() {
             ) : null}
           </>
         ) : null}
-        {d.kind === 'playground' && !showCsv ? <PlaygroundFields d={d} err={err} set={set} /> : null}
+        {d.kind === 'playground' && !showCsv && !showImages ? <PlaygroundFields d={d} err={err} set={set} /> : null}
       </div>
       {showCsv ? <CsvUpload onUse={takeCsv} expect={expect} /> : null}
-      {d.kind === 'task' && d.name === 'char' && !showCsv ? (
+      {d.kind === 'task' && d.name === 'char' && !showCsv && !showImages ? (
         <TextUpload onUse={takeText} onBuiltIn={builtInText} current={d.text} expect={d.text && ownText()?.hash !== d.text.hash ? d.text : null} />
       ) : null}
+      {showImages ? <ImageUpload onUse={takeImages} expect={expectImages} /> : null}
       <DataPreview />
     </>
   );

@@ -14,6 +14,7 @@ import { layerSummary, layerTitle } from './layerText.ts';
 
 function inputText(spec: ModelSpec): string {
   if (spec.dataset.kind === 'mnist') return 'MNIST image';
+  if (spec.dataset.kind === 'images') return `${spec.dataset.name}: grey ${spec.dataset.size}×${spec.dataset.size} images`;
   if (spec.dataset.kind !== 'task') return `${spec.dataset.name}: ${spec.dataset.kind === 'csv' ? spec.dataset.inputs : spec.dataset.features.length} features`;
   try {
     const t = taskInfo(spec.dataset);

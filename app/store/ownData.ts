@@ -2,8 +2,10 @@
 // output layer's width (classes, or 1 for a regression), and, coming from MNIST or a sequence task
 // whose layers cannot read a row of features, the spiral preset's small tanh MLP and its training
 // settings. The CSV's rows are kept here, in this page only, and handed to the worker with each new
-// run (never in a link). So is the text of a char model trained on your own text file.
-import { PRESETS, csvTaskData, rowsInfo, textTaskData, type CsvDataset, type DatasetSpec, type LayerSpec, type ModelSpec, type TextUpload } from '../engine.ts';
+// run (never in a link). So is the text of a char model trained on your own text file. Your images
+// likewise: kept here, split with the run's seed, sent with each run; switching to them keeps an
+// image model's layers (or takes the small MNIST MLP's) and sets the output width to the number of classes.
+import { LIMITS, PRESETS, csvTaskData, imagesTaskData, rowsInfo, textTaskData, type CsvDataset, type DatasetSpec, type ImagesDataset, type LayerSpec, type ModelSpec, type TextUpload } from '../engine.ts';
 
 let csvRows: CsvDataset | null = null;
 
@@ -39,11 +41,60 @@ export function csvRowsFor(spec: ModelSpec) {
   }
 }
 
+let imageData: ImagesDataset | null = null;
+
+/** The images the images dataset in the spec was read from (null until some are used). */
+export const ownImages = (): ImagesDataset | null => imageData;
+export function setOwnImages(d: ImagesDataset): void {
+  imageData = d;
+}
+
+/** The split images to send with a run of `spec`, when its data is images that this page holds. */
+export function imagesFor(spec: ModelSpec) {
+  const d = spec.dataset;
+  if (d.kind !== 'images' || !imageData) return undefined;
+  try {
+    return imagesTaskData(d, imageData, spec.seed);
+  } catch {
+    return undefined; // other images: the worker then asks for the right ones
+  }
+}
+
+/** Your own data to send with a run: a CSV's rows or your images, split; undefined for generated data. */
+export const ownDataFor = (spec: ModelSpec) => csvRowsFor(spec) ?? imagesFor(spec);
+
+/** The spec's layers with the output layer (the last one with units) `out` wide. */
+function withOutputs(layers: LayerSpec[], out: number): LayerSpec[] {
+  const last = layers.length - 1;
+  const l = layers[last];
+  return out > 0 && l && 'units' in l ? layers.map((x, i) => (i === last ? { ...l, units: out } : x)) : layers;
+}
+
+/**
+ * Images: an image model (from MNIST or other images) keeps its layers, anything else takes the
+ * small MNIST MLP's with its training settings; the output is one unit per class, and the batch and
+ * epochs fit a small set (a batch at most half the training images, some 600 steps in all).
+ */
+function adaptToImages(spec: ModelSpec, dataset: Extract<DatasetSpec, { kind: 'images' }>): ModelSpec {
+  const fromImages = spec.dataset.kind === 'mnist' || spec.dataset.kind === 'images';
+  const base = fromImages ? spec : PRESETS['mlp-mnist-small'].spec;
+  const info = rowsInfo(dataset);
+  let batchSize = base.train.batchSize;
+  while (batchSize > 1 && batchSize * 2 > info.trainSize) batchSize = Math.floor(batchSize / 2);
+  const epochs = Math.min(LIMITS.epochs, Math.max(base.train.epochs, Math.ceil((600 * batchSize) / info.trainSize)));
+  return {
+    ...spec, dataset, loss: 'softmax_cross_entropy',
+    layers: withOutputs(structuredClone(base.layers), dataset.classes.length), train: { ...structuredClone(base.train), batchSize, epochs },
+  };
+}
+
 const isRows = (d: DatasetSpec) => d.kind === 'playground' || d.kind === 'csv';
 
 /** The spec with `dataset` and a loss and output width that fit it (layers kept where they can read it). */
 export function adaptToData(spec: ModelSpec, dataset: DatasetSpec): ModelSpec {
-  if (dataset.kind === 'mnist') return { ...spec, dataset, loss: 'softmax_cross_entropy' };
+  if (dataset.kind === 'images') return adaptToImages(spec, dataset);
+  if (dataset.kind === 'mnist')
+    return { ...spec, dataset, loss: 'softmax_cross_entropy', ...(spec.dataset.kind === 'images' ? { layers: withOutputs(spec.layers, 10), train: { ...spec.train, epochs: Math.min(spec.train.epochs, 5) } } : {}) };
   let loss: ModelSpec['loss'] = 'softmax_cross_entropy';
   let out = 0;
   try {

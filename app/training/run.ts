@@ -10,7 +10,7 @@ import { downloadBlob, fileStem } from '../ui/download.ts';
 import { pickBackend, recordSpeed } from './backendChoice.ts';
 import { nextRun, run, send, startWorker } from './link.ts';
 import { settle } from './looks.ts';
-import { csvRowsFor } from '../store/ownData.ts';
+import { ownDataFor } from '../store/ownData.ts';
 import { loadHistory, saveHistory, watchSavedRun } from './persistence.ts';
 import type { FromWorker } from './protocol.ts';
 
@@ -202,7 +202,7 @@ function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array)
     if (id !== run) return; // reset or replaced meanwhile
     const pick = pickBackend(store().backendPref, store().probe, spec.name ?? 'model');
     store().setPick(pick);
-    send({ type: 'create', run: id, spec, dataUrl, backend: pick.backend, then, saveKey: runKey(spec), restore, autosaveMs: autosave, data: csvRowsFor(spec) });
+    send({ type: 'create', run: id, spec, dataUrl, backend: pick.backend, then, saveKey: runKey(spec), restore, autosaveMs: autosave, data: ownDataFor(spec) });
   });
 }
 

@@ -15,7 +15,7 @@ const py = (v: unknown) => JSON.stringify(v).replace(/\btrue\b/g, 'True').replac
 export const scriptName = (spec: ModelSpec): string => `${(spec.name ?? 'model').replace(/[^\w.-]+/g, '_')}.py`;
 
 export function exportPyTorch(spec: ModelSpec): string {
-  if (spec.dataset.kind === 'playground' || spec.dataset.kind === 'csv') throw new Error(`Export to PyTorch does not cover ${spec.dataset.kind === 'csv' ? 'your own CSV data' : 'playground datasets'} yet: it writes the data loading of MNIST and the sequence tasks only`);
+  if (spec.dataset.kind === 'playground' || spec.dataset.kind === 'csv' || spec.dataset.kind === 'images') throw new Error(`Export to PyTorch does not cover ${spec.dataset.kind === 'csv' ? 'your own CSV data' : spec.dataset.kind === 'images' ? 'your own images' : 'playground datasets'} yet: it writes the data loading of MNIST and the sequence tasks only`);
   const layers = resolveLayers(spec); // an embedding's vocabulary is the task's unless set
   const inShape = datasetInfo(spec).inputShape;
   const m: Emitted = { init: [], forward: [], params: [], buffers: [], helpers: new Set(), embed: null };

@@ -18,11 +18,12 @@ export interface AugmentSpec {
   flip: boolean; // random horizontal mirror (off for digits)
 }
 
-export type DatasetSpec = { kind: 'mnist' } | TaskDatasetSpec | PlaygroundDatasetSpec | CsvDatasetSpec;
+export type DatasetSpec = { kind: 'mnist' } | TaskDatasetSpec | PlaygroundDatasetSpec | CsvDatasetSpec | ImagesDatasetSpec;
 export type { TaskDatasetSpec, TaskName } from '../data/tasks.ts';
 import type { TaskDatasetSpec } from '../data/tasks.ts';
 import type { PlaygroundDatasetSpec } from '../data/playground.ts';
 import type { CsvDatasetSpec } from '../data/csv.ts';
+import type { ImagesDatasetSpec } from '../data/images.ts';
 
 export type OptimizerSpec =
   | { kind: 'sgd'; momentum?: number; nesterov?: boolean; weightDecay?: number }

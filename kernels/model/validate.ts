@@ -34,6 +34,7 @@ const DATASET_KEYS: Record<string, string[]> = {
   task: ['kind', 'name', 'length', 'symbols', 'horizon', 'trainSize', 'testSize', 'text'],
   playground: ['kind', 'name', 'noise', 'trainRatio', 'points', 'features'],
   csv: ['kind', 'name', 'hash', 'rows', 'inputs', 'target', 'task', 'classes', 'trainRatio'],
+  images: ['kind', 'name', 'hash', 'classes', 'counts', 'size'],
 };
 const OPTIMIZER_KEYS: Record<string, string[]> = {
   sgd: ['kind', 'momentum', 'nesterov', 'weightDecay'],
@@ -58,7 +59,7 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
   if (spec.version !== 1) err('version', `unsupported version ${String(spec.version)} (expected 1)`);
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.length > LIMITS.nameLength))
     err('name', `must be a string of at most ${LIMITS.nameLength} characters`);
-  if (!isObj(spec.dataset) || !Object.hasOwn(DATASET_KEYS, spec.dataset.kind as string)) err('dataset.kind', `must be "mnist", "task", "playground" or "csv"`);
+  if (!isObj(spec.dataset) || !Object.hasOwn(DATASET_KEYS, spec.dataset.kind as string)) err('dataset.kind', `must be "mnist", "task", "playground", "csv" or "images"`);
   else {
     unknownKeys(spec.dataset, DATASET_KEYS[spec.dataset.kind as string], 'dataset', 'dataset', err);
     if (spec.dataset.kind === 'task') validateTask(spec.dataset, err);

@@ -1,7 +1,8 @@
 // What a session runs on and reads back, apart from the step loop: its data (MNIST, or the rows of a
-// generated task, a playground dataset or a CSV, cut to the requested sizes), the accuracies in a metrics snapshot, and a yield to the event loop.
+// generated task, a playground dataset, a CSV or your own images, cut to the requested sizes), the accuracies in a metrics snapshot, and a yield to the event loop.
 import { loadMnist, take, type Mnist } from '../data/mnist.ts';
 import { rowsInfo, type TaskData } from '../data/datasets.ts';
+import { imagesNeedFiles } from '../data/images.ts';
 import type { ModelSpec } from '../model/types.ts';
 import { SessionError, type SessionOptions } from './session.ts';
 import { loadTask, takeTask } from './task-data.ts';
@@ -9,6 +10,7 @@ import { loadTask, takeTask } from './task-data.ts';
 // What the progress line says while the rows are made: a CSV is read, not generated.
 function loadingWords(d: Exclude<ModelSpec['dataset'], { kind: 'mnist' }>): string {
   if (d.kind === 'csv') return `Reading ${d.name}`;
+  if (d.kind === 'images') return `Preparing ${d.name}`;
   if (d.kind === 'playground') return `Generating ${d.points} points of the ${d.name} dataset`;
   return `Generating the ${d.name} task`;
 }
@@ -17,6 +19,8 @@ function loadingWords(d: Exclude<ModelSpec['dataset'], { kind: 'mnist' }>): stri
 export async function loadSessionData(spec: ModelSpec, opts: SessionOptions): Promise<Mnist | TaskData> {
   if (spec.dataset.kind !== 'mnist') {
     opts.onEvent({ type: 'progress', phase: 'loading', done: 0, total: 1, message: loadingWords(spec.dataset) });
+    // Your images (like a CSV's rows) come only as opts.data, split by imagesTaskData in the page.
+    if (spec.dataset.kind === 'images' && !opts.data) throw new SessionError(imagesNeedFiles(spec.dataset));
     const textBase = opts.textUrl ?? (opts.dataUrl ? new URL('../', opts.dataUrl).toString() : undefined);
     let t = (opts.data as TaskData | undefined) ?? await loadTask(spec.dataset, spec.seed, textBase);
     if (opts.trainLimit) t = { ...t, train: takeTask(t.train, t.info, opts.trainLimit) };

@@ -7,6 +7,7 @@ import { CHAR_TEXT_FILE, generateTask, ownTextNeedsFile, sampleSizes, type TaskD
 import type { RowDatasetSpec } from '../data/datasets.ts';
 import { generatePlayground } from '../data/playground.ts';
 import { CsvError, csvNeedsFile } from '../data/csv.ts';
+import { ImageError, imagesNeedFiles } from '../data/images.ts';
 
 export interface TaskSplitOnDevice {
   images: Tensor; // inputs (n, inLen) f32 (named like MNIST's so the session treats both alike)
@@ -54,6 +55,7 @@ export function taskLoss(g: Graph, info: TaskInfo, out: Tensor, y: Tensor, metri
 export async function loadTask(d: RowDatasetSpec, seed: number, textBase?: string): Promise<TaskData> {
   if (d.kind === 'playground') return generatePlayground(d, seed);
   if (d.kind === 'csv') throw new CsvError(csvNeedsFile(d));
+  if (d.kind === 'images') throw new ImageError(imagesNeedFiles(d));
   if (d.text) throw new Error(ownTextNeedsFile(d.text)); // your own text comes as `data`, like a CSV's rows
   let text: string | undefined;
   if (d.name === 'char') {
