@@ -297,6 +297,14 @@ export interface Backend {
    * its own because dh0[b, j] sums dgh[b, 0, k] over every k, which step 0's threads write.
    */
   recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel;
+  /**
+   * Optional: forward steps t = 0 … T-1 in one kernel, writing what those T recurrentStep kernels
+   * write (step −1 still comes first with an initial state). Absent, or null for these sizes: the
+   * caller records the steps.
+   */
+  recurrentSequence?(cell: CellKind, s: RecurrentBuffers): Kernel | null;
+  /** Optional: backward steps t = T-1 … 0 in one kernel, as recurrentSequence (backward step −1 still follows). */
+  recurrentSequenceBackward?(cell: CellKind, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel | null;
   /** out (B, L) = src (n, L) rows indices[batchStart + r] (clamped to the last index); f32 or u32, same dtype. */
   gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel;
   /**
