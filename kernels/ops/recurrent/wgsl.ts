@@ -1,4 +1,5 @@
-// Recurrent layers in WGSL.
+// Recurrent layers in WGSL: the step kernels. Up to H = 256 the layers run the whole sequence in one
+// dispatch each way (seq.wgsl.ts), from the cell code below; these per-step kernels remain for larger H.
 //
 // Recurrent cells (LSTM, GRU, tanh RNN) run one dispatch per timestep: the input projection
 // xp = x·W_ih + b_ih of all timesteps was done before by one GEMM, so a step only adds the
