@@ -13,6 +13,7 @@ const state = (name: string, shape: number[], gen: Gen) => T_(name, shape, 'stat
 
 /** Recurrent steps: T sequential f32 sums of H products and a few transcendentals each. */
 const TOL_RNN: Tol = { abs: 1e-5, rel: 1e-5, scale: 'max' };
+const TOL_RNN_WIDE: Tol = { abs: 1e-5, rel: 3e-5, scale: 'max' };
 const TOL_SUM: Tol = { abs: 1e-6, rel: 1e-5, scale: 'max' };
 const TOL_EXACT: Tol = { abs: 0, rel: 0, scale: 'elem' };
 const TOL_EW: Tol = { abs: 1e-6, rel: 1e-6, scale: 'elem' };
@@ -90,7 +91,9 @@ function recurrentCase(cell: CellKind, B: number, T: number, H: number, seqOut: 
     ],
     params: P,
     repeat: 1,
-    gpuTol: TOL_RNN,
+    // H ≥ 256: f32 sums of 256 products with pre-activations up to ~10 round by ~√H ulp of 10 ≈ 2e-5
+    // (the WASM kernels' RNN reached 2.1e-5 against the f64-accumulating reference; WGSL passed 1e-5).
+    gpuTol: H >= 256 ? TOL_RNN_WIDE : TOL_RNN,
     // H ≥ 256: pre-activations sum 256 products (|·| up to ~10), where the central difference's
     // eps² term reaches ~1.5e-8 on gradients of ~1e-3 (seen: 1.3e-5 relative on one element of 96).
     gradTol: H >= 256 ? { abs: 1e-7, rel: 1e-5 } : undefined,
