@@ -230,6 +230,9 @@ export const RNN_CASES: OpCase[] = [
     recurrentCase(cell, 33, 17, 5, false),
     recurrentCase(cell, 2, 3, 256, true, true, false, true), recurrentCase(cell, 2, 3, 257, false, false, false, true),
     recurrentCase(cell, 2, 3, 257, false),
+    // Hardware GPUs' form: the k-sums in four partial sums, with tails (GH = 3·H … 4·H + 3).
+    recurrentCase(cell, 33, 17, 5, false, false, true, true), recurrentCase(cell, 1, 17, 7, true, true, true, true),
+    recurrentCase(cell, 2, 2, 3, true, false, true, true), recurrentCase(cell, 2, 3, 256, true, true, true, true),
   ]),
   gatherRowsCase('f32', 9, 13, 5, 6),
   gatherRowsCase('u32', 7, 4, 6, 0),

@@ -35,6 +35,23 @@ export function recurrentSequenceThreads(H: number): number {
 }
 
 /**
+ * `acc_i += Σ_k terms(k)_i` for k = 0 … n−1. Serial (hw false): the step kernels' order, so the
+ * results match theirs to the bit. Hardware GPUs: four partial sums per accumulator (k mod 4) so
+ * that neither the loads nor the adds wait on the previous k (the serial chain is latency-bound).
+ */
+function sumLoop(hw: boolean, n: string, accs: string[], terms: (k: string) => string[]): string {
+  if (!hw) return `for (var k = 0u; k < ${n}; k++) { ${terms('k').map((x, i) => `${accs[i]} += ${x};`).join(' ')} }`;
+  const q = [0, 1, 2, 3];
+  return `${accs.map((_, i) => q.map((p) => `var p${i}_${p} = 0.0;`).join(' ')).join(' ')}
+      var k = 0u;
+      for (; k + 3u < ${n}; k += 4u) {
+        ${q.map((p) => terms(p === 0 ? 'k' : `(k + ${p}u)`).map((x, i) => `p${i}_${p} += ${x};`).join(' ')).join('\n        ')}
+      }
+      for (; k < ${n}; k++) { ${terms('k').map((x, i) => `p${i}_0 += ${x};`).join(' ')} }
+      ${accs.map((a, i) => `${a} += (p${i}_0 + p${i}_1) + (p${i}_2 + p${i}_3);`).join(' ')}`;
+}
+
+/**
  * Prologue: workgroup b (a uniform value, so the early return and the barriers after it are
  * uniform), thread j; `on` marks the threads that own a unit (the others only join the barriers).
  */
@@ -48,8 +65,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let on = j < H;`;
 }
 
-/** Forward steps t = 0 … T−1 of one batch row per workgroup; W threads (recurrentSequenceThreads). */
-export function recurrentSequenceWgsl(cell: CellKind, W: number): Shader {
+/** Forward steps t = 0 … T−1 of one batch row per workgroup; W threads (recurrentSequenceThreads); hw: sumLoop's form. */
+export function recurrentSequenceWgsl(cell: CellKind, W: number, hw = false): Shader {
   const G = gateCount(cell);
   const gs = Array.from({ length: G }, (_, g) => g);
   return shader(STEP_BINDINGS, `${DIMS}
@@ -65,14 +82,10 @@ ${head(W, G)}
     let cur = (t & 1u) * ${W}u;
     if (on) {
       let row = (b * d.T + t) * H; // (b, t, 0) of the (B, T, H) buffers
-      // hp_g = b_hh[g·H + j] + Σ_k h_{t-1}[k] · W_hh[k, g·H + j], in the step kernel's k order.
+      // hp_g = b_hh[g·H + j] + Σ_k h_{t-1}[k] · W_hh[k, g·H + j] (sumLoop's order).
       ${gs.map((g) => `var hp${g} = BHH[${g}u * H + j];`).join(' ')}
       if (t > 0u || d.init == 1u) {
-        for (var k = 0u; k < H; k++) {
-          let hk = HS[cur + k];
-          let wk = k * GH + j;
-          ${gs.map((g) => `hp${g} += hk * WHH[wk + ${g}u * H];`).join(' ')}
-        }
+        ${sumLoop(hw, 'H', gs.map((g) => `hp${g}`), (k) => gs.map((g) => `HS[cur + ${k}] * WHH[${k} * GH + ${g}u * H + j]`))}
       }
       let xb = (b * d.T + t) * GH;
       ${stepCellWgsl(cell)}
@@ -88,7 +101,7 @@ ${head(W, G)}
  * Backward steps t = T−1 … 0 of one batch row per workgroup. dgh (b, t, :) is written to global
  * memory (the dW_hh GEMM reads it) and copied to workgroup memory for step t−1's recurrent sum.
  */
-export function recurrentSequenceBackwardWgsl(cell: CellKind, W: number): Shader {
+export function recurrentSequenceBackwardWgsl(cell: CellKind, W: number, hw = false): Shader {
   const G = gateCount(cell), GW = G * W;
   const gs = Array.from({ length: G }, (_, g) => g);
   return shader(STEP_BACKWARD_BINDINGS, `${DIMS}
@@ -100,13 +113,13 @@ ${head(W, G)}
     let cur = (s & 1u) * ${GW}u;
     if (on) {
       let row = (b * d.T + t) * H;
-      // dh_t = upstream + Σ_k dgh[b, t+1, k] · W_hh[j, k] (read from W_hhᵀ), as the step kernel sums it.
+      // dh_t = upstream + Σ_k dgh[b, t+1, k] · W_hh[j, k] (read from W_hhᵀ; sumLoop's order).
       var dh = 0.0;
       if (d.seqOut == 1u) { dh = DOUT[row + j]; } else if (t + 1u == d.T) { dh = DOUT[b * H + j]; }
       var carried = 0.0;
       if (t + 1u < d.T) {
         carried = CARRY[b * H + j];
-        for (var k = 0u; k < GH; k++) { dh += DS[cur + k] * WHHT[k * H + j]; }
+        ${sumLoop(hw, 'GH', ['dh'], (k) => [`DS[cur + ${k}] * WHHT[${k} * H + j]`])}
       }
       let gb = (b * d.T + t) * 4u * H;
       let ob = (b * d.T + t) * GH;
