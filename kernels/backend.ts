@@ -285,18 +285,18 @@ export interface Backend {
   /** dtable (V, D) (+)= Σ_{n: ids[n] = v} dout[n]: a gather per table row, no atomics. */
   embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, accumulate?: boolean): Kernel;
   /**
-   * One timestep t of a recurrent layer (recurrent matmul + gates + cell update, fused), run for
-   * t = 0 … T-1. With an initial state (s.h0), t = −1 comes first: it loads h0 (and c0) where
-   * step 0 reads h_{-1} and c_{-1} (hprev[:, 0] and cseq[:, 0], which step 0 then overwrites).
+   * One timestep t = 0 … T-1 of a recurrent layer (recurrent matmul + gates + cell update, fused). With an initial
+   * state (s.h0), t = −1 comes first: it loads h0 (and c0) where step 0 reads h_{-1} and c_{-1} (hprev[:, 0], cseq[:, 0]).
    */
   recurrentStep(cell: CellKind, t: number, s: RecurrentBuffers): Kernel;
   /**
-   * Backward of timestep t; run for t = T-1 … 0 after the upstream gradient `dout` is complete.
-   * t = −1 (after t = 0, needs g.dh0, and g.dc0 for an LSTM) writes the gradient wrt the initial
-   * state: dh0 = dgh[:, 0]·W_hhᵀ (+ GRU's carried dh·z), dc0 = LSTM's carried dc·f. It is a step of
-   * its own because dh0[b, j] sums dgh[b, 0, k] over every k, which step 0's threads write.
+   * Backward of timestep t, t = T-1 … 0, after `dout` is complete. t = −1 (after t = 0; needs g.dh0, and g.dc0 for an LSTM) writes
+   * dh0 = dgh[:, 0]·W_hhᵀ (+ GRU's carried dh·z), dc0 = LSTM's carried dc·f: its own step, as dh0[b, j] sums step 0's dgh[b, 0, :].
    */
   recurrentStepBackward(cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel;
+  /** Optional: steps 0 … T-1 (T-1 … 0) in one kernel, writing what they write; steps −1 stay. null: record the steps. */
+  recurrentSequence?(cell: CellKind, s: RecurrentBuffers): Kernel | null;
+  recurrentSequenceBackward?(cell: CellKind, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel | null;
   /** out (B, L) = src (n, L) rows indices[batchStart + r] (clamped to the last index); f32 or u32, same dtype. */
   gatherRows(out: Tensor, src: Tensor, indices: Tensor): Kernel;
   /**

@@ -6,8 +6,9 @@ import type { Graph } from './graph.ts';
 
 /**
  * One recurrent layer over x (B, T, I): the input projection of all timesteps is one GEMM
- * (x·W_ih + b_ih), then one fused dispatch per timestep. Returns hseq (B, T, H) or, when
- * !seqOut, the last state (B, H). Backward: one dispatch per step in reverse, then the weight
+ * (x·W_ih + b_ih), then the recurrence: one kernel for all T steps where the backend has one
+ * (GpuBackend up to H = 256), else one fused dispatch per timestep. Returns hseq (B, T, H) or, when
+ * !seqOut, the last state (B, H). Backward: likewise (one kernel, or one per step) in reverse, then the weight
  * gradients as GEMMs over all B·T rows: dW_ih = xᵀ·dgx, dW_hh = hprevᵀ·dgh, biases as row sums.
  * W_ih (I, G·H), b_ih (G·H), W_hh (H, G·H), b_hh (G·H); gate blocks in PyTorch order.
  * init: the initial state h0 (and, for an LSTM, c0), (B, H) each, per sample; absent ones are
@@ -42,7 +43,10 @@ export function recurrent(gr: Graph, cell: CellKind, x: Tensor, Wih: Tensor, bih
   };
   const fwd: Kernel[] = [gr.be.matmul({ ...xp, shape: [rows, GH] }, x2, Wih, { bias: bih })];
   if (h0) fwd.push(gr.be.recurrentStep(cell, -1, s)); // loads the initial state
-  for (let t = 0; t < T; t++) fwd.push(gr.be.recurrentStep(cell, t, s));
+  // The whole loop in one kernel where the backend has one for these sizes, else one per step.
+  const seq = gr.be.recurrentSequence?.(cell, s) ?? null;
+  if (seq) fwd.push(seq);
+  else for (let t = 0; t < T; t++) fwd.push(gr.be.recurrentStep(cell, t, s));
   gr.taps.push({ name, cell, buffers: s });
   const y = seqOut ? s.hseq : s.hlast;
   const states = [h0, c0].filter((v): v is Tensor => !!v);
@@ -61,7 +65,9 @@ export function recurrent(gr: Graph, cell: CellKind, x: Tensor, Wih: Tensor, bih
     for (let i = 0; i < H; i++) e[i * H + i] = 1;
     gr.be.write(eye, e);
     gr.backwardKernels.push(gr.be.matmul(g.whhT, Whh, eye, { transA: true }));
-    for (let t = T - 1; t >= 0; t--) gr.backwardKernels.push(gr.be.recurrentStepBackward(cell, t, seqOut, s, g));
+    const seqBack = gr.be.recurrentSequenceBackward?.(cell, seqOut, s, g) ?? null;
+    if (seqBack) gr.backwardKernels.push(seqBack);
+    else for (let t = T - 1; t >= 0; t--) gr.backwardKernels.push(gr.be.recurrentStepBackward(cell, t, seqOut, s, g));
     if (states.some((v) => gr.requiresGrad(v))) {
       // Step −1 writes dh0 (and dc0) in one dispatch: straight into the gradient buffers when
       // this is their first producer, else into temporaries added after it (gradInto's rule);

@@ -416,6 +416,8 @@ export class GpuBackend implements Backend {
   embeddingBackward(...a: Parameters<Backend['embeddingBackward']>) { return embeddingOps.embeddingBackward(this, ...a); }
   recurrentStep(...a: Parameters<Backend['recurrentStep']>) { return recurrentOps.recurrentStep(this, ...a); }
   recurrentStepBackward(...a: Parameters<Backend['recurrentStepBackward']>) { return recurrentOps.recurrentStepBackward(this, ...a); }
+  recurrentSequence(...a: Parameters<NonNullable<Backend['recurrentSequence']>>) { return recurrentOps.recurrentSequence(this, ...a); }
+  recurrentSequenceBackward(...a: Parameters<NonNullable<Backend['recurrentSequenceBackward']>>) { return recurrentOps.recurrentSequenceBackward(this, ...a); }
   gatherRows(...a: Parameters<Backend['gatherRows']>) { return gatherOps.gatherRows(this, ...a); }
   sequenceCrossEntropy(...a: Parameters<Backend['sequenceCrossEntropy']>) { return lossOps.sequenceCrossEntropy(this, ...a); }
 }

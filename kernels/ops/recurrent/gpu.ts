@@ -7,6 +7,7 @@ import {
   recurrentSplitGroups, recurrentStepBackwardSplitWgsl, recurrentStepBackwardWgsl, recurrentStepSplitWgsl, recurrentStepWgsl,
   RNN_SPLIT_UNITS,
 } from './wgsl.ts';
+import { recurrentSequenceBackwardWgsl, recurrentSequenceThreads, recurrentSequenceWgsl, RNN_SEQ_MAX_H } from './seq.wgsl.ts';
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../../backend.ts';
 import type { GpuBackend } from '../../gpu/backend.ts';
 
@@ -51,4 +52,27 @@ export function recurrentStepBackward(be: GpuBackend, cell: CellKind, t: number,
     return be.dimsKernel(label, recurrentStepBackwardSplitWgsl(cell), dims, bind, [gx, gy, 1]);
   }
   return be.ew(label, recurrentStepBackwardWgsl(cell), B * H, dims, bind);
+}
+
+// The whole sequence in one dispatch (seq.wgsl.ts): one workgroup per batch row, B workgroups;
+// hardware GPUs get the k-sums in four partial sums, SwiftShader the step kernels' serial order.
+// null where H is over the kernels' bound: the caller records the steps above instead.
+export function recurrentSequence(be: GpuBackend, cell: CellKind, s: RecurrentBuffers): Kernel | null {
+  const [B, T, H] = s.hseq.shape;
+  const init = recurrentInit(cell, s);
+  if (H > RNN_SEQ_MAX_H) return null;
+  const bind = { XP: s.xp, WHH: s.whh, BHH: s.bhh, HSEQ: s.hseq, HPREV: s.hprev, CSEQ: s.cseq, GATES: s.gates, HLAST: s.hlast };
+  const [gx, gy] = grid1d(B * 256);
+  return be.dimsKernel(`${cell} sequence`, recurrentSequenceWgsl(cell, recurrentSequenceThreads(H), be.hw), { u: [B, T, H, 0, 0, init ? 1 : 0] }, bind, [gx, gy, 1]);
+}
+
+export function recurrentSequenceBackward(be: GpuBackend, cell: CellKind, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel | null {
+  const [B, T, H] = s.hseq.shape;
+  const init = recurrentInit(cell, s);
+  if (H > RNN_SEQ_MAX_H) return null;
+  const aux = cell === CELL.gru ? s.hprev : cell === CELL.lstm && init ? s.c0! : s.hseq;
+  const bind = { WHHT: g.whhT, AUX: aux, CSEQ: s.cseq, GATES: s.gates, DOUT: g.dout, DGX: g.dgx, DGH: g.dgh, CARRY: g.carry };
+  const [gx, gy] = grid1d(B * 256);
+  const dims = { u: [B, T, H, 0, seqOut ? 1 : 0, init ? 1 : 0] };
+  return be.dimsKernel(`${cell} sequence backward`, recurrentSequenceBackwardWgsl(cell, recurrentSequenceThreads(H), be.hw), dims, bind, [gx, gy, 1]);
 }

@@ -1,4 +1,5 @@
-// Recurrent layers in WGSL.
+// Recurrent layers in WGSL: the step kernels. Up to H = 256 the layers run the whole sequence in one
+// dispatch each way (seq.wgsl.ts), from the cell code below; these per-step kernels remain for larger H.
 //
 // Recurrent cells (LSTM, GRU, tanh RNN) run one dispatch per timestep: the input projection
 // xp = x·W_ih + b_ih of all timesteps was done before by one GEMM, so a step only adds the
@@ -28,7 +29,7 @@ import { ENTRY_1D, FLAT_INDEX, MATH } from '../common.wgsl.ts';
 import { read, rw, shader, type Shader } from '../bindings.ts';
 
 // init: 1 when the layer has an initial state (h_{-1}, c_{-1} come from hprev (b, 0) / cseq (b, 0) / c0).
-const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, init: u32, p1: u32, p2: u32 }`;
+export const DIMS = `struct D { B: u32, T: u32, H: u32, t: u32, seqOut: u32, init: u32, p1: u32, p2: u32 }`;
 
 /** Number of gate blocks of H columns in W_ih / W_hh. */
 export function gateCount(cell: CellKind): number {
@@ -45,7 +46,7 @@ export function recurrentInit(cell: CellKind, s: RecurrentBuffers): boolean {
 }
 
 /** Cell math of forward step t for unit j, from hp0…hp{G−1} = b_hh + h_{t-1}·W_hh (gate columns of j): defines h, writes cseq and gates. */
-function stepCellWgsl(cell: CellKind): string {
+export function stepCellWgsl(cell: CellKind): string {
   if (cell === CELL.lstm) {
     return `  let i = sigmoid_(XP[xb + j] + hp0);
   let f = sigmoid_(XP[xb + H + j] + hp1);
@@ -72,10 +73,10 @@ function stepCellWgsl(cell: CellKind): string {
   return `  let h = tanh_(XP[xb + j] + hp0);`;
 }
 
-const STEP_BINDINGS = [read('XP'), read('WHH'), read('BHH'), rw('HSEQ'), rw('HPREV'), rw('CSEQ'), rw('GATES'), rw('HLAST')];
+export const STEP_BINDINGS = [read('XP'), read('WHH'), read('BHH'), rw('HSEQ'), rw('HPREV'), rw('CSEQ'), rw('GATES'), rw('HLAST')];
 
 // hprev (b, t+1) = h_t, and (b, 0) = 0 (or h0, from step −1): the rows of the dW_hh GEMM line up with dgh.
-const STEP_TAIL = `
+export const STEP_TAIL = `
   HSEQ[row + j] = h;
   if (t == 0u && d.init == 0u) { HPREV[row + j] = 0.0; }
   if (t + 1u < d.T) { HPREV[row + H + j] = h; }
@@ -197,7 +198,7 @@ ${splitHead(U)}
 }
 
 /** Backward cell math for unit j from dh (upstream + recurrent path) and the carried direct path: writes dgx, dgh, carry. */
-function stepBackwardCellWgsl(cell: CellKind): string {
+export function stepBackwardCellWgsl(cell: CellKind): string {
   if (cell === CELL.lstm) {
     return `  let i = GATES[gb + j]; let f = GATES[gb + H + j]; let gg = GATES[gb + 2u * H + j]; let o = GATES[gb + 3u * H + j];
   let c = CSEQ[row + j];
@@ -231,7 +232,7 @@ function stepBackwardCellWgsl(cell: CellKind): string {
 }
 
 /** AUX is the tensor recurrentBackwardAux(cell) names. */
-const STEP_BACKWARD_BINDINGS = [
+export const STEP_BACKWARD_BINDINGS = [
   read('WHHT'), read('AUX'), read('CSEQ'), read('GATES'), read('DOUT'), rw('DGX'), rw('DGH'), rw('CARRY'),
 ];
 
