@@ -99,3 +99,14 @@ test('without shared memory (CPU_SHARED=0) the backend runs one thread, says why
   assert.ok(r.cases >= 5, `${r.cases} cases`);
   assert.deepEqual(r.bad, []);
 });
+
+test('npm run train -- --backend cpu --threads 2 trains in Node on 2 threads, its loss falls, and the process exits 0', () => {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--preset', 'mlp-mnist-small', '--backend', 'cpu', '--threads', '2',
+    '--steps', '60', '--eval-every', '20', '--train-limit', '4096', '--test-limit', '500', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { loss?: number; threads?: number; final?: boolean; steps?: number });
+  const evals = lines.filter((l) => !l.final);
+  assert.equal(evals.length, 3);
+  for (const l of lines) assert.equal(l.threads, 2);
+  assert.equal(lines.at(-1)!.steps, 60);
+  assert.ok(evals[2].loss! < 0.75 * evals[0].loss!, `loss ${evals.map((l) => l.loss).join(' → ')}`);
+});
