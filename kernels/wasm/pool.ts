@@ -8,7 +8,7 @@
 //
 // One thread, automatically, where the heap is not shared (a page without cross-origin isolation,
 // CPU_SHARED=0), where workers cannot be made, or on a page's main thread (Atomics.wait is refused
-// there): `parallel` then runs thread 0's calls only, and callers give thread 0 everything.
+// there; only the bench page opts in, spinning instead): callers then give thread 0 everything.
 import { threadParts, type WasmKernels } from './runtime.ts';
 
 /** An exported kernel and its arguments. */
@@ -71,16 +71,21 @@ let minWork = 1 << 18;
 let starting: Promise<number> | null = null;
 
 const isNode = typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function';
-/** A page's main thread: Atomics.wait throws there, so the pool never runs on it. */
+/** A page's main thread: Atomics.wait throws there, so the pool runs on it only when setThreads allows it. */
 const onPageMainThread = () => !isNode && typeof document !== 'undefined';
 
 let requested = 1;
+let mainThreadOk = false;
 /**
  * The threads CPU backends should use (the training worker: navigator.hardwareConcurrency, capped;
  * the CLI: os.availableParallelism() or --threads); the pool starts in CpuBackend.ready().
+ * pageMainThread: let the pool run on a page's main thread, which cannot Atomics.wait, so it spins
+ * on the count of running workers while they finish their share (only the bench page, whose
+ * peer tfjs-wasm runs there too; the app trains in a worker and never sets it).
  */
-export function setThreads(n: number): void {
+export function setThreads(n: number, opts: { pageMainThread?: boolean } = {}): void {
   requested = Math.max(1, Math.min(MAX_THREADS, Math.floor(n) || 1));
+  mainThreadOk = !!opts.pageMainThread;
 }
 export function requestedThreads(): number {
   return requested;
@@ -146,7 +151,7 @@ export function startThreads(n: number): Promise<number> {
     const parts = threadParts();
     if (want === 1) why = 'one thread asked for';
     else if (!parts) why = 'one thread: no shared memory (the page is not cross-origin isolated)';
-    else if (onPageMainThread()) why = 'one thread: the page\'s main thread cannot wait';
+    else if (onPageMainThread() && !mainThreadOk) why = 'one thread: the page\'s main thread cannot wait';
     else if (!isNode && typeof Worker === 'undefined') why = 'one thread: no Worker here';
     else {
       ctrl = new SharedArrayBuffer((BASE + MAX_THREADS * SLOT) * 8);
@@ -215,7 +220,8 @@ export function parallel(own: WasmKernels, tasks: Call[][]): void {
     if (err) throw err;
     return;
   }
-  for (let v = Atomics.load(I!, PENDING); v !== 0; v = Atomics.load(I!, PENDING)) Atomics.wait(I!, PENDING, v);
+  if (onPageMainThread()) while (Atomics.load(I!, PENDING) !== 0); // bounded by the workers' share (setThreads pageMainThread)
+  else for (let v = Atomics.load(I!, PENDING); v !== 0; v = Atomics.load(I!, PENDING)) Atomics.wait(I!, PENDING, v);
   const failed = Atomics.exchange(I!, FAILED, 0);
   if (err) throw err;
   if (failed) throw new Error(`a WASM kernel failed on thread ${failed - 1} (its console has the message)`);
