@@ -12,6 +12,7 @@ import { CpuBackend } from '../kernels/cpu/backend.ts';
 import { allclose, describe as describeClose } from '../kernels/testing/allclose.ts';
 import { generateAll, instantiate, readValues, release, runCase } from '../kernels/testing/harness.ts';
 import { OP_CASES } from '../kernels/testing/op-specs.ts';
+import { parallel } from '../kernels/wasm/pool.ts';
 import { setMinParallelWork, setThreads, setWasmEnabled, stopThreads, threadCount, threadsReason, threadWork, wasm, WASM_OPS } from '../kernels/wasm/index.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -59,6 +60,15 @@ describe('a pool of 2 threads', () => {
     const w1 = threadWork();
     // matmul: packA, packB, gemmTiles on each thread; attention: one call each.
     assert.deepEqual([w1[0] - w0[0], w1[1] - w0[1]], [4, 4]);
+  });
+
+  test('a kernel that traps on a worker is an error on the calling thread, naming the thread, and the pool goes on', () => {
+    const k = wasm()!;
+    // addInto(n, dst, src) past the end of the 1 GiB heap: an out-of-bounds trap on thread 1.
+    assert.throws(() => parallel(k, [[], [['addInto', 16, 2 ** 31, 2 ** 31]]]), /a WASM kernel failed on thread 1/);
+    const w0 = threadWork();
+    parallel(k, [[], [['addInto', 0, 65536, 65536]]]);
+    assert.equal(threadWork()[1] - w0[1], 1);
   });
 
   const cases = OP_CASES.filter((c) => c.ops.some((o) => (WASM_OPS as string[]).includes(o)));

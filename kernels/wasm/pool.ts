@@ -46,7 +46,8 @@ function threadMain(d: { module: WebAssembly.Module; memory: WebAssembly.Memory;
         fns[F[o]](...args);
       }
       Atomics.add(I, 4 + d.tid, n);
-    } catch {
+    } catch (e) {
+      console.error(`WASM kernel thread ${d.tid}:`, e);
       Atomics.store(I, 2, d.tid + 1);
     }
     F[base] = 0; // cleared before the round ends, so a late wake-up never runs it twice
