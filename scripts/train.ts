@@ -123,7 +123,7 @@ if (browser) {
   setThreads(threads);
   const files = await serve([join(ROOT, 'public')]);
   server = files.server;
-  await runTraining(cfg as never, `${files.url}/mnist/`, emit, weightsB64);
+  await runTraining({ ...cfg, backend: 'cpu' }, `${files.url}/mnist/`, emit, weightsB64);
 }
 const err = await over;
 const ran = threadsField();
