@@ -6,7 +6,7 @@
 // Run: node --import tsx --test tests/threads-page.test.ts (builds the page unless E2E_DIST is set)
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -15,15 +15,19 @@ import { launch, ROOT, serve } from '../scripts/lib/browser.ts';
 
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 let dist = process.env.E2E_DIST ?? '';
+let built = ''; // a build made here, removed at the end
 let browser: Browser;
 
 before(() => {
   if (!dist || !existsSync(join(dist, 'index.html'))) {
-    dist = mkdtempSync(join(tmpdir(), 'threads-page-'));
+    dist = built = mkdtempSync(join(tmpdir(), 'threads-page-'));
     execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   }
 });
-after(async () => browser?.close());
+after(async () => {
+  await browser?.close();
+  if (built) rmSync(built, { recursive: true, force: true });
+});
 
 async function trainOnCpu(headers: Record<string, string>): Promise<{ isolated: boolean; status: string; cores: number; problems: string[] }> {
   const { url, server } = await serve([dist], {}, headers);
