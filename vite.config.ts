@@ -24,10 +24,18 @@ const csp = (): Plugin => ({
   transformIndexHtml: (html) => html.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
 });
 
+// Cross-origin isolation: with these two headers the page (and its workers) get SharedArrayBuffer,
+// so the CPU backend's WASM kernels run on a pool of threads (kernels/wasm/pool.ts); without them,
+// on one thread. Everything the page loads is same-origin, so require-corp blocks nothing.
+// Static hosts need the same two headers (README, "Deploying").
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 // base './' so the static build works from any host and sub-path.
 export default defineConfig({
   base: './',
   plugins: [react(), csp()],
+  server: { headers: ISOLATION },
+  preview: { headers: ISOLATION },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1024 },
 });

@@ -12,6 +12,7 @@ import { comparison, errText, runSide as run, type MeasureOpts, type Side, type 
 import { CONV_CASES, convFlops, MODELS, ourConv, ourMatmul, ourModel } from './bench/ours.ts';
 import { tfConv, tfMatmul } from './bench/tfjs-ops.ts';
 import { tfModel, tfWork } from './bench/tfjs-models.ts';
+import { setThreads } from '../kernels/wasm/index.ts';
 
 declare const __report: (json: string) => Promise<void>;
 declare const __done: () => Promise<void>;
@@ -87,32 +88,55 @@ async function setTfBackend(name: string): Promise<string | null> {
     }
 
     // The CPU part, in --quick too (fewer, shorter repetitions): ours on the CPU backend against
-    // tfjs 'cpu' (plain JS, one thread) and 'wasm' (XNNPACK), each line naming both sides' threads.
+    // tfjs 'cpu' (plain JS, one thread) and 'wasm' (XNNPACK), at equal threads, each line naming
+    // both sides' threads as they report them. XNNPACK's pool is asked for every core the page
+    // reports (before the backend initialises); what it then says it uses is read back first, and
+    // ours runs on that many. Where ours can use more (the page's cores, at most 8), one more line
+    // per model gives that figure against the same peer run, its name saying the threads differ.
     setWasmPaths(new URL('tfjs-wasm/', location.href).toString());
-    // XNNPACK's default pool on this page is 1 thread on 2 cores: ask for every core the page reports
-    // (before the backend initialises), and report what it then says it uses.
-    const wasmThreads = crossOriginIsolated ? navigator.hardwareConcurrency : 1;
+    const cores = navigator.hardwareConcurrency;
+    const wasmThreads = crossOriginIsolated ? cores : 1;
     setThreadsCount(wasmThreads);
+    const wasmErr = await setTfBackend('wasm');
+    const peerWasmThreads = wasmErr ? 1 : getThreadsCount();
+    const mt = wasmErr ? undefined : await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    const oursMax = crossOriginIsolated ? Math.min(8, cores) : 1;
+    const oursOn = async (m: (typeof MODELS)[number], threads: number): Promise<{ side: Side; threads: number | null }> => {
+      setThreads(threads, { pageMainThread: true }); // the pool starts when the model's CpuBackend is ready
+      let got: number | null = null;
+      const side = await run(async () => {
+        const w = await ourModel(m, 'cpu', data);
+        got = w.threads ?? 1;
+        return w;
+      }, cpuTrain, samplesPerS);
+      return { side, threads: got };
+    };
     for (const m of MODELS) {
       const name = `train ${m} cpu`;
       if (!wants(name)) continue;
-      let oursThreads: number | null = null;
-      const ours = await run(async () => {
-        const w = await ourModel(m, 'cpu', data);
-        oursThreads = w.threads ?? 1;
-        return w;
-      }, cpuTrain, samplesPerS);
-      for (const peerBackend of ['cpu', 'wasm']) {
+      const one = await oursOn(m, 1);
+      const equal = peerWasmThreads === 1 ? one : await oursOn(m, peerWasmThreads);
+      let wasmPeer: Side | null = null;
+      for (const peerBackend of ['cpu', 'wasm'] as const) {
         const err = await setTfBackend(peerBackend);
         const threads = err ? null : peerBackend === 'wasm' ? getThreadsCount() : 1; // tfjs-cpu: plain JS on the page's thread
         const peer = err ? { value: null, ms: null, error: err } : await run(() => tfWork(tfModel(m, data), threads), cpuTrain, samplesPerS);
-        const mt = peerBackend === 'wasm' ? await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : undefined;
-        await report(`${name} vs tfjs-${peerBackend}`, 'samples/s', ours, peer, {
-          backend: 'cpu', peer_backend: `tfjs-${peerBackend}`, threads_ours: oursThreads, threads_peer: threads,
+        if (peerBackend === 'wasm') wasmPeer = peer;
+        const ours = peerBackend === 'cpu' ? one : equal;
+        await report(`${name} vs tfjs-${peerBackend}`, 'samples/s', ours.side, peer, {
+          backend: 'cpu', peer_backend: `tfjs-${peerBackend}`, threads_ours: ours.threads, threads_peer: threads,
           ...(peerBackend === 'wasm' ? { peer_threads_requested: wasmThreads, peer_multithread_support: mt } : {}),
         });
       }
+      if (oursMax > peerWasmThreads && wasmPeer) {
+        const many = await oursOn(m, oursMax);
+        await report(`${name} on ${oursMax} threads vs tfjs-wasm on ${peerWasmThreads} (unequal threads)`, 'samples/s', many.side, wasmPeer, {
+          backend: 'cpu', peer_backend: 'tfjs-wasm', threads_ours: many.threads, threads_peer: peerWasmThreads, unequal_threads: true,
+          peer_threads_requested: wasmThreads, peer_multithread_support: mt,
+        });
+      }
     }
+    setThreads(1);
   } catch (e) {
     await __report(JSON.stringify({ fatal: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }));
   }

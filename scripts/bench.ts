@@ -1,7 +1,8 @@
 // Side-by-side benchmark: `npm run bench -- [--json] [--quick] [--only REGEX]`.
 // In headless Chromium on one WebGPU adapter, measures this engine and TensorFlow.js on the same
 // work: matmul, conv2d forward/backward, and the training step of four reference models (ours on
-// WebGPU vs tfjs-webgpu; then ours on the CPU vs tfjs's 'cpu' and 'wasm' backends). One line per
+// WebGPU vs tfjs-webgpu; then ours on the CPU vs tfjs's 'cpu' and 'wasm' backends at equal threads,
+// each CPU line naming threads_ours and threads_peer, plus ours on all the page's threads). One line per
 // item: ours, peer, ratio (ours / peer, higher is better for us), unit, and our dispatches,
 // submissions and bytes uploaded per step. --quick: fewer repetitions, no n = 2048, a shorter CPU
 // part (--cpu, which used to add it back, is accepted and changes nothing). --json: one JSON object

@@ -16,13 +16,20 @@ if (!existsSync(asc)) {
   console.warn('build-wasm: assemblyscript is not installed; the CPU backend will run without its WebAssembly SIMD kernels');
   process.exit(0);
 }
+const common = ['kernels/wasm/as/index.ts', '-O3', '--noAssert', '--runtime', 'stub'];
+// kernels.wasm: a plain memory, for pages that are not cross-origin isolated (one thread).
 execFileSync(process.execPath, [
-  asc, 'kernels/wasm/as/index.ts',
-  '-o', 'kernels/wasm/build/kernels.wasm',
-  '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd',
+  asc, ...common, '-o', 'kernels/wasm/build/kernels.wasm', '--enable', 'simd',
   '--importMemory', // the heap made by kernels/wasm/runtime.ts, shared with the CPU backend's tensors
+], { cwd: root, stdio: 'inherit' });
+// kernels-mt.wasm: the same kernels over a shared memory (at most 1 GiB = 16384 pages, the heap
+// runtime.ts reserves), which every thread of kernels/wasm/pool.ts instantiates. A module that
+// imports a shared memory cannot take a plain one, hence two builds.
+execFileSync(process.execPath, [
+  asc, ...common, '-o', 'kernels/wasm/build/kernels-mt.wasm', '--enable', 'simd,threads',
+  '--importMemory', '--sharedMemory', '--maximumMemory', '16384',
 ], { cwd: root, stdio: 'inherit' });
 // Pages bundled by esbuild (the bench and the browser tests) serve public/ only: a copy goes there.
 mkdirSync(join(root, 'public/wasm'), { recursive: true });
-copyFileSync(join(out, 'kernels.wasm'), join(root, 'public/wasm/kernels.wasm'));
-console.log('build-wasm: kernels/wasm/build/kernels.wasm and public/wasm/kernels.wasm');
+for (const f of ['kernels.wasm', 'kernels-mt.wasm']) copyFileSync(join(out, f), join(root, 'public/wasm', f));
+console.log('build-wasm: kernels/wasm/build/kernels{,-mt}.wasm and their copies in public/wasm/');

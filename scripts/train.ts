@@ -1,7 +1,8 @@
 // Headless trainer: `npm run train -- (--preset NAME | --spec FILE.json) [--epochs N] [--steps N]
-// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--json] [--sample PROMPT [--temperature T]] [--profile] [--weights FILE]`.
-// Runs the engine in headless Chromium (WebGPU on whatever adapter it has) and prints one line per
-// evaluation, then a final one. --sample: a character model's text after training, 200 characters.
+// [--batch N] [--lr X] [--seed N] [--backend webgpu|cpu] [--threads N] [--json] [--sample PROMPT [--temperature T]] [--profile] [--weights FILE]`.
+// Runs the engine in headless Chromium (WebGPU on whatever adapter it has), or for --backend cpu in
+// Node itself (the WASM kernels on a pool of worker_threads: --threads N, default
+// os.availableParallelism()), and prints one line per evaluation, then a final one. --sample: a character model's text after training, 200 characters.
 // --profile: the last step runs profiled (GPU timestamps where the adapter has them) and its times
 // are printed by layer and by op, with its dispatch, submission and upload counts.
 // --weights FILE.safetensors: start from a checkpoint. A spec file and a weights file pass the same
@@ -14,7 +15,10 @@ import type { ModelSpec } from '../kernels/model/types.ts';
 import { loadSpec } from './lib/spec-file.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { weightsProblem } from '../kernels/train/checkpoint.ts';
-import { launch, pageWith, ROOT } from './lib/browser.ts';
+import { launch, pageWith, ROOT, serve } from './lib/browser.ts';
+import { availableParallelism } from 'node:os';
+import { runTraining } from './lib/train-run.ts';
+import { setThreads, stopThreads, threadCount, threadsReason } from '../kernels/wasm/index.ts';
 
 function fail(msg: string): never {
   console.error(`train: ${msg}`);
@@ -29,6 +33,7 @@ try {
       batch: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' },
       json: { type: 'boolean' }, 'eval-every': { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
       sample: { type: 'string' }, temperature: { type: 'string' }, profile: { type: 'boolean' }, weights: { type: 'string' },
+      threads: { type: 'string' },
     },
     strict: true,
   }).values;
@@ -54,6 +59,9 @@ try {
 }
 if (backend !== 'webgpu' && backend !== 'cpu') fail(`--backend must be webgpu or cpu, got "${backend}"`);
 if (steps !== undefined && steps < 1) fail('--steps must be at least 1');
+const threads = num('threads', args.threads, true) ?? availableParallelism();
+if (args.threads !== undefined && backend !== 'cpu') fail('--threads is for --backend cpu (the CPU backend\'s WASM kernels)');
+if (threads < 1 || threads > 16) fail(`--threads must be 1 … 16, got ${threads}`);
 let weights: Uint8Array | undefined;
 if (args.weights !== undefined) {
   try {
@@ -70,7 +78,7 @@ if (args.sample !== undefined && !(spec.dataset.kind === 'task' && spec.dataset.
 const sample = args.sample !== undefined ? { prompt: args.sample, n: 200, temperature } : undefined;
 const cfg = { spec, backend, sample, profile: !!args.profile, weights: weights !== undefined, maxSteps: steps, trainLimit: num('train-limit', args['train-limit'], true), testLimit: num('test-limit', args['test-limit'], true) };
 const t0 = performance.now();
-const browser = await launch({ webgpu: backend === 'webgpu' });
+const browser = backend === 'cpu' ? null : await launch({ webgpu: true });
 let last: Record<string, unknown> = {};
 let ready: Record<string, unknown> = {};
 let counters: Record<string, number> = {};
@@ -82,33 +90,47 @@ const out = (o: Record<string, unknown>) => {
   if (args.json) console.log(JSON.stringify(o));
   else console.log(Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(5) : v}`).join(' '));
 };
-const { server } = await pageWith(browser, join(ROOT, 'scripts', 'train-entry.ts'), [join(ROOT, 'public')], {
-  __weights: (() => Buffer.from(weights ?? new Uint8Array()).toString('base64')) as never,
-  __emit: ((json: string) => {
-    const e = JSON.parse(json);
-    if (e.type === 'ready') ready = e;
-    else if (e.type === 'metrics') last = e;
-    else if (e.type === 'counters') counters = e;
-    else if (e.type === 'profile') console.log(args.json ? JSON.stringify({ profile: e.profile }) : e.text);
-    else if (e.type === 'sample') out({ sample_prompt: e.prompt, temperature: e.temperature, sample: JSON.stringify(e.text) });
-    else if (e.type === 'done' || e.type === 'error') done = e;
-    else if (e.type === 'fatal') finished(e.message || (done.type === 'error' ? String(done.message) : ''));
-    if (e.type === 'eval' && !reached99 && (e.test_seq_accuracy ?? 0) >= 0.99) reached99 = { step: e.step, wall_s: (performance.now() - t0) / 1000 };
-    if (e.type === 'eval') {
-      out({
-        step: e.step, epoch: e.epoch, loss: last.loss ?? null, train_accuracy: last.train_accuracy ?? null,
-        test_loss: e.test_loss, test_accuracy: e.test_accuracy, samples_per_s: last.samples_per_s ?? null,
-        // Sequence tasks: token accuracy is train/test_accuracy; whole-sequence accuracy here.
-        ...(e.test_seq_accuracy !== undefined ? { train_seq_accuracy: last.train_seq_accuracy ?? null, test_seq_accuracy: e.test_seq_accuracy } : {}),
-        backend: ready.backend, adapter: ready.adapter, dispatches_per_step: ready.dispatchesPerStep, submits_per_step: last.submits_per_step ?? 1,
-      });
-    }
-  }) as never,
-}, encodeURIComponent(JSON.stringify(cfg)));
+const weightsB64 = async () => Buffer.from(weights ?? new Uint8Array()).toString('base64');
+const emit = (json: string) => {
+  const e = JSON.parse(json);
+  if (e.type === 'ready') ready = e;
+  else if (e.type === 'metrics') last = e;
+  else if (e.type === 'counters') counters = e;
+  else if (e.type === 'profile') console.log(args.json ? JSON.stringify({ profile: e.profile }) : e.text);
+  else if (e.type === 'sample') out({ sample_prompt: e.prompt, temperature: e.temperature, sample: JSON.stringify(e.text) });
+  else if (e.type === 'done' || e.type === 'error') done = e;
+  else if (e.type === 'fatal') finished(e.message || (done.type === 'error' ? String(done.message) : ''));
+  if (e.type === 'eval' && !reached99 && (e.test_seq_accuracy ?? 0) >= 0.99) reached99 = { step: e.step, wall_s: (performance.now() - t0) / 1000 };
+  if (e.type === 'eval') {
+    out({
+      step: e.step, epoch: e.epoch, loss: last.loss ?? null, train_accuracy: last.train_accuracy ?? null,
+      test_loss: e.test_loss, test_accuracy: e.test_accuracy, samples_per_s: last.samples_per_s ?? null,
+      // Sequence tasks: token accuracy is train/test_accuracy; whole-sequence accuracy here.
+      ...(e.test_seq_accuracy !== undefined ? { train_seq_accuracy: last.train_seq_accuracy ?? null, test_seq_accuracy: e.test_seq_accuracy } : {}),
+      backend: ready.backend, adapter: ready.adapter, dispatches_per_step: ready.dispatchesPerStep, submits_per_step: last.submits_per_step ?? 1, ...threadsField(),
+    });
+  }
+};
+/** --backend cpu: the threads the CPU backend's kernels ran on. */
+const threadsField = () => (backend === 'cpu' ? { threads: threadCount(), ...(threadsReason() && threads > 1 ? { threads_why: threadsReason() } : {}) } : {});
+let server;
+if (browser) {
+  ({ server } = await pageWith(browser, join(ROOT, 'scripts', 'train-entry.ts'), [join(ROOT, 'public')], {
+    __weights: weightsB64 as never, __emit: emit as never,
+  }, encodeURIComponent(JSON.stringify(cfg))));
+} else {
+  // The CPU backend in Node: MNIST from the same files, served on loopback; the pool starts in CpuBackend.ready().
+  setThreads(threads);
+  const files = await serve([join(ROOT, 'public')]);
+  server = files.server;
+  await runTraining({ ...cfg, backend: 'cpu' }, `${files.url}/mnist/`, emit, weightsB64);
+}
 const err = await over;
-await browser.close();
+const ran = threadsField();
+await browser?.close();
 server.close();
+await stopThreads(); // the workers sleep unref'd, but end them before the last line
 if (err) fail(err);
 const wall = (performance.now() - t0) / 1000;
-out({ final: true, preset: args.preset ?? args.spec, steps: counters.steps, reason: done.reason, message: done.message, wall_s: wall, submits_per_step: counters.submits / counters.steps, dispatches_per_step: ready.dispatchesPerStep, backend: ready.backend, adapter: ready.adapter, ...(reached99 ? { seq_accuracy_99_at: reached99 } : {}) });
+out({ final: true, preset: args.preset ?? args.spec, steps: counters.steps, reason: done.reason, message: done.message, wall_s: wall, submits_per_step: counters.submits / counters.steps, dispatches_per_step: ready.dispatchesPerStep, backend: ready.backend, adapter: ready.adapter, ...ran, ...(reached99 ? { seq_accuracy_99_at: reached99 } : {}) });
 if (done.reason === 'diverged') process.exit(1);

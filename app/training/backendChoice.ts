@@ -63,8 +63,24 @@ export function recordSpeed(model: string, backend: Picked, samplesPerS: number)
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/**
+ * Threads the CPU backend's WASM kernels get here: the processor's threads, at most 8, where the
+ * page is cross-origin isolated (COOP/COEP: shared memory for the worker pool); one otherwise.
+ * The training worker asks for this many; the same figure is said in the reason.
+ */
+export function cpuThreads(): number {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  return g.crossOriginIsolated ? Math.max(1, Math.min(8, g.navigator?.hardwareConcurrency ?? 1)) : 1;
+}
+export const threadsText = (n: number) => (n === 1 ? '1 thread' : `${n} threads`);
+
 /** The backend for a run of `model` and the reason in words, from the control, the probe and remembered speeds. */
 export function pickBackend(pref: Backend, probe: ProbeInfo | null, model: string): Pick {
+  const p = pickWithoutThreads(pref, probe, model);
+  return p.backend === 'cpu' ? { ...p, why: `${p.why} · ${threadsText(cpuThreads())}` } : p;
+}
+
+function pickWithoutThreads(pref: Backend, probe: ProbeInfo | null, model: string): Pick {
   if (pref === 'cpu') return { backend: 'cpu', why: 'CPU: chosen in Backend' };
   if (pref === 'webgpu') return { backend: 'webgpu', why: 'WebGPU: chosen in Backend' };
   if (probe && !probe.webgpu) return { backend: 'cpu', why: `CPU: ${probe.reason ?? 'WebGPU is unavailable'}` };

@@ -11,9 +11,15 @@ import { boundary, dropGrid } from './gridLook.ts';
 import { Pacer } from '../../kernels/train/pace.ts';
 import { loadMnist, type Mnist } from '../../kernels/data/mnist.ts';
 import type { TaskData } from '../../kernels/data/datasets.ts';
+import { setThreads } from '../../kernels/wasm/index.ts';
+import { cpuThreads, threadsText } from './backendChoice.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
+// The CPU backend's WASM kernels run on a pool of this many threads (started by a CPU session).
+setThreads(cpuThreads());
+/** Why a session runs on the CPU, and on how many threads (the pool may have fallen back to one). */
+const cpuReason = (s: Session) => `${s.info.fallbackReason ?? 'WebGPU is unavailable'} · ${threadsText((s.backend as { threads?: number }).threads ?? 1)}`;
 
 let session: Session | null = null;
 let sessionRun = -1;
@@ -211,7 +217,7 @@ async function handle(m: Exclude<ToWorker, { type: 'prefetch' }>): Promise<void>
     lastCheckpoint = null;
     autosaveMs = Math.max(1000, m.autosaveMs ?? 20_000);
     lastSave = performance.now();
-    post({ type: 'created', run: m.run, fallbackReason: s.info.backend === 'cpu' ? s.info.fallbackReason ?? 'WebGPU is unavailable' : null });
+    post({ type: 'created', run: m.run, fallbackReason: s.info.backend === 'cpu' ? cpuReason(s) : null });
     if (m.restore) await restore(s, m.run, m.restore);
     // The last good state until the first autosave; when training starts at once it is taken after
     // the first stretch, so that reading every weight back does not delay the first loss.

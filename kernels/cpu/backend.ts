@@ -5,7 +5,7 @@ import {
   flatViews, newTensorId, sizeOf,
   type Backend, type BackendInfo, type Conv2dGeom, type ConvOpts, type Counters, type DType, type Kernel, type KernelTiming, type Program, type ProgramProfile, type StepParams, type Tensor,
 } from '../backend.ts';
-import { heapF32, heapFree, heapU32, loadWasm, useWasmKernels } from '../wasm/index.ts';
+import { heapF32, heapFree, heapU32, loadWasm, requestedThreads, startThreads, threadCount, useWasmKernels } from '../wasm/index.ts';
 import type { CpuKernel } from './kernel.ts';
 import * as attentionOps from '../ops/attention/cpu.ts';
 import * as augmentOps from '../ops/augment/cpu.ts';
@@ -121,11 +121,19 @@ export class CpuBackend implements Backend {
 
   async idle(): Promise<void> {}
 
-  /** Threads the kernels run on: one (the WASM kernels have no worker pool yet). */
-  readonly threads = 1;
-  /** Loads the WebAssembly SIMD kernels (kernels/wasm/; info.features gets 'wasm-simd'); without them the TypeScript loops run. */
+  /** Threads the WASM kernels run on (kernels/wasm/pool.ts); 1 before ready(), for the f64 backend, or without shared memory. */
+  get threads(): number {
+    return this.precision === 'f32' && this.info.features.includes('wasm-simd') ? threadCount() : 1;
+  }
+  /**
+   * Loads the WebAssembly SIMD kernels (kernels/wasm/; info.features gets 'wasm-simd'; without
+   * them the TypeScript loops run) and starts their worker pool with the threads asked for by
+   * setThreads (one thread where shared memory is missing: pool.ts threadsReason()).
+   */
   async ready(): Promise<void> {
-    if ((await loadWasm()) && this.precision === 'f32' && !this.info.features.includes('wasm-simd')) this.info.features.push('wasm-simd');
+    if (!(await loadWasm()) || this.precision !== 'f32') return;
+    if (!this.info.features.includes('wasm-simd')) this.info.features.push('wasm-simd');
+    if (threadCount() !== requestedThreads()) await startThreads(requestedThreads());
   }
   destroy(): void {}
 

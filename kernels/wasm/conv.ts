@@ -1,12 +1,12 @@
 // CpuBackend.conv2d and its two gradients on the WebAssembly SIMD kernels: im2col into scratch
-// (kernels/wasm/as/conv.ts), then the packed GEMM (as/gemm.ts) with bias + activation fused in
-// the forward; dx = col2im(dy · Wᵀ), dW = colᵀ · dy; pooling. In place on tensors in the WASM heap.
+// (kernels/wasm/as/conv.ts), then the packed GEMM (matmul.ts `gemm`, on the worker pool when it
+// runs) with bias + activation fused in the forward; dx = col2im(dy · Wᵀ), dW = colᵀ · dy;
+// pooling. In place on tensors in the WASM heap. im2col, col2im and pooling run on one thread.
 import { type Conv2dGeom, type FusedAct, type PoolOp, type Tensor } from '../backend.ts';
-import { ACT_CODE } from './matmul.ts';
+import { ACT_CODE, gemm } from './matmul.ts';
 import { addressOf, heapView, Scratch, wasm, type WasmKernels } from './runtime.ts';
 
 const at = (t: Tensor | undefined | null) => (t ? addressOf(t.store, t.offset) : 0);
-const up4 = (n: number) => Math.ceil(n / 4) * 4, up8 = (n: number) => Math.ceil(n / 8) * 8;
 
 /** Runs body with the geometry written into scratch; false when the kernels or room are missing. */
 function withGeom(g: Conv2dGeom, tensors: (Tensor | undefined | null)[], body: (k: WasmKernels, s: Scratch, gp: number, p: number[]) => boolean): boolean {
@@ -28,24 +28,20 @@ function withGeom(g: Conv2dGeom, tensors: (Tensor | undefined | null)[], body: (
 export function wasmConv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, bias: Tensor | null, act: FusedAct, accumulate: boolean): () => boolean {
   const M = g.N * g.OH * g.OW, K = g.KH * g.KW * g.C, F = g.F;
   return () => withGeom(g, [out, x, w, bias], (k, s, gp, [po, px, pw, pb]) => {
-    const col = s.alloc(M * K), pa = s.alloc(up4(M) * K), pbk = s.alloc(K * up8(F));
-    if (Math.min(col, pa, pbk) < 0) return false;
+    const col = s.alloc(M * K);
+    if (col < 0) return false;
     k.im2col(gp, px, col);
-    k.packA(col, K, 1, M, M, K, pa);
-    k.packB(pw, F, 1, K, F, pbk);
-    k.gemmPacked(M, F, K, pa, pbk, po, pb, ACT_CODE[act], 0.01, 0, 0, 0, accumulate ? 1 : 0);
-    return true;
+    return gemm(k, s, { M, N: F, K, Ma: M, a: col, sAm: K, sAk: 1, b: pw, sBk: F, sBn: 1, c: po, bias: pb, act: ACT_CODE[act], alpha: 0.01, y: 0, gact: 0, galpha: 0, acc: accumulate ? 1 : 0 });
   });
 }
 
 export function wasmConv2dBackwardInput(dx: Tensor, dy: Tensor, w: Tensor, g: Conv2dGeom, accumulate: boolean): () => boolean {
   const M = g.N * g.OH * g.OW, K = g.KH * g.KW * g.C, F = g.F;
   return () => withGeom(g, [dx, dy, w], (k, s, gp, [pdx, pdy, pw]) => {
-    const dcol = s.alloc(M * K), pa = s.alloc(up4(M) * F), pbk = s.alloc(F * up8(K));
-    if (Math.min(dcol, pa, pbk) < 0) return false;
-    k.packA(pdy, F, 1, M, M, F, pa);
-    k.packB(pw, 1, F, F, K, pbk); // op(B)[f, kk] = W[kk, f]
-    k.gemmPacked(M, K, F, pa, pbk, dcol, 0, 0, 0, 0, 0, 0, 0);
+    const dcol = s.alloc(M * K);
+    if (dcol < 0) return false;
+    // op(B)[f, kk] = W[kk, f]
+    if (!gemm(k, s, { M, N: K, K: F, Ma: M, a: pdy, sAm: F, sAk: 1, b: pw, sBk: 1, sBn: F, c: dcol, bias: 0, act: 0, alpha: 0, y: 0, gact: 0, galpha: 0, acc: 0 })) return false;
     if (!accumulate) heapView().fill(0, pdx >> 2, (pdx >> 2) + dx.size);
     k.col2im(gp, dcol, pdx);
     return true;
@@ -55,13 +51,11 @@ export function wasmConv2dBackwardInput(dx: Tensor, dy: Tensor, w: Tensor, g: Co
 export function wasmConv2dBackwardWeight(dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate: boolean): () => boolean {
   const M = g.N * g.OH * g.OW, K = g.KH * g.KW * g.C, F = g.F;
   return () => withGeom(g, [dw, x, dy], (k, s, gp, [pdw, px, pdy]) => {
-    const col = s.alloc(M * K), pa = s.alloc(up4(K) * M), pbk = s.alloc(M * up8(F));
-    if (Math.min(col, pa, pbk) < 0) return false;
+    const col = s.alloc(M * K);
+    if (col < 0) return false;
     k.im2col(gp, px, col);
-    k.packA(col, 1, K, K, K, M, pa); // op(A)[kk, m] = col[m, kk]
-    k.packB(pdy, F, 1, M, F, pbk);
-    k.gemmPacked(K, F, M, pa, pbk, pdw, 0, 0, 0, 0, 0, 0, accumulate ? 1 : 0);
-    return true;
+    // op(A)[kk, m] = col[m, kk]
+    return gemm(k, s, { M: K, N: F, K: M, Ma: K, a: col, sAm: 1, sAk: K, b: pdy, sBk: F, sBn: 1, c: pdw, bias: 0, act: 0, alpha: 0, y: 0, gact: 0, galpha: 0, acc: accumulate ? 1 : 0 });
   });
 }
 

@@ -14,6 +14,8 @@ export interface WasmKernels {
   packB(b: number, sBk: number, sBn: number, K: number, N: number, pb: number): void;
   gemmPacked(M: number, N: number, K: number, pa: number, pb: number, c: number, bias: number, act: number, alpha: number,
     y: number, gact: number, galpha: number, acc: number): void;
+  gemmTiles(M: number, N: number, K: number, pa: number, pb: number, c: number, bias: number, act: number, alpha: number,
+    y: number, gact: number, galpha: number, acc: number, ib0: number, ib1: number, jb0: number, jb1: number): void;
   adam(n: number, p: number, g: number, m: number, v: number, scale: number, lr: number, b1: number, b2: number, omb1: number, omb2: number,
     bc1: number, bc2: number, eps: number, wd: number, decoupled: number): void;
   sgd(n: number, p: number, g: number, m: number, scale: number, lr: number, momentum: number, nesterov: number, wd: number): void;
@@ -22,8 +24,9 @@ export interface WasmKernels {
   recurrentStepBackward(cell: number, G: number, t: number, seqOut: number, B: number, T: number, H: number, whh: number,
     hseq: number, hprev: number, cseq: number, gates: number, c0: number, dout: number, dgx: number, dgh: number, carry: number,
     dh: number, pa: number, pb: number): void;
-  attentionForward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, out: number, lse: number, p: number): void;
-  attentionBackward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, dout: number, dqkv: number, P: number, dS: number): void;
+  attentionForward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, out: number, lse: number, p: number, bh0: number, bh1: number): void;
+  attentionBackward(B: number, T: number, D: number, heads: number, causal: number, qkv: number, dout: number, dqkv: number, P: number, dS: number,
+    bh0: number, bh1: number): void;
   unary(op: number, n: number, x: number, y: number, alpha: number): void;
   unaryBackward(op: number, n: number, x: number, y: number, dy: number, dx: number, alpha: number): void;
   binary(op: number, n: number, m: number, a: number, b: number, out: number): void;
@@ -96,19 +99,44 @@ class Heap {
   }
 }
 
-/** The shared heap: 1 GiB reserved up front (pages are touched only when used), less where refused. */
+// Node (tsx, scripts/train.ts, the test runner) reads and compiles the module synchronously.
+const nodeFs = typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
+  ? (process.getBuiltinModule('fs') as typeof import('fs')) : null;
+
+/**
+ * Whether the heap may be a shared WebAssembly.Memory, which the worker pool (pool.ts) needs: Node
+ * always (CPU_SHARED=0 turns it off), a page or worker only when cross-origin isolated (COOP/COEP).
+ */
+function sharedAllowed(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  if (nodeFs) return process.env.CPU_SHARED !== '0';
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/**
+ * The heap: 1 GiB reserved up front (pages are touched only when used), less where refused; shared
+ * where allowed (then the kernels are the kernels-mt.wasm build, which imports a shared memory).
+ */
 function makeHeap(): Heap | null {
   if (!simdSupported()) return null;
-  for (const mib of [1024, 512, 256]) {
-    try {
-      return new Heap(new WebAssembly.Memory({ initial: mib * 16, maximum: mib * 16 }));
-    } catch {
-      // the address space is short (32-bit): try less
+  for (const shared of sharedAllowed() ? [true, false] : [false])
+    for (const mib of [1024, 512, 256]) {
+      try {
+        return new Heap(new WebAssembly.Memory({ initial: mib * 16, maximum: mib * 16, shared }));
+      } catch {
+        // the address space is short (32-bit), or shared memory refused: try less, then unshared
+      }
     }
-  }
   return null;
 }
 const heap = makeHeap();
+
+/** True when the heap is a shared memory (SharedArrayBuffer), so worker threads can run kernels on it. */
+export function heapShared(): boolean {
+  return !!heap && typeof SharedArrayBuffer !== 'undefined' && heap.memory.buffer instanceof SharedArrayBuffer;
+}
+/** The build that matches the heap: kernels-mt.wasm imports a shared memory, kernels.wasm a plain one. */
+const wasmFile = () => (heapShared() ? 'kernels-mt.wasm' : 'kernels.wasm');
 
 let tensorsInHeap = true;
 /** false: new tensors are plain arrays, which the kernels copy in and out (to measure that cost). */
@@ -188,20 +216,25 @@ export function wasmFailure(): string {
   return failure;
 }
 
+let compiled: WebAssembly.Module | null = null;
 function instantiate(module: WebAssembly.Module): void {
   kernels = new WebAssembly.Instance(module, { env: { memory: heap!.memory, abort: () => { throw new Error('wasm abort'); } } }).exports as unknown as WasmKernels;
+  compiled = module;
 }
 
-// Node (tsx, scripts/train.ts, the test runner): read and compile synchronously at import, so a
-// CpuBackend made with `new` uses the kernels from its first step. Browsers never take this path.
-const nodeFs = typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
-  ? (process.getBuiltinModule('fs') as typeof import('fs')) : null;
+/** What a worker thread needs to run the same kernels on the same heap: null unless loaded over a shared heap. */
+export function threadParts(): { module: WebAssembly.Module; memory: WebAssembly.Memory } | null {
+  return compiled && heapShared() ? { module: compiled, memory: heap!.memory } : null;
+}
+
+// Node: compile at import, so a CpuBackend made with `new` uses the kernels from its first step.
+// Browsers never take this path.
 if (!heap) failure = 'this WebAssembly has no SIMD (or no memory for its heap)';
 else if (nodeFs && process.env.CPU_WASM !== '0') {
   try {
-    instantiate(new WebAssembly.Module(nodeFs.readFileSync(new URL('./build/kernels.wasm', import.meta.url))));
+    instantiate(new WebAssembly.Module(nodeFs.readFileSync(new URL(`./build/${wasmFile()}`, import.meta.url))));
   } catch (e) {
-    failure = `kernels/wasm/build/kernels.wasm did not load (${e instanceof Error ? e.message : e}); run node scripts/build-wasm.mjs`;
+    failure = `kernels/wasm/build/${wasmFile()} did not load (${e instanceof Error ? e.message : e}); run node scripts/build-wasm.mjs`;
   }
 }
 
@@ -213,8 +246,10 @@ else if (nodeFs && process.env.CPU_WASM !== '0') {
 export function loadWasm(): Promise<boolean> {
   if (kernels || failure) return Promise.resolve(!!kernels);
   loading ??= (async () => {
-    const urls = [new URL('./build/kernels.wasm', import.meta.url).href];
-    if (typeof location !== 'undefined') urls.push(new URL('wasm/kernels.wasm', location.href).href);
+    // Literal paths, so that the vite build finds and emits both assets.
+    const built = heapShared() ? new URL('./build/kernels-mt.wasm', import.meta.url) : new URL('./build/kernels.wasm', import.meta.url);
+    const urls = [built.href];
+    if (typeof location !== 'undefined') urls.push(new URL(`wasm/${wasmFile()}`, location.href).href);
     for (const url of urls) {
       try {
         const res = await fetch(url);

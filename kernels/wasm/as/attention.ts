@@ -46,11 +46,11 @@ function softmaxRow(qkv: usize, b: i32, h: i32, i: i32, T: i32, D: i32, dh: i32,
   return mx + Mathf.log(z);
 }
 
-/** p: scratch of T floats. */
-export function attentionForward(B: i32, T: i32, D: i32, heads: i32, causal: i32, qkv: usize, out: usize, lse: usize, p: usize): void {
+/** Heads bh0 … bh1 − 1 of the B·heads (b, h) pairs (bh = b·heads + h; one thread's share); p: scratch of T floats. */
+export function attentionForward(B: i32, T: i32, D: i32, heads: i32, causal: i32, qkv: usize, out: usize, lse: usize, p: usize, bh0: i32, bh1: i32): void {
   const dh = D / heads;
-  for (let b = 0; b < B; b++)
-    for (let h = 0; h < heads; h++)
+  for (let bh = bh0; bh < bh1; bh++) {
+    const b = bh / heads, h = bh % heads;
       for (let i = 0; i < T; i++) {
         store<f32>(lse + (<usize>((b * heads + h) * T + i) << 2), softmaxRow(qkv, b, h, i, T, D, dh, causal, p));
         const o = out + (<usize>((b * T + i) * D + h * dh) << 2);
@@ -59,14 +59,15 @@ export function attentionForward(B: i32, T: i32, D: i32, heads: i32, causal: i32
         for (let j = 0; j <= last; j++)
           axpy(o, load<f32>(p + (<usize>j << 2)), qkv + (<usize>((b * T + j) * 3 * D + 2 * D + h * dh) << 2), dh);
       }
+  }
 }
 
-/** P and dS: scratch of T·T floats each. */
-export function attentionBackward(B: i32, T: i32, D: i32, heads: i32, causal: i32, qkv: usize, dout: usize, dqkv: usize, P: usize, dS: usize): void {
+/** Heads bh0 … bh1 − 1 as in attentionForward (each writes only its own columns of dqkv); P and dS: scratch of T·T floats each. */
+export function attentionBackward(B: i32, T: i32, D: i32, heads: i32, causal: i32, qkv: usize, dout: usize, dqkv: usize, P: usize, dS: usize, bh0: i32, bh1: i32): void {
   const dh = D / heads;
   const scale = <f32>1 / Mathf.sqrt(<f32>dh);
-  for (let b = 0; b < B; b++)
-    for (let h = 0; h < heads; h++) {
+  for (let bh = bh0; bh < bh1; bh++) {
+    const b = bh / heads, h = bh % heads;
       for (let i = 0; i < T; i++) softmaxRow(qkv, b, h, i, T, D, dh, causal, P + (<usize>(i * T) << 2));
       for (let t = 0; t < T; t++)
         for (let part = 0; part < 3; part++) memory.fill(dqkv + (<usize>((b * T + t) * 3 * D + part * D + h * dh) << 2), 0, <usize>dh << 2);

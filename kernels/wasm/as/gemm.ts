@@ -135,11 +135,20 @@ function writeRow(lo: v128, hi: v128, c: usize, n0: i32, N: i32, bias: usize, ac
  * (M, N) (0 = none); acc ≠ 0: C += result.
  */
 export function gemmPacked(M: i32, N: i32, K: i32, pa: usize, pb: usize, c: usize, bias: usize, act: i32, alpha: f32, y: usize, gact: i32, galpha: f32, acc: i32): void {
-  const mp = (M + MR - 1) / MR, np = (N + NR - 1) / NR;
-  for (let jb = 0; jb < np; jb++) {
+  gemmTiles(M, N, K, pa, pb, c, bias, act, alpha, y, gact, galpha, acc, 0, (M + MR - 1) / MR, 0, (N + NR - 1) / NR);
+}
+
+/**
+ * gemmPacked on the tiles of row panels [ib0, ib1) × column panels [jb0, jb1) only: the worker
+ * pool (kernels/wasm/pool.ts) gives each thread a disjoint range, so every output is computed by
+ * one thread in the same order as by gemmPacked (bit-identical results).
+ */
+export function gemmTiles(M: i32, N: i32, K: i32, pa: usize, pb: usize, c: usize, bias: usize, act: i32, alpha: f32, y: usize, gact: i32, galpha: f32, acc: i32,
+  ib0: i32, ib1: i32, jb0: i32, jb1: i32): void {
+  for (let jb = jb0; jb < jb1; jb++) {
     const bp = pb + <usize>(jb * K * NR) * 4;
     const n0 = jb * NR;
-    for (let ib = 0; ib < mp; ib++) {
+    for (let ib = ib0; ib < ib1; ib++) {
       let ap = pa + <usize>(ib * K * MR) * 4;
       let bq = bp;
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);

@@ -1,5 +1,5 @@
 // @ts-nocheck: AssemblyScript entry, compiled by scripts/build-wasm.mjs.
-export { packA, packB, gemmPacked } from './gemm';
+export { packA, packB, gemmPacked, gemmTiles } from './gemm';
 export { adam, sgd } from './optim';
 export { recurrentStep, recurrentStepBackward } from './rnn';
 export { attentionForward, attentionBackward } from "./attention";
