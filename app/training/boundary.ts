@@ -1,6 +1,7 @@
 // The page's side of the live decision boundary: while a playground run trains, asks the worker for
 // the grid picture (and each hidden unit's) again as soon as the last one has arrived and
-// BOUNDARY_MS has passed, so the pictures update several times a second without queueing up; once
+// BOUNDARY_MS has passed since it was asked for, so the pictures update up to ten times a second
+// without queueing up (one question in flight at a time); once
 // the run pauses or ends, asks once more for the final weights.
 import { useEffect, useState } from 'react';
 import type { BoundaryGrid } from '../engine.ts';
@@ -8,7 +9,7 @@ import { useApp } from '../store/index.ts';
 import { selectRunSpec, selectRunStatus, selectSessionStep } from '../store/selectors.ts';
 import { hasSession, requestBoundary } from './looks.ts';
 
-export const BOUNDARY_MS = 200;
+export const BOUNDARY_MS = 100;
 
 export interface LiveBoundary {
   grid: BoundaryGrid | null;
@@ -31,11 +32,14 @@ export function useLiveBoundary(active: boolean): LiveBoundary {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ask = async () => {
+      const sent = performance.now();
       const r = await requestBoundary(true);
       if (stopped) return;
       if (r.grid) setLive({ grid: r.grid, step: r.step, error: null });
       else if (r.error !== 'the run changed') setLive((l) => ({ ...l, error: r.error ?? null }));
-      if (running) timer = setTimeout(() => void ask(), BOUNDARY_MS);
+      // The next question goes BOUNDARY_MS after this one was sent, not after its answer: a slow
+      // answer (queued behind a software adapter's steps) does not add the wait on top.
+      if (running) timer = setTimeout(() => void ask(), Math.max(0, BOUNDARY_MS - (performance.now() - sent)));
     };
     void ask();
     return () => {

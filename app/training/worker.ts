@@ -13,7 +13,41 @@ import { loadMnist, type Mnist } from '../../kernels/data/mnist.ts';
 import type { TaskData } from '../../kernels/data/datasets.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromWorker) => scope.postMessage(m);
+const post = (m: FromWorker) => {
+  if (held) releaseMetrics(); // everything reaches the page in the order it happened
+  scope.postMessage(m);
+};
+
+/**
+ * Metrics events reach the page at most every METRICS_MS, the newest one winning: a playground
+ * model's epoch is 25 steps, and the session's per-epoch snapshot came over 2,000 times a second
+ * on the CPU backend, which kept the page's main thread busy for seconds at a time (the decision
+ * boundary then refreshed about once a second). samples/s is re-measured over the whole interval.
+ */
+const METRICS_MS = 50;
+let held: { run: number; event: Extract<TrainEvent, { type: 'metrics' }>; batch: number } | null = null;
+let heldTimer: ReturnType<typeof setTimeout> | undefined;
+let lastMetrics: { run: number; step: number; at: number } | null = null;
+
+function releaseMetrics(): void {
+  clearTimeout(heldTimer);
+  heldTimer = undefined;
+  const h = held;
+  held = null;
+  if (!h) return;
+  const at = performance.now(), prev = lastMetrics;
+  const event = prev && prev.run === h.run && h.event.step > prev.step && at > prev.at ? { ...h.event, samples_per_s: ((h.event.step - prev.step) * h.batch * 1000) / (at - prev.at) } : h.event;
+  lastMetrics = { run: h.run, step: h.event.step, at };
+  scope.postMessage({ type: 'event', run: h.run, event } satisfies FromWorker);
+}
+
+function forward(run: number, event: TrainEvent, batch: number): void {
+  if (event.type !== 'metrics') return post({ type: 'event', run, event });
+  if (held && held.run !== run) releaseMetrics();
+  held = { run, event, batch };
+  if (!lastMetrics || lastMetrics.run !== run || performance.now() - lastMetrics.at >= METRICS_MS) releaseMetrics();
+  else heldTimer ??= setTimeout(releaseMetrics, METRICS_MS);
+}
 
 let session: Session | null = null;
 let sessionRun = -1;
@@ -183,7 +217,7 @@ async function handle(m: Exclude<ToWorker, { type: 'prefetch' }>): Promise<void>
         chain = chain.then(() => recover(m.run)).catch((err) => fail(m.run, err));
         return;
       }
-      post({ type: 'event', run: m.run, event });
+      forward(m.run, event, m.spec.train.batchSize);
       if (event.type === 'metrics' && session && !lastCheckpoint) {
         const s = session;
         void s.checkpoint().then((bytes) => {
