@@ -130,11 +130,10 @@ test('the spiral trains with a live boundary and live unit pictures in the diagr
     // Hover (or focus) shows a unit larger with its label.
     const unit = units.getByRole('img', { name: 'Layer 2, unit 3' });
     await unit.focus();
-    await page.waitForTimeout(300); // the zoom's transition
     const tip = page.locator('.unit:focus-within .unit-tip');
     assert.equal(await tip.textContent(), 'Layer 2, unit 3');
     assert.ok(await tip.isVisible(), 'the label shows on focus');
-    assert.ok(((await unit.boundingBox())?.width ?? 0) > 60, 'the focused picture is shown larger');
+    await page.waitForFunction(() => (document.activeElement?.getBoundingClientRect().width ?? 0) > 60, null, { timeout: 10_000 }); // shown larger (28 px → 98 px)
     // Still training after 20 s, the epoch count rising, and no ETA of days.
     const epochOf = async () => Number(((await page.locator('.progress-label').textContent()) ?? '').match(/Epoch ([\d,]+)/)?.[1].replace(/,/g, '') ?? 0);
     await page.waitForTimeout(Math.max(0, 20_000 - (Date.now() - t0)));
@@ -161,6 +160,7 @@ test('the spiral trains with a live boundary and live unit pictures in the diagr
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.getAttribute('data-status') === 'idle', null, { timeout: 10_000 });
     await page.waitForFunction(() => document.querySelector('.decision-boundary')?.getAttribute('data-grid') === '', null, { timeout: 10_000 });
+    await units.getByRole('img', { name: 'Layer 2, unit 3: not computed yet' }).waitFor({ timeout: 10_000 });
     assert.deepEqual(errors, []);
   } finally {
     await page.context().close(); // a failed check must not leave a run training beside the next test

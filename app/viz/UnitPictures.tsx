@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { FEATURE_LABELS, KIND, featureGrid, type ModelSpec, type PlaygroundDatasetSpec } from '../engine.ts';
 import { useBoundaryGrid } from '../training/boundary.ts';
 import { boundaryPixels } from './boundaryPixels.ts';
-import { featureValues, paintPixels, unitPixels, unitValues } from './paint.ts';
+import { featureValues, paintPixels, softContext, unitPixels, unitValues } from './paint.ts';
 
 /** Pictures shown per column; a wider layer shows the first ones and "+k more". */
 export const MAX_UNITS = 16;
@@ -31,8 +31,10 @@ interface Column {
 function UnitPicture({ pic }: { pic: Pic }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    if (pic.pixels) paintPixels(ref.current, pic.pixels(), pic.g);
-  }, [pic.key]); // eslint-disable-line react-hooks/exhaustive-deps -- key names the picture
+    const cv = ref.current;
+    if (pic.pixels) paintPixels(cv, pic.pixels(), pic.g);
+    else if (cv) softContext(cv)?.clearRect(0, 0, cv.width, cv.height); // a new run or a reset: blank until its first answer
+  }, [pic.key]); // the key names the picture: a new answer, a new picture
   return (
     <span className="unit">
       <canvas ref={ref} className="unit-pic" width={2} height={2} tabIndex={0} role="img" aria-label={pic.pixels ? pic.label : `${pic.label}: not computed yet`} />
