@@ -36,7 +36,8 @@ function releaseMetrics(): void {
   held = null;
   if (!h) return;
   const at = performance.now(), prev = lastMetrics;
-  const event = prev && prev.run === h.run && h.event.step > prev.step && at > prev.at ? { ...h.event, samples_per_s: ((h.event.step - prev.step) * h.batch * 1000) / (at - prev.at) } : h.event;
+  // Over a pause (a gap of a second or more) the session's own figure stands.
+  const event = prev && prev.run === h.run && h.event.step > prev.step && at > prev.at && at - prev.at < 1000 ? { ...h.event, samples_per_s: ((h.event.step - prev.step) * h.batch * 1000) / (at - prev.at) } : h.event;
   lastMetrics = { run: h.run, step: h.event.step, at };
   scope.postMessage({ type: 'event', run: h.run, event } satisfies FromWorker);
 }
