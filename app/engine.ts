@@ -73,7 +73,7 @@ export function issueText(e: SpecIssue): string {
 
 // playground datasets and your own data
 export {
-  defaultPlayground, EXTENT, FEATURE_LABELS, FEATURES, generatePlayground, isRegression, PLAYGROUND_LIMITS, PLAYGROUND_NAMES,
+  defaultPlayground, EXTENT, FEATURE_LABELS, FEATURES, featureGrid, generatePlayground, isRegression, PLAYGROUND_LIMITS, PLAYGROUND_NAMES,
   type Feature, type PlaygroundData, type PlaygroundDatasetSpec, type PlaygroundName,
 } from '../kernels/data/playground.ts';
 export {

@@ -77,29 +77,119 @@ test('the picker offers the playground datasets and adapts the model; a playgrou
   await page.context().close();
 });
 
-test('the spiral trains with a decision boundary that changes during training', { timeout: 180_000 }, async () => {
+/** Distinct pictures (data-grid fingerprints) the boundary shows in `ms`, counted in the page. */
+async function framesIn(page: Page, ms: number): Promise<number> {
+  return page.evaluate(`new Promise((done) => {
+    const fig = document.querySelector('.decision-boundary'), seen = new Set([fig.getAttribute('data-grid')]);
+    const mo = new MutationObserver(() => seen.add(fig.getAttribute('data-grid')));
+    mo.observe(fig, { attributes: true, attributeFilter: ['data-grid'] });
+    setTimeout(() => { mo.disconnect(); done(seen.size); }, ${ms});
+  })`);
+}
+
+/** A hash of every hidden unit picture's pixels (the canvases of the diagram's layer columns). */
+function unitPixelsHash(page: Page): Promise<string> {
+  return page.evaluate(`(() => {
+    let h = 0;
+    for (const cv of document.querySelectorAll('.unit-col[aria-label^="Layer"] canvas')) {
+      const d = cv.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, cv.width, cv.height).data;
+      for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] + 7 * d[i + 2]) | 0;
+    }
+    return (h >>> 0).toString(16);
+  })()`);
+}
+
+const firstPicture = (page: Page) => page.waitForFunction(() => !!document.querySelector('.decision-boundary')?.getAttribute('data-grid'), null, { timeout: 120_000 });
+
+test('the spiral trains with a live boundary and live unit pictures in the diagram, and keeps going until paused', { timeout: 240_000 }, async () => {
   const { page, errors } = await open();
-  await page.getByLabel('Preset').selectOption('playground-spiral');
-  const figure = page.getByRole('region', { name: 'Decision boundary' });
-  await figure.waitFor();
-  assert.equal(await figure.getAttribute('data-grid'), '', 'no picture before training');
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  // Once the first picture arrives (after the session compiles), count the distinct pictures in 5 s.
-  await page.waitForFunction(() => !!document.querySelector('.decision-boundary')?.getAttribute('data-grid'), null, { timeout: 120_000 });
-  const seen = new Set<string>();
-  const t0 = Date.now();
-  while (Date.now() - t0 < 5000) {
-    const g = await figure.getAttribute('data-grid');
-    if (g) seen.add(g);
-    await page.waitForTimeout(50);
+  try {
+    await page.getByLabel('Preset').selectOption('playground-spiral');
+    const figure = page.getByRole('region', { name: 'Decision boundary' });
+    await figure.waitFor();
+    assert.equal(await figure.getAttribute('data-grid'), '', 'no picture before training');
+    // The diagram holds a picture per input feature, per hidden unit (8 + 8) and for the output.
+    const units = page.getByRole('group', { name: /^Unit pictures/ });
+    assert.deepEqual(await units.getByRole('group').evaluateAll((gs) => gs.map((g) => `${g.getAttribute('aria-label')}: ${g.querySelectorAll('[role=img]').length}`)),
+      ['Input features: 4', 'Layer 1, 8 units: 8', 'Layer 2, 8 units: 8', 'Output: 1']);
+    assert.equal(await units.getByRole('img', { name: 'Layer 2, unit 3: not computed yet' }).count(), 1, 'hidden pictures wait for the first answer');
+    assert.equal(await page.getByRole('region', { name: 'Hidden units' }).count(), 0, 'no separate strip: the diagram carries the unit pictures');
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await firstPicture(page);
+    // Several pictures a second while training: distinct pictures in a 3-second window.
+    const frames = await framesIn(page, 3000);
+    console.log(`# boundary pictures while training (${await page.getByTestId('backend-status').getAttribute('data-backend')}): ${frames} distinct in 3 s`);
+    assert.ok(frames >= 6, `at least 6 distinct pictures in 3 s, saw ${frames}`);
+    assert.match((await figure.getByRole('img').getAttribute('aria-label')) ?? '', /Decision boundary at step \d+: \d+% of the square/);
+    assert.equal(await units.getByRole('img', { name: /^Layer [12], unit \d$/ }).count(), 16, 'every hidden unit has its picture (8 + 8)');
+    // The unit pictures change as the weights do.
+    const before = await unitPixelsHash(page);
+    await page.waitForTimeout(1000);
+    assert.notEqual(await unitPixelsHash(page), before, 'the hidden units\' pixels changed during training');
+    // Hover (or focus) shows a unit larger with its label.
+    const unit = units.getByRole('img', { name: 'Layer 2, unit 3' });
+    await unit.focus();
+    const tip = page.locator('.unit:focus-within .unit-tip');
+    assert.equal(await tip.textContent(), 'Layer 2, unit 3');
+    assert.ok(await tip.isVisible(), 'the label shows on focus');
+    await page.waitForFunction(() => (document.activeElement?.getBoundingClientRect().width ?? 0) > 60, null, { timeout: 10_000 }); // shown larger (28 px → 98 px)
+    // Still training after 20 s, the epoch count rising, and no ETA of days.
+    const epochOf = async () => Number(((await page.locator('.progress-label').textContent()) ?? '').match(/Epoch ([\d,]+)/)?.[1].replace(/,/g, '') ?? 0);
+    await page.waitForTimeout(Math.max(0, 20_000 - (Date.now() - t0)));
+    const e1 = await epochOf();
+    await page.waitForTimeout(1000);
+    const e2 = await epochOf();
+    const state = page.getByTestId('run-state');
+    const statusText = (await page.getByTestId('train-status').textContent()) ?? '';
+    console.log(`# ${Math.round((Date.now() - t0) / 1000)} s after Train: ${await state.textContent()}; ${statusText}; epoch ${e1} → ${e2}`);
+    assert.equal(await state.getAttribute('data-status'), 'running', 'still training after 20 s');
+    assert.ok(e2 > e1, `the epoch count rises (${e1} → ${e2})`);
+    assert.match(statusText, /runs until paused|ETA (\d:)?\d+:\d\d$/);
+    assert.doesNotMatch(statusText, /ETA \d{2,}:\d\d:\d\d/, 'no ETA of tens of hours');
+    // Pause holds the step; Train resumes from it; Reset clears the run.
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.getAttribute('data-status') === 'paused', null, { timeout: 10_000 });
+    const pausedAt = Number(((await state.textContent()) ?? '').match(/step (\d+)/)?.[1]);
+    await page.waitForTimeout(500);
+    assert.equal(Number(((await state.textContent()) ?? '').match(/step (\d+)/)?.[1]), pausedAt, 'paused means paused');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.waitForFunction((at) => Number(document.querySelector('[data-testid=train-status]')?.textContent?.match(/step ([\d,]+)/)?.[1].replace(/,/g, '')) > at, pausedAt, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.getAttribute('data-status') === 'paused', null, { timeout: 10_000 });
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.getAttribute('data-status') === 'idle', null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('.decision-boundary')?.getAttribute('data-grid') === '', null, { timeout: 10_000 });
+    await units.getByRole('img', { name: 'Layer 2, unit 3: not computed yet' }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.context().close(); // a failed check must not leave a run training beside the next test
   }
-  console.log(`# boundary pictures while training: ${seen.size} distinct in 5 s (${(seen.size / 5).toFixed(1)} per second)`);
-  assert.ok(seen.size >= 3, `the picture changed during training, again and again (${seen.size} distinct pictures in 5 s)`);
-  assert.match((await figure.getByRole('img').getAttribute('aria-label')) ?? '', /Decision boundary at step \d+: \d+% of the square/);
-  assert.equal(await page.getByRole('region', { name: 'Hidden units' }).getByRole('img').count(), 16, 'two hidden layers of 8 units, one picture each');
-  // On the CPU backend the 25,000 steps can be over by now; pause only a run still going.
-  const pause = page.getByRole('button', { name: 'Pause', exact: true });
-  if (await pause.isEnabled()) await pause.click();
+});
+
+test('on the WebGPU backend the boundary also changes several times a second', { timeout: 180_000 }, async () => {
+  const { page, errors } = await open('?backend=webgpu');
+  try {
+    await page.getByLabel('Preset').selectOption('playground-spiral');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await firstPicture(page);
+    assert.equal(await page.getByTestId('backend-status').getAttribute('data-backend'), 'webgpu');
+    const frames = await framesIn(page, 3000);
+    console.log(`# boundary pictures while training on WebGPU (SwiftShader): ${frames} distinct in 3 s; ${await page.getByTestId('train-status').textContent()}`);
+    assert.ok(frames >= 4, `at least 4 distinct pictures in 3 s, saw ${frames}`);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.context().close(); // a failed check must not leave a run training beside the next test
+  }
+});
+
+test('a wide layer shows its first 16 unit pictures and "+k more"', { timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Preset').selectOption('playground-spiral-dropout');
+  const units = page.getByRole('group', { name: /^Unit pictures/ });
+  assert.deepEqual(await units.getByRole('group').evaluateAll((gs) => gs.map((g) => `${g.getAttribute('aria-label')}: ${g.querySelectorAll('[role=img]').length} ${g.querySelector('.unit-more')?.textContent ?? ''}`.trim())),
+    ['Input features: 4', 'Layer 1, 32 units: 16 +16 more', 'Layer 3, 32 units: 16 +16 more', 'Output: 1']);
   assert.deepEqual(errors, []);
   await page.context().close();
 });
@@ -133,7 +223,7 @@ test('an uploaded 3-class CSV trains above 60 % test accuracy within 30 s', { ti
     if (acc > 60) break;
     await page.waitForTimeout(200);
   }
-  console.log(`# 3-class CSV: test accuracy ${acc}% after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`# 3-class CSV: test accuracy ${acc}% after ${((Date.now() - t0) / 1000).toFixed(1)} s`, await page.getByTestId("metrics-summary").textContent(), await page.getByTestId("run-state").textContent(), await page.getByTestId("train-status").textContent());
   assert.ok(acc > 60, `test accuracy ${acc}% within 30 s (${await page.locator('[role=alert]').allTextContents()})`);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   assert.deepEqual(errors, []);
@@ -202,7 +292,7 @@ test('"Try this" experiments each change the model or a setting', { timeout: 90_
   await page.context().close();
 });
 
-test('axe: the decision boundary, the hidden units, the playground fields and the CSV upload have no serious violations', { timeout: 120_000 }, async () => {
+test('axe: the decision boundary, the unit pictures, the playground fields and the CSV upload have no serious violations', { timeout: 120_000 }, async () => {
   const ctx = await app.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   const errors = watchErrors(page);
@@ -210,7 +300,7 @@ test('axe: the decision boundary, the hidden units, the playground fields and th
   await page.getByLabel('Preset').selectOption('playground-spiral');
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await page.waitForFunction(() => !!document.querySelector('.decision-boundary')?.getAttribute('data-grid'), null, { timeout: 90_000 });
-  await page.getByRole('region', { name: 'Hidden units' }).waitFor();
+  await page.getByRole('img', { name: 'Layer 1, unit 1' }).waitFor();
   const scan = async () => {
     await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
     const vs = await page.evaluate(async () => {

@@ -49,3 +49,27 @@ test('the CSV upload starts with a labelled file input, no alert and no table', 
   }));
   assert.match(asked, /This model was trained on your own file iris\.csv \(150 rows, predicting &quot;species&quot;\), which never left that browser\. Choose the same file/);
 });
+
+test('the diagram carries a picture per input feature, hidden unit and output; wide layers show 16 and "+k more"', async () => {
+  const { UnitPictures } = await import('../app/viz/UnitPictures.tsx');
+  const { presetSpec } = await import('../kernels/model/presets.ts');
+  const groups = (html: string) => [...html.matchAll(/<div class="unit-col" role="group" aria-label="([^"]+)">(.*?)<\/div>/g)]
+    .map((m) => `${m[1]}: ${(m[2].match(/role="img"/g) ?? []).length}${m[2].match(/\+\d+ more/)?.[0] ? ` ${m[2].match(/\+\d+ more/)![0]}` : ''}`);
+  const spiral = renderToStaticMarkup(createElement(UnitPictures, { spec: presetSpec('playground-spiral') }));
+  assert.match(spiral, /role="group" aria-label="Unit pictures: each unit&#x27;s output over the square"/);
+  assert.deepEqual(groups(spiral), ['Input features: 4', 'Layer 1, 8 units: 8', 'Layer 2, 8 units: 8', 'Output: 1']);
+  assert.match(spiral, /aria-label="Input sin\(x₁\)"/);
+  assert.match(spiral, /aria-label="Layer 2, unit 3: not computed yet"/, 'no answer yet: the hidden pictures say so');
+  const wide = renderToStaticMarkup(createElement(UnitPictures, { spec: presetSpec('playground-spiral-dropout') }));
+  assert.deepEqual(groups(wide), ['Input features: 4', 'Layer 1, 32 units: 16 +16 more', 'Layer 3, 32 units: 16 +16 more', 'Output: 1']);
+  const mnist = renderToStaticMarkup(createElement(UnitPictures, { spec: presetSpec('mlp-mnist') }));
+  assert.equal(mnist, '', 'only a playground model has unit pictures');
+});
+
+test('unit and feature pictures: a unit is tanh of its column, a feature is scaled by its largest magnitude', async () => {
+  const { featureValues, unitValues } = await import('../app/viz/paint.ts');
+  // (3 points, 2 units)
+  const block = new Float32Array([0, 1, 0.5, -2, -1, 100]);
+  assert.deepEqual(Array.from(unitValues(block, 2, 1)), [Math.fround(Math.tanh(1)), Math.fround(Math.tanh(-2)), 1]);
+  assert.deepEqual(Array.from(featureValues(new Float32Array([2, 0, -4, 1, 1, 0]), 2, 0)), [0.5, -1, 0.25]);
+});

@@ -220,3 +220,24 @@ test('playground and CSV models round-trip through a share link with no notices 
     }
   }
 });
+
+// Runs that keep going (issue 21): a playground preset trains until paused, in effect; the epoch
+// bound still holds one past it.
+test('playground presets run to the epoch limit, which the validator still enforces', async () => {
+  const { PRESETS, presetSpec } = await import('../kernels/model/presets.ts');
+  const { LIMITS } = await import('../kernels/model/limits.ts');
+  const names = Object.keys(PRESETS).filter((n) => presetSpec(n).dataset.kind === 'playground');
+  assert.ok(names.length >= 5, names.join(', '));
+  for (const n of names) {
+    const s = presetSpec(n);
+    assert.equal(s.train.epochs, LIMITS.epochs, n);
+    assert.deepEqual(validateSpec(s).errors, [], n);
+  }
+  assert.ok(LIMITS.epochs >= 1_000_000);
+  const over = presetSpec('playground-spiral');
+  over.train.epochs = LIMITS.epochs + 1;
+  const errs = validateSpec(over).errors;
+  assert.equal(errs.length, 1);
+  assert.equal(errs[0].path, 'train.epochs');
+  assert.match(errs[0].message, /1000000/);
+});

@@ -6,6 +6,7 @@ import { selectShapes, selectSpec, selectValidation } from '../store/selectors.t
 import { type LayerSpec, datasetInfo, layerDef } from '../engine.ts';
 import { fmtShape } from '../ui/format.ts';
 import { layerSummary, layerTitle } from './layerText.ts';
+import { UnitPictures } from '../viz/UnitPictures.tsx';
 
 const W = 320, BOX = 36, GAP = 16, INSET = 8, STEP_IN = 22, ADD_R = 9;
 
@@ -53,6 +54,9 @@ export function Diagram() {
   const cx = W / 2;
   const described = nodes.map((n) => (n.kind === 'add' ? `add the residual input${n.shape ? `, ${n.shape}` : ''}` : `${n.title}${n.shape ? ` ${n.shape}` : ''}`)).join(' → ');
   return (
+    <>
+    {/* A playground model's units, each as its own live picture, above the layer boxes. */}
+    <UnitPictures spec={spec} />
     <svg className="diagram" viewBox={`0 0 ${W} ${height}`} width="100%" style={{ maxWidth: W }} role="img" aria-label={`Network diagram: ${described}`} data-testid="diagram">
       <defs>
         <marker id="diagram-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -87,5 +91,6 @@ export function Diagram() {
         );
       })}
     </svg>
+    </>
   );
 }

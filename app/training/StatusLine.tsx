@@ -26,7 +26,9 @@ function TrainStatus() {
     const total = backend ? backend.stepsPerEpoch * epochs : 0;
     const batch = runSpec?.train.batchSize ?? 0;
     if (status === 'running' && total > latest.step && latest.samplesPerS > 0 && batch > 0) {
-      parts.push(`ETA ${fmtDuration(((total - latest.step) * batch) / latest.samplesPerS)}`);
+      // A run longer than an hour (a playground run at the epoch limit) is one the user pauses.
+      const left = ((total - latest.step) * batch) / latest.samplesPerS;
+      parts.push(left > 3600 ? 'runs until paused' : `ETA ${fmtDuration(left)}`);
     }
     text = parts.join(' · ');
   }

@@ -15,7 +15,42 @@ import { setThreads } from '../../kernels/wasm/index.ts';
 import { cpuThreads, threadsText } from './backendChoice.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromWorker) => scope.postMessage(m);
+const post = (m: FromWorker) => {
+  if (held) releaseMetrics(); // everything reaches the page in the order it happened
+  scope.postMessage(m);
+};
+
+/**
+ * Metrics events reach the page at most every METRICS_MS, the newest one winning: a playground
+ * model's epoch is 25 steps, and the session's per-epoch snapshot came over 2,000 times a second
+ * on the CPU backend, which kept the page's main thread busy for seconds at a time (the decision
+ * boundary then refreshed about once a second). samples/s is re-measured over the whole interval.
+ */
+const METRICS_MS = 50;
+let held: { run: number; event: Extract<TrainEvent, { type: 'metrics' }>; batch: number } | null = null;
+let heldTimer: ReturnType<typeof setTimeout> | undefined;
+let lastMetrics: { run: number; step: number; at: number } | null = null;
+
+function releaseMetrics(): void {
+  clearTimeout(heldTimer);
+  heldTimer = undefined;
+  const h = held;
+  held = null;
+  if (!h) return;
+  const at = performance.now(), prev = lastMetrics;
+  // Over a pause (a gap of a second or more) the session's own figure stands.
+  const event = prev && prev.run === h.run && h.event.step > prev.step && at > prev.at && at - prev.at < 1000 ? { ...h.event, samples_per_s: ((h.event.step - prev.step) * h.batch * 1000) / (at - prev.at) } : h.event;
+  lastMetrics = { run: h.run, step: h.event.step, at };
+  scope.postMessage({ type: 'event', run: h.run, event } satisfies FromWorker);
+}
+
+function forward(run: number, event: TrainEvent, batch: number): void {
+  if (event.type !== 'metrics') return post({ type: 'event', run, event });
+  if (held && held.run !== run) releaseMetrics();
+  held = { run, event, batch };
+  if (!lastMetrics || lastMetrics.run !== run || performance.now() - lastMetrics.at >= METRICS_MS) releaseMetrics();
+  else heldTimer ??= setTimeout(releaseMetrics, METRICS_MS);
+}
 // The CPU backend's WASM kernels run on a pool of this many threads (started by a CPU session).
 setThreads(cpuThreads());
 /** Why a session runs on the CPU, and on how many threads (the pool may have fallen back to one). */
@@ -189,7 +224,7 @@ async function handle(m: Exclude<ToWorker, { type: 'prefetch' }>): Promise<void>
         chain = chain.then(() => recover(m.run)).catch((err) => fail(m.run, err));
         return;
       }
-      post({ type: 'event', run: m.run, event });
+      forward(m.run, event, m.spec.train.batchSize);
       if (event.type === 'metrics' && session && !lastCheckpoint) {
         const s = session;
         void s.checkpoint().then((bytes) => {

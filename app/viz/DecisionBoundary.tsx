@@ -5,6 +5,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { BoundaryGrid } from '../engine.ts';
 import { blueShare, boundaryColour, boundaryPixels } from './boundaryPixels.ts';
+import { paintPixels, softContext } from './paint.ts';
 
 export interface BoundaryPoints {
   xy: Float32Array; // (n, 2) x₁, x₂
@@ -29,32 +30,26 @@ const fingerprint = (v: ArrayLike<number>) => {
 };
 
 export function DecisionBoundary(p: DecisionBoundaryProps) {
-  const ref = useRef<HTMLCanvasElement>(null);
+  const field = useRef<HTMLCanvasElement>(null);
+  const dots = useRef<HTMLCanvasElement>(null);
   const id = useId();
   const size = p.size ?? 300;
   const title = p.regression ? 'Regression surface' : 'Decision boundary';
+  // The picture: g×g pixels put straight into a small canvas that CSS scales up (smoothly), so a new
+  // grid costs one putImageData; the points lie on a second canvas above, drawn when they change.
   useEffect(() => {
-    const cv = ref.current;
-    const ctx = cv?.getContext('2d');
+    const g = p.grid;
+    if (g) paintPixels(field.current, boundaryPixels(g.values, g.size, g.regression), g.size);
+    else softContext(field.current)?.clearRect(0, 0, field.current!.width, field.current!.height);
+  }, [p.grid]);
+  useEffect(() => {
+    const cv = dots.current;
+    const ctx = softContext(cv);
     if (!cv || !ctx) return;
     const dpr = typeof devicePixelRatio === 'number' ? devicePixelRatio : 1;
     cv.width = Math.round(size * dpr);
     cv.height = Math.round(size * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, size, size);
-    const g = p.grid;
-    if (g) {
-      // The g×g picture into a small canvas, then scaled up smoothly onto the visible one.
-      const small = document.createElement('canvas');
-      small.width = small.height = g.size;
-      const sctx = small.getContext('2d');
-      if (sctx) {
-        sctx.putImageData(new ImageData(boundaryPixels(g.values, g.size, g.regression), g.size, g.size), 0, 0);
-        ctx.imageSmoothingEnabled = true;
-        ctx.drawImage(small, 0, 0, size, size);
-      }
-    }
     const E = p.extent;
     const px = (v: number) => ((v + E) / (2 * E)) * size;
     const dot = (pts: BoundaryPoints, ring: string) => {
@@ -72,7 +67,7 @@ export function DecisionBoundary(p: DecisionBoundaryProps) {
     };
     dot(p.train, '#fff');
     if (p.test) dot(p.test, '#222');
-  }, [p.grid, p.train, p.test, p.regression, p.extent, size]);
+  }, [p.train, p.test, p.regression, p.extent, size]);
   const nTrain = p.train.targets.length, nTest = p.test?.targets.length ?? 0;
   const summary = p.grid
     ? `${title}${p.step !== undefined ? ` at step ${p.step}` : ''}: ${Math.round(blueShare(p.grid.values, p.grid.regression) * 100)}% of the square on the blue side${p.regression ? ' (positive values)' : ' (class 1)'}; ${nTrain} training${nTest ? ` and ${nTest} test` : ''} points drawn on top`
@@ -80,7 +75,10 @@ export function DecisionBoundary(p: DecisionBoundaryProps) {
   return (
     <figure className="decision-boundary" role="region" aria-labelledby={id} data-grid={p.grid ? fingerprint(p.grid.values) : ''}>
       <figcaption id={id}>{title}</figcaption>
-      <canvas ref={ref} role="img" aria-label={summary} style={{ width: size, height: size }} />
+      <div className="boundary-stack" style={{ width: size, height: size }}>
+        <canvas ref={field} className="boundary-field" width={2} height={2} aria-hidden="true" />
+        <canvas ref={dots} className="boundary-dots" role="img" aria-label={summary} style={{ width: size, height: size }} />
+      </div>
       <p className="legend">
         <span style={{ color: 'rgb(245,147,34)' }}>●</span> {p.regression ? 'negative' : 'class 0'} ·{' '}
         <span style={{ color: 'rgb(8,119,189)' }}>●</span> {p.regression ? 'positive' : 'class 1'} · white ring: training point{nTest ? ' · dark ring: test point' : ''}

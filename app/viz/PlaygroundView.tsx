@@ -1,48 +1,13 @@
-// The playground's live pictures: the decision boundary (or regression surface) of the model being
-// trained, with the train and test points on top, and beneath it each hidden unit's own picture
-// (its output over the same grid), as TensorFlow Playground draws its neurons. Shown while the data
-// is a 2-D playground dataset; the pictures come from the worker (training/boundary.ts).
-import { useEffect, useMemo, useRef } from 'react';
-import { EXTENT, generatePlayground, isRegression, type BoundaryGrid, type ModelSpec } from '../engine.ts';
+// The playground's live picture: the decision boundary (or regression surface) of the model being
+// trained, with the train and test points on top. Shown while the data is a 2-D playground dataset;
+// the pictures come from the worker (training/boundary.ts), and this view runs the one loop that
+// asks for them. Each unit's own picture is drawn in the model diagram (UnitPictures), not here.
+import { useMemo } from 'react';
+import { EXTENT, generatePlayground, isRegression, type ModelSpec } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { selectRunSpec, selectSpec } from '../store/selectors.ts';
 import { useLiveBoundary } from '../training/boundary.ts';
 import { DecisionBoundary, type BoundaryPoints } from './DecisionBoundary.tsx';
-import { boundaryPixels } from './boundaryPixels.ts';
-
-const MAX_UNITS = 16; // pictures per hidden layer
-const UNIT_PX = 44;
-
-/** One unit's g×g picture: column k of the layer's (g·g, width) outputs, tanh-squashed to [−1, 1]. */
-function UnitPicture(p: { values: Float32Array; width: number; k: number; g: number; label: string }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const n = p.g * p.g, col = new Float32Array(n);
-    for (let i = 0; i < n; i++) col[i] = Math.tanh(p.values[i * p.width + p.k]);
-    ctx.putImageData(new ImageData(boundaryPixels(col, p.g, true, 0), p.g, p.g), 0, 0);
-  }, [p.values, p.width, p.k, p.g]);
-  return <canvas ref={ref} width={p.g} height={p.g} role="img" aria-label={p.label} style={{ width: UNIT_PX, height: UNIT_PX }} />;
-}
-
-function UnitStrip({ grid }: { grid: BoundaryGrid }) {
-  if (!grid.units?.length) return null;
-  return (
-    <section className="unit-strip" aria-label="Hidden units">
-      <h3>Each hidden unit's picture</h3>
-      {grid.units.map((u) => (
-        <div key={u.layer} className="unit-row">
-          <span>Layer {u.layer + 1}</span>
-          {Array.from({ length: Math.min(u.width, MAX_UNITS) }, (_, k) => (
-            <UnitPicture key={k} values={u.values} width={u.width} k={k} g={grid.size} label={`Layer ${u.layer + 1}, unit ${k + 1}`} />
-          ))}
-          {u.width > MAX_UNITS ? <span>+{u.width - MAX_UNITS} more</span> : null}
-        </div>
-      ))}
-    </section>
-  );
-}
 
 const pointsOf = (xy: Float32Array, targets: ArrayLike<number>): BoundaryPoints => ({ xy, targets });
 
@@ -68,7 +33,6 @@ export function PlaygroundView() {
       <DecisionBoundary grid={live ? grid : null} train={data.train} test={data.test} regression={isRegression(d.name)} extent={EXTENT} step={step} />
       {!live ? <p className="note">Train to see the model's picture form over the points.</p> : null}
       {error ? <p className="field-error" role="alert">The picture could not be computed: {error}</p> : null}
-      {live && grid ? <UnitStrip grid={grid} /> : null}
     </section>
   );
 }

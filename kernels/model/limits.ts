@@ -3,7 +3,7 @@ export const LIMITS = {
   layers: 64,
   units: 8192,
   batchSize: 4096,
-  epochs: 1000,
+  epochs: 1_000_000, // a playground run goes on until paused, as in TensorFlow Playground
   lr: 10,
   nameLength: 80,
   residualDepth: 4,

@@ -1,5 +1,6 @@
 // Named starting points. Names match the engine issues (mlp-mnist, cnn-mnist, lstm-reverse, …).
 import type { ModelSpec } from './types.ts';
+import { LIMITS } from './limits.ts';
 
 export interface Preset {
   description: string;
@@ -248,10 +249,16 @@ PRESETS['vit-mnist'] = {
 
 // 2-D playground datasets (issue #21), TensorFlow Playground's home ground: tanh MLPs over the
 // chosen input features; a live decision boundary shows what they learn.
-// Long runs, as in TensorFlow Playground: a 2-D model takes about a millisecond a step on the CPU, so
-// a few hundred epochs would end before the boundary is worth watching; the user pauses it.
-const playgroundTrain = (lr: number, epochs: number, sgd = false): ModelSpec['train'] => ({
-  optimizer: sgd ? { kind: 'sgd' } : { kind: 'adam' }, lr, schedule: { kind: 'constant' }, batchSize: 10, epochs,
+// Runs that go on until paused, as in TensorFlow Playground: a 2-D model takes tens of microseconds
+// a step on the CPU backend, so even 1,000 epochs (25,000 steps) ended within seconds, before the
+// boundary was worth watching. At the epoch limit the spiral's 25 million steps take many minutes
+// on the CPU and days on a software adapter: in effect the user pauses it.
+// The whole test split is evaluated every 100 epochs, not every epoch (25 steps): the pacer's quick
+// test points already come several times a second, and a full evaluation per epoch flooded the page
+// with two events per epoch (over 700 a second on the CPU backend).
+export const PLAYGROUND_EPOCHS = LIMITS.epochs;
+const playgroundTrain = (lr: number, sgd = false): ModelSpec['train'] => ({
+  optimizer: sgd ? { kind: 'sgd' } : { kind: 'adam' }, lr, schedule: { kind: 'constant' }, batchSize: 10, epochs: PLAYGROUND_EPOCHS, evalEverySteps: 2500,
 });
 const pgData = (name: 'circle' | 'xor' | 'spiral' | 'plane', features: ('x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2')[]) =>
   ({ kind: 'playground' as const, name, noise: 0, trainRatio: 0.5, points: 500, features });
@@ -260,7 +267,7 @@ PRESETS['playground-spiral'] = {
   spec: {
     version: 1, name: 'playground-spiral', dataset: pgData('spiral', ['x1', 'x2', 'sinx1', 'sinx2']),
     layers: [{ kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 2 }],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 1000), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01), seed: 1,
   },
 };
 PRESETS['playground-circle'] = {
@@ -268,7 +275,7 @@ PRESETS['playground-circle'] = {
   spec: {
     version: 1, name: 'playground-circle', dataset: pgData('circle', ['x1', 'x2']),
     layers: [{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2, activation: 'tanh' }, { kind: 'dense', units: 2 }],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 1000), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03), seed: 1,
   },
 };
 PRESETS['playground-xor'] = {
@@ -276,7 +283,7 @@ PRESETS['playground-xor'] = {
   spec: {
     version: 1, name: 'playground-xor', dataset: pgData('xor', ['x1', 'x2']),
     layers: [{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2 }],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03, 1000), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.03), seed: 1,
   },
 };
 PRESETS['playground-plane-regression'] = {
@@ -284,7 +291,7 @@ PRESETS['playground-plane-regression'] = {
   spec: {
     version: 1, name: 'playground-plane-regression', dataset: pgData('plane', ['x1', 'x2']),
     layers: [{ kind: 'dense', units: 10, activation: 'tanh' }, { kind: 'dense', units: 20, activation: 'tanh' }, { kind: 'dense', units: 1 }],
-    loss: 'mse', train: playgroundTrain(0.03, 100, true), seed: 1,
+    loss: 'mse', train: playgroundTrain(0.03, true), seed: 1,
   },
 };
 
@@ -296,7 +303,7 @@ PRESETS['playground-spiral-dropout'] = {
       { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 },
       { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dropout', rate: 0.3 }, { kind: 'dense', units: 2 },
     ],
-    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01, 1000), seed: 1,
+    loss: 'softmax_cross_entropy', train: playgroundTrain(0.01), seed: 1,
   },
 };
 
