@@ -49,7 +49,7 @@ export const conv2d: LayerDef<Conv2dSpec> = {
   infer(l, shape, ctx) {
     const bad = spatialProblem(l, shape);
     if (bad) {
-      ctx.error(bad.field, bad.message);
+      ctx.error(bad.field, bad.message, bad.notImage ? { moveBackToRank: 3 } : undefined);
       return { shape: [0] };
     }
     const g = layerGeom(l, shape);

@@ -3,8 +3,8 @@
 import type { CellKind } from '../backend.ts';
 import { LIMITS } from '../model/limits.ts';
 import { buildRecurrent, cellStep, describeRecurrent, initialStateNames, recurrentOutShape, recurrentParamCount, type Cell } from '../nn/recurrent.ts';
-import { fmt, type FieldDef, type LayerDef } from './def.ts';
-import { tshape } from './shared.ts';
+import type { FieldDef, LayerDef } from './def.ts';
+import { notASequence, tshape } from './shared.ts';
 import { recurrentHow } from './recurrent-how.ts';
 
 /** Sequences (T, F) → (T, hidden) when returning sequences, else the last state (hidden). */
@@ -33,7 +33,8 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
     how: (l, inShape, outShape) => recurrentHow(l, inShape, outShape, cell),
     infer(l, shape, ctx) {
       if (shape.length !== 2) {
-        ctx.error(null, `needs a sequence (T, features), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it, or return sequences from the layer before' : ''}`);
+        const why = notASequence(shape, ctx.spec, 'a sequence (T, features)', false);
+        ctx.error(null, why.message, why.fix);
         return { shape: [0] };
       }
       const G = cell.gates;

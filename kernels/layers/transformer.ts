@@ -3,8 +3,8 @@
 import { LIMITS } from '../model/limits.ts';
 import { buildTransformer, describeTransformer, mlpWidth, transformerActivations, transformerParamCount } from '../nn/transformer.ts';
 import type { Transform } from '../export/torch-layers.ts';
-import { fmt, type LayerDef } from './def.ts';
-import { DROPOUT_MAX, tshape } from './shared.ts';
+import type { LayerDef } from './def.ts';
+import { DROPOUT_MAX, notASequence, tshape } from './shared.ts';
 import { real, texNum } from './how.ts';
 
 export interface TransformerSpec {
@@ -62,7 +62,8 @@ export const transformer: LayerDef<TransformerSpec> = {
   },
   infer(l, shape, ctx) {
     if (shape.length !== 2) {
-      ctx.error(null, `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding (tokens) or Patches (images) before it' : ''}`);
+      const why = notASequence(shape, ctx.spec, 'a sequence of vectors (T, D)', true);
+      ctx.error(null, why.message, why.fix);
       return { shape: [0] };
     }
     const [T, D] = shape;
