@@ -12,6 +12,7 @@ export const selectValidation = (s: AppState) => s.validation;
 export const selectShapes = (s: AppState) => s.shapes;
 export const selectLoadPreset = (s: AppState) => s.loadPreset;
 export const selectAddLayer = (s: AppState) => s.addLayer;
+export const selectApplyFix = (s: AppState) => s.applyFix;
 export const selectRemoveLayer = (s: AppState) => s.removeLayer;
 export const selectMoveLayer = (s: AppState) => s.moveLayer;
 export const selectMoveLayerTo = (s: AppState) => s.moveLayerTo;
