@@ -42,7 +42,7 @@ test('a Conv2D after a Flatten: one error (not one per later layer), fixed by mo
   const s = mnist([{ kind: 'flatten' }, conv, { ...conv }, { kind: 'maxpool2d', size: 2 }, { kind: 'dense', units: 10 }]);
   const { errors, layers } = inferShapes(s);
   assert.equal(errors.length, 1, JSON.stringify(errors));
-  assert.equal(errors[0].path, 'layers[1] (conv2d).kind');
+  assert.equal(errors[0].path, 'layers[1] (conv2d)');
   assert.equal(errors[0].message, 'needs an image input (height, width, channels), but gets one vector of 784 values; it must come before any Flatten');
   assert.equal(errors[0].fix?.label, 'Move it before layer 1 (Flatten)');
   assert.deepEqual(kinds(errors[0].fix!.layers), ['conv2d', 'flatten', 'conv2d', 'maxpool2d', 'dense']);
@@ -120,6 +120,7 @@ test('every palette kind put anywhere in every kind of model: at most one layer 
       for (const e of errs) {
         broken++;
         assert.doesNotMatch(issueText(e), PLACEHOLDER, where);
+        assert.doesNotMatch(issueText(e), /^kind /, `${where}: the layer's own problem is not a "kind" field's`);
         if (!e.fix) continue;
         fixes++;
         assert.doesNotMatch(e.fix.label, PLACEHOLDER, where);

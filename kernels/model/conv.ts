@@ -24,11 +24,11 @@ export function layerGeom(l: SpatialLayer, inShape: readonly number[], N = 1): C
  * Why a conv/pool layer cannot run on this input, naming the field; null when it can. notImage:
  * the input is not an image at all (a Flatten came before), which moving the layer up can mend.
  */
-export function spatialProblem(l: SpatialLayer, inShape: readonly number[]): { field: string; message: string; notImage?: boolean } | null {
+export function spatialProblem(l: SpatialLayer, inShape: readonly number[]): { field: string | null; message: string; notImage?: boolean } | null {
   const fmt = (s: readonly number[]) => `(${s.join(', ')})`;
   if (inShape.length !== 3)
     return {
-      field: 'kind', notImage: true,
+      field: null, notImage: true, // the layer itself, not one of its fields
       message: `needs an image input (height, width, channels), but gets ${inShape.length === 1 ? `one vector of ${inShape[0].toLocaleString('en-US')} values` : `a sequence ${fmt(inShape)}`}; it must come before any Flatten`,
     };
   const g = layerGeom(l, inShape);
