@@ -80,7 +80,7 @@ test('a misplaced Conv2D and a Dense after a Conv2D: one error on the row that c
 test('from an empty stack, palette layers end in a valid model sized to the task; counts read in words', { timeout: 60_000 }, async () => {
   const { page, errors } = await openPreset(app, 'mlp-mnist-small');
   while (await page.locator('ol.layers > li').count()) await page.locator('ol.layers > li').first().getByRole('button', { name: /^Remove / }).click();
-  assert.deepEqual(await errorTexts(page), ['the model has no layers yet; it must end in 10 outputs per sample (one per digit) Add Flatten and output layer']);
+  assert.deepEqual(await errorTexts(page), ['the model is empty; it must end in 10 outputs per sample (one per digit) Add Flatten and output layer']);
   await noPlaceholders(page, 'with no layers');
   for (const k of ['Conv2D', 'MaxPool2D', 'Flatten', 'Dense']) await page.getByRole('button', { name: `Add ${k}`, exact: true }).click();
   assert.deepEqual(await kinds(page), ['conv2d', 'maxpool2d', 'flatten', 'dense']);

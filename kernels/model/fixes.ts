@@ -71,7 +71,7 @@ export function endIssue(spec: ModelSpec, input: number[], outs: number[][], wan
     return -1;
   };
   if (!n) {
-    words = `the model has no layers yet; it must end in ${want.words}`;
+    words = `the model is empty; it must end in ${want.words}`;
     if (input.length === 3 && want.shape.length === 1) tries.push({ label: 'Add Flatten and output layer', layers: [{ kind: KIND.flatten }, out()] });
     else if (input.length === want.shape.length) tries.push({ label: 'Add output layer', layers: [out()] });
     else if (input.length === 1 && want.shape.length === 2)
