@@ -7,7 +7,7 @@ import type { LayerSpec, ModelSpec } from '../kernels/model/types.ts';
 import { presetSpec } from '../kernels/model/presets.ts';
 import { inferShapes } from '../kernels/model/shapes.ts';
 import { checkSpec, issueText } from '../app/engine.ts';
-import { defaultLayer, LAYERS } from '../kernels/layers/index.ts';
+import { defaultLayer, layerDef, LAYERS } from '../kernels/layers/index.ts';
 
 const mnist = (layers: LayerSpec[]): ModelSpec => ({ ...presetSpec('mlp-mnist-small'), layers });
 const kinds = (ls: readonly LayerSpec[]) => ls.map((l) => l.kind);
@@ -130,4 +130,16 @@ test('every palette kind put anywhere in every kind of model: at most one layer 
     }
   }
   assert.ok(broken > 100 && fixes > 40, `${broken} broken models, ${fixes} with a fix`);
+});
+
+test('layer summaries count in words: singular for one, thousands separated', () => {
+  const say = (l: LayerSpec) => layerDef(l.kind).summary(l as never);
+  assert.equal(say({ kind: 'dense', units: 1 }), '1 unit');
+  assert.equal(say({ kind: 'dense', units: 4096, activation: 'relu' }), '4,096 units, ReLU');
+  assert.equal(say({ kind: 'conv2d', filters: 1, kernel: 3 }), '1 filter 3×3, stride 1, valid');
+  assert.equal(say({ kind: 'conv2d', filters: 1024, kernel: [3, 5], padding: 'same' }), '1,024 filters 3×5, stride 1, same');
+  assert.equal(say({ kind: 'embedding', dim: 1, vocab: 65536 }), '1 dim, vocabulary 65,536');
+  assert.equal(say({ kind: 'patches', size: 7, dim: 1 }), '7×7 patches → 1 dim');
+  assert.equal(say({ kind: 'lstm', hidden: 2048 }), '2,048 hidden, last state');
+  assert.equal(say({ kind: 'transformer', heads: 1, mlp: 8192 }), '1 block, 1 head, bidirectional, pre-LN, MLP 8,192');
 });

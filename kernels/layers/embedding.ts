@@ -4,6 +4,7 @@ import { LIMITS } from '../model/limits.ts';
 import { describeEmbedding } from '../nn/recurrent.ts';
 import { fmt, type LayerDef } from './def.ts';
 import { real } from './how.ts';
+import { count } from './shared.ts';
 
 export interface EmbeddingSpec { kind: 'embedding'; vocab?: number; dim: number }
 
@@ -15,7 +16,7 @@ export const embedding: LayerDef<EmbeddingSpec> = {
     vocab: { type: 'int', label: 'Vocabulary', help: 'rows of the table', min: 1, max: LIMITS.vocab, default: 0, unset: 0, hint: "0 = the task's" },
   },
   make: () => ({ kind: 'embedding', dim: 32 }),
-  summary: (l) => `${l.dim} dims${l.vocab ? `, vocabulary ${l.vocab}` : ''}`,
+  summary: (l) => `${count(l.dim, 'dim')}${l.vocab ? `, vocabulary ${l.vocab.toLocaleString('en-US')}` : ''}`,
   how(l, inShape, outShape, { spec }) {
     const V = l.vocab || (spec.dataset.kind === 'task' ? taskInfo(spec.dataset).inputVocab : 0);
     return {

@@ -29,7 +29,7 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
   return {
     kind, title, label, help, family: 'Sequence', recurrent: true, fields,
     make: () => ({ kind, hidden: 64, returnSequences: true }),
-    summary: (l) => `${l.hidden} hidden${(l.layers ?? 1) > 1 ? ` × ${l.layers} layers` : ''}, ${l.returnSequences ? 'every step' : 'last state'}`,
+    summary: (l) => `${l.hidden.toLocaleString('en-US')} hidden${(l.layers ?? 1) > 1 ? ` × ${l.layers} layers` : ''}, ${l.returnSequences ? 'every step' : 'last state'}`,
     how: (l, inShape, outShape) => recurrentHow(l, inShape, outShape, cell),
     infer(l, shape, ctx) {
       if (shape.length !== 2) {

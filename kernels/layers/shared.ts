@@ -21,6 +21,9 @@ export const ACTIVATION_FIELD: FieldDef = {
   type: 'enum', label: 'Activation', help: 'the non-linearity applied to the output', default: 'none',
   options: [{ value: 'none', label: 'none (linear)' }, ...ACTIVATIONS],
 };
+/** "1 filter", "1,024 filters": a count with its noun, pluralised, with thousands separators. */
+export const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
 export const actSuffix = (a: string | undefined) => (a && a !== 'none' ? `, ${actLabel(a)}` : '');
 
 export const PADDING_FIELD: FieldDef = {

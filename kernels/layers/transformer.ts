@@ -38,7 +38,7 @@ export const transformer: LayerDef<TransformerSpec> = {
   make: () => ({ kind: 'transformer', heads: 4, layers: 1, causal: false, norm: 'pre' }),
   summary: (l) =>
     `${l.layers ?? 1} block${(l.layers ?? 1) > 1 ? 's' : ''}, ${l.heads} head${l.heads > 1 ? 's' : ''}, ${l.causal ? 'causal' : 'bidirectional'}, ${l.norm ?? 'pre'}-LN` +
-    `${l.mlp ? `, MLP ${l.mlp}` : ''}${l.dropout ? `, dropout ${l.dropout}` : ''}`,
+    `${l.mlp ? `, MLP ${l.mlp.toLocaleString('en-US')}` : ''}${l.dropout ? `, dropout ${l.dropout}` : ''}`,
   how(l, inShape) {
     const [T, D] = inShape;
     const h = l.heads, d = D / h, M = mlpWidth(l, D), n = l.layers ?? 1;
