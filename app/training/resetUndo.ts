@@ -64,6 +64,17 @@ export function absorb(m: FromWorker): boolean {
     const p: TrainPoint = { step: e.step, epoch: e.epoch, loss: e.loss, acc: e.train_accuracy, lr: e.lr, samplesPerS: e.samples_per_s, seqAcc: e.train_seq_accuracy };
     snap.trainPoints = [...snap.trainPoints, p];
     snap.latest = p;
+  } else if (m.type === 'event' && m.event.type === 'done' && m.event.reason !== 'stopped') {
+    // It finished (or diverged) before the pause arrived: undo shows it as it ended.
+    const e = m.event;
+    snap.sessionStep = e.step;
+    if (e.reason === 'diverged') {
+      snap.runStatus = 'paused';
+      snap.error = { kind: 'diverged', message: e.message };
+    } else {
+      snap.runStatus = 'done';
+      snap.done = { reason: e.reason, message: e.message, step: e.step };
+    }
   } else if (m.type === 'event' && m.event.type === 'eval') {
     const e = m.event;
     const p: EvalPoint = { step: e.step, epoch: e.epoch, loss: e.test_loss, acc: e.test_accuracy, seqAcc: e.test_seq_accuracy };
