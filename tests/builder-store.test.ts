@@ -201,3 +201,27 @@ test('applyFix puts in the fix\'s layers as one edit and selects the first chang
   assert.equal(store().shapes?.totalParams, 80 + 6272 * 10 + 10);
   assert.equal(store().modified, true);
 });
+
+test('a preset chosen over an edited model can be undone until the next edit', () => {
+  store().loadPreset('mlp-mnist-small'); // over the custom (empty) model of beforeEach: that one is kept
+  assert.deepEqual(store().replaced?.spec.layers, []);
+  store().loadPreset('mlp-mnist-small');
+  assert.equal(store().replaced, null, 'a preset as it came: nothing edited, nothing to bring back');
+  store().updateLayer(1, { kind: 'dense', units: 96, activation: 'tanh' });
+  store().addLayer('dropout');
+  const edited = store().spec;
+  assert.equal(edited.layers.length, 4);
+  store().loadPreset('cnn-mnist-small');
+  assert.notEqual(store().spec.layers.length, 4);
+  assert.equal(store().replaced?.presetId, 'mlp-mnist-small');
+  store().undoReplace();
+  assert.equal(store().spec, edited);
+  assert.deepEqual(store().spec.layers[1], { kind: 'dense', units: 96, activation: 'tanh' });
+  assert.equal(store().presetId, 'mlp-mnist-small');
+  assert.equal(store().modified, true);
+  assert.equal(store().replaced, null);
+  // An edit after the switch ends the offer (undo would throw that edit away).
+  store().loadPreset('cnn-mnist-small');
+  store().setSeed(3);
+  assert.equal(store().replaced, null);
+});

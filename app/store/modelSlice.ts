@@ -23,7 +23,10 @@ export interface ModelSlice {
   validation: Validation;
   /** Null when shape inference throws (the spec is invalid). */
   shapes: Shapes | null;
+  /** An edited model that loadPreset replaced, kept until the next edit so that undoReplace can bring it back. */
+  replaced: { spec: ModelSpec; presetId: string | null } | null;
   loadPreset(id: string): void;
+  undoReplace(): void;
   /** Replaces the whole spec (a shared link, a saved design). */
   loadSpec(spec: ModelSpec, presetId: string | null): void;
   /**
@@ -89,7 +92,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
   // A structural edit passes the new selection (a number: that layer alone); others keep it.
   const edit = (spec: ModelSpec, selected?: number | null | LayerSelection) =>
     set({
-      ...derive(spec), modified: true,
+      ...derive(spec), modified: true, replaced: null,
       ...(selected === undefined ? {} : typeof selected === 'object' && selected !== null ? selected : selectOne(selected)),
     });
   const firstId = PRESETS[DEFAULT_PRESET] ? DEFAULT_PRESET : (Object.keys(PRESETS)[0] ?? null);
@@ -97,8 +100,16 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     ...derive(presetSpec(firstId ?? '')),
     presetId: firstId,
     modified: false,
-    loadPreset: (id) => set({ ...derive(presetSpec(id)), presetId: id, modified: false, ...selectOne(null) }),
-    loadSpec: (spec, presetId) => set({ ...derive(structuredClone(spec)), presetId, modified: presetId === null, ...selectOne(null) }),
+    replaced: null,
+    loadPreset: (id) => {
+      const { spec, presetId, modified } = get();
+      set({ ...derive(presetSpec(id)), presetId: id, modified: false, replaced: modified ? { spec, presetId } : null, ...selectOne(null) });
+    },
+    undoReplace: () => {
+      const r = get().replaced;
+      if (r) set({ ...derive(r.spec), presetId: r.presetId, modified: true, replaced: null, ...selectOne(null) });
+    },
+    loadSpec: (spec, presetId) => set({ ...derive(structuredClone(spec)), presetId, modified: presetId === null, replaced: null, ...selectOne(null) }),
     addLayer: (kind) => {
       const s = get();
       const at = insertionPoint(s, s.spec.layers.length);

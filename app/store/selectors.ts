@@ -11,6 +11,8 @@ export const selectModified = (s: AppState) => s.modified;
 export const selectValidation = (s: AppState) => s.validation;
 export const selectShapes = (s: AppState) => s.shapes;
 export const selectLoadPreset = (s: AppState) => s.loadPreset;
+export const selectReplaced = (s: AppState) => s.replaced;
+export const selectUndoReplace = (s: AppState) => s.undoReplace;
 export const selectAddLayer = (s: AppState) => s.addLayer;
 export const selectApplyFix = (s: AppState) => s.applyFix;
 export const selectRemoveLayer = (s: AppState) => s.removeLayer;
