@@ -147,3 +147,25 @@ test('Reset clears the run at once; Undo (keyboard, announced) brings back the s
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a preset chosen over an edited model: Undo (announced, keyboard) brings back its layers and field values', { timeout: 60_000 }, async () => {
+  const { page, errors } = await openPreset(app, 'mlp-mnist-small');
+  await row(page, /^Dense layer 2,/).click();
+  await page.getByRole('group', { name: 'Layer 2 settings' }).getByRole('spinbutton', { name: 'Units' }).fill('96');
+  await row(page, /^Dense layer 2, 96 units, ReLU, output 96, 75,360 parameters$/).waitFor();
+  const note = page.getByTestId('preset-undo');
+  assert.equal(await note.getAttribute('role'), 'status');
+  assert.equal(await note.textContent(), '');
+  await page.getByLabel('Preset').selectOption('cnn-mnist-small');
+  const swapped = await kinds(page);
+  assert.notDeepEqual(swapped, ['flatten', 'dense', 'dense']);
+  assert.equal(await note.textContent(), 'Your edited model (from mlp-mnist-small) was replaced by cnn-mnist-small. Undo');
+  await page.getByRole('button', { name: 'Undo the preset change' }).focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await kinds(page), ['flatten', 'dense', 'dense']);
+  await row(page, /^Dense layer 2, 96 units, ReLU, output 96, 75,360 parameters$/).waitFor();
+  assert.equal(await note.textContent(), '');
+  assert.match((await page.getByLabel('Preset').locator('option:checked').textContent()) ?? '', /^Custom \(from mlp-mnist-small\)$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
