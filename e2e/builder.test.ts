@@ -63,7 +63,7 @@ test('every kind in the palette; conv shapes, errors and reordering', { timeout:
   await row(page, /^Flatten layer 2,/).click();
   await page.getByRole('button', { name: 'Add LSTM' }).click();
   await row(page, /^LSTM layer 3, .*output unknown, parameters unknown, 1 problem$/).waitFor();
-  assert.match((await page.locator('#layer-2-err').textContent()) ?? '', /needs a sequence \(T, features\), got \(2704\): one vector per sample is not a sequence/);
+  assert.match((await page.locator('#layer-2-err').textContent()) ?? '', /needs a sequence \(T, features\), got \(2704\): a flattened image is one vector, not a sequence; use Conv2D on images/);
   assert.equal(await page.locator('.layer-errors > li').count(), 1, 'one error, not one more per layer after it');
   await page.getByRole('button', { name: 'Remove LSTM layer 3' }).click();
 

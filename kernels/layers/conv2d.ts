@@ -47,7 +47,7 @@ export const conv2d: LayerDef<Conv2dSpec> = {
     };
   },
   infer(l, shape, ctx) {
-    const bad = spatialProblem(l, shape);
+    const bad = spatialProblem(l, shape, ctx.input);
     if (bad) {
       ctx.error(bad.field, bad.message, bad.notImage ? { moveBackToRank: 3 } : undefined);
       return { shape: [0] };

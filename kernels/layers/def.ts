@@ -55,6 +55,7 @@ export type LayerFix =
 /** Shape inference of one layer; errors name the field (null: the layer itself). */
 export interface InferCtx {
   spec: ModelSpec;
+  input: number[]; // one sample of the data, for messages that say what the data is (images, a sequence, one vector)
   place: string; // "layer 3" or "inner layer 1 of layer 2", for messages read away from the row
   error(field: string | null, message: string, fix?: LayerFix): void;
   embed: [vocab: number, dim: number] | null; // the last embedding so far, for a tied unembed

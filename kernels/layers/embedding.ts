@@ -28,8 +28,10 @@ export const embedding: LayerDef<EmbeddingSpec> = {
     const ds = ctx.spec.dataset;
     const taskVocab = ds.kind === 'task' ? taskInfo(ds).inputVocab : 0;
     const V = l.vocab ?? taskVocab;
-    if (shape.length !== 1 || !(taskVocab > 0))
-      ctx.error(null, `needs a sequence of token ids (T), got ${fmt(shape)}${ds.kind === 'task' && shape.length === 2 ? ': this task gives real values, use a recurrent layer directly' : ''}`);
+    if (!(taskVocab > 0))
+      ctx.error(null, `needs a sequence of token ids (T), got ${fmt(shape)}: this data has no token ids${ds.kind === 'task' ? ' (it gives real values: use a recurrent layer directly)' : ''}`);
+    else if (shape.length !== 1)
+      ctx.error(null, `needs the task's token ids (T), got ${fmt(shape)}: it must come first, before any layer that turns tokens into vectors`);
     else if (V < taskVocab) ctx.error('vocab', `the task has ${taskVocab} tokens but the vocabulary is ${V}`);
     ctx.embed = [V, l.dim];
     return { shape: [...shape, l.dim], params: V * l.dim, largest: V * l.dim };

@@ -29,7 +29,7 @@ export const patches: LayerDef<PatchesSpec> = {
   },
   infer(l, shape, ctx) {
     if (shape.length !== 3) {
-      ctx.error(null, `needs an image input (height, width, channels), got ${fmt(shape)}; it must come before any Flatten`, { moveBackToRank: 3 });
+      ctx.error(null, `needs an image input (height, width, channels), got ${fmt(shape)}${ctx.input.length === 3 ? '; it must come before any Flatten' : '; this data has no images'}`, { moveBackToRank: 3 });
       return { shape: [0] };
     }
     const [H, W, C] = shape;

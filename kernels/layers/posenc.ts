@@ -33,7 +33,7 @@ export const posenc: LayerDef<PosencSpec> = {
   },
   infer(l, shape, ctx) {
     if (shape.length !== 2) {
-      const why = notASequence(shape, ctx.spec, 'a sequence of vectors (T, D)', true);
+      const why = notASequence(shape, ctx.spec, ctx.input, 'a sequence of vectors (T, D)', true);
       ctx.error(null, why.message, why.fix);
       return { shape };
     }

@@ -33,7 +33,7 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
     how: (l, inShape, outShape) => recurrentHow(l, inShape, outShape, cell),
     infer(l, shape, ctx) {
       if (shape.length !== 2) {
-        const why = notASequence(shape, ctx.spec, 'a sequence (T, features)', false);
+        const why = notASequence(shape, ctx.spec, ctx.input, 'a sequence (T, features)', false);
         ctx.error(null, why.message, why.fix);
         return { shape: [0] };
       }

@@ -62,12 +62,16 @@ export const tshape = (s: number[]) => `(N, ${(s.length === 3 ? [s[2], s[0], s[1
  * the fix that mends it where one exists: token ids want an Embedding first, an image wants
  * Patches (for attention) or a convolution (for a recurrent layer, nothing fits).
  */
-export function notASequence(shape: number[], spec: ModelSpec, want: string, patchesFit: boolean): { message: string; fix?: LayerFix } {
+export function notASequence(shape: number[], spec: ModelSpec, data: number[], want: string, patchesFit: boolean): { message: string; fix?: LayerFix } {
   const got = fmt(shape);
   if (shape.length === 1 && spec.dataset.kind === 'task' && taskInfo(spec.dataset).inputVocab > 0)
     return { message: `needs ${want}, got ${got}: add an Embedding before it`, fix: { label: 'Add Embedding', insert: [embedding.make()] } };
-  if (shape.length === 1)
-    return { message: `needs ${want}, got ${got}: one vector per sample is not a sequence; put it before any Flatten, or return sequences from the recurrent layer before it` };
+  if (shape.length === 1) {
+    const why = data.length === 2 ? 'return sequences from the recurrent layer before it'
+      : data.length === 3 ? `a flattened image is one vector, not a sequence; ${patchesFit ? 'for attention on images, use Patches in place of the Flatten' : 'use Conv2D on images'}`
+        : 'this data gives one vector per sample, not a sequence; use Dense layers';
+    return { message: `needs ${want}, got ${got}: ${why}` };
+  }
   if (shape.length === 3 && patchesFit)
     return { message: `needs ${want}, got an image ${got}: add Patches before it to cut the image into a sequence`, fix: { label: 'Add Patches', insert: [patches.make()] } };
   return { message: `needs ${want}, got an image ${got}: use Conv2D on images, or choose a sequence task` };

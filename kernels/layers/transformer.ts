@@ -62,7 +62,7 @@ export const transformer: LayerDef<TransformerSpec> = {
   },
   infer(l, shape, ctx) {
     if (shape.length !== 2) {
-      const why = notASequence(shape, ctx.spec, 'a sequence of vectors (T, D)', true);
+      const why = notASequence(shape, ctx.spec, ctx.input, 'a sequence of vectors (T, D)', true);
       ctx.error(null, why.message, why.fix);
       return { shape: [0] };
     }

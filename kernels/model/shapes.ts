@@ -89,7 +89,7 @@ function infer(spec: ModelSpec, depth: number): ShapeReport {
       }
       const def = layerDef(l.kind);
       const ctx: InferCtx = {
-        spec, prefix: path,
+        spec, prefix: path, input: ds.inputShape,
         place: top === undefined ? `layer ${i + 1}` : `inner layer ${i + 1} of layer ${idx + 1}`,
         error: (field, message, fix) => {
           if (failed) return;
