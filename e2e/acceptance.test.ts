@@ -34,7 +34,7 @@ test('from an empty model, an MLP built with the mouse passes 90% on MNIST; Paus
   await out.getByLabel('Activation').selectOption('none');
   assert.deepEqual(await kinds(page), ['flatten', 'dense', 'dense']);
   // 784·64 + 64 + 64·10 + 10 parameters.
-  assert.match((await page.getByTestId('model-totals').textContent()) ?? '', /50\.9k parameters/);
+  assert.match((await page.getByTestId('model-totals').textContent()) ?? '', /Total 50,890 parameters/);
   await page.getByRole('spinbutton', { name: 'Test every (steps)' }).fill('100');
   assert.equal(await train.isEnabled(), true);
 

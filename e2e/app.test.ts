@@ -91,7 +91,7 @@ test('edit layers: shapes, invalid reasons, and an engine error in the alert pan
   await page.getByLabel('Preset').selectOption('mlp-mnist-small');
   const train = page.getByRole('button', { name: 'Train', exact: true });
   const totals = page.getByTestId('model-totals');
-  assert.match((await totals.textContent()) ?? '', /101\.8k parameters/);
+  assert.match((await totals.textContent()) ?? '', /Total 101,770 parameters/);
 
   // Palette inserts after the selected layer; the new layer is selected; move and remove.
   await page.getByRole('button', { name: /^Dense layer 2,/ }).click();

@@ -24,7 +24,7 @@ test('duplicate, wrap in a residual, edit inner layers, diagram, unwrap, train',
   await row(/^Dense layer 3, 128 units, ReLU, output 128, 16,512 parameters$/).waitFor();
   assert.equal(await row(/^Dense layer 3,/).getAttribute('aria-pressed'), 'true');
   assert.deepEqual(await kinds(), ['flatten', 'dense', 'dense', 'dense']);
-  assert.match((await totals.textContent()) ?? '', /118\.3k parameters/);
+  assert.match((await totals.textContent()) ?? '', /Total 118,282 parameters/);
 
   // Wrap it: a residual block of one Dense, 128 → 128, same parameters.
   await page.getByRole('button', { name: 'Wrap in residual' }).click();

@@ -34,7 +34,7 @@ test('every kind in the palette; conv shapes, errors and reordering', { timeout:
   // Conv2D before the Flatten: 28×28×8 (3×3 'same', 8 filters: 3·3·1·8 + 8 = 80 parameters), and the
   // Dense after the Flatten now sees 6272 inputs (6272·128 + 128 parameters).
   const totals = page.getByTestId('model-totals');
-  assert.match((await totals.textContent()) ?? '', /101\.8k parameters/);
+  assert.match((await totals.textContent()) ?? '', /Total 101,770 parameters/);
   await page.getByRole('button', { name: 'Add Conv2D' }).click(); // inserted before the output layer, selected
   await row(page, /^Conv2D layer 3,/).waitFor();
   await page.getByRole('button', { name: 'Move Conv2D layer 3 up' }).click();
@@ -44,7 +44,7 @@ test('every kind in the palette; conv shapes, errors and reordering', { timeout:
   await row(page, /^Flatten layer 2, output 6272, 0 parameters$/).waitFor();
   await row(page, /^Dense layer 3, 128 units, ReLU, output 128, 802,944 parameters$/).waitFor();
   assert.deepEqual(await kinds(page), ['conv2d', 'flatten', 'dense', 'dense']);
-  assert.match((await totals.textContent()) ?? '', /804\.3k parameters/);
+  assert.match((await totals.textContent()) ?? '', /Total 804,314 parameters/);
 
   // Every field of the conv is editable; an out-of-range one shows its reason on the field and the layer.
   const inspector = page.getByRole('group', { name: 'Layer 1 settings' });
@@ -62,8 +62,9 @@ test('every kind in the palette; conv shapes, errors and reordering', { timeout:
   // A shape error: an LSTM on images names what it needs, on its own row.
   await row(page, /^Flatten layer 2,/).click();
   await page.getByRole('button', { name: 'Add LSTM' }).click();
-  await row(page, /^LSTM layer 3, .*output unknown, 0 parameters, 1 problem$/).waitFor();
-  assert.match((await page.locator('#layer-2-err').textContent()) ?? '', /needs a sequence \(T, features\), got \(2704\)/);
+  await row(page, /^LSTM layer 3, .*output unknown, parameters unknown, 1 problem$/).waitFor();
+  assert.match((await page.locator('#layer-2-err').textContent()) ?? '', /needs a sequence \(T, features\), got \(2704\): a flattened image is one vector, not a sequence; use Conv2D on images/);
+  assert.equal(await page.locator('.layer-errors > li').count(), 1, 'one error, not one more per layer after it');
   await page.getByRole('button', { name: 'Remove LSTM layer 3' }).click();
 
   // Move down, then drag and drop back.

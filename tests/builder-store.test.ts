@@ -170,3 +170,58 @@ test('a shape-keeping residual is valid and its parameters are its inner layers\
     [1, 'the residual block at layer 2 (maxpool2d) maps (28, 28, 8) to (14, 14, 8); a residual needs its output shape equal to its input shape'],
   ]);
 });
+
+test('a model built from scratch with the palette ends valid: a Dense added last is the output layer', () => {
+  assert.equal(store().spec.layers.length, 0);
+  // No layers: the stack offers the whole fix in one click.
+  const none = store().validation.errors.find((e) => e.path === 'layers');
+  assert.equal(none?.fix?.label, 'Add Flatten and output layer');
+  store().addLayer('flatten');
+  assert.equal(store().validation.errors[0].fix?.label, 'Add output layer');
+  store().addLayer('dense'); // after the selected Flatten, last: sized to the 10 digits, no activation
+  assert.deepEqual(store().spec.layers, [{ kind: 'flatten' }, { kind: 'dense', units: 10 }]);
+  assert.equal(store().validation.ok, true, JSON.stringify(store().validation.errors));
+  // Not last (nothing selected: before the output layer): the palette's hidden layer, 64 ReLU.
+  store().selectLayer(null);
+  store().addLayer('dense');
+  assert.deepEqual(store().spec.layers[1], { kind: 'dense', units: 64, activation: 'relu' });
+  assert.equal(store().validation.ok, true);
+});
+
+test('applyFix puts in the fix\'s layers as one edit and selects the first changed layer', () => {
+  store().loadSpec({ ...empty(), layers: [{ kind: 'conv2d', filters: 8, kernel: 3, padding: 'same', activation: 'relu' }, { kind: 'dense', units: 10 }] }, null);
+  const e = store().validation.errors;
+  assert.equal(e.length, 1);
+  assert.equal(e[0].layer, 1);
+  assert.equal(e[0].fix?.label, 'Add Flatten');
+  store().applyFix(e[0].fix!);
+  assert.deepEqual(kinds(store().spec.layers), ['conv2d', 'flatten', 'dense']);
+  assert.deepEqual(store().selectedLayers, [1]);
+  assert.equal(store().validation.ok, true);
+  assert.equal(store().shapes?.totalParams, 80 + 6272 * 10 + 10);
+  assert.equal(store().modified, true);
+});
+
+test('a preset chosen over an edited model can be undone until the next edit', () => {
+  store().loadPreset('mlp-mnist-small'); // over the custom (empty) model of beforeEach: that one is kept
+  assert.deepEqual(store().replaced?.spec.layers, []);
+  store().loadPreset('mlp-mnist-small');
+  assert.equal(store().replaced, null, 'a preset as it came: nothing edited, nothing to bring back');
+  store().updateLayer(1, { kind: 'dense', units: 96, activation: 'tanh' });
+  store().addLayer('dropout');
+  const edited = store().spec;
+  assert.equal(edited.layers.length, 4);
+  store().loadPreset('cnn-mnist-small');
+  assert.notEqual(store().spec.layers.length, 4);
+  assert.equal(store().replaced?.presetId, 'mlp-mnist-small');
+  store().undoReplace();
+  assert.equal(store().spec, edited);
+  assert.deepEqual(store().spec.layers[1], { kind: 'dense', units: 96, activation: 'tanh' });
+  assert.equal(store().presetId, 'mlp-mnist-small');
+  assert.equal(store().modified, true);
+  assert.equal(store().replaced, null);
+  // An edit after the switch ends the offer (undo would throw that edit away).
+  store().loadPreset('cnn-mnist-small');
+  store().setSeed(3);
+  assert.equal(store().replaced, null);
+});

@@ -51,7 +51,7 @@ test('impossible geometry is refused naming layer, kind and field', () => {
   assert.match(dil.errors[0].message, /3×3 \(9×9 with dilation 4\) is larger than the padded input 7×7/);
 
   const afterFlatten = inferShapes(withLayers([{ kind: 'flatten' }, { kind: 'conv2d', filters: 4, kernel: 3 }, { kind: 'dense', units: 10 }]));
-  assert.equal(afterFlatten.errors[0].path, 'layers[1] (conv2d).kind');
+  assert.equal(afterFlatten.errors[0].path, 'layers[1] (conv2d)'); // the layer, not a field: no "kind needs …"
   assert.match(afterFlatten.errors[0].message, /needs an image input/);
 
   const pad = inferShapes(withLayers([{ kind: 'maxpool2d', size: 2, padding: 2 }, { kind: 'globalavgpool' }, { kind: 'dense', units: 10 }]));

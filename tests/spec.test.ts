@@ -81,8 +81,15 @@ test('transformer layers: fields checked, shapes and parameter counts inferred, 
   assert.match(e[0].message, /needs a sequence of vectors \(T, D\), got \(10\): add an Embedding/);
   const tied = presetSpec('transformer-char');
   assert.deepEqual(inferShapes(tied).layers[4].outShape, [32, 36]);
+  // Without an Embedding the first error is the Positions layer's (token ids are no sequence of
+  // vectors), and it is the only one: the layers after it are not inferred, so nothing repeats.
   tied.layers.splice(0, 1, { kind: 'dense', units: 64 });
-  assert.ok(inferShapes(tied).errors.some((x) => x.layer === 4 && /an Embedding must come before it|shares the weights of an Embedding/.test(x.message)));
+  const cascade = inferShapes(tied).errors;
+  assert.deepEqual(cascade.map((x) => x.layer), [1], JSON.stringify(cascade));
+  // A tied unembed on a sequence of values with no Embedding anywhere before it.
+  const sine = presetSpec('rnn-sine');
+  sine.layers = [{ kind: 'lstm', hidden: 16, returnSequences: true }, { kind: 'unembed' }];
+  assert.ok(inferShapes(sine).errors.some((x) => x.layer === 1 && /shares the weights of an Embedding, so one must come before it/.test(x.message)));
   const vit = presetSpec('vit-mnist');
   assert.deepEqual(inferShapes(vit).layers.map((l) => l.outShape), [[16, 64], [16, 64], [16, 64], [16, 64], [64], [10]]);
   vit.layers[0] = { kind: 'patches', size: 5, dim: 64 };

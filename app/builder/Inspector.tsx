@@ -1,8 +1,8 @@
 // The selected layer: its actions (duplicate, wrap in or unwrap a residual block) and typed fields;
 // field errors come from validation and shape inference. Several selected: a summary and bulk actions.
-import { issueText } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { selectLayers, selectSelectedLayers, selectUpdateLayer, selectValidation } from '../store/selectors.ts';
+import { plural } from '../ui/format.ts';
 import { layerTitle } from './layerText.ts';
 import { LayerActions } from './LayerActions.tsx';
 import { Fields } from './LayerForm.tsx';
@@ -26,8 +26,9 @@ export function Inspector() {
       <h3>{layerTitle(layer)} · layer {i + 1}</h3>
       <LayerActions i={i} layer={layer} n={layers.length} />
       <Fields layer={layer} set={(l) => update(i, l)} errors={mine} prefix={`layers[${i}]`} />
+      {/* The layer's own problems (not a field's) show once, on its row in the list, with their fix. */}
       {general.length ? (
-        <ul className="field-error layer-problems" aria-label="Layer problems">{general.map((e, k) => <li key={k}>{issueText(e)}</li>)}</ul>
+        <p className="hint layer-problems">Layer {i + 1} has {plural(general.length, 'problem')}: {general.length > 1 ? 'they are' : 'it is'} shown on its row in the layer list{general.some((e) => e.fix) ? ', with a fix' : ''}.</p>
       ) : null}
       <HowItWorks i={i} />
     </div>

@@ -3,13 +3,14 @@
 // the row's button. Several layers are selected by Shift-click or Shift+↑/↓ (a run), Ctrl/⌘-click
 // or the row's checkbox (one more or one less). Totals underneath.
 import { useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
-import { type LayerSpec, type ModelSpec, datasetInfo, taskInfo, issueText, type SpecIssue } from '../engine.ts';
+import { type LayerSpec, type ModelSpec, datasetInfo, taskInfo, type SpecIssue } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import {
   selectExtendLayerSelection, selectLayers, selectMoveLayer, selectMoveLayerTo, selectRemoveLayer, selectSelectedLayers, selectSelectLayer,
   selectShapes, selectSpec, selectToggleLayerSelection, selectValidation,
 } from '../store/selectors.ts';
-import { fmtBytes, fmtCount, fmtShape, plural } from '../ui/format.ts';
+import { fmtBytes, fmtCount, fmtInt, fmtShape, plural } from '../ui/format.ts';
+import { Issues } from './Issues.tsx';
 import { layerSummary, layerTitle } from './layerText.ts';
 
 function inputText(spec: ModelSpec): string {
@@ -50,10 +51,11 @@ function LayerRow(p: {
   const name = `${layerTitle(layer)} layer ${i + 1}`;
   const errId = `layer-${i}-err`;
   const summary = layerSummary(layer);
-  // A layer whose input it cannot take has no real output shape (inference carries a 0 on).
+  // A layer that cannot take its input, and every layer after it, has no shape ([0]) and no parameter count.
   const known = p.outShape && !p.outShape.includes(0) ? p.outShape : undefined;
-  const label = `${name}${summary ? `, ${summary}` : ''}, output ${known ? fmtShape(known) : 'unknown'}, ${plural(p.params ?? 0, 'parameter')}` +
-    `${p.errors.length ? `, ${p.errors.length} problem${p.errors.length > 1 ? 's' : ''}` : ''}`;
+  const params = known ? p.params : undefined;
+  const label = `${name}${summary ? `, ${summary}` : ''}, output ${known ? fmtShape(known) : 'unknown'}, ${params !== undefined ? plural(params, 'parameter') : 'parameters unknown'}` +
+    `${p.errors.length ? `, ${plural(p.errors.length, 'problem')}` : ''}`;
   const onDrop = (e: DragEvent) => {
     const from = Number(e.dataTransfer.getData(DRAG_TYPE));
     p.onDragTarget(null);
@@ -112,17 +114,13 @@ function LayerRow(p: {
         {summary ? <span className="layer-summary" aria-hidden="true">{summary}</span> : null}
       </span>
       <span className="layer-shape" title="output shape" aria-hidden="true">{known ? fmtShape(known) : '?'}</span>
-      <span className="layer-params" title="parameters" aria-hidden="true">{p.params !== undefined ? fmtCount(p.params) : '–'}</span>
+      <span className="layer-params" title={params !== undefined ? plural(params, 'parameter') : 'parameters unknown'} aria-hidden="true">{params !== undefined ? fmtCount(params) : '–'}</span>
       <span className="layer-tools">
         <button type="button" className="icon" aria-label={`Move ${name} up`} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
         <button type="button" className="icon" aria-label={`Move ${name} down`} disabled={i === p.n - 1} onClick={() => move(i, 1)}>↓</button>
         <button type="button" className="icon danger" aria-label={`Remove ${name}`} onClick={() => remove(i)}>✕</button>
       </span>
-      {p.errors.length ? (
-        <ul className="layer-errors" id={errId}>
-          {p.errors.map((e, k) => <li key={k}>{issueText(e)}</li>)}
-        </ul>
-      ) : null}
+      <Issues issues={p.errors} className="layer-errors" id={errId} />
     </li>
   );
 }
@@ -136,6 +134,8 @@ export function LayerStack() {
   const [dragOver, setDragOver] = useState<number | null>(null);
   const inShape = inputShape(spec);
   const modelErrors = validation.errors.filter((e) => e.layer === undefined && !e.path.startsWith('train') && e.path !== 'seed');
+  // 1-based number of the first layer without a shape (it cannot take its input, or a field is out of range); 0: none.
+  const unfit = (shapes?.layers.findIndex((l) => l.outShape.includes(0)) ?? -1) + 1;
   return (
     <div className="stack">
       <div className="stack-head" aria-hidden="true">
@@ -162,11 +162,11 @@ export function LayerStack() {
           Select several: <kbd>Shift</kbd>-click or <kbd>Shift</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> for a run, <kbd>Ctrl</kbd>/<kbd>⌘</kbd>-click or the box for one more.
         </p>
       ) : null}
-      {modelErrors.length ? (
-        <ul className="model-errors">{modelErrors.map((e, k) => <li key={k}>{issueText(e)}</li>)}</ul>
-      ) : null}
+      <Issues issues={modelErrors} className="model-errors" />
       <p className="totals" data-testid="model-totals">
-        {shapes ? <>Total <strong>{fmtCount(shapes.totalParams)}</strong> parameters · about <strong>{fmtBytes(shapes.memoryBytes)}</strong> while training</> : 'Shapes unknown until the model is valid.'}
+        {shapes && !unfit
+          ? <>Total <strong>{fmtInt(shapes.totalParams)}</strong> {shapes.totalParams === 1 ? 'parameter' : 'parameters'} · about <strong>{fmtBytes(shapes.memoryBytes)}</strong> while training</>
+          : `Totals appear once every layer takes its input${unfit ? ` (layer ${unfit} does not yet)` : ''}.`}
       </p>
     </div>
   );

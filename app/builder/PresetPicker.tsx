@@ -1,8 +1,11 @@
 // Preset choice with its one-line description. A design that came from a link or a reload names
-// its preset when it is one exactly, and reads "Custom (from cnn-mnist)" once edited.
+// its preset when it is one exactly, and reads "Custom (from cnn-mnist)" once edited. Choosing a
+// preset over an edited model acts at once and offers Undo until the next edit.
 import { useMemo } from 'react';
 import { useApp } from '../store/index.ts';
-import { selectBusy, selectLoadPreset, selectModified, selectPresetId, selectSpec } from '../store/selectors.ts';
+import {
+  selectBusy, selectLoadPreset, selectModified, selectPresetId, selectReplaced, selectSpec, selectUndoReplace,
+} from '../store/selectors.ts';
 import { PRESETS, presetSpec, type ModelSpec } from '../engine.ts';
 import { SelectField } from '../ui/fields.tsx';
 
@@ -26,6 +29,8 @@ export function PresetPicker() {
   const spec = useApp(selectSpec);
   const busy = useApp(selectBusy);
   const loadPreset = useApp(selectLoadPreset);
+  const replaced = useApp(selectReplaced);
+  const undoReplace = useApp(selectUndoReplace);
   const exact = useMemo(() => (presetId && !modified ? presetId : matchPreset(spec)), [presetId, modified, spec]);
   const from = presetId ?? (spec.name && Object.hasOwn(PRESETS, spec.name) ? spec.name : null);
   const options = exact ? OPTIONS : [{ value: '', label: from ? `Custom (from ${from})` : 'Custom' }, ...OPTIONS];
@@ -36,6 +41,15 @@ export function PresetPicker() {
         label="Preset" value={exact ?? ''} options={options} onChange={(id) => id && loadPreset(id)} disabled={busy}
         hint={desc ? <>{desc}{!exact ? <em className="badge"> modified</em> : null}</> : undefined}
       />
+      {/* Always in the page, so that screen readers announce what appears in it. */}
+      <p className="hint" role="status" data-testid="preset-undo">
+        {replaced ? (
+          <>
+            Your edited model{replaced.presetId ? ` (from ${replaced.presetId})` : ''} was replaced by {presetId}.{' '}
+            <button type="button" onClick={undoReplace} disabled={busy} aria-label="Undo the preset change">Undo</button>
+          </>
+        ) : null}
+      </p>
     </div>
   );
 }

@@ -2,7 +2,9 @@
 // prediction, cells shaded by their share of the row) and the first misclassified test digits.
 import type { Confusion, Mistake } from '../engine.ts';
 import { requestConfusion } from '../training/looks.ts';
-import { fmtPct } from '../ui/format.ts';
+import { useApp } from '../store/index.ts';
+import { selectRunStatus, selectSessionStep } from '../store/selectors.ts';
+import { fmtInt, fmtPct } from '../ui/format.ts';
 import { useLive } from './useLive.ts';
 import { useGreyCanvas } from '../ui/greyCanvas.ts';
 
@@ -22,13 +24,26 @@ export function ConfusionView() {
   );
 }
 
+/**
+ * The step the matrix was computed at, and whether the run has moved past it: while training it is
+ * redone every few seconds; once paused or done, the matrix of the final step is on its way.
+ */
+function StepNote({ step }: { step: number }) {
+  const status = useApp(selectRunStatus);
+  const sessionStep = useApp(selectSessionStep);
+  const settled = status === 'paused' || status === 'done';
+  const note = status === 'running' ? ` (training goes on; redone every ${EVERY_MS / 1000} s)`
+    : settled && sessionStep !== null && sessionStep !== step ? ` (updating to step ${fmtInt(sessionStep)}…)` : '';
+  return <span data-testid="confusion-step" data-step={step}>at step {fmtInt(step)}{note}</span>;
+}
+
 function Matrix({ c, step }: { c: Confusion; step: number }) {
   const K = c.classes;
   const rowSums = Array.from({ length: K }, (_, t) => c.counts.slice(t * K, (t + 1) * K).reduce((a, b) => a + b, 0));
   return (
     <figure className="confusion">
       <figcaption>
-        Confusion matrix at step {step}: {fmtPct(c.correct / Math.max(1, c.n))} of {c.n.toLocaleString('en-US')} test images right
+        Confusion matrix <StepNote step={step} />: {fmtPct(c.correct / Math.max(1, c.n))} of {c.n.toLocaleString('en-US')} test images right
       </figcaption>
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Confusion matrix table">
       <table className="confusion-table">

@@ -2,7 +2,7 @@
 // components select stable objects (recomputed only when the spec changes).
 import {
   checkSpec, PRESETS, type DatasetSpec, type LayerSpec, type ModelSpec, type OptimizerSpec, type ScheduleSpec, type Shapes,
-  type TrainSpec, type Validation,
+  type SpecIssue, type TrainSpec, type Validation,
 } from '../engine.ts';
 import { repeatBlock, type BlockId } from './blocks.ts';
 import { adaptToData } from './ownData.ts';
@@ -23,11 +23,20 @@ export interface ModelSlice {
   validation: Validation;
   /** Null when shape inference throws (the spec is invalid). */
   shapes: Shapes | null;
+  /** An edited model that loadPreset replaced, kept until the next edit so that undoReplace can bring it back. */
+  replaced: { spec: ModelSpec; presetId: string | null } | null;
   loadPreset(id: string): void;
+  undoReplace(): void;
   /** Replaces the whole spec (a shared link, a saved design). */
   loadSpec(spec: ModelSpec, presetId: string | null): void;
-  /** Adds a layer after the last selected one (else before the output layer) and selects it. */
+  /**
+   * Adds a layer after the last selected one (else before the output layer) and selects it. A layer
+   * added last takes the output the task needs when the model's own fix only resizes it (a Dense
+   * becomes 10 units, no activation, on MNIST), so a model built from scratch ends valid.
+   */
   addLayer(kind: PaletteKind): void;
+  /** Applies a shape error's one-click fix (its whole new layer list) and selects the first changed layer. */
+  applyFix(fix: SpecFix): void;
   /** Inserts `times` copies of a block's layers where addLayer would, one edit, and selects them all. */
   insertBlock(id: BlockId, times: number): void;
   removeLayer(i: number): void;
@@ -56,6 +65,24 @@ function derive(spec: ModelSpec): Pick<ModelSlice, 'spec' | 'validation' | 'shap
   return { spec, ...checkSpec(spec) };
 }
 
+/** The first index where two layer lists differ (the shorter length when one is a prefix of the other). */
+export function firstChange(a: readonly LayerSpec[], b: readonly LayerSpec[]): number {
+  let j = 0;
+  while (j < a.length && j < b.length && JSON.stringify(a[j]) === JSON.stringify(b[j])) j++;
+  return j;
+}
+
+/** The spec with its new last layer `at` resized to the task's output, when the end check's fix does only that. */
+function asOutput(spec: ModelSpec, at: number): ModelSpec {
+  const fix = checkSpec(spec).validation.errors.find((e) => e.layer === at)?.fix;
+  const only = fix && fix.layers.length === spec.layers.length && fix.layers[at].kind === spec.layers[at].kind
+    && firstChange(spec.layers, fix.layers) === at;
+  return only ? { ...spec, layers: fix.layers } : spec;
+}
+
+/** A shape error's one-click fix: its button's words and the whole layer list after it. */
+export type SpecFix = NonNullable<SpecIssue['fix']>;
+
 function presetSpec(id: string): ModelSpec {
   const p = PRESETS[id] ?? Object.values(PRESETS)[0];
   return structuredClone(p.spec);
@@ -65,7 +92,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
   // A structural edit passes the new selection (a number: that layer alone); others keep it.
   const edit = (spec: ModelSpec, selected?: number | null | LayerSelection) =>
     set({
-      ...derive(spec), modified: true,
+      ...derive(spec), modified: true, replaced: null,
       ...(selected === undefined ? {} : typeof selected === 'object' && selected !== null ? selected : selectOne(selected)),
     });
   const firstId = PRESETS[DEFAULT_PRESET] ? DEFAULT_PRESET : (Object.keys(PRESETS)[0] ?? null);
@@ -73,12 +100,26 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => {
     ...derive(presetSpec(firstId ?? '')),
     presetId: firstId,
     modified: false,
-    loadPreset: (id) => set({ ...derive(presetSpec(id)), presetId: id, modified: false, ...selectOne(null) }),
-    loadSpec: (spec, presetId) => set({ ...derive(structuredClone(spec)), presetId, modified: presetId === null, ...selectOne(null) }),
+    replaced: null,
+    loadPreset: (id) => {
+      const { spec, presetId, modified } = get();
+      set({ ...derive(presetSpec(id)), presetId: id, modified: false, replaced: modified ? { spec, presetId } : null, ...selectOne(null) });
+    },
+    undoReplace: () => {
+      const r = get().replaced;
+      if (r) set({ ...derive(r.spec), presetId: r.presetId, modified: true, replaced: null, ...selectOne(null) });
+    },
+    loadSpec: (spec, presetId) => set({ ...derive(structuredClone(spec)), presetId, modified: presetId === null, replaced: null, ...selectOne(null) }),
     addLayer: (kind) => {
       const s = get();
       const at = insertionPoint(s, s.spec.layers.length);
-      edit({ ...s.spec, layers: insertAt(s.spec.layers, at, defaultLayer(kind)) }, at);
+      const spec = { ...s.spec, layers: insertAt(s.spec.layers, at, defaultLayer(kind)) };
+      edit(at === s.spec.layers.length ? asOutput(spec, at) : spec, at);
+    },
+    applyFix: (fix) => {
+      const { spec } = get();
+      const j = firstChange(spec.layers, fix.layers);
+      edit({ ...spec, layers: structuredClone(fix.layers) }, j < fix.layers.length ? j : null);
     },
     insertBlock: (id, times) => {
       const s = get();

@@ -1,10 +1,13 @@
-// Train / Pause / Step / Reset, with the reason Train cannot run when it cannot.
+// Train / Pause / Step / Reset, with the reason Train cannot run when it cannot. Reset clears the
+// run at once and offers Undo (announced, and focused, since Reset itself is disabled once idle).
+import { useEffect, useRef } from 'react';
 import { issueText } from '../engine.ts';
 import { useApp } from '../store/index.ts';
 import { isBusy, selectBackendPref, selectRunSpec, selectRunStatus, selectSetBackendPref, selectSpec, selectValidation } from '../store/selectors.ts';
 import { SelectField } from '../ui/fields.tsx';
 import type { Backend } from './protocol.ts';
-import { pause, reset, step, train } from './run.ts';
+import { pause, reset, step, train, undoReset } from './run.ts';
+import { UNDO_MS, useUndoable } from './resetUndo.ts';
 import { STEP_KEYS, TRAIN_KEYS, useShortcuts } from './shortcuts.ts';
 
 const BACKENDS: readonly { value: Backend; label: string }[] = [
@@ -25,6 +28,13 @@ export function Controls() {
   const stale = runSpec !== null && runSpec !== spec && (status === 'paused' || status === 'done');
   const resumable = status === 'paused' && !stale;
   useShortcuts();
+  const undoable = useUndoable();
+  const undoRef = useRef<HTMLButtonElement>(null);
+  const resetByUs = useRef(false);
+  useEffect(() => {
+    if (undoable && resetByUs.current) undoRef.current?.focus();
+    resetByUs.current = false;
+  }, [undoable]);
   return (
     <div className="controls">
       <div className="buttons" role="group" aria-label="Training controls">
@@ -32,8 +42,19 @@ export function Controls() {
           aria-describedby={invalidReason ? 'train-reason' : 'keys-hint'} aria-keyshortcuts={TRAIN_KEYS}>Train</button>
         <button type="button" onClick={pause} disabled={!pausable} aria-keyshortcuts={TRAIN_KEYS} aria-describedby="keys-hint">Pause</button>
         <button type="button" onClick={step} disabled={busy || !validation.ok} aria-keyshortcuts={STEP_KEYS} aria-describedby="keys-hint">Step</button>
-        <button type="button" onClick={reset} disabled={status === 'idle'}>Reset</button>
+        <button type="button" onClick={() => { resetByUs.current = true; reset(); }} disabled={status === 'idle'}
+          title="Clears the trained weights and curves; Undo brings them back for a while">Reset</button>
       </div>
+      {/* Always in the page, so that screen readers announce what appears in it. */}
+      <p className="hint undo-note" role="status" data-testid="reset-undo">
+        {undoable ? (
+          <>
+            Training reset: weights and curves cleared.{' '}
+            <button type="button" ref={undoRef} onClick={undoReset} aria-describedby="undo-time">Undo</button>
+            <span id="undo-time" className="sr-only"> (for {UNDO_MS / 1000} seconds)</span>
+          </>
+        ) : null}
+      </p>
       <div className="backend-pick">
         <SelectField label="Backend" value={backendPref} options={BACKENDS} onChange={setBackendPref} disabled={busy} />
       </div>

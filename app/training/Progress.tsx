@@ -1,7 +1,7 @@
 // Dataset loading and epoch progress bars, and the latest numbers of the run.
 import { useEffect, useState } from 'react';
 import { useApp } from '../store/index.ts';
-import { selectBackend, selectEpochs, selectLatest, selectLatestEval, selectLoading, selectRunStatus } from '../store/selectors.ts';
+import { selectBackend, selectEpochs, selectLatest, selectLatestEval, selectLoading, selectRunStatus, selectSessionStep } from '../store/selectors.ts';
 import { fmtNum, fmtPct } from '../ui/format.ts';
 
 /** Seconds since `on` became true, ticking once a second (0 while off). */
@@ -34,15 +34,32 @@ export function LoadingProgress() {
   );
 }
 
+/**
+ * Which epoch the run is in and how much of it is done, from the newest of the metrics and the
+ * session's own step count (metrics lag behind a pause or a step). Once steps were taken it never
+ * reads 0.0%: at an epoch boundary it is the finished epoch at 100%, and a sliver under 0.1% says so.
+ */
+export function epochProgress(metricsEpoch: number | null, metricsStep: number | null, sessionStep: number | null, stepsPerEpoch: number, epochs: number): { text: string; frac: number } {
+  const fromSteps = stepsPerEpoch > 0 && sessionStep !== null ? sessionStep / stepsPerEpoch : 0;
+  const epoch = Math.max(metricsEpoch ?? 0, fromSteps);
+  const steps = Math.max(metricsStep ?? 0, sessionStep ?? 0);
+  let current = Math.max(0, Math.min(Math.floor(epoch), epochs - 1));
+  let frac = Math.min(1, Math.max(0, epoch - current));
+  if (steps > 0 && frac === 0 && current > 0) {
+    current -= 1;
+    frac = 1;
+  }
+  const pct = frac > 0 && frac < 0.0005 ? 'under 0.1%' : fmtPct(frac);
+  return { text: `Epoch ${current + 1} of ${epochs}, ${pct}`, frac };
+}
+
 export function EpochProgress() {
   const latest = useApp(selectLatest);
   const epochs = useApp(selectEpochs);
-  const ready = useApp(selectBackend) !== null;
-  if (!ready && !latest) return null;
-  const epoch = latest?.epoch ?? 0;
-  const current = Math.min(Math.floor(epoch), epochs - 1);
-  const frac = Math.min(1, Math.max(0, epoch - current));
-  const text = `Epoch ${current + 1} of ${epochs}, ${fmtPct(frac)}`;
+  const backend = useApp(selectBackend);
+  const sessionStep = useApp(selectSessionStep);
+  if (!backend && !latest) return null;
+  const { text, frac } = epochProgress(latest?.epoch ?? null, latest?.step ?? null, sessionStep, backend?.stepsPerEpoch ?? 0, epochs);
   return (
     <div className="progress-row">
       <span className="progress-label" aria-hidden="true">{text}</span>

@@ -13,6 +13,11 @@ export function nextRun(): number {
   return ++run;
 }
 
+/** Goes back to an earlier run id: Undo of a Reset whose session the worker still holds. */
+export function setRun(id: number): void {
+  run = id;
+}
+
 /** Starts the worker, which probes WebGPU at once; false when it was already started. */
 export function startWorker(onMessage: (m: FromWorker) => void): boolean {
   if (worker) return false;

@@ -8,7 +8,8 @@ import { isBusy } from '../store/selectors.ts';
 import type { EvalPoint, LoadProgress, TrainPoint } from '../store/trainingSlice.ts';
 import { downloadBlob, fileStem } from '../ui/download.ts';
 import { pickBackend, recordSpeed } from './backendChoice.ts';
-import { nextRun, run, send, startWorker } from './link.ts';
+import { nextRun, run, send, setRun, startWorker } from './link.ts';
+import { absorb, drop, hold, undo } from './resetUndo.ts';
 import { settle } from './looks.ts';
 import { ownDataFor } from '../store/ownData.ts';
 import { loadHistory, saveHistory, watchSavedRun } from './persistence.ts';
@@ -103,6 +104,7 @@ function onMessage(m: FromWorker) {
     settle(m);
     return;
   }
+  if (absorb(m)) return; // the session kept for an undo of Reset
   if (m.run !== run) return; // from a run that was reset or replaced
   switch (m.type) {
     case 'event':
@@ -190,6 +192,7 @@ function newRun(then: 'start' | 'step' | 'none', restore?: 'saved' | Uint8Array)
   const s = store();
   noteSpeed();
   discardPending();
+  drop(); // the new session replaces one kept for an undo (the worker disposes it on create)
   nextRun();
   afterReady = then;
   s.beginRun(s.spec);
@@ -273,10 +276,27 @@ export function loseDevice(): void {
 }
 (globalThis as { __playground?: object }).__playground = { loseDevice };
 
+/**
+ * Clears the run at once. A session that has trained (running, paused or done) is kept, paused, for
+ * UNDO_MS so that undoReset can bring it back as it was; one still loading or compiling is dropped.
+ */
 export function reset(): void {
-  discardPending();
+  const s = store();
+  flush(); // metrics still buffered belong to the curves an undo brings back
+  const trained = s.runStatus === 'running' || s.runStatus === 'pausing' || s.runStatus === 'stepping' || s.runStatus === 'paused' || s.runStatus === 'done';
+  const old = run;
+  if (trained && s.runStatus === 'running') send({ type: 'pause', run: old });
   nextRun();
   afterReady = 'none';
-  send({ type: 'dispose', run });
+  const after = run;
+  if (trained) hold(old, after, () => { if (run === after) send({ type: 'dispose', run: after }); });
+  else send({ type: 'dispose', run });
   store().resetRun();
+}
+
+/** Brings back the run a reset cleared (its session, step and curves), while Undo is offered. */
+export function undoReset(): void {
+  if (isBusy(store().runStatus)) return;
+  const back = undo(run);
+  if (back !== null) setRun(back);
 }

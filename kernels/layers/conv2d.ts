@@ -4,7 +4,7 @@ import type { Activation, Padding } from '../model/types.ts';
 import { LIMITS } from '../model/limits.ts';
 import { layerGeom, pads, spatialProblem } from '../model/conv.ts';
 import type { LayerDef } from './def.ts';
-import { ACTIVATION_FIELD, actSuffix, initFor, pair, PADDING_FIELD, torchAct, withActivation } from './shared.ts';
+import { ACTIVATION_FIELD, actSuffix, count, initFor, pair, PADDING_FIELD, torchAct, withActivation } from './shared.ts';
 import { actHow, real } from './how.ts';
 
 export interface Conv2dSpec {
@@ -24,7 +24,7 @@ export const conv2d: LayerDef<Conv2dSpec> = {
   make: () => ({ kind: 'conv2d', filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu' }),
   summary(l) {
     const k = Array.isArray(l.kernel) ? `${l.kernel[0]}×${l.kernel[1]}` : `${l.kernel}×${l.kernel}`;
-    return `${l.filters} filters ${k}, stride ${l.stride ?? 1}, ${l.padding ?? 'valid'}${(l.dilation ?? 1) > 1 ? `, dilation ${l.dilation}` : ''}${actSuffix(l.activation)}`;
+    return `${count(l.filters, 'filter')} ${k}, stride ${l.stride ?? 1}, ${l.padding ?? 'valid'}${(l.dilation ?? 1) > 1 ? `, dilation ${l.dilation}` : ''}${actSuffix(l.activation)}`;
   },
   how(l, inShape, outShape) {
     const { g, top, left } = pads(l, inShape);
@@ -47,9 +47,9 @@ export const conv2d: LayerDef<Conv2dSpec> = {
     };
   },
   infer(l, shape, ctx) {
-    const bad = spatialProblem(l, shape);
+    const bad = spatialProblem(l, shape, ctx.input);
     if (bad) {
-      ctx.error(bad.field, bad.message);
+      ctx.error(bad.field, bad.message, bad.notImage ? { moveBackToRank: 3 } : undefined);
       return { shape: [0] };
     }
     const g = layerGeom(l, shape);

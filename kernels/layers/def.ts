@@ -41,11 +41,23 @@ export interface CheckCtx {
   checkLayers(layers: unknown, prefix: string, depth: number): void;
 }
 
+/**
+ * A one-click repair a kind may offer beside its shape error, relative to the erring layer; shape
+ * inference turns it into the whole new layer list and offers it only when it does clear the error.
+ * insert: these layers go just before it; replace: it becomes this layer; moveBackToRank: it moves
+ * up to just after the last layer whose output has this many axes (a Conv2D back before a Flatten).
+ */
+export type LayerFix =
+  | { label: string; insert: LayerSpec[] }
+  | { label: string; replace: LayerSpec }
+  | { moveBackToRank: number };
+
 /** Shape inference of one layer; errors name the field (null: the layer itself). */
 export interface InferCtx {
   spec: ModelSpec;
+  input: number[]; // one sample of the data, for messages that say what the data is (images, a sequence, one vector)
   place: string; // "layer 3" or "inner layer 1 of layer 2", for messages read away from the row
-  error(field: string | null, message: string): void;
+  error(field: string | null, message: string, fix?: LayerFix): void;
   embed: [vocab: number, dim: number] | null; // the last embedding so far, for a tied unembed
   walk(layers: LayerSpec[], shape: number[], prefix: string): { shape: number[]; params: number; out: LayerShape[] };
   prefix: string; // this layer's path

@@ -4,6 +4,7 @@ import { LIMITS } from '../model/limits.ts';
 import { describeEmbedding } from '../nn/recurrent.ts';
 import { fmt, type LayerDef } from './def.ts';
 import { real } from './how.ts';
+import { count } from './shared.ts';
 
 export interface EmbeddingSpec { kind: 'embedding'; vocab?: number; dim: number }
 
@@ -15,7 +16,7 @@ export const embedding: LayerDef<EmbeddingSpec> = {
     vocab: { type: 'int', label: 'Vocabulary', help: 'rows of the table', min: 1, max: LIMITS.vocab, default: 0, unset: 0, hint: "0 = the task's" },
   },
   make: () => ({ kind: 'embedding', dim: 32 }),
-  summary: (l) => `${l.dim} dims${l.vocab ? `, vocabulary ${l.vocab}` : ''}`,
+  summary: (l) => `${count(l.dim, 'dim')}${l.vocab ? `, vocabulary ${l.vocab.toLocaleString('en-US')}` : ''}`,
   how(l, inShape, outShape, { spec }) {
     const V = l.vocab || (spec.dataset.kind === 'task' ? taskInfo(spec.dataset).inputVocab : 0);
     return {
@@ -27,8 +28,10 @@ export const embedding: LayerDef<EmbeddingSpec> = {
     const ds = ctx.spec.dataset;
     const taskVocab = ds.kind === 'task' ? taskInfo(ds).inputVocab : 0;
     const V = l.vocab ?? taskVocab;
-    if (shape.length !== 1 || !(taskVocab > 0))
-      ctx.error(null, `needs a sequence of token ids (T), got ${fmt(shape)}${ds.kind === 'task' && shape.length === 2 ? ': this task gives real values, use a recurrent layer directly' : ''}`);
+    if (!(taskVocab > 0))
+      ctx.error(null, `needs a sequence of token ids (T), got ${fmt(shape)}: this data has no token ids${ds.kind === 'task' ? ' (it gives real values: use a recurrent layer directly)' : ''}`);
+    else if (shape.length !== 1)
+      ctx.error(null, `needs the task's token ids (T), got ${fmt(shape)}: it must come first, before any layer that turns tokens into vectors`);
     else if (V < taskVocab) ctx.error('vocab', `the task has ${taskVocab} tokens but the vocabulary is ${V}`);
     ctx.embed = [V, l.dim];
     return { shape: [...shape, l.dim], params: V * l.dim, largest: V * l.dim };

@@ -58,5 +58,5 @@ export const KIND = Object.fromEntries(LAYERS.map((d) => [d.kind, d.kind])) as {
 /** The palette's default layer of a kind. */
 export const defaultLayer = <K extends LayerKind>(kind: K): LayerOf<K> => layerDef(kind).make();
 
-export type { LayerDef, FieldDef, Family, Option } from './def.ts';
+export type { LayerDef, FieldDef, Family, Option, LayerFix } from './def.ts';
 export { ACTIVATIONS } from './shared.ts';

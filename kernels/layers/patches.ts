@@ -3,6 +3,7 @@ import { layerGeom } from '../model/conv.ts';
 import { LIMITS } from '../model/limits.ts';
 import { fmt, type LayerDef } from './def.ts';
 import { real } from './how.ts';
+import { count } from './shared.ts';
 
 export interface PatchesSpec { kind: 'patches'; size: number; dim: number }
 
@@ -13,7 +14,7 @@ export const patches: LayerDef<PatchesSpec> = {
     dim: { type: 'int', label: 'Dimensions', help: 'the width of each patch vector', required: true, min: 1, max: LIMITS.units },
   },
   make: () => ({ kind: 'patches', size: 7, dim: 32 }),
-  summary: (l) => `${l.size}×${l.size} patches → ${l.dim} dims`,
+  summary: (l) => `${l.size}×${l.size} patches → ${count(l.dim, 'dim')}`,
   how(l, inShape, outShape) {
     const [H, W, C] = inShape;
     const P = l.size, n = outShape[0];
@@ -28,7 +29,7 @@ export const patches: LayerDef<PatchesSpec> = {
   },
   infer(l, shape, ctx) {
     if (shape.length !== 3) {
-      ctx.error(null, `needs an image input (height, width, channels), got ${fmt(shape)}`);
+      ctx.error(null, `needs an image input (height, width, channels), got ${fmt(shape)}${ctx.input.length === 3 ? '; it must come before any Flatten' : '; this data has no images'}`, { moveBackToRank: 3 });
       return { shape: [0] };
     }
     const [H, W, C] = shape;

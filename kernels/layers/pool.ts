@@ -37,9 +37,9 @@ export function poolDef<K extends string>(kind: K, op: 'max' | 'avg', title: str
       };
     },
     infer(l, shape, ctx) {
-      const bad = spatialProblem(l, shape);
+      const bad = spatialProblem(l, shape, ctx.input);
       if (bad) {
-        ctx.error(bad.field, bad.message);
+        ctx.error(bad.field, bad.message, bad.notImage ? { moveBackToRank: 3 } : undefined);
         return { shape: [0] };
       }
       const g = layerGeom(l, shape);

@@ -1,6 +1,7 @@
 // Positions: adds sinusoidal (fixed) or learned positional encodings to a (T, D) sequence.
 import { buildPosenc, describePosenc } from '../nn/transformer.ts';
-import { fmt, type LayerDef } from './def.ts';
+import type { LayerDef } from './def.ts';
+import { notASequence } from './shared.ts';
 import { real } from './how.ts';
 
 export interface PosencSpec { kind: 'posenc'; type: 'sinusoidal' | 'learned' }
@@ -32,7 +33,8 @@ export const posenc: LayerDef<PosencSpec> = {
   },
   infer(l, shape, ctx) {
     if (shape.length !== 2) {
-      ctx.error(null, `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it' : ''}`);
+      const why = notASequence(shape, ctx.spec, ctx.input, 'a sequence of vectors (T, D)', true);
+      ctx.error(null, why.message, why.fix);
       return { shape };
     }
     const p = l.type === 'learned' ? shape[0] * shape[1] : 0;

@@ -3,8 +3,8 @@
 import type { CellKind } from '../backend.ts';
 import { LIMITS } from '../model/limits.ts';
 import { buildRecurrent, cellStep, describeRecurrent, initialStateNames, recurrentOutShape, recurrentParamCount, type Cell } from '../nn/recurrent.ts';
-import { fmt, type FieldDef, type LayerDef } from './def.ts';
-import { tshape } from './shared.ts';
+import type { FieldDef, LayerDef } from './def.ts';
+import { notASequence, tshape } from './shared.ts';
 import { recurrentHow } from './recurrent-how.ts';
 
 /** Sequences (T, F) → (T, hidden) when returning sequences, else the last state (hidden). */
@@ -29,11 +29,12 @@ export function recurrentDef<K extends CellKind>(kind: K, { title, label, help, 
   return {
     kind, title, label, help, family: 'Sequence', recurrent: true, fields,
     make: () => ({ kind, hidden: 64, returnSequences: true }),
-    summary: (l) => `${l.hidden} hidden${(l.layers ?? 1) > 1 ? ` × ${l.layers} layers` : ''}, ${l.returnSequences ? 'every step' : 'last state'}`,
+    summary: (l) => `${l.hidden.toLocaleString('en-US')} hidden${(l.layers ?? 1) > 1 ? ` × ${l.layers} layers` : ''}, ${l.returnSequences ? 'every step' : 'last state'}`,
     how: (l, inShape, outShape) => recurrentHow(l, inShape, outShape, cell),
     infer(l, shape, ctx) {
       if (shape.length !== 2) {
-        ctx.error(null, `needs a sequence (T, features), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding before it, or return sequences from the layer before' : ''}`);
+        const why = notASequence(shape, ctx.spec, ctx.input, 'a sequence (T, features)', false);
+        ctx.error(null, why.message, why.fix);
         return { shape: [0] };
       }
       const G = cell.gates;

@@ -4,7 +4,11 @@ import type { FusedAct, Tensor } from '../backend.ts';
 import type { Graph } from '../autodiff/graph.ts';
 import type { Activation } from '../model/types.ts';
 import { LIMITS } from '../model/limits.ts';
-import type { FieldDef } from './def.ts';
+import type { ModelSpec } from '../model/types.ts';
+import { taskInfo } from '../data/tasks.ts';
+import { fmt, type FieldDef, type LayerFix } from './def.ts';
+import { embedding } from './embedding.ts';
+import { patches } from './patches.ts';
 
 export const ACTIVATIONS = [
   { value: 'relu', label: 'ReLU' }, { value: 'leaky_relu', label: 'Leaky ReLU' }, { value: 'gelu', label: 'GELU' },
@@ -17,6 +21,9 @@ export const ACTIVATION_FIELD: FieldDef = {
   type: 'enum', label: 'Activation', help: 'the non-linearity applied to the output', default: 'none',
   options: [{ value: 'none', label: 'none (linear)' }, ...ACTIVATIONS],
 };
+/** "1 filter", "1,024 filters": a count with its noun, pluralised, with thousands separators. */
+export const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
 export const actSuffix = (a: string | undefined) => (a && a !== 'none' ? `, ${actLabel(a)}` : '');
 
 export const PADDING_FIELD: FieldDef = {
@@ -49,3 +56,23 @@ export const pair = (a: number, b: number) => (a === b ? `${a}` : `(${a}, ${b})`
 
 /** The torch shape of a per-sample engine shape: an image (H, W, C) is (N, C, H, W) in the module. */
 export const tshape = (s: number[]) => `(N, ${(s.length === 3 ? [s[2], s[0], s[1]] : s).join(', ')})`;
+
+/**
+ * Why a sequence layer (recurrent, positions, transformer) cannot take this input, in words, with
+ * the fix that mends it where one exists: token ids want an Embedding first, an image wants
+ * Patches (for attention) or a convolution (for a recurrent layer, nothing fits).
+ */
+export function notASequence(shape: number[], spec: ModelSpec, data: number[], want: string, patchesFit: boolean): { message: string; fix?: LayerFix } {
+  const got = fmt(shape);
+  if (shape.length === 1 && spec.dataset.kind === 'task' && taskInfo(spec.dataset).inputVocab > 0)
+    return { message: `needs ${want}, got ${got}: add an Embedding before it`, fix: { label: 'Add Embedding', insert: [embedding.make()] } };
+  if (shape.length === 1) {
+    const why = data.length === 2 ? 'return sequences from the recurrent layer before it'
+      : data.length === 3 ? `a flattened image is one vector, not a sequence; ${patchesFit ? 'for attention on images, use Patches in place of the Flatten' : 'use Conv2D on images'}`
+        : 'this data gives one vector per sample, not a sequence; use Dense layers';
+    return { message: `needs ${want}, got ${got}: ${why}` };
+  }
+  if (shape.length === 3 && patchesFit)
+    return { message: `needs ${want}, got an image ${got}: add Patches before it to cut the image into a sequence`, fix: { label: 'Add Patches', insert: [patches.make()] } };
+  return { message: `needs ${want}, got an image ${got}: use Conv2D on images, or choose a sequence task` };
+}

@@ -3,8 +3,8 @@
 import { LIMITS } from '../model/limits.ts';
 import { buildTransformer, describeTransformer, mlpWidth, transformerActivations, transformerParamCount } from '../nn/transformer.ts';
 import type { Transform } from '../export/torch-layers.ts';
-import { fmt, type LayerDef } from './def.ts';
-import { DROPOUT_MAX, tshape } from './shared.ts';
+import type { LayerDef } from './def.ts';
+import { DROPOUT_MAX, notASequence, tshape } from './shared.ts';
 import { real, texNum } from './how.ts';
 
 export interface TransformerSpec {
@@ -38,7 +38,7 @@ export const transformer: LayerDef<TransformerSpec> = {
   make: () => ({ kind: 'transformer', heads: 4, layers: 1, causal: false, norm: 'pre' }),
   summary: (l) =>
     `${l.layers ?? 1} block${(l.layers ?? 1) > 1 ? 's' : ''}, ${l.heads} head${l.heads > 1 ? 's' : ''}, ${l.causal ? 'causal' : 'bidirectional'}, ${l.norm ?? 'pre'}-LN` +
-    `${l.mlp ? `, MLP ${l.mlp}` : ''}${l.dropout ? `, dropout ${l.dropout}` : ''}`,
+    `${l.mlp ? `, MLP ${l.mlp.toLocaleString('en-US')}` : ''}${l.dropout ? `, dropout ${l.dropout}` : ''}`,
   how(l, inShape) {
     const [T, D] = inShape;
     const h = l.heads, d = D / h, M = mlpWidth(l, D), n = l.layers ?? 1;
@@ -62,7 +62,8 @@ export const transformer: LayerDef<TransformerSpec> = {
   },
   infer(l, shape, ctx) {
     if (shape.length !== 2) {
-      ctx.error(null, `needs a sequence of vectors (T, D), got ${fmt(shape)}${shape.length === 1 ? ': add an Embedding (tokens) or Patches (images) before it' : ''}`);
+      const why = notASequence(shape, ctx.spec, ctx.input, 'a sequence of vectors (T, D)', true);
+      ctx.error(null, why.message, why.fix);
       return { shape: [0] };
     }
     const [T, D] = shape;

@@ -20,11 +20,18 @@ export function layerGeom(l: SpatialLayer, inShape: readonly number[], N = 1): C
   return convGeom([N, H, W, C], [l.size, l.size], C, l.stride ?? l.size, l.padding ?? 'valid', 1);
 }
 
-/** Why a conv/pool layer cannot run on this input, naming the field; null when it can. */
-export function spatialProblem(l: SpatialLayer, inShape: readonly number[]): { field: string; message: string } | null {
+/**
+ * Why a conv/pool layer cannot run on this input, naming the field; null when it can. notImage:
+ * the input is not an image at all (a Flatten came before), which moving the layer up can mend.
+ */
+export function spatialProblem(l: SpatialLayer, inShape: readonly number[], data?: readonly number[]): { field: string | null; message: string; notImage?: boolean } | null {
   const fmt = (s: readonly number[]) => `(${s.join(', ')})`;
   if (inShape.length !== 3)
-    return { field: 'kind', message: `needs an image input (height, width, channels), got ${fmt(inShape)}; put it before any Flatten or Dense` };
+    return {
+      field: null, notImage: true, // the layer itself, not one of its fields
+      message: `needs an image input (height, width, channels), but gets ${inShape.length === 1 ? `one vector of ${inShape[0].toLocaleString('en-US')} values` : `a sequence ${fmt(inShape)}`}` +
+        (!data || data.length === 3 ? '; it must come before any Flatten' : '; this data has no images, so convolution and pooling do not apply'),
+    };
   const g = layerGeom(l, inShape);
   const ekh = (g.KH - 1) * g.dh + 1, ekw = (g.KW - 1) * g.dw + 1;
   const field = isConv(l) ? 'kernel' : 'size';

@@ -1,6 +1,7 @@
 // Shape inference, parameter counts and a memory estimate, all from the spec alone (no device).
 import type { LayerSpec, ModelSpec } from './types.ts';
-import type { SpecIssue } from './validate.ts';
+import { layerFieldsOk, type SpecIssue } from './validate.ts';
+import { endIssue, kindFix, type Want } from './fixes.ts';
 import { sampleSizes, taskInfo } from '../data/tasks.ts';
 import { rowsInfo } from '../data/datasets.ts';
 import { estimateMemory } from './memory.ts';
@@ -52,9 +53,23 @@ export interface ShapeReport {
 
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
+/** Fixes are offered this many levels deep: a fix is checked by inferring the fixed model, whose own fix may finish it. */
+const FIX_DEPTH = 2;
+
+/**
+ * Shapes, parameters and memory layer by layer. Inference stops at the first layer that cannot
+ * take its input (or has a field out of bounds, which the validator names): the error shows once,
+ * at its cause, and the layers after it have no shape (an outShape of [0]) rather than errors of their own.
+ */
 export function inferShapes(spec: ModelSpec): ShapeReport {
+  return infer(spec, 0);
+}
+
+function infer(spec: ModelSpec, depth: number): ShapeReport {
   const ds = datasetInfo(spec);
   const errors: SpecIssue[] = [];
+  const check = depth < FIX_DEPTH ? (s: ModelSpec) => infer(s, depth + 1).errors : null;
+  let failed = false;
   let acts = 0;
   let largestWeight = 0; // elements of the biggest single parameter
   let largestAct = 0; // elements of the biggest layer output, per sample
@@ -66,11 +81,23 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
     layers.forEach((l, i) => {
       const idx = top ?? i;
       const path = `${prefix}[${i}]`;
+      if (failed || !layerFieldsOk(l)) {
+        failed = true;
+        shape = [0];
+        out.push({ path, kind: l.kind, outShape: shape, params: 0, largest: 0, activations: 0 });
+        return;
+      }
       const def = layerDef(l.kind);
       const ctx: InferCtx = {
-        spec, prefix: path,
+        spec, prefix: path, input: ds.inputShape,
         place: top === undefined ? `layer ${i + 1}` : `inner layer ${i + 1} of layer ${idx + 1}`,
-        error: (field, message) => void errors.push({ path: `${path} (${l.kind})${field ? `.${field}` : ''}`, layer: idx, message }),
+        error: (field, message, fix) => {
+          if (failed) return;
+          failed = true;
+          const inputs = top === undefined ? [ds.inputShape, ...out.map((o) => o.outShape), shape] : [];
+          const f = fix && check && top === undefined ? kindFix(spec, i, fix, inputs, check) : null;
+          errors.push({ path: `${path} (${l.kind})${field ? `.${field}` : ''}`, layer: idx, message, ...(f ? { fix: f } : {}) });
+        },
         get embed() { return embed; },
         set embed(v) { embed = v; },
         walk: (ls, sh, p) => walk(ls, sh, p, idx),
@@ -87,28 +114,25 @@ export function inferShapes(spec: ModelSpec): ShapeReport {
     return { shape, params, out };
   };
   const r = walk(spec.layers, ds.inputShape, 'layers', undefined);
+  const outs = r.out.map((o) => o.outShape);
+  // The end is checked only when every layer took its input: else the first error already says why.
+  const ends = (want: Want, message: string) => {
+    if (!failed && r.shape.join('x') !== want.shape.join('x')) errors.push(endIssue(spec, ds.inputShape, outs, want, message, check));
+  };
   if (spec.dataset.kind === 'mnist') {
     if (spec.loss !== 'softmax_cross_entropy')
       errors.push({ path: 'loss', message: 'MNIST is classification: use softmax_cross_entropy' });
-    if (r.shape.length !== 1 || r.shape[0] !== ds.classes)
-      errors.push({
-        path: spec.layers.length ? `layers[${spec.layers.length - 1}]` : 'layers',
-        layer: spec.layers.length ? spec.layers.length - 1 : undefined,
-        message: `the model must end in ${ds.classes} outputs per sample (one per digit), but it ends in ${fmt(r.shape)}${r.shape.length > 1 ? ': add a Flatten before the last Dense' : ''}`,
-      });
+    const want = { shape: [ds.classes], words: `${ds.classes} outputs per sample (one per digit)` };
+    ends(want, `the model must end in ${want.words}, but it ends in ${fmt(r.shape)}`);
   }
   if (spec.dataset.kind !== 'mnist') {
     const t = rowsInfo(spec.dataset);
     const o = t.output;
     const want = o.kind === 'tokens' ? [o.T, o.V] : o.kind === 'class' ? [o.V] : [o.D];
-    const last = spec.layers.length ? spec.layers.length - 1 : undefined;
     if (spec.loss !== t.loss)
       errors.push({ path: 'loss', message: `the ${t.name} task is ${t.loss === 'mse' ? 'regression: use mse' : 'classification: use softmax_cross_entropy'}` });
-    if (r.shape.join('x') !== want.join('x'))
-      errors.push({
-        path: last !== undefined ? `layers[${last}]` : 'layers', layer: last,
-        message: `the ${t.name} task needs ${fmt(want)} outputs per sample (${o.kind === 'tokens' ? 'a score per token at every position: return sequences, then Dense ' + o.V : o.kind === 'class' ? 'one score per class from the last state' : 'the forecast values'}), but the model ends in ${fmt(r.shape)}`,
-      });
+    const words = `${fmt(want)} outputs per sample (${o.kind === 'tokens' ? 'a score per token at every position: return sequences, then Dense ' + o.V : o.kind === 'class' ? 'one score per class from the last state' : 'the forecast values'})`;
+    ends({ shape: want, words }, `the ${t.name} task needs ${words}, but the model ends in ${fmt(r.shape)}`);
   }
   const B = spec.train?.batchSize ?? 1;
   const P = r.params;

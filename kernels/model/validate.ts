@@ -13,7 +13,10 @@ export interface SpecIssue {
   path: string; // e.g. "layers[2].units"
   layer?: number; // top-level layer index, when the issue is inside a layer
   message: string;
+  /** A one-click repair the builder offers: its button's words and the whole layer list after it. */
+  fix?: SpecFix;
 }
+export interface SpecFix { label: string; layers: LayerSpec[] }
 
 export class SpecError extends Error {
   constructor(readonly issues: SpecIssue[]) {
@@ -138,6 +141,16 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
     if (isObj(s) && Object.hasOwn(SCHEDULE_KEYS, s.kind as string)) unknownKeys(s, SCHEDULE_KEYS[s.kind as string], 'train.schedule', 'train.schedule', err);
   }
   return { ok: errors.length === 0, errors };
+}
+
+/** True when every field of a layer (not its inner layers) is within its declaration: shape inference reads only such layers. */
+export function layerFieldsOk(l: LayerSpec): boolean {
+  const def = findLayerDef(l.kind);
+  if (!def) return false;
+  let ok = true;
+  for (const [k, f] of Object.entries(def.fields as Record<string, FieldDef>))
+    checkField((l as unknown as Record<string, unknown>)[k], f, k, () => (ok = false), 0);
+  return ok;
 }
 
 /** One layer field against its declaration: type, bounds, options. Absent optional fields pass. */
