@@ -403,6 +403,7 @@ export class GpuBackend implements Backend {
   conv2dBackwardWeight(...a: Parameters<Backend['conv2dBackwardWeight']>) { return convOps.conv2dBackwardWeight(this, ...a); }
   pool2d(...a: Parameters<Backend['pool2d']>) { return poolOps.pool2d(this, ...a); }
   pool2dBackward(...a: Parameters<Backend['pool2dBackward']>) { return poolOps.pool2dBackward(this, ...a); }
+  pool2dBackwardAct(...a: Parameters<NonNullable<Backend['pool2dBackwardAct']>>) { return poolOps.pool2dBackwardAct(this, ...a); }
   batchnormStats(...a: Parameters<Backend['batchnormStats']>) { return batchnormOps.batchnormStats(this, ...a); }
   batchnormApply(...a: Parameters<Backend['batchnormApply']>) { return batchnormOps.batchnormApply(this, ...a); }
   batchnormBackward(...a: Parameters<Backend['batchnormBackward']>) { return batchnormOps.batchnormBackward(this, ...a); }

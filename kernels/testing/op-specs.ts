@@ -13,7 +13,7 @@ import { OPT_CASES } from '../ops/optimizer/cases.ts';
 import { GATHER_CASES } from '../ops/gather/cases.ts';
 import { RNN_CASES } from '../ops/recurrent/cases.ts';
 import { CONV_CASES } from '../ops/conv/cases.ts';
-import { POOL_CASES } from '../ops/pool/cases.ts';
+import { POOL_ACT_CASES, POOL_CASES } from '../ops/pool/cases.ts';
 import { BN_CASES } from '../ops/batchnorm/cases.ts';
 import { AUGMENT_CASES } from '../ops/augment/cases.ts';
 import { ATTENTION_CASES } from '../ops/attention/cases.ts';
@@ -25,7 +25,7 @@ export const OP_CASES: OpCase[] = [
   ...MATMUL_CASES, ...MATMUL_BACK_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES,
   ...DROPOUT_CASES, ...SUMSQ_CASES, ...OPT_CASES, ...GATHER_CASES, ...MISC_CASES,
   ...RNN_CASES,
-  ...CONV_CASES, ...POOL_CASES, ...BN_CASES, ...AUGMENT_CASES,
+  ...CONV_CASES, ...POOL_CASES, ...POOL_ACT_CASES, ...BN_CASES, ...AUGMENT_CASES,
   ...ATTENTION_CASES,
 ];
 
