@@ -401,6 +401,7 @@ export class GpuBackend implements Backend {
   conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: ConvOpts) { return convOps.conv2d(this, out, x, w, g, o); }
   conv2dBackwardInput(...a: Parameters<Backend['conv2dBackwardInput']>) { return convOps.conv2dBackwardInput(this, ...a); }
   conv2dBackwardWeight(...a: Parameters<Backend['conv2dBackwardWeight']>) { return convOps.conv2dBackwardWeight(this, ...a); }
+  conv2dBackwardWeightBias(...a: Parameters<NonNullable<Backend['conv2dBackwardWeightBias']>>) { return convOps.conv2dBackwardWeightBias(this, ...a); }
   pool2d(...a: Parameters<Backend['pool2d']>) { return poolOps.pool2d(this, ...a); }
   pool2dBackward(...a: Parameters<Backend['pool2dBackward']>) { return poolOps.pool2dBackward(this, ...a); }
   pool2dBackwardAct(...a: Parameters<NonNullable<Backend['pool2dBackwardAct']>>) { return poolOps.pool2dBackwardAct(this, ...a); }
