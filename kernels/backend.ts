@@ -344,13 +344,6 @@ export interface Backend {
   /** dx as a gather: each input element sums the window outputs that chose it (max) or cover it (avg). */
   pool2dBackward(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom): Kernel;
   /**
-   * Optional fused forms (the GPU backend has them; the graph composes the plain ops elsewhere):
-   * pool2dBackward then act'(gradAct.y) in one pass, gradAct.y the pooled input as an activation's
-   * output (dx's shape); and conv2dBackwardWeight that also writes dbias (F) = Σ over positions of dy.
-   */
-  pool2dBackwardAct?(op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom, gradAct: { act: FusedAct; y: Tensor }): Kernel;
-  conv2dBackwardWeightBias?(dw: Tensor, dbias: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate?: boolean): Kernel;
-  /**
    * Batch statistics of x viewed as (rows, C), C = mean.size: mean and 1/sqrt(var + eps) (biased
    * var), and running stats updated as torch does: r = (1 − momentum)·r + momentum·batch (unbiased var).
    */

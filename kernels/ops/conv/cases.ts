@@ -2,6 +2,7 @@
 // CpuBackend('f64') and GPU-vs-CPU in Chromium. Odd sizes throughout, and a grid of
 // stride/padding/dilation combos. Only type imports from op-specs.ts (it imports this file).
 import { convGeom, type DType, type FusedAct, type Kernel, type Padding, type StepParams } from '../../backend.ts';
+import { fusedOps } from '../../autodiff/fused.ts';
 import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
@@ -58,7 +59,8 @@ function convCase(o: ConvCase): OpCase {
       const dz = act === 'none' ? t.dy : t.dz;
       if (act !== 'none') backward.push(be.unaryBackward(act, t.dz, t.dy, t.y, t.y));
       backward.push(be.conv2dBackwardInput(t.dx, dz, t.w, g, o.acc));
-      if (o.dwb && o.bias && be.conv2dBackwardWeightBias) backward.push(be.conv2dBackwardWeightBias(t.dw, t.dbias, t.x, dz, g, o.acc));
+      const wb = fusedOps(be).conv2dBackwardWeightBias;
+      if (o.dwb && o.bias && wb) backward.push(wb.call(be, t.dw, t.dbias, t.x, dz, g, o.acc));
       else {
         backward.push(be.conv2dBackwardWeight(t.dw, t.x, dz, g, o.acc));
         if (o.bias) backward.push(be.sumRows(t.dbias, { ...dz, shape: [o.N * g.OH * g.OW, o.F] }, o.dwb && o.acc));

@@ -1,5 +1,6 @@
 // Op cases of max and average pooling: odd sizes, overlapping windows, padding.
 import { convGeom, type FusedAct, type Padding, type PoolOp, type Tensor } from '../../backend.ts';
+import { fusedOps } from '../../autodiff/fused.ts';
 import { DEFAULT_PARAMS as P, inp, out, TOL_EW, TOL_EXACT, TOL_SUM, TOL_TRANS, type Gen, type OpCase, type TensorSpec } from '../../testing/case-kit.ts';
 
 function poolCase(op: PoolOp, N: number, H: number, W: number, C: number, size: number, stride: number, pad: Padding): OpCase {
@@ -81,8 +82,8 @@ function poolActCase(op: PoolOp, act: Exclude<FusedAct, 'none'>, N: number, H: n
     grad: { kind: 'dot', y: 'p', dy: 'dp', wrt: [['z', 'dz']] },
     record: (be, t) => ({
       forward: [be.unary(act, t.y, t.z, 0.01), be.pool2d(op, t.p, t.y, am(t), g)],
-      backward: be.pool2dBackwardAct
-        ? [be.pool2dBackwardAct(op, t.dz, t.dp, am(t), g, { act, y: t.y })]
+      backward: fusedOps(be).pool2dBackwardAct
+        ? [fusedOps(be).pool2dBackwardAct!(op, t.dz, t.dp, am(t), g, { act, y: t.y })]
         : [be.pool2dBackward(op, t.dz, t.dp, am(t), g), be.unaryBackward(act, t.dz, t.dz, t.y, t.y, 0.01)],
     }),
   };
