@@ -7,7 +7,7 @@
 import { MATMUL_BACK_CASES, MATMUL_CASES } from '../ops/matmul/cases.ts';
 import { BINARY_CASES, MISC_CASES, UNARY_CASES } from '../ops/elementwise/cases.ts';
 import { REDUCE_CASES, SUMROWS_CASES, SUMSQ_CASES } from '../ops/reduce/cases.ts';
-import { LOSS_CASES } from '../ops/loss/cases.ts';
+import { LOSS_CASES, SEQ_ROWS_CASES } from '../ops/loss/cases.ts';
 import { DROPOUT_CASES } from '../ops/dropout/cases.ts';
 import { OPT_CASES } from '../ops/optimizer/cases.ts';
 import { GATHER_CASES } from '../ops/gather/cases.ts';
@@ -22,7 +22,7 @@ import type { OpCase } from './case-kit.ts';
 export * from './case-kit.ts';
 
 export const OP_CASES: OpCase[] = [
-  ...MATMUL_CASES, ...MATMUL_BACK_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES,
+  ...MATMUL_CASES, ...MATMUL_BACK_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES, ...SEQ_ROWS_CASES,
   ...DROPOUT_CASES, ...SUMSQ_CASES, ...OPT_CASES, ...GATHER_CASES, ...MISC_CASES,
   ...RNN_CASES,
   ...CONV_CASES, ...POOL_CASES, ...POOL_ACT_CASES, ...BN_CASES, ...AUGMENT_CASES,
