@@ -4,6 +4,7 @@ import { matmulWgsl } from './tiled.wgsl.ts';
 import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from './register.wgsl.ts';
 import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from './large.wgsl.ts';
 import { dotLanes, matmulDotWgsl } from './dot.wgsl.ts';
+import { splitK, splitKIneligible, splitKSlices, SPLITK_MIN_K, SPLITK_MIN_SLICE } from './splitk.ts';
 import type { Arg, GpuBackend } from '../../gpu/backend.ts';
 
 /**
@@ -47,6 +48,11 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
   } as const;
   // A CPU-backed adapter gets the register kernel wherever its vec4 loads fit (matmul/register.wgsl.ts);
   // a hardware GPU gets large tiles where the product fills it (matmul/large.wgsl.ts).
+  if (o.kernel === 'splitk') {
+    const why = splitKIneligible(o, batch), S = splitKSlices(M, N, K);
+    if (why || S < 2) throw new Error(`matmul ${M}x${N}x${K}: split-K does not apply: ${why ?? `K = ${K} has no 2 or more equal slices of at least ${SPLITK_MIN_SLICE}`}`);
+    return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo));
+  }
   // Few outputs over a long K (a classifier, a weight gradient summed over tokens): lanes share each dot product.
   if (o.kernel === 'dot' || (!o.kernel && be.hw && K >= DOT_MIN_K && M * N * batch <= DOT_MAX_OUTPUTS)) {
     const lanes = dotLanes(K), groups = Math.ceil((M * N * batch) / (256 / lanes));
@@ -55,6 +61,11 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
     const subgroup = lanes <= be.subgroupSize;
     return be.kernel(`matmul ${M}x${N}x${K}`, matmulDotWgsl({ ...flags, lanes, subgroup }), matmulArgs(M, N, K, batch, a, b, out, o),
       [gy > 1 ? 65535 : groups, gy, 1]);
+  }
+  // More outputs than the dot kernel takes, still a long K in the weight-gradient layout: K in slices.
+  if (!o.kernel && be.hw && K >= SPLITK_MIN_K && !splitKIneligible(o, batch)) {
+    const S = splitKSlices(M, N, K);
+    if (S > 1) return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo));
   }
   const vec4Loads = matmulRegisterEligible(M, N, K, flags.transA, flags.transB, flags.onesRow);
   const register = vec4Loads && (o.kernel ? o.kernel === 'register' : !be.hw);
