@@ -57,12 +57,30 @@ for (const paths of ['fallback', 'hardware'] as const) {
   });
 }
 
+interface Step { dispatches: number; labels: string[]; chained: string[] }
+
 test('cnn-mnist: no relu\' or conv bias-sum dispatch is left in the training step', { timeout: 300_000 }, async () => {
   for (const paths of ['fallback', 'hardware'] as const) {
-    const r: { dispatches: number; labels: string[] } = await run('cnn-mnist dispatches', paths);
-    console.log(`# cnn-mnist ${paths}: ${r.dispatches} dispatches per step: ${r.labels.join(', ')}`);
+    const r: Step = await run('preset dispatches', { preset: 'cnn-mnist', paths });
+    console.log(`# cnn-mnist ${paths}: ${r.dispatches} dispatches per step: ${r.labels.join(', ')}; chained: ${r.chained.join(', ')}`);
     assert.equal(count(r.labels, /^unary/), 0, r.labels.join(', '));
+    assert.equal(count(r.labels, /^sumRows/), 0, r.labels.join(', '));
     assert.equal(count(r.labels, /^conv2d dw\+dbias /), 2, r.labels.join(', '));
     assert.equal(count(r.labels, /^pool2d max backward relu'$/), 2, r.labels.join(', '));
+    assert.equal(r.dispatches, r.labels.length + r.chained.length);
   }
+});
+
+test('transformer-char on the hardware kernels: row-parallel cross-entropy and split-K weight gradients', { timeout: 300_000 }, async () => {
+  const hw: Step = await run('preset dispatches', { preset: 'transformer-char', paths: 'hardware' });
+  const sw: Step = await run('preset dispatches', { preset: 'transformer-char', paths: 'fallback' });
+  console.log(`# transformer-char: ${sw.dispatches} dispatches per step on SwiftShader's kernels, ${hw.dispatches} on the hardware ones; chained there: ${hw.chained.join(', ')}`);
+  // SwiftShader keeps the one-dispatch loss; a hardware GPU chains count → rows → finish.
+  assert.ok(!sw.chained.some((l) => l.startsWith('sequenceCrossEntropy')), sw.chained.join(', '));
+  assert.deepEqual(hw.chained.filter((l) => l.startsWith('sequenceCrossEntropy')), ['sequenceCrossEntropy rows', 'sequenceCrossEntropy finish']);
+  // Every split-K product is followed by its sum pass; the (B·T = 2,048)-long weight gradients split.
+  const splits = hw.labels.filter((l) => / split-K \d+$/.test(l));
+  assert.ok(splits.length > 0, hw.labels.join(', '));
+  assert.equal(hw.chained.filter((l) => /^matmul split-K \d+ sum$/.test(l)).length, splits.length);
+  assert.equal(hw.dispatches, hw.labels.length + hw.chained.length);
 });

@@ -8,13 +8,13 @@ import { Graph } from '../../kernels/autodiff/graph.ts';
 import type { Backend, StepParams, Tensor } from '../../kernels/backend.ts';
 import { CpuBackend } from '../../kernels/cpu/backend.ts';
 import { acquireGpu } from '../../kernels/device/gpu.ts';
-import { GpuBackend } from '../../kernels/gpu/backend.ts';
-import { loadMnist, take } from '../../kernels/data/mnist.ts';
+import { GpuBackend, type GpuKernel } from '../../kernels/gpu/backend.ts';
 import { presetSpec } from '../../kernels/model/presets.ts';
 import type { LayerSpec } from '../../kernels/model/types.ts';
 import { buildModel, describeBuffers, describeParams, initParams } from '../../kernels/nn/model.ts';
 import { Rng } from '../../kernels/rng.ts';
 import { compile, disposeCompiled } from '../../kernels/train/compile.ts';
+import { loadSessionData } from '../../kernels/train/session-data.ts';
 
 interface Arg { layers: LayerSpec[]; inShape: number[]; B: number; classes: number; paths?: 'hardware' | 'fallback' }
 interface Run { grads: number[][]; backward: string[]; dispatches: number }
@@ -61,13 +61,16 @@ const cases: Cases = {
     return { names: describeParams(a.layers, a.inShape).map((p) => p.name), fused, plain, cpu };
   },
 
-  /** cnn-mnist's compiled training step (nothing is run): its dispatches and kernel labels, per kernel paths. */
-  async 'cnn-mnist dispatches'(arg) {
-    const d = await loadMnist(new URL('mnist/', location.href).toString());
+  /** A preset's compiled training step (nothing is run) per kernel paths: dispatches, kernel labels, chained passes. */
+  async 'preset dispatches'(arg) {
+    const { preset, paths } = arg as { preset: string; paths: 'hardware' | 'fallback' };
+    const spec = presetSpec(preset);
+    const data = await loadSessionData(spec, { backend: 'webgpu', dataUrl: new URL('mnist/', location.href).toString(), onEvent: () => {}, trainLimit: 256, testLimit: 64 });
     const gpu = new GpuBackend(await acquireGpu());
-    gpu.paths = arg as 'hardware' | 'fallback';
-    const c = compile(gpu, presetSpec('cnn-mnist'), { train: take(d.train, 256), test: take(d.test, 64) });
-    const r = { dispatches: c.train.dispatches, labels: c.train.kernels.map((k) => k.label) };
+    gpu.paths = paths;
+    const c = compile(gpu, spec, data);
+    const chained = (c.train.kernels as GpuKernel[]).flatMap((k) => { const l: string[] = []; for (let d = k.next; d; d = d.next) l.push(d.label); return l; });
+    const r = { dispatches: c.train.dispatches, labels: c.train.kernels.map((k) => k.label), chained };
     disposeCompiled(c);
     gpu.destroy();
     return r;

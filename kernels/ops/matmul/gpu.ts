@@ -31,8 +31,10 @@ const LARGE_TILES: { t: LargeTile; min: number }[] = [
   { t: { bm: 32, bn: 32, bk: 16, tm: 4, tn: 4, double: true }, min: 1 },
 ];
 
-export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: MatmulOpts = {}): Kernel {
+/** `name` labels the kernel instead of `matmul MxNxK` (split-K names its batched product after the whole). */
+export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: MatmulOpts = {}, name?: string): Kernel {
   const { M, N, K, batch } = matmulDims(a, b, o);
+  const label = name ?? `matmul ${M}x${N}x${K}`;
   if (out.size !== M * N * batch) throw new Error(`matmul: out ${out.name} has ${out.size} elements, need ${M * N * batch}`);
   // vec4 loads of A run along its stored contiguous dim: the M − 1 real rows under onesRow.
   const vecA = (o.transA ? M - (o.onesRow ? 1 : 0) : K) % 4 === 0;
@@ -51,7 +53,7 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
   if (o.kernel === 'splitk') {
     const why = splitKIneligible(o, batch), S = splitKSlices(M, N, K);
     if (why || S < 2) throw new Error(`matmul ${M}x${N}x${K}: split-K does not apply: ${why ?? `K = ${K} has no 2 or more equal slices of at least ${SPLITK_MIN_SLICE}`}`);
-    return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo));
+    return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo, `matmul ${M}x${N}x${K} split-K ${S}`));
   }
   // Few outputs over a long K (a classifier, a weight gradient summed over tokens): lanes share each dot product.
   if (o.kernel === 'dot' || (!o.kernel && be.hw && K >= DOT_MIN_K && M * N * batch <= DOT_MAX_OUTPUTS)) {
@@ -59,13 +61,13 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
     const gy = Math.ceil(groups / 65535);
     // Lanes within one subgroup add by shuffles instead of workgroup memory and barriers.
     const subgroup = lanes <= be.subgroupSize;
-    return be.kernel(`matmul ${M}x${N}x${K}`, matmulDotWgsl({ ...flags, lanes, subgroup }), matmulArgs(M, N, K, batch, a, b, out, o),
+    return be.kernel(label, matmulDotWgsl({ ...flags, lanes, subgroup }), matmulArgs(M, N, K, batch, a, b, out, o),
       [gy > 1 ? 65535 : groups, gy, 1]);
   }
   // More outputs than the dot kernel takes, still a long K in the weight-gradient layout: K in slices.
   if (!o.kernel && be.hw && K >= SPLITK_MIN_K && !splitKIneligible(o, batch)) {
     const S = splitKSlices(M, N, K);
-    if (S > 1) return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo));
+    if (S > 1) return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo, `matmul ${M}x${N}x${K} split-K ${S}`));
   }
   const vec4Loads = matmulRegisterEligible(M, N, K, flags.transA, flags.transB, flags.onesRow);
   const register = vec4Loads && (o.kernel ? o.kernel === 'register' : !be.hw);
@@ -77,7 +79,7 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
   const grid: [number, number, number] = large ? [Math.ceil(N / large.bn), Math.ceil(M / large.bm), batch]
     : register ? [Math.ceil(N / (REG_WG * REG_COLS)), Math.ceil(M / (REG_WG * rows)), batch]
       : [Math.ceil(N / T), Math.ceil(M / T), batch];
-  return be.kernel(`matmul ${M}x${N}x${K}`, code, matmulArgs(M, N, K, batch, a, b, out, o), grid);
+  return be.kernel(label, code, matmulArgs(M, N, K, batch, a, b, out, o), grid);
 }
 
 /** Bindings shared by every matmul kernel: step, dims, A, B, C, then bias and the gradAct's y when used. */
