@@ -79,9 +79,9 @@ export interface MatmulOpts {
    * (no workgroup memory, for CPU-backed adapters), 'dot' (lanes of a workgroup share each output's
    * sum over K: few outputs, long K). 'register' and 'large' apply only where their vec4 loads
    * fit, else 'tiled'. Unset: chosen per adapter and size. Tests set it to cover every kernel on
-   * one adapter; benchmarks set `tile` too, to sweep the large kernel's shapes.
+   * one adapter; benchmarks set `tile` too, to sweep the large kernel's shapes. 'splitk': K in slices (ops/matmul/splitk.ts).
    */
-  kernel?: 'tiled' | 'register' | 'large' | 'dot';
+  kernel?: 'tiled' | 'register' | 'large' | 'dot' | 'splitk';
   tile?: LargeTile;
 }
 

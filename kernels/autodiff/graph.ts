@@ -8,6 +8,7 @@
 // included) are fixed per compiled program, so changing them means compiling again.
 import type { Backend, BinaryOp, CellKind, FusedAct, Kernel, MatmulOpts, RecurrentBuffers, ReduceOp, Tensor, UnaryOp } from '../backend.ts';
 import { axisSplit } from '../ops/shapes.ts';
+import { fusedOps } from './fused.ts';
 import { recurrent } from './recurrent.ts';
 import type { Conv2dGeom, PoolOp } from '../backend.ts';
 
@@ -276,8 +277,17 @@ export class Graph {
         dz = t;
       }
       const dz2 = { ...dz, shape: [g.N * g.OH * g.OW, g.F] }; // (M, F): the bias gradient sums rows
-      if (this.requiresGrad(W)) this.gradInto(W, (dst, acc) => [this.be.conv2dBackwardWeight(dst, x, dz, g, acc)], true);
-      if (b && this.requiresGrad(b)) this.gradInto(b, (dst, acc) => [this.be.sumRows(dst, dz2, acc)], true);
+      const wb = fusedOps(this.be).conv2dBackwardWeightBias;
+      if (this.fuseBackward && wb && b && this.requiresGrad(W) && this.requiresGrad(b) && this.written.has(W.id) === this.written.has(b.id)) {
+        // dbias as one more row of the dw GEMM (GPU): both written, or both accumulated (shared W and b).
+        const acc = this.written.has(W.id);
+        this.written.add(W.id);
+        this.written.add(b.id);
+        this.backwardKernels.push(wb.call(this.be, this.grad(W), this.grad(b), x, dz, g, acc));
+      } else {
+        if (this.requiresGrad(W)) this.gradInto(W, (dst, acc) => [this.be.conv2dBackwardWeight(dst, x, dz, g, acc)], true);
+        if (b && this.requiresGrad(b)) this.gradInto(b, (dst, acc) => [this.be.sumRows(dst, dz2, acc)], true);
+      }
       if (this.requiresGrad(x)) this.gradInto(x, (dst, acc) => [this.be.conv2dBackwardInput(dst, dz, W, g, acc)], true);
     });
   }
@@ -292,6 +302,16 @@ export class Graph {
     }
     return this.op(y, [this.be.pool2d(op, y, x, argmax, g)], [x], () => {
       if (!this.written.has(y.id)) return;
+      const prev = this.fusedActOut.get(x.id);
+      const pa = fusedOps(this.be).pool2dBackwardAct;
+      if (this.fuseBackward && pa && prev && this.uses.get(x.id) === 1 && !this.written.has(x.id)) {
+        // conv2d → act → pool with x read by this pool alone: the pool backward applies act'(x) as
+        // it writes, so x's gradient buffer holds the conv's dz and the conv skips its unaryBackward.
+        this.written.add(x.id);
+        this.preActGrad.add(x.id);
+        this.backwardKernels.push(pa.call(this.be, op, this.grad(x), this.grad(y), argmax, g, { act: prev.act, y: prev.y }));
+        return;
+      }
       this.gradInto(x, (dst) => [this.be.pool2dBackward(op, dst, this.grad(y), argmax, g)]);
     });
   }

@@ -4,6 +4,7 @@ import {
   alignUp, flatViews, newTensorId, sizeOf,
   type Backend, type BackendInfo, type Conv2dGeom, type ConvOpts, type Counters, type DType, type Kernel, type Program, type ProgramProfile, type StepParams, type Tensor,
 } from '../backend.ts';
+import type { FusedBackwardOps } from '../autodiff/fused.ts';
 import type { GpuContext } from '../device/gpu.ts';
 import { PipelineCache, type PipelineEntry } from '../device/pipelines.ts';
 import { bindEntries, STEP, type Shader } from '../ops/bindings.ts';
@@ -54,7 +55,7 @@ export type Arg = Tensor | Dims;
 // A function, not a constant: GPUBufferUsage exists only where WebGPU does (the CPU fallback imports this module too).
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
-export class GpuBackend implements Backend {
+export class GpuBackend implements Backend, FusedBackwardOps {
   readonly info: BackendInfo;
   readonly counters: Counters = { dispatches: 0, submits: 0, bytesUploaded: 0, reads: 0, snapshots: 0 };
   readonly device: GPUDevice;
@@ -401,8 +402,10 @@ export class GpuBackend implements Backend {
   conv2d(out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o?: ConvOpts) { return convOps.conv2d(this, out, x, w, g, o); }
   conv2dBackwardInput(...a: Parameters<Backend['conv2dBackwardInput']>) { return convOps.conv2dBackwardInput(this, ...a); }
   conv2dBackwardWeight(...a: Parameters<Backend['conv2dBackwardWeight']>) { return convOps.conv2dBackwardWeight(this, ...a); }
+  conv2dBackwardWeightBias(...a: Parameters<FusedBackwardOps['conv2dBackwardWeightBias']>) { return convOps.conv2dBackwardWeightBias(this, ...a); }
   pool2d(...a: Parameters<Backend['pool2d']>) { return poolOps.pool2d(this, ...a); }
   pool2dBackward(...a: Parameters<Backend['pool2dBackward']>) { return poolOps.pool2dBackward(this, ...a); }
+  pool2dBackwardAct(...a: Parameters<FusedBackwardOps['pool2dBackwardAct']>) { return poolOps.pool2dBackwardAct(this, ...a); }
   batchnormStats(...a: Parameters<Backend['batchnormStats']>) { return batchnormOps.batchnormStats(this, ...a); }
   batchnormApply(...a: Parameters<Backend['batchnormApply']>) { return batchnormOps.batchnormApply(this, ...a); }
   batchnormBackward(...a: Parameters<Backend['batchnormBackward']>) { return batchnormOps.batchnormBackward(this, ...a); }

@@ -7,13 +7,13 @@
 import { MATMUL_BACK_CASES, MATMUL_CASES } from '../ops/matmul/cases.ts';
 import { BINARY_CASES, MISC_CASES, UNARY_CASES } from '../ops/elementwise/cases.ts';
 import { REDUCE_CASES, SUMROWS_CASES, SUMSQ_CASES } from '../ops/reduce/cases.ts';
-import { LOSS_CASES } from '../ops/loss/cases.ts';
+import { LOSS_CASES, SEQ_ROWS_CASES } from '../ops/loss/cases.ts';
 import { DROPOUT_CASES } from '../ops/dropout/cases.ts';
 import { OPT_CASES } from '../ops/optimizer/cases.ts';
 import { GATHER_CASES } from '../ops/gather/cases.ts';
 import { RNN_CASES } from '../ops/recurrent/cases.ts';
 import { CONV_CASES } from '../ops/conv/cases.ts';
-import { POOL_CASES } from '../ops/pool/cases.ts';
+import { POOL_ACT_CASES, POOL_CASES } from '../ops/pool/cases.ts';
 import { BN_CASES } from '../ops/batchnorm/cases.ts';
 import { AUGMENT_CASES } from '../ops/augment/cases.ts';
 import { ATTENTION_CASES } from '../ops/attention/cases.ts';
@@ -22,10 +22,10 @@ import type { OpCase } from './case-kit.ts';
 export * from './case-kit.ts';
 
 export const OP_CASES: OpCase[] = [
-  ...MATMUL_CASES, ...MATMUL_BACK_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES,
+  ...MATMUL_CASES, ...MATMUL_BACK_CASES, ...UNARY_CASES, ...BINARY_CASES, ...REDUCE_CASES, ...SUMROWS_CASES, ...LOSS_CASES, ...SEQ_ROWS_CASES,
   ...DROPOUT_CASES, ...SUMSQ_CASES, ...OPT_CASES, ...GATHER_CASES, ...MISC_CASES,
   ...RNN_CASES,
-  ...CONV_CASES, ...POOL_CASES, ...BN_CASES, ...AUGMENT_CASES,
+  ...CONV_CASES, ...POOL_CASES, ...POOL_ACT_CASES, ...BN_CASES, ...AUGMENT_CASES,
   ...ATTENTION_CASES,
 ];
 

@@ -2,6 +2,7 @@
 // CpuBackend('f64') and GPU-vs-CPU in Chromium. Odd sizes throughout, and a grid of
 // stride/padding/dilation combos. Only type imports from op-specs.ts (it imports this file).
 import { convGeom, type DType, type FusedAct, type Kernel, type Padding, type StepParams } from '../../backend.ts';
+import { fusedOps } from '../../autodiff/fused.ts';
 import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
@@ -19,6 +20,11 @@ interface ConvCase {
   k: number | [number, number]; stride?: number; pad?: Padding; dil?: number;
   bias?: boolean; act?: FusedAct; acc?: boolean; view?: boolean;
   hw?: boolean; // the hardware-GPU kernels (parallel dw and sumRows), here on SwiftShader
+  /**
+   * dbias inside the dw dispatch (conv2dBackwardWeightBias, GPU only; the CPU backend records
+   * dw + sumRows, the reference). With acc, dbias accumulates too.
+   */
+  dwb?: boolean;
 }
 
 function convCase(o: ConvCase): OpCase {
@@ -27,7 +33,7 @@ function convCase(o: ConvCase): OpCase {
   const g = convGeom([o.N, o.H, o.W, o.C], k, o.F, s, pad, dil);
   const xs = [o.N, o.H, o.W, o.C], ws = [k[0], k[1], o.C, o.F], ys = [o.N, g.OH, g.OW, o.F];
   const name = `conv2d ${xs.join('x')} k${k.join('x')} F${o.F} s${s} p${pad} d${dil}` + (o.bias ? ' +bias' : '') +
-    (act !== 'none' ? ` ${act}` : '') + (o.acc ? ' accumulate' : '') + (o.view ? ' view' : '') + (o.hw ? ' hardware' : '');
+    (act !== 'none' ? ` ${act}` : '') + (o.acc ? ' accumulate' : '') + (o.view ? ' view' : '') + (o.hw ? ' hardware' : '') + (o.dwb ? ' dw+dbias' : '');
   const tensors: TensorSpec[] = [
     inp('x', xs, { kind: 'normal' }, !!o.view),
     inp('w', ws, { kind: 'normal', scale: 0.5 }, !!o.view),
@@ -36,7 +42,7 @@ function convCase(o: ConvCase): OpCase {
     o.acc ? state('dx', xs, { kind: 'normal' }) : out('dx', xs),
     o.acc ? state('dw', ws, { kind: 'normal' }) : out('dw', ws),
   ];
-  if (o.bias) tensors.push(inp('bias', [o.F]), out('dbias', [o.F]));
+  if (o.bias) tensors.push(inp('bias', [o.F]), o.dwb && o.acc ? state('dbias', [o.F], { kind: 'normal' }) : out('dbias', [o.F]));
   if (act !== 'none') tensors.push(out('dz', ys));
   const wrt: [string, string][] = [['x', 'dx'], ['w', 'dw']];
   if (o.bias) wrt.push(['bias', 'dbias']);
@@ -52,8 +58,13 @@ function convCase(o: ConvCase): OpCase {
       const backward: Kernel[] = [];
       const dz = act === 'none' ? t.dy : t.dz;
       if (act !== 'none') backward.push(be.unaryBackward(act, t.dz, t.dy, t.y, t.y));
-      backward.push(be.conv2dBackwardInput(t.dx, dz, t.w, g, o.acc), be.conv2dBackwardWeight(t.dw, t.x, dz, g, o.acc));
-      if (o.bias) backward.push(be.sumRows(t.dbias, { ...dz, shape: [o.N * g.OH * g.OW, o.F] }));
+      backward.push(be.conv2dBackwardInput(t.dx, dz, t.w, g, o.acc));
+      const wb = fusedOps(be).conv2dBackwardWeightBias;
+      if (o.dwb && o.bias && wb) backward.push(wb.call(be, t.dw, t.dbias, t.x, dz, g, o.acc));
+      else {
+        backward.push(be.conv2dBackwardWeight(t.dw, t.x, dz, g, o.acc));
+        if (o.bias) backward.push(be.sumRows(t.dbias, { ...dz, shape: [o.N * g.OH * g.OW, o.F] }, o.dwb && o.acc));
+      }
       return { forward, backward };
     },
   };
@@ -87,6 +98,18 @@ const CONV: OpCase[] = [
   // ≥ 2,048 positions: dw splits them into chunks summed by a second pass, as does the bias's sumRows.
   convCase({ N: 4, H: 28, W: 28, C: 1, F: 6, k: 5, pad: 'valid', bias: true, hw: true }),
   convCase({ N: 3, H: 30, W: 30, C: 2, F: 4, k: 3, pad: 'same', bias: true, acc: true, hw: true }),
+  // dbias in the dw dispatch: SwiftShader's thread-per-row kernel (row M the bias) and the hardware
+  // workgroup-per-row kernel, unchunked and chunked (≥ 2,048 positions: the chunk pass splits
+  // the partial sums between dw and dbias); scalar (F 5, 1, 33) and vec4 (F 4, 20) dy reads; one
+  // filter; 1 row of weights (k 1 strided, C 1); accumulating into both.
+  ...[false, true].flatMap((hw) => [
+    convCase({ N: 2, H: 7, W: 9, C: 3, F: 5, k: 3, pad: 'same', bias: true, act: 'relu', dwb: true, hw }),
+    convCase({ N: 3, H: 14, W: 13, C: 17, F: 33, k: 3, stride: 2, pad: 1, bias: true, dwb: true, hw }),
+    convCase({ N: 2, H: 5, W: 5, C: 1, F: 1, k: 1, stride: 2, bias: true, dwb: true, hw }),
+    convCase({ N: 2, H: 6, W: 7, C: 3, F: 4, k: 3, stride: 2, pad: 'same', bias: true, acc: true, dwb: true, hw }),
+    convCase({ N: 4, H: 28, W: 28, C: 1, F: 6, k: 5, pad: 'valid', bias: true, dwb: true, hw }),
+    convCase({ N: 3, H: 30, W: 30, C: 2, F: 20, k: 3, pad: 'same', bias: true, acc: true, dwb: true, hw }),
+  ]),
 ];
 
 export const CONV_CASES: OpCase[] = CONV;

@@ -3,24 +3,27 @@ import type { Kernel, Tensor } from '../../backend.ts';
 import { sumRowsWgsl } from '../reduce/wgsl.ts';
 import { checkConv } from '../shapes.ts';
 import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
-import { convDwParallelWgsl, DW_WG } from './dw.wgsl.ts';
+import { convDwChunkSumWgsl, convDwParallelWgsl, DW_WG } from './dw.wgsl.ts';
 import type { Conv2dGeom, FusedAct } from '../../backend.ts';
 import type { Arg, GpuBackend, GpuKernel } from '../../gpu/backend.ts';
 
 /** Workgroups the hardware conv weight gradient aims for (an H100 has 132 SMs). */
 const DW_TARGET_GROUPS = 264;
 
-/** The three implicit GEMMs share one generator; X is the gathered operand, Bm the other. */
+/**
+ * The three implicit GEMMs share one generator; X is the gathered operand, Bm the other. `bias` is
+ * fwd's bias, or for dw the dbias output (written by one extra row, see convWgsl).
+ */
 function convGemm(be: GpuBackend, mode: ConvMode, label: string, y: Tensor, X: Tensor, Bm: Tensor, g: Conv2dGeom, bias: Tensor | undefined, act: FusedAct, accumulate: boolean): Kernel {
   const { u, M, N } = convDims(g, mode);
   const fb = convBlock(N);
-  // One thread per row, 64 per workgroup; rows past 65535 workgroups spill into z.
-  const rowGroups = Math.ceil(M / CONV_WG);
+  // One thread per row (dw's bias one more), 64 per workgroup; rows past 65535 workgroups spill into z.
+  const rowGroups = Math.ceil((mode === 'dw' && bias ? M + 1 : M) / CONV_WG);
   const gz = Math.ceil(rowGroups / 65535);
   const args: Record<string, Arg> = { d: { u }, X, Bm, Y: y };
-  if (bias) args.bias = bias;
+  if (bias) args[mode === 'dw' ? 'DB' : 'bias'] = bias;
   const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0 });
-  return be.kernel(`${label} ${M}x${N}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(N / fb), gz]);
+  return be.kernel(`${label}${mode === 'dw' && bias ? '+dbias' : ''} ${M}x${N}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(N / fb), gz]);
 }
 
 export function conv2d(be: GpuBackend, out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct; accumulate?: boolean } = {}): Kernel {
@@ -35,19 +38,36 @@ export function conv2dBackwardInput(be: GpuBackend, dx: Tensor, dy: Tensor, w: T
 
 export function conv2dBackwardWeight(be: GpuBackend, dw: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
   checkConv(dy, x, dw, g);
+  return backwardWeight(be, dw, null, x, dy, g, accumulate);
+}
+
+/** dw and dbias (F) = Σ over the N·OH·OW positions of dy, in the dispatch that computes dw. */
+export function conv2dBackwardWeightBias(be: GpuBackend, dw: Tensor, dbias: Tensor, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate = false): Kernel {
+  checkConv(dy, x, dw, g);
+  if (dbias.size !== g.F) throw new Error(`conv2dBackwardWeightBias: dbias ${dbias.name} has ${dbias.size} elements, need F = ${g.F}`);
+  return backwardWeight(be, dw, dbias, x, dy, g, accumulate);
+}
+
+function backwardWeight(be: GpuBackend, dw: Tensor, dbias: Tensor | null, x: Tensor, dy: Tensor, g: Conv2dGeom, accumulate: boolean): Kernel {
   const { u, M, N, K: P } = convDims(g, 'dw');
-  if (!be.hw || M > 65535) return convGemm(be, 'dw', 'conv2d dw', dw, x, dy, g, undefined, 'none', accumulate);
+  const rows = dbias ? M + 1 : M;
+  if (!be.hw || rows > 65535) return convGemm(be, 'dw', 'conv2d dw', dw, x, dy, g, dbias ?? undefined, 'none', accumulate);
   // Hardware GPUs: a workgroup per row splits the sum over output positions (conv/dw.wgsl.ts),
   // and chunks of positions fill the GPU (DW_TARGET_GROUPS) when rows are few, each chunk at
-  // least 4 positions per thread; the chunks' partials are then summed into dw.
+  // least 4 positions per thread; the chunks' partials are then summed into dw (and dbias, whose
+  // row is one more: rows = M + 1).
   const fb = convBlock(N), blocks = Math.ceil(N / fb);
-  const chunks = Math.max(1, Math.min(Math.ceil(DW_TARGET_GROUPS / (M * blocks)), Math.floor(P / (4 * DW_WG))));
+  const chunks = Math.max(1, Math.min(Math.ceil(DW_TARGET_GROUPS / (rows * blocks)), Math.floor(P / (4 * DW_WG))));
   const chunk = Math.ceil(P / chunks);
-  const dst = chunks === 1 ? dw : be.make([chunks, M * N], 'conv2d dw chunks', 'f32', be.scratchBuffer(chunks * M * N, 'conv2d dw chunks'), 0);
+  const dst = chunks === 1 ? dw : be.make([chunks, rows * N], 'conv2d dw chunks', 'f32', be.scratchBuffer(chunks * rows * N, 'conv2d dw chunks'), 0);
   const du = [...u];
   du[18] = chunk; // d.p0: positions per chunk
-  const k = be.dimsKernel(`conv2d dw ${M}x${N}`, convDwParallelWgsl({ fb, vec: g.F % 4 === 0, accumulate: chunks === 1 && accumulate }),
-    { u: du }, { X: x, Bm: dy, Y: dst }, [M, blocks, chunks]);
-  if (chunks > 1) k.next = be.ew('conv2d dw chunks', sumRowsWgsl(), M * N, { u: [chunks, 0, M * N, accumulate ? 1 : 0] }, { X: dst, Y: dw }) as GpuKernel;
+  const label = `conv2d dw${dbias ? '+dbias' : ''} ${M}x${N}`;
+  const code = convDwParallelWgsl({ fb, vec: g.F % 4 === 0, accumulate: chunks === 1 && accumulate, bias: !!dbias, chunked: chunks > 1 });
+  const k = be.dimsKernel(label, code, { u: du }, { X: x, Bm: dy, Y: dst, ...(dbias && chunks === 1 ? { DB: dbias } : {}) }, [rows, blocks, chunks]);
+  if (chunks > 1)
+    k.next = (dbias
+      ? be.ew('conv2d dw+dbias chunks', convDwChunkSumWgsl(accumulate), rows * N, { u: [chunks, M * N, rows * N, 0] }, { S: dst, Y: dw, DB: dbias })
+      : be.ew('conv2d dw chunks', sumRowsWgsl(), M * N, { u: [chunks, 0, M * N, accumulate ? 1 : 0] }, { X: dst, Y: dw })) as GpuKernel;
   return k;
 }

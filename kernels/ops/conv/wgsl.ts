@@ -16,6 +16,7 @@ export type ConvMode = 'fwd' | 'dx' | 'dw';
 
 export interface ConvVariant {
   mode: ConvMode;
+  /** fwd: add the bias before the activation. dw: also write dbias (F) = Σ over positions of dy into DB. */
   bias: boolean;
   act: FusedAct;
   accumulate: boolean;
@@ -154,18 +155,35 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   // dW (KH·KW·C, F): one thread per row (tap, c) and block of fb filters, summing serially over
   // all N·OH·OW output positions. (A workgroup per row splitting the sum and adding partial tiles
   // in workgroup memory measured 3× slower on SwiftShader: its barriers cost more than the sum.)
+  // With bias, row M is the bias gradient: [dW; db] = [patches(x) | 1]ᵀ·dy, the ones column
+  // implicit, so the bias costs one more row in this dispatch instead of a sumRows of its own.
   const dyRead = (j: number) => o.vec
     ? `Bm[(gb + ${4 * j}u) / 4u]`
     : `vec4<f32>(Bm[gb + ${4 * j}u], Bm[gb + ${4 * j + 1}u], Bm[gb + ${4 * j + 2}u], Bm[gb + ${4 * j + 3}u])`;
   const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
-  return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y')], `${CONV_HEAD}
+  const biasRow = `if (row == d.M) {
+    for (var p = 0u; p < d.N * d.OH * d.OW; p++) {
+      let gb = p * d.F + f0;
+      ${unroll((j) => `acc[${j}] += ${dyRead(j)};`)}
+    }
+    for (var j = 0u; j < ${J}u; j++) {
+      for (var q = 0u; q < 4u; q++) {
+        let f = f0 + 4u * j + q;
+        if (f >= d.F) { return; }
+        ${o.accumulate ? 'DB[f] = DB[f] + acc[j][q];' : 'DB[f] = acc[j][q];'}
+      }
+    }
+    return;
+  }`;
+  return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y'), o.bias && rw('DB')], `${CONV_HEAD}
 @compute @workgroup_size(${CONV_WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
-  if (row >= d.M) { return; }
-  let c = row % d.C; let tap = row / d.C; let kw = tap % d.KW; let kh = tap / d.KW;
+  if (row >= d.M${o.bias ? ' + 1u' : ''}) { return; }
   let f0 = wg.y * ${o.fb}u;
   ${acc}
+  ${o.bias ? biasRow : ''}
+  let c = row % d.C; let tap = row / d.C; let kw = tap % d.KW; let kh = tap / d.KW;
   for (var r = 0u; r < d.N * d.OH; r++) {
     let oh = r % d.OH; let n = r / d.OH;
     let ih = i32(oh * d.sh + kh * d.dh) - i32(d.ph);

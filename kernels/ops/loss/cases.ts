@@ -1,4 +1,5 @@
 // Op cases of the fused losses (softmax cross-entropy, MSE): loss, gradient and metrics.
+import { IGNORE_LABEL } from '../../backend.ts';
 import { inp, mk, out, state, TOL_EW, TOL_SUM, type Gen, type OpCase } from '../../testing/case-kit.ts';
 
 // ---- losses ----
@@ -52,4 +53,55 @@ export const LOSS_CASES: OpCase[] = [
   mseCase(6, 5, { grad: false }),
   mseCase(6, 5, { rows: 4, grad: true }),
   mseCase(300, 3, { rows: 299, grad: true }),
+];
+
+// ---- the row-parallel sequence cross-entropy (rows.wgsl.ts; hardware GPUs, T·V > 1024) ----
+const SEQ_METRICS0: Gen = { kind: 'values', values: [0.5, 1, 2, 0, 1, 3, 0, 0] };
+
+/**
+ * labels (B, T) in [0, V), IGNORE_LABEL where ignore(b, t). Finite differences need the loss's
+ * divisor (counted tokens) as the logits' first dimension (the harness divides by it), so cases
+ * whose counted tokens do not divide B·T·V compare GPU and CPU only.
+ */
+function seqRowsCase(B: number, T: number, V: number, ignore: (b: number, t: number) => boolean, o: { rows?: number; grad?: boolean; note?: string } = {}): OpCase {
+  const rows = Math.min(o.rows ?? B, B);
+  const labels = Array.from({ length: B * T }, (_, i) => (ignore(Math.floor(i / T), i % T) ? IGNORE_LABEL : (i * 7 + 3) % V));
+  const counted = labels.slice(0, rows * T).filter((l) => l !== IGNORE_LABEL).length;
+  const grad = o.grad !== false;
+  const fd = grad && counted > 0 && (B * T * V) % counted === 0;
+  const shape = fd ? [counted, (B * T * V) / counted] : [B, T, V];
+  return mk({
+    name: `sequenceCrossEntropy rows ${B}x${T}x${V} counted=${counted}` + (rows < B ? ` rows=${rows}` : '') + (grad ? '' : ' no dlogits') + (o.note ? ` ${o.note}` : ''),
+    ops: ['sequenceCrossEntropy'],
+    tensors: [
+      inp('logits', shape, { kind: 'normal', scale: 2 }),
+      inp('labels', [B, T], { kind: 'values', values: labels }, { dtype: 'u32' }),
+      state('metrics', [8], SEQ_METRICS0),
+      ...(grad ? [out('dlogits', shape)] : []),
+    ],
+    // A full batch keeps rows at 2^20 (the kernel clamps it to B) so that the FD divisor is `counted`.
+    params: rows < B ? { rows } : {},
+    gpuPaths: 'hardware',
+    gpuTol: TOL_SUM,
+    gpuTolFor: { dlogits: TOL_EW },
+    grad: fd ? { kind: 'loss', metrics: 'metrics', wrt: [['logits', 'dlogits']] } : undefined,
+    record: (be, t) => ({ forward: [be.sequenceCrossEntropy(grad ? t.dlogits : null, t.logits, { ...t.labels, shape: [B, T] }, t.metrics)], backward: [] }),
+    check(v) {
+      // Exact counts: counted tokens in [2], sequences in [5]; [4] (whole sequences right) in range.
+      const m = v.metrics, errs: string[] = [];
+      if (m[2] !== 2 + counted) errs.push(`metrics[2] = ${m[2]}, want ${2 + counted}`);
+      if (m[5] !== 3 + rows) errs.push(`metrics[5] = ${m[5]}, want ${3 + rows}`);
+      if (!(m[4] >= 1 && m[4] <= 1 + rows)) errs.push(`metrics[4] = ${m[4]} out of range`);
+      return errs;
+    },
+  });
+}
+
+export const SEQ_ROWS_CASES: OpCase[] = [
+  seqRowsCase(3, 40, 30, (_b, t) => t < 10), // a prompt of 10 ignored tokens per sequence: counted 90 divides 3600
+  seqRowsCase(4, 9, 130, (b, t) => (b * 9 + t) % 5 === 0, { rows: 3 }), // V over 2 × 64 threads, a partial batch
+  seqRowsCase(2, 1, 1500, () => false), // classification-like: T = 1, a wide vocabulary
+  seqRowsCase(3, 30, 40, (b) => b === 1, { note: 'one sequence all ignored' }), // it counts as right
+  seqRowsCase(2, 1100, 1, (_b, t) => t % 3 === 1), // V = 1: loss 0, dlogits 0, every token right
+  seqRowsCase(5, 33, 37, (b, t) => (b + t) % 4 === 0, { grad: false }),
 ];

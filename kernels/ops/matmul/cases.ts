@@ -122,8 +122,9 @@ export const MATMUL_CASES: OpCase[] = [
 interface MmBackCase {
   M: number; N: number; K: number;
   tA?: boolean; tB?: boolean; gradAct?: FusedAct; onesRow?: boolean; acc?: boolean; batch?: number; view?: boolean;
-  kernel?: 'tiled' | 'register' | 'large' | 'dot';
+  kernel?: 'tiled' | 'register' | 'large' | 'dot' | 'splitk';
   tile?: LargeTile;
+  hw?: boolean; // GpuBackend.paths 'hardware': the kernels a hardware GPU gets, here on SwiftShader
 }
 
 // Activation outputs in each activation's range: relu/leaky any sign (y ≤ 0 is the zero side).
@@ -138,7 +139,7 @@ function matmulBackCase(o: MmBackCase): OpCase {
   const lead = batch > 1 ? [batch] : [];
   const name = `matmul ${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${M}x${N}x${K}` + (ga ? ` gradAct ${ga}` : '') +
     (o.onesRow ? ' onesRow' : '') + (o.acc ? ' accumulate' : '') + (batch > 1 ? ` batch${batch}` : '') + (o.view ? ' view' : '') + (o.kernel ? ` ${o.kernel}` : '') +
-    (o.tile ? ` ${tileName(o.tile)}` : '');
+    (o.tile ? ` ${tileName(o.tile)}` : '') + (o.hw ? ' hardware' : '');
   const tensors: TensorSpec[] = [
     inp('a', [...lead, ...(tA ? [K, Ma] : [Ma, K])], NORMAL, { view: o.view }),
     inp('b', [...lead, ...(tB ? [N, K] : [K, N])], NORMAL, { view: o.view }),
@@ -150,6 +151,7 @@ function matmulBackCase(o: MmBackCase): OpCase {
     ops: ['matmul'],
     tensors,
     gpuTol: TOL_MATMUL,
+    gpuPaths: o.hw ? 'hardware' : undefined,
     record(be, t) {
       return {
         forward: [be.matmul(t.y, t.a, t.b, {
@@ -214,4 +216,15 @@ export const MATMUL_BACK_CASES: OpCase[] = [
   matmulBackCase({ M: 38, N: 19, K: 300, tA: true, onesRow: true, kernel: 'dot' }),
   matmulBackCase({ M: 37, N: 19, K: 24, onesRow: true, acc: true, view: true, kernel: 'dot' }),
   matmulBackCase({ M: 37, N: 19, K: 280, tB: true, gradAct: 'tanh', kernel: 'dot' }),
+  // Split-K (dW layout, K in S slices as a batched product, then a sum): S = 4 with [dW; db] on
+  // vec4 loads; S = 3 on odd slices of 259 (scalar loads); accumulating; 2 slices of a small
+  // product; on SwiftShader's kernels and, 'hardware', the large ones; and chosen by shape
+  // (hardware, 4,550 outputs over K 1,024: past the dot kernel's 4,096).
+  ...[false, true].flatMap((hw) => [
+    matmulBackCase({ M: 65, N: 70, K: 1024, tA: true, onesRow: true, kernel: 'splitk', hw }),
+    matmulBackCase({ M: 9, N: 130, K: 777, tA: true, kernel: 'splitk', hw }),
+    matmulBackCase({ M: 37, N: 19, K: 600, tA: true, acc: true, view: true, kernel: 'splitk', hw }),
+    matmulBackCase({ M: 66, N: 69, K: 1040, tA: true, onesRow: true, acc: true, kernel: 'splitk', hw }),
+  ]),
+  matmulBackCase({ M: 65, N: 70, K: 1024, tA: true, onesRow: true, hw: true }),
 ];

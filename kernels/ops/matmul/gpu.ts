@@ -4,6 +4,7 @@ import { matmulWgsl } from './tiled.wgsl.ts';
 import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from './register.wgsl.ts';
 import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from './large.wgsl.ts';
 import { dotLanes, matmulDotWgsl } from './dot.wgsl.ts';
+import { splitK, splitKIneligible, splitKSlices, SPLITK_MIN_K, SPLITK_MIN_SLICE } from './splitk.ts';
 import type { Arg, GpuBackend } from '../../gpu/backend.ts';
 
 /**
@@ -30,8 +31,10 @@ const LARGE_TILES: { t: LargeTile; min: number }[] = [
   { t: { bm: 32, bn: 32, bk: 16, tm: 4, tn: 4, double: true }, min: 1 },
 ];
 
-export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: MatmulOpts = {}): Kernel {
+/** `name` labels the kernel instead of `matmul MxNxK` (split-K names its batched product after the whole). */
+export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: MatmulOpts = {}, name?: string): Kernel {
   const { M, N, K, batch } = matmulDims(a, b, o);
+  const label = name ?? `matmul ${M}x${N}x${K}`;
   if (out.size !== M * N * batch) throw new Error(`matmul: out ${out.name} has ${out.size} elements, need ${M * N * batch}`);
   // vec4 loads of A run along its stored contiguous dim: the M − 1 real rows under onesRow.
   const vecA = (o.transA ? M - (o.onesRow ? 1 : 0) : K) % 4 === 0;
@@ -47,14 +50,24 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
   } as const;
   // A CPU-backed adapter gets the register kernel wherever its vec4 loads fit (matmul/register.wgsl.ts);
   // a hardware GPU gets large tiles where the product fills it (matmul/large.wgsl.ts).
+  if (o.kernel === 'splitk') {
+    const why = splitKIneligible(o, batch), S = splitKSlices(M, N, K);
+    if (why || S < 2) throw new Error(`matmul ${M}x${N}x${K}: split-K does not apply: ${why ?? `K = ${K} has no 2 or more equal slices of at least ${SPLITK_MIN_SLICE}`}`);
+    return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo, `matmul ${M}x${N}x${K} split-K ${S}`));
+  }
   // Few outputs over a long K (a classifier, a weight gradient summed over tokens): lanes share each dot product.
   if (o.kernel === 'dot' || (!o.kernel && be.hw && K >= DOT_MIN_K && M * N * batch <= DOT_MAX_OUTPUTS)) {
     const lanes = dotLanes(K), groups = Math.ceil((M * N * batch) / (256 / lanes));
     const gy = Math.ceil(groups / 65535);
     // Lanes within one subgroup add by shuffles instead of workgroup memory and barriers.
     const subgroup = lanes <= be.subgroupSize;
-    return be.kernel(`matmul ${M}x${N}x${K}`, matmulDotWgsl({ ...flags, lanes, subgroup }), matmulArgs(M, N, K, batch, a, b, out, o),
+    return be.kernel(label, matmulDotWgsl({ ...flags, lanes, subgroup }), matmulArgs(M, N, K, batch, a, b, out, o),
       [gy > 1 ? 65535 : groups, gy, 1]);
+  }
+  // More outputs than the dot kernel takes, still a long K in the weight-gradient layout: K in slices.
+  if (!o.kernel && be.hw && K >= SPLITK_MIN_K && !splitKIneligible(o, batch)) {
+    const S = splitKSlices(M, N, K);
+    if (S > 1) return splitK(be, out, a, b, o, M, N, K, S, (y, aa, bb, oo) => matmul(be, y, aa, bb, oo, `matmul ${M}x${N}x${K} split-K ${S}`));
   }
   const vec4Loads = matmulRegisterEligible(M, N, K, flags.transA, flags.transB, flags.onesRow);
   const register = vec4Loads && (o.kernel ? o.kernel === 'register' : !be.hw);
@@ -66,7 +79,7 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
   const grid: [number, number, number] = large ? [Math.ceil(N / large.bn), Math.ceil(M / large.bm), batch]
     : register ? [Math.ceil(N / (REG_WG * REG_COLS)), Math.ceil(M / (REG_WG * rows)), batch]
       : [Math.ceil(N / T), Math.ceil(M / T), batch];
-  return be.kernel(`matmul ${M}x${N}x${K}`, code, matmulArgs(M, N, K, batch, a, b, out, o), grid);
+  return be.kernel(label, code, matmulArgs(M, N, K, batch, a, b, out, o), grid);
 }
 
 /** Bindings shared by every matmul kernel: step, dims, A, B, C, then bias and the gradAct's y when used. */

@@ -2,7 +2,7 @@
 import type { Kernel, Tensor } from '../../backend.ts';
 import { checkPool } from '../shapes.ts';
 import { poolBackwardWgsl, poolWgsl } from './wgsl.ts';
-import type { Conv2dGeom, PoolOp } from '../../backend.ts';
+import type { Conv2dGeom, FusedAct, PoolOp } from '../../backend.ts';
 import type { GpuBackend } from '../../gpu/backend.ts';
 
 function poolDims(g: Conv2dGeom, total: number): { u: number[] } {
@@ -23,4 +23,18 @@ export function pool2dBackward(be: GpuBackend, op: PoolOp, dx: Tensor, dy: Tenso
   const t: Record<string, Tensor> = { DY: dy, DX: dx };
   if (op === 'max') t.AM = argmax!;
   return be.ew(`pool2d ${op} backward`, poolBackwardWgsl(op), dx.size, poolDims(g, dx.size), t);
+}
+
+/**
+ * pool2dBackward with act'(y) applied in the same pass: dx = gather(dy) ⊙ act'(y), y (the pooled
+ * input, dx's shape) the output of the activation that fed the pool. One dispatch for two.
+ */
+export function pool2dBackwardAct(be: GpuBackend, op: PoolOp, dx: Tensor, dy: Tensor, argmax: Tensor | null, g: Conv2dGeom, gradAct: { act: FusedAct; y: Tensor }): Kernel {
+  checkPool(dy, dx, g);
+  if (op === 'max' && !argmax) throw new Error('pool2dBackwardAct max: needs the argmax tensor from the forward pass');
+  if (gradAct.act === 'none') throw new Error('pool2dBackwardAct: gradAct.act is none (use pool2dBackward)');
+  if (gradAct.y.size !== dx.size) throw new Error(`pool2dBackwardAct: activation output ${gradAct.y.name} has ${gradAct.y.size} elements, dx ${dx.name} has ${dx.size}`);
+  const t: Record<string, Tensor> = { DY: dy, DX: dx, YA: gradAct.y };
+  if (op === 'max') t.AM = argmax!;
+  return be.ew(`pool2d ${op} backward ${gradAct.act}'`, poolBackwardWgsl(op, gradAct.act), dx.size, poolDims(g, dx.size), t);
 }

@@ -2,6 +2,11 @@
 // Pool forward: one thread per output element; max records the flat input index it chose.
 // Pool backward is a gather, one thread per input element summing the windows that chose it (max)
 // or cover it (avg): no float atomics, and overlapping windows (stride < size) come out right.
+// Its fused form (gradAct) multiplies that sum by act'(·) of the pooled input, read through the
+// activation's output YA (a conv2d's fused relu, say), so the pool writes the conv's pre-activation
+// gradient and the separate unaryBackward dispatch goes away.
+import type { FusedAct } from '../../backend.ts';
+import { GRAD_ACT } from '../matmul/tiled.wgsl.ts';
 import { ENTRY_1D, FLAT_INDEX } from '../common.wgsl.ts';
 import { read, rw, shader, type Shader } from '../bindings.ts';
 
@@ -32,8 +37,16 @@ ${ENTRY_1D} {
 }`);
 }
 
-export function poolBackwardWgsl(op: 'max' | 'avg'): Shader {
-  return shader([read('DY'), rw('DX'), op === 'max' && read('AM', 'array<u32>')], `${GEOM}
+/** Leaky ReLU's slope in the fused gradAct, as conv2d's fused activation uses (conv/wgsl.ts ACT). */
+const ALPHA = 'const LEAKY_ALPHA = 0.01;';
+
+export function poolBackwardWgsl(op: 'max' | 'avg', gradAct: FusedAct = 'none'): Shader {
+  const ga = gradAct !== 'none';
+  const sum = op === 'max' ? 's' : 's / f32(d.KH * d.KW)';
+  // GRAD_ACT's expressions read v (the gradient), y (the activation's output) and d.alpha.
+  const store = ga ? `let v = ${sum}; let y = YA[i];\n  DX[i] = ${GRAD_ACT[gradAct].replace('d.alpha', 'LEAKY_ALPHA')};` : `DX[i] = ${sum};`;
+  return shader([read('DY'), rw('DX'), op === 'max' && read('AM', 'array<u32>'), ga && read('YA')], `${GEOM}
+${ga ? ALPHA : ''}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.total) { return; }
@@ -53,7 +66,7 @@ ${ENTRY_1D} {
       ${op === 'max' ? 'if (AM[o] == i) { s += DY[o]; }' : 's += DY[o];'}
     }
   }
-  DX[i] = ${op === 'max' ? 's' : 's / f32(d.KH * d.KW)'};
+  ${store}
 }`);
 }
 
