@@ -60,16 +60,7 @@ export function checkSpec(spec: ModelSpec): { validation: Validation; shapes: Sh
   return { validation: { ok: errors.length === 0, errors }, shapes };
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  lr: 'learning rate', batchSize: 'batch size', clipNorm: 'clip norm', weightDecay: 'weight decay',
-  everySteps: 'step interval', totalSteps: 'total steps', minLr: 'minimum lr', fn: 'function',
-};
-
-/** "units must be …": the issue's message prefixed by the field it is about. */
-export function issueText(e: SpecIssue): string {
-  const field = e.path.match(/\.([A-Za-z]+)$/)?.[1] ?? (e.path === 'seed' ? 'seed' : null);
-  return field ? `${FIELD_NAMES[field] ?? field} ${e.message}` : e.message;
-}
+export { issueText } from '../kernels/model/issues.ts'; // an issue's message led by its field, in people's words
 
 // playground datasets and your own data
 export {
