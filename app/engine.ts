@@ -60,7 +60,7 @@ export function checkSpec(spec: ModelSpec): { validation: Validation; shapes: Sh
   return { validation: { ok: errors.length === 0, errors }, shapes };
 }
 
-export { issueText } from '../kernels/model/issues.ts'; // an issue's message led by its field, in people's words
+export { issueLine, issueText } from '../kernels/model/issues.ts'; // an issue's message led by its field, in people's words
 
 // playground datasets and your own data
 export {

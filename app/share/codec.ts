@@ -8,7 +8,7 @@
 // total parameters) and against the memory budget and per-buffer limit with the session's own
 // estimate (kernels/model/memory.ts), naming the layer that does not fit. Nothing in it is ever executed.
 import {
-  DEFAULT_BINDING_LIMIT, DEFAULT_MEMORY_BUDGET, inferShapes, memoryProblem, parseSpecText, presetSpec, PRESETS, validateSpec,
+  DEFAULT_BINDING_LIMIT, DEFAULT_MEMORY_BUDGET, inferShapes, issueLine, memoryProblem, parseSpecText, presetSpec, PRESETS, validateSpec,
   type Limits, type ModelSpec,
 } from '../engine.ts';
 
@@ -124,10 +124,11 @@ async function decode(f: string, limits: Limits): Promise<ShareResult> {
   const spec = presetSpec(preset) as unknown as { train: Record<string, unknown>; seed: number };
   const notices: string[] = [];
   const bad: string[] = [];
+  const badFields: string[] = [];
   const num = (k: string, field: string, re: RegExp) => {
     const v = params.get(k);
     if (v === null) return undefined;
-    if (!re.test(v)) bad.push(`${field}: ${k}= must be ${re === INTEGER ? 'a whole number in digits' : 'a number in digits'}, got "${v.slice(0, 24)}"`);
+    if (!re.test(v)) badFields.push(field), bad.push(`${k}= must be ${re === INTEGER ? 'a whole number in digits' : 'a number in digits'}, got "${v.slice(0, 24)}"`);
     return Number(v);
   };
   const set = { lr: num('lr', 'train.lr', DECIMAL), batchSize: num('batch', 'train.batchSize', INTEGER), epochs: num('epochs', 'train.epochs', INTEGER) };
@@ -136,7 +137,7 @@ async function decode(f: string, limits: Limits): Promise<ShareResult> {
   if (bad.length) {
     // With the validator's word on the other fields, so one look shows everything wrong.
     const v = validateSpec(spec);
-    const other = v.ok ? [] : v.errors.filter((e) => !bad.some((b) => b.startsWith(`${e.path}:`))).map((e) => `${e.path}: ${e.message}`);
+    const other = v.ok ? [] : v.errors.filter((e) => !badFields.includes(e.path)).map((e) => issueLine(e, layersOf(spec)));
     return { kind: 'error', errors: [...bad, ...other] };
   }
   if (seed !== undefined) spec.seed = seed;
@@ -146,14 +147,20 @@ async function decode(f: string, limits: Limits): Promise<ShareResult> {
   return finish(spec, notices, preset, limits);
 }
 
+/** The layer list of a not yet valid spec, for naming a layer in a message. */
+const layersOf = (o: unknown) => {
+  const l = (o as { layers?: unknown } | null)?.layers;
+  return Array.isArray(l) ? (l as { kind: string }[]) : undefined;
+};
+
 function finish(obj: unknown, notices: string[], presetId: string | null, limits: Limits): ShareResult {
   // The same validator as the builder and the trainer: an unknown field anywhere is refused, by path.
   const clean = obj;
   const v = validateSpec(clean);
-  if (!v.ok) return { kind: 'error', errors: v.errors.map((e) => `${e.path}: ${e.message}`) };
+  if (!v.ok) return { kind: 'error', errors: v.errors.map((e) => issueLine(e, layersOf(clean))) };
   const spec = clean as ModelSpec;
   const shapes = inferShapes(spec);
-  if (shapes.errors.length) return { kind: 'error', errors: shapes.errors.map((e) => `${e.path}: ${e.message}`) };
+  if (shapes.errors.length) return { kind: 'error', errors: shapes.errors.map((e) => issueLine(e, spec.layers)) };
   const tooBig = memoryProblem(spec, shapes, limits);
   if (tooBig) return { kind: 'error', errors: [tooBig] };
   if (shapes.totalParams > LIMITS.params)

@@ -6,6 +6,7 @@ import { TASK_NAMES } from '../data/tasks.ts';
 import { ownDataIssues } from '../data/datasets.ts';
 import { ownTextIssues } from '../data/text-upload.ts';
 import { LIMITS } from './limits.ts';
+import { issueLine } from './issues.ts';
 
 export { LIMITS };
 
@@ -20,7 +21,7 @@ export interface SpecFix { label: string; layers: LayerSpec[] }
 
 export class SpecError extends Error {
   constructor(readonly issues: SpecIssue[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    super(issues.map((i) => issueLine(i)).join('; '));
   }
 }
 
@@ -59,7 +60,7 @@ export function validateSpec(spec: unknown): { ok: boolean; errors: SpecIssue[] 
   const err = (path: string, message: string, layer?: number) => errors.push({ path, message, layer });
   if (!isObj(spec)) return { ok: false, errors: [{ path: '', message: 'spec must be an object' }] };
   unknownKeys(spec, SPEC_KEYS, '', 'spec', err);
-  if (spec.version !== 1) err('version', `unsupported version ${String(spec.version)} (expected 1)`);
+  if (spec.version !== 1) err('version', `is ${String(spec.version).slice(0, 20)}; this page reads version 1`);
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.length > LIMITS.nameLength))
     err('name', `must be a string of at most ${LIMITS.nameLength} characters`);
   if (!isObj(spec.dataset) || !Object.hasOwn(DATASET_KEYS, spec.dataset.kind as string)) err('dataset.kind', `must be "mnist", "task", "playground", "csv" or "images"`);
