@@ -10,13 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import type { Page } from 'playwright';
-import { decodeShare, encodeShare } from '../app/share/codec.ts';
+import { encodeShare } from '../app/share/codec.ts';
 import { ImageHasher, planImages } from '../kernels/data/images.ts';
-import type { ModelSpec } from '../kernels/model/types.ts';
 import { presetSpec } from '../kernels/model/presets.ts';
 import { ROOT } from '../scripts/lib/browser.ts';
-import { servedApp, watchErrors } from './lib.ts';
+import { linkSpec, openApp, servedApp } from './lib.ts';
 
 const app = servedApp();
 
@@ -76,25 +74,7 @@ function imagesSpec(name: string, files: Record<string, Uint8Array>) {
 
 const DIGITS = { one: 1, seven: 7, zero: 0 };
 
-async function open(hash = ''): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } }); // CSP bypassed for axe's script
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${app.url}/${hash}`);
-  await page.getByRole('button', { name: 'Copy link' }).waitFor();
-  return { page, errors };
-}
-
-async function linkSpec(page: Page, ok: (s: ModelSpec) => boolean, what: string): Promise<ModelSpec> {
-  const deadline = Date.now() + 10_000;
-  let last: ModelSpec | null = null;
-  while (Date.now() < deadline) {
-    const r = await decodeShare(new URL(page.url()).hash);
-    if (r.kind === 'ok' && ok((last = r.spec))) return r.spec;
-    await page.waitForTimeout(100);
-  }
-  assert.fail(`${what}: the link never held it; last ${JSON.stringify(last?.dataset)}`);
-}
+const open = (hash = '') => openApp(app, hash, { bypassCSP: true }); // CSP bypassed for axe's script
 
 test('a zip of 3 classes × 30 images: progress, preview with counts and thumbnails, then it trains above 60 %', { timeout: 240_000 }, async () => {
   const { page, errors } = await open();

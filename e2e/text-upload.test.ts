@@ -4,13 +4,12 @@
 // such a model asks for the file and refuses another.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Page } from 'playwright';
-import { decodeShare, encodeShare } from '../app/share/codec.ts';
+import { encodeShare } from '../app/share/codec.ts';
 import type { ModelSpec } from '../kernels/model/types.ts';
 import { presetSpec } from '../kernels/model/presets.ts';
 import { encodeText, CHAR_ALPHABET } from '../kernels/data/tasks.ts';
 import { readTextUpload, textSpec } from '../kernels/data/text-upload.ts';
-import { servedApp, watchErrors } from './lib.ts';
+import { linkSpec, openApp, servedApp } from './lib.ts';
 
 const app = servedApp();
 
@@ -29,29 +28,7 @@ const speech = (copies: number, title = 'The Address') =>
   `${title}\n\n` + Array.from({ length: copies }, (_, i) => [...ADDRESS.slice(i % ADDRESS.length), ...ADDRESS.slice(0, i % ADDRESS.length)].join(' ')).join('\n\n');
 const readAs = (raw: string) => Array.from(encodeText(raw), (i) => CHAR_ALPHABET[i]).join('');
 
-async function open(hash = ''): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${app.url}/${hash}`);
-  await page.getByRole('button', { name: 'Copy link' }).waitFor();
-  return { page, errors };
-}
-
-/** The spec the page's link holds once it satisfies `ok` (the link is rewritten after a debounce). */
-async function linkSpec(page: Page, ok: (s: ModelSpec) => boolean, what: string): Promise<ModelSpec> {
-  const deadline = Date.now() + 10_000;
-  let last: ModelSpec | null = null;
-  while (Date.now() < deadline) {
-    const r = await decodeShare(new URL(page.url()).hash);
-    if (r.kind === 'ok') {
-      last = r.spec;
-      if (ok(r.spec)) return r.spec;
-    }
-    await page.waitForTimeout(100);
-  }
-  assert.fail(`${what}: the link never held it; last ${JSON.stringify(last)}`);
-}
+const open = (hash = '') => openApp(app, hash);
 
 const textOf = (s: ModelSpec) => (s.dataset.kind === 'task' ? s.dataset.text : undefined);
 
