@@ -1,7 +1,8 @@
 // "Predictions": the live model's answers on fixed test samples, refreshed while training. MNIST: a
 // strip of digits with the predicted label, wrong ones marked; sequence tasks: rows of input →
 // target → prediction with wrong tokens highlighted; sine: the forecast drawn over the truth;
-// character models: text sampled from the model. Asked from the worker about every 1.5 s.
+// character models: text sampled from the model; your images with their class names; playground
+// and CSV rows with their features, target and prediction. Asked from the worker about every 1.5 s.
 import type { DigitShown, SequenceShown, Showcase } from '../engine.ts';
 import { requestShowcase } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
@@ -10,20 +11,23 @@ import { useGreyCanvas } from '../ui/greyCanvas.ts';
 import { fmtPct } from '../ui/format.ts';
 import { useLive } from './useLive.ts';
 import { ForecastChart } from './ForecastChart.tsx';
+import { PredictionRows } from './PredictionRows.tsx';
 import { requestSample, SampledText, type Sampled } from './SampledText.tsx';
 
 type Shown = Showcase | { kind: 'sample'; s: Sampled };
 
 const POLL_MS = 1500;
 
-function Digit({ d }: { d: DigitShown }) {
-  const ref = useGreyCanvas(d.pixels, 1);
+/** A test image: an MNIST digit, or one of your images (`classes` names its class ids). */
+function Digit({ d, side, classes }: { d: DigitShown; side: number; classes?: string[] }) {
+  const ref = useGreyCanvas(d.pixels, 1, side, side);
   const wrong = d.predicted !== d.label;
-  const label = `Test digit ${d.index + 1}: a ${d.label}, predicted ${d.predicted} (${fmtPct(d.confidence)})${wrong ? ', wrong' : ''}`;
+  const name = (k: number) => (classes ? (classes[k] ?? `class ${k + 1}`) : String(k));
+  const label = `Test ${classes ? 'image' : 'digit'} ${d.index + 1}: a ${name(d.label)}, predicted ${name(d.predicted)} (${fmtPct(d.confidence)})${wrong ? ', wrong' : ''}`;
   return (
     <li className={wrong ? 'wrong' : 'right'} data-wrong={wrong}>
-      <canvas ref={ref} width={28} height={28} role="img" aria-label={label} />
-      <span aria-hidden="true">{d.predicted}{wrong ? ' ✗' : ''}</span>
+      <canvas ref={ref} width={side} height={side} role="img" aria-label={label} />
+      <span aria-hidden="true" className={classes ? 'class-name' : undefined}>{name(d.predicted)}{wrong ? ' ✗' : ''}</span>
     </li>
   );
 }
@@ -60,12 +64,13 @@ function View({ data }: { data: Shown }) {
     const wrong = data.items.filter((d) => d.predicted !== d.label).length;
     return (
       <>
-        <ol className="digit-strip" data-testid="prediction-digits">{data.items.map((d) => <Digit key={d.index} d={d} />)}</ol>
-        <p className="hint">{data.items.length} test digits, {wrong} wrong (marked ✗).</p>
+        <ol className="digit-strip" data-testid="prediction-digits">{data.items.map((d) => <Digit key={d.index} d={d} side={data.side} classes={data.classes} />)}</ol>
+        <p className="hint">{data.items.length} test {data.classes ? 'images' : 'digits'}, {wrong} wrong (marked ✗).</p>
       </>
     );
   }
   if (data.kind === 'sequences') return <SequenceRows rows={data.rows} />;
+  if (data.kind === 'rows') return <PredictionRows data={data} />;
   if (data.kind === 'forecast') return <ForecastChart f={data} />;
   if (data.kind === 'sample') return <SampledText s={data.s} />;
   return <p className="empty">{data.reason}</p>;
@@ -75,7 +80,7 @@ export function Predictions() {
   const runSpec = useApp(selectRunSpec);
   const d = runSpec?.dataset;
   // Sine: each row is a window and a 12-step forecast (12 reads), so three rows.
-  const count = d?.kind === 'mnist' ? 10 : d?.kind === 'task' && d.name === 'sine' ? 3 : 4;
+  const count = d?.kind === 'mnist' || d?.kind === 'images' ? 10 : d?.kind === 'task' && d.name === 'sine' ? 3 : 4;
   // Not while a single (possibly profiled) step runs: the probe's kernels would be timed with it.
   const stepping = useApp(selectRunStatus) === 'stepping';
   const char = d?.kind === 'task' && d.name === 'char';

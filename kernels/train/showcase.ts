@@ -1,10 +1,14 @@
 // Live predictions on a few fixed test samples, for the page's "Predictions" region: MNIST digits
 // with the model's label, sequence rows input → target → prediction token by token, or a sine
-// forecast (the input window, the true continuation, the model's). Runs on the
+// forecast (the input window, the true continuation, the model's), your images with their class
+// names, or a playground or CSV row's features beside its target and prediction. Runs on the
 // session's batch-of-one probe (predict.ts), so training's own programs are never touched; each
 // read queues behind the steps already submitted.
 import { IGNORE_LABEL } from '../backend.ts';
 import { taskInfo } from '../data/tasks.ts';
+import { FEATURE_LABELS } from '../data/playground.ts';
+import { rowsInfo } from '../data/datasets.ts';
+import type { ModelSpec } from '../model/types.ts';
 import type { Compiled } from './compile.ts';
 import type { Probe } from './predict.ts';
 
@@ -20,8 +24,14 @@ export interface SequenceShown { index: number; input: string[]; target: string[
  */
 export interface ForecastShown { index: number; input: number[]; truth: number[]; predicted: number[] }
 
+/** A feature row: its first values, the target and the prediction as text; wrong is null for a regression. */
+export interface RowShown { index: number; values: number[]; target: string; predicted: string; wrong: boolean | null; confidence: number | null }
+
 export type Showcase =
-  | { kind: 'digits'; items: DigitShown[] }
+  /** MNIST digits or your images: `side` × `side` grey pixels; `classes` names class k (absent: the digit k). */
+  | { kind: 'digits'; items: DigitShown[]; side: number; classes?: string[] }
+  /** columns: the first feature columns shown (of `inputs`); target: the target column's name. */
+  | { kind: 'rows'; rows: RowShown[]; columns: string[]; inputs: number; target: string; regression: boolean }
   | { kind: 'sequences'; rows: SequenceShown[] }
   /** mae: mean |error| of the direct forecasts (the first `horizon` of each row); rolloutMae over all `steps`. */
   | { kind: 'forecast'; rows: ForecastShown[]; horizon: number; steps: number; mae: number; rolloutMae: number }
@@ -85,6 +95,32 @@ async function forecast(c: Compiled, probe: Probe, indices: number[], L: number,
   return { kind: 'forecast', rows, horizon: D, steps, mae: direct / (n * D), rolloutMae: rolled / (n * steps) };
 }
 
+const SHOWN_COLUMNS = 4;
+const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
+
+/** Playground points and CSV rows: features, target and prediction (class or value). */
+async function featureRows(c: Compiled, probe: Probe, indices: number[], d: Extract<ModelSpec['dataset'], { kind: 'playground' | 'csv' }>): Promise<Showcase> {
+  const playground = d.kind === 'playground';
+  const names = playground ? d.features.map((f) => FEATURE_LABELS[f]) : Array.from({ length: d.inputs }, (_, k) => `x${k + 1}`);
+  const info = rowsInfo(d);
+  const regression = info.output.kind === 'regression';
+  const className = (k: number) => info.symbols[k] ?? `class ${k + 1}`;
+  const raw = await testTargets(c); // (n) values, or class ids stored as u32
+  const classes = new Uint32Array(raw.buffer, raw.byteOffset, raw.length);
+  const rows: RowShown[] = [];
+  for (const index of indices) {
+    const taps = await probe.inspect(index);
+    const out = await probe.predict(taps.input);
+    const values = Array.from(taps.input.subarray(0, SHOWN_COLUMNS));
+    if (regression) rows.push({ index, values, target: fmt(raw[index]), predicted: fmt(out[0]), wrong: null, confidence: null });
+    else {
+      const p = argmax(out, 0, out.length), y = classes[index];
+      rows.push({ index, values, target: className(y), predicted: className(p), wrong: p !== y, confidence: out[p] });
+    }
+  }
+  return { kind: 'rows', rows, columns: names.slice(0, SHOWN_COLUMNS), inputs: names.length, target: playground ? (regression ? 'y' : 'colour') : d.target, regression };
+}
+
 function argmax(p: ArrayLike<number>, from: number, n: number): number {
   let best = 0;
   for (let k = 1; k < n; k++) if (p[from + k] > p[from + best]) best = k;
@@ -96,6 +132,7 @@ export async function showcase(c: Compiled, probe: Probe, n: number, stride = 1)
   const d = c.spec.dataset;
   const count = Math.max(0, Math.min(n, Math.floor(c.testData.n / Math.max(1, stride))));
   const indices = Array.from({ length: count }, (_, i) => i * stride);
+  if (d.kind === 'playground' || d.kind === 'csv') return featureRows(c, probe, indices, d);
   if (d.kind !== 'task') {
     const items: DigitShown[] = [];
     for (const index of indices) {
@@ -104,7 +141,8 @@ export async function showcase(c: Compiled, probe: Probe, n: number, stride = 1)
       const predicted = argmax(probs, 0, probs.length);
       items.push({ index, pixels: taps.input, label: taps.label ?? -1, predicted, confidence: probs[predicted] });
     }
-    return { kind: 'digits', items };
+    if (d.kind === 'images') return { kind: 'digits', items, side: d.size, classes: d.classes };
+    return { kind: 'digits', items, side: 28 };
   }
   const info = taskInfo(d);
   const o = info.output;
