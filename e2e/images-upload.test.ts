@@ -129,6 +129,10 @@ test('a zip of 3 classes × 30 images: progress, preview with counts and thumbna
   }
   console.log(`# 3 classes of your images: test accuracy ${acc}% after ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   assert.ok(acc > 60, `test accuracy ${acc}% within 60 s (${await page.locator('[role=alert]').allTextContents()})`);
+  // Predictions name the classes by their folders.
+  const shown = page.getByRole('region', { name: 'Predictions' }).getByRole('img', { name: /^Test image \d+: a (one|seven|zero), predicted (one|seven|zero)/ });
+  await shown.first().waitFor({ timeout: 15_000 });
+  assert.ok((await shown.count()) >= 8, `${await shown.count()} test images shown`);
   // No pause: the few hundred steps can be over between a check and a click; closing ends the run.
   assert.deepEqual(errors, []);
   await page.context().close();

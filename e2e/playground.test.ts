@@ -203,6 +203,16 @@ test('an uploaded 3-class CSV trains above 60 % test accuracy within 30 s', { ti
   }
   console.log(`# 3-class CSV: test accuracy ${acc}% after ${((Date.now() - t0) / 1000).toFixed(1)} s`, await page.getByTestId("metrics-summary").textContent(), await page.getByTestId("run-state").textContent(), await page.getByTestId("train-status").textContent());
   assert.ok(acc > 60, `test accuracy ${acc}% within 30 s (${await page.locator('[role=alert]').allTextContents()})`);
+  // Predictions: test rows with their features, the target column named as in the file, and the model's class.
+  const rows = page.getByRole('region', { name: 'Predictions' }).getByTestId('prediction-feature-rows');
+  await rows.waitFor({ timeout: 15_000 });
+  // as written in the file: its column names, values and class values, not the standardised ones the model reads
+  assert.deepEqual(await rows.locator('thead th').allTextContents(), ['a', 'b', 'noise', 'label', 'Prediction']);
+  assert.ok((await rows.locator('tbody tr').count()) >= 3);
+  const cells = await rows.locator('tbody tr').first().locator('td').allTextContents();
+  assert.match(cells[3], /^label [012]$/);
+  assert.match(cells[4], /^label [012] \(\d+(\.\d+)?\s?%\)/);
+  assert.ok(cells.slice(0, 3).every((c) => Math.abs(Number(c)) < 10), `feature values as written: ${cells}`);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   assert.deepEqual(errors, []);
   await page.context().close();

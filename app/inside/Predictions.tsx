@@ -3,7 +3,8 @@
 // target → prediction with wrong tokens highlighted; sine: the forecast drawn over the truth;
 // character models: text sampled from the model; your images with their class names; playground
 // and CSV rows with their features, target and prediction. Asked from the worker about every 1.5 s.
-import type { DigitShown, SequenceShown, Showcase } from '../engine.ts';
+import type { DigitShown, ModelSpec, SequenceShown, Showcase } from '../engine.ts';
+import { ownCsv } from '../store/ownData.ts';
 import { requestShowcase } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
 import { selectRunSpec, selectRunStatus } from '../store/selectors.ts';
@@ -59,7 +60,7 @@ function SequenceRows({ rows }: { rows: SequenceShown[] }) {
   );
 }
 
-function View({ data }: { data: Shown }) {
+function View({ data, spec }: { data: Shown; spec: ModelSpec | null }) {
   if (data.kind === 'digits') {
     const wrong = data.items.filter((d) => d.predicted !== d.label).length;
     return (
@@ -70,7 +71,11 @@ function View({ data }: { data: Shown }) {
     );
   }
   if (data.kind === 'sequences') return <SequenceRows rows={data.rows} />;
-  if (data.kind === 'rows') return <PredictionRows data={data} />;
+  if (data.kind === 'rows') {
+    const csv = ownCsv();
+    const d = spec?.dataset;
+    return <PredictionRows data={data} csv={d?.kind === 'csv' && csv?.spec.hash === d.hash ? csv : null} />;
+  }
   if (data.kind === 'forecast') return <ForecastChart f={data} />;
   if (data.kind === 'sample') return <SampledText s={data.s} />;
   return <p className="empty">{data.reason}</p>;
@@ -95,7 +100,7 @@ export function Predictions() {
       <h3 id="predictions-h">Predictions</h3>
       {!live ? <p className="empty">Train a model to see its answers on test samples here.</p> : null}
       {live && error ? <p className="field-error">Could not read predictions: {error}</p> : null}
-      {live && data ? <View data={data} /> : live && !error ? <p className="empty">Reading predictions…</p> : null}
+      {live && data ? <View data={data} spec={runSpec} /> : live && !error ? <p className="empty">Reading predictions…</p> : null}
     </section>
   );
 }

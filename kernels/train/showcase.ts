@@ -24,14 +24,18 @@ export interface SequenceShown { index: number; input: string[]; target: string[
  */
 export interface ForecastShown { index: number; input: number[]; truth: number[]; predicted: number[] }
 
-/** A feature row: its first values, the target and the prediction as text; wrong is null for a regression. */
-export interface RowShown { index: number; values: number[]; target: string; predicted: string; wrong: boolean | null; confidence: number | null }
+/** A feature row: its first values, the target and the prediction (class ids, or values for a regression). */
+export interface RowShown { index: number; values: number[]; target: number; predicted: number; confidence: number | null }
 
 export type Showcase =
   /** MNIST digits or your images: `side` × `side` grey pixels; `classes` names class k (absent: the digit k). */
   | { kind: 'digits'; items: DigitShown[]; side: number; classes?: string[] }
-  /** columns: the first feature columns shown (of `inputs`); target: the target column's name. */
-  | { kind: 'rows'; rows: RowShown[]; columns: string[]; inputs: number; target: string; regression: boolean }
+  /**
+   * columns: the first feature columns shown (of `inputs`), as the model reads them (a CSV's are
+   * standardised; the page holding the file shows them as written); target: the target column's
+   * name; classes: class k's name (a classification).
+   */
+  | { kind: 'rows'; rows: RowShown[]; columns: string[]; inputs: number; target: string; classes?: string[] }
   | { kind: 'sequences'; rows: SequenceShown[] }
   /** mae: mean |error| of the direct forecasts (the first `horizon` of each row); rolloutMae over all `steps`. */
   | { kind: 'forecast'; rows: ForecastShown[]; horizon: number; steps: number; mae: number; rolloutMae: number }
@@ -96,7 +100,6 @@ async function forecast(c: Compiled, probe: Probe, indices: number[], L: number,
 }
 
 const SHOWN_COLUMNS = 4;
-const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
 
 /** Playground points and CSV rows: features, target and prediction (class or value). */
 async function featureRows(c: Compiled, probe: Probe, indices: number[], d: Extract<ModelSpec['dataset'], { kind: 'playground' | 'csv' }>): Promise<Showcase> {
@@ -104,21 +107,21 @@ async function featureRows(c: Compiled, probe: Probe, indices: number[], d: Extr
   const names = playground ? d.features.map((f) => FEATURE_LABELS[f]) : Array.from({ length: d.inputs }, (_, k) => `x${k + 1}`);
   const info = rowsInfo(d);
   const regression = info.output.kind === 'regression';
-  const className = (k: number) => info.symbols[k] ?? `class ${k + 1}`;
+  const classes = info.output.kind === 'class' ? Array.from({ length: info.output.V }, (_, k) => info.symbols[k] ?? `class ${k + 1}`) : undefined;
   const raw = await testTargets(c); // (n) values, or class ids stored as u32
-  const classes = new Uint32Array(raw.buffer, raw.byteOffset, raw.length);
+  const ids = new Uint32Array(raw.buffer, raw.byteOffset, raw.length);
   const rows: RowShown[] = [];
   for (const index of indices) {
     const taps = await probe.inspect(index);
     const out = await probe.predict(taps.input);
     const values = Array.from(taps.input.subarray(0, SHOWN_COLUMNS));
-    if (regression) rows.push({ index, values, target: fmt(raw[index]), predicted: fmt(out[0]), wrong: null, confidence: null });
+    if (regression) rows.push({ index, values, target: raw[index], predicted: out[0], confidence: null });
     else {
-      const p = argmax(out, 0, out.length), y = classes[index];
-      rows.push({ index, values, target: className(y), predicted: className(p), wrong: p !== y, confidence: out[p] });
+      const p = argmax(out, 0, out.length);
+      rows.push({ index, values, target: ids[index], predicted: p, confidence: out[p] });
     }
   }
-  return { kind: 'rows', rows, columns: names.slice(0, SHOWN_COLUMNS), inputs: names.length, target: playground ? (regression ? 'y' : 'colour') : d.target, regression };
+  return { kind: 'rows', rows, columns: names.slice(0, SHOWN_COLUMNS), inputs: names.length, target: playground ? (regression ? 'y' : 'colour') : d.target, classes };
 }
 
 function argmax(p: ArrayLike<number>, from: number, n: number): number {
