@@ -138,11 +138,13 @@ export async function showcase(c: Compiled, probe: Probe, n: number, stride = 1)
   if (d.kind === 'playground' || d.kind === 'csv') return featureRows(c, probe, indices, d);
   if (d.kind !== 'task') {
     const items: DigitShown[] = [];
+    // Your images' labels are a task's u32 class ids (the probe's taps carry MNIST's only).
+    const ids = d.kind === 'images' ? await testTargets(c).then((t) => new Uint32Array(t.buffer, t.byteOffset, t.length)) : null;
     for (const index of indices) {
       const taps = await probe.inspect(index);
       const probs = await probe.predict(taps.input);
       const predicted = argmax(probs, 0, probs.length);
-      items.push({ index, pixels: taps.input, label: taps.label ?? -1, predicted, confidence: probs[predicted] });
+      items.push({ index, pixels: taps.input, label: taps.label ?? ids?.[index] ?? -1, predicted, confidence: probs[predicted] });
     }
     if (d.kind === 'images') return { kind: 'digits', items, side: d.size, classes: d.classes };
     return { kind: 'digits', items, side: 28 };
