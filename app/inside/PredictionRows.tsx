@@ -29,7 +29,7 @@ export function PredictionRows({ data: shown, csv }: { data: Rows; csv: CsvDatas
   const wrong = data.classes ? data.rows.filter((r) => r.predicted !== r.target).length : 0;
   return (
     <>
-      <table className="seq-table" data-testid="prediction-feature-rows">
+      <table className="seq-table rows-table" data-testid="prediction-feature-rows">
         <caption className="sr-only">
           Test rows: {data.columns.join(', ')}{more > 0 ? ` and ${more} more columns` : ''}, the target {data.target} and the model’s prediction{data.classes ? '; wrong ones are marked' : ''}
         </caption>
