@@ -69,6 +69,10 @@ let I: Int32Array | null = null;
 let F: Float64Array | null = null;
 let why = 'one thread until the pool starts';
 let minWork = 1 << 18;
+// A round whose workers make no progress for this long means a thread died (killed, out of memory):
+// the caller stops waiting, says so, and the pool is dropped for one thread. A worker's share of
+// one round is a slice of one kernel call, far under this even on a slow machine.
+let stallMs = 60_000;
 let starting: Promise<number> | null = null;
 
 const isNode = typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function';
@@ -108,6 +112,16 @@ export function setMinParallelWork(n: number): void {
 }
 export function minParallelWork(): number {
   return minWork;
+}
+
+/** How long a round may make no progress before its workers count as dead (tests shorten it). */
+export function setStallMs(ms: number): void {
+  stallMs = ms;
+}
+
+/** Ends worker thread t (1-based) without telling the pool, as a crash would; for tests of the stall check. */
+export function crashWorkerForTest(t: number): Promise<unknown> {
+  return Promise.resolve(workers[t - 1]?.terminate());
 }
 
 /** Calls run by each thread since the pool started (thread 0 is the caller). */
@@ -222,7 +236,14 @@ export function parallel(own: WasmKernels, tasks: Call[][]): void {
     return;
   }
   if (onPageMainThread()) while (Atomics.load(I!, PENDING) !== 0); // bounded by the workers' share (setThreads pageMainThread)
-  else for (let v = Atomics.load(I!, PENDING); v !== 0; v = Atomics.load(I!, PENDING)) Atomics.wait(I!, PENDING, v);
+  else for (let v = Atomics.load(I!, PENDING); v !== 0; v = Atomics.load(I!, PENDING))
+    if (Atomics.wait(I!, PENDING, v, stallMs) === 'timed-out' && Atomics.load(I!, PENDING) === v) {
+      const ws = workers;
+      workers = [];
+      why = `one thread: ${v} kernel thread${v === 1 ? '' : 's'} stopped answering`;
+      for (const w of ws) void w.terminate();
+      throw new Error(`the CPU backend's kernel threads stopped answering for ${stallMs / 1000} s (${v} of ${ws.length}); the next run uses one thread`);
+    }
   const failed = Atomics.exchange(I!, FAILED, 0);
   if (err) throw err;
   if (failed) throw new Error(`a WASM kernel failed on thread ${failed - 1} (its console has the message)`);
