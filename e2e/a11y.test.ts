@@ -122,3 +122,15 @@ test('character model page', { timeout: 150_000 }, async () => {
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('playground model paused after training: boundary, unit pictures in the diagram, prediction rows', { timeout: 150_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Preset').selectOption('playground-spiral');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByRole('region', { name: 'Predictions' }).getByTestId('prediction-feature-rows').waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByTestId('run-state').filter({ hasText: /Paused at step/ }).waitFor({ timeout: 30_000 });
+  await check(page, 'playground');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
