@@ -44,6 +44,18 @@ function mseCase(B: number, D: number, o: { rows?: number; grad: boolean }): OpC
   });
 }
 
+/**
+ * The sequence cross-entropy's exact counts, added to metrics that start at [0, 1, 2, 3, 4, 5]:
+ * counted tokens in [2], sequences in [5]; [4] (whole sequences right) in range.
+ */
+export function seqCeMetricsIssues(m: ArrayLike<number>, counted: number, rows: number): string[] {
+  const errs: string[] = [];
+  if (m[2] !== 2 + counted) errs.push(`metrics[2] = ${m[2]}, want ${2 + counted}`);
+  if (m[5] !== 3 + rows) errs.push(`metrics[5] = ${m[5]}, want ${3 + rows}`);
+  if (!(m[4] >= 1 && m[4] <= 1 + rows)) errs.push(`metrics[4] = ${m[4]} out of range`);
+  return errs;
+}
+
 export const LOSS_CASES: OpCase[] = [
   ceCase(7, 10, { grad: true }),
   ceCase(7, 10, { grad: false }),
@@ -86,14 +98,7 @@ function seqRowsCase(B: number, T: number, V: number, ignore: (b: number, t: num
     gpuTolFor: { dlogits: TOL_EW },
     grad: fd ? { kind: 'loss', metrics: 'metrics', wrt: [['logits', 'dlogits']] } : undefined,
     record: (be, t) => ({ forward: [be.sequenceCrossEntropy(grad ? t.dlogits : null, t.logits, { ...t.labels, shape: [B, T] }, t.metrics)], backward: [] }),
-    check(v) {
-      // Exact counts: counted tokens in [2], sequences in [5]; [4] (whole sequences right) in range.
-      const m = v.metrics, errs: string[] = [];
-      if (m[2] !== 2 + counted) errs.push(`metrics[2] = ${m[2]}, want ${2 + counted}`);
-      if (m[5] !== 3 + rows) errs.push(`metrics[5] = ${m[5]}, want ${3 + rows}`);
-      if (!(m[4] >= 1 && m[4] <= 1 + rows)) errs.push(`metrics[4] = ${m[4]} out of range`);
-      return errs;
-    },
+    check: (v) => seqCeMetricsIssues(v.metrics, counted, rows),
   });
 }
 

@@ -3,6 +3,7 @@
 // GPU-vs-CPU in Chromium. Only type imports from op-specs.ts (it imports this file).
 import { IGNORE_LABEL, type CellKind, type DType, type Kernel, type RecurrentBuffers, type RecurrentGrads, type StepParams } from '../../backend.ts';
 import type { Gen, OpCase, TensorSpec, Tol } from '../../testing/op-specs.ts';
+import { seqCeMetricsIssues } from '../loss/cases.ts';
 
 const P: StepParams = { step: 1, batchStart: 0, lr: 0.05, seed: 1234, rows: 1 << 20 };
 const T_ = (name: string, shape: number[], role: TensorSpec['role'], gen: Gen, dtype: DType = 'f32', view = false): TensorSpec =>
@@ -188,14 +189,7 @@ function seqCeCase(B: number, T: number, V: number, labels: number[], o: { rows?
     gpuTolFor: { dlogits: TOL_EW },
     grad: o.grad ? { kind: 'loss', metrics: 'metrics', wrt: [['logits', 'dlogits']] } : undefined,
     record: (be, t) => ({ forward: [be.sequenceCrossEntropy(o.grad ? t.dlogits : null, t.logits, t.labels, t.metrics)], backward: [] }),
-    check(v) {
-      // Counted tokens and sequences land in metrics[2] and [5]; [4] counts whole-sequence hits.
-      const m = v.metrics, errs: string[] = [];
-      if (m[2] !== 2 + counted) errs.push(`metrics[2] = ${m[2]}, want ${2 + counted}`);
-      if (m[5] !== 3 + rows) errs.push(`metrics[5] = ${m[5]}, want ${3 + rows}`);
-      if (!(m[4] >= 1 && m[4] <= 1 + rows)) errs.push(`metrics[4] = ${m[4]} out of range`);
-      return errs;
-    },
+    check: (v) => seqCeMetricsIssues(v.metrics, counted, rows),
   };
 }
 
