@@ -7,9 +7,12 @@ const FIELD_NAMES: Record<string, string> = {
   everySteps: 'step interval', totalSteps: 'total steps', minLr: 'minimum lr', fn: 'function',
 };
 
+// Top-level fields whose issues read after their name; 'layers' issues speak for themselves.
+const TOP_FIELDS = ['version', 'name', 'loss', 'seed'];
+
 /** "units must be …": the issue's message prefixed by the field it is about. */
 export function issueText(e: SpecIssue): string {
-  const field = e.path.match(/(?:^|\.)([A-Za-z]+)(?:\[\d+\])?$/)?.[1] ?? null;
+  const field = e.path.match(/\.([A-Za-z]+)(?:\[\d+\])?$/)?.[1] ?? (TOP_FIELDS.includes(e.path) ? e.path : null);
   return field ? `${FIELD_NAMES[field] ?? field} ${e.message}` : e.message;
 }
 
