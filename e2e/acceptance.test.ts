@@ -29,12 +29,15 @@ test('from an empty model, an MLP built with the mouse passes 90% on MNIST; Paus
   await hidden.getByRole('spinbutton', { name: 'Units' }).fill('64');
   await hidden.getByLabel('Activation').selectOption('relu');
   await page.getByRole('button', { name: 'Add Dense', exact: true }).click();
+  // A Dense added last is the output layer already: 10 units (one per digit), no activation.
   const out = page.getByRole('group', { name: 'Layer 3 settings' });
-  await out.getByRole('spinbutton', { name: 'Units' }).fill('10');
-  await out.getByLabel('Activation').selectOption('none');
+  const outUnits = out.getByRole('spinbutton', { name: 'Units' });
+  for (const t0 = Date.now(); (await outUnits.inputValue()) !== '10' && Date.now() - t0 < 10_000;) await page.waitForTimeout(100);
+  assert.equal(await outUnits.inputValue(), '10');
+  assert.equal(await out.getByLabel('Activation').inputValue(), 'none');
   assert.deepEqual(await kinds(page), ['flatten', 'dense', 'dense']);
   // 784·64 + 64 + 64·10 + 10 parameters.
-  assert.match((await page.getByTestId('model-totals').textContent()) ?? '', /Total 50,890 parameters/);
+  await page.getByTestId('model-totals').filter({ hasText: /Total 50,890 parameters/ }).waitFor({ timeout: 10_000 });
   await page.getByRole('spinbutton', { name: 'Test every (steps)' }).fill('100');
   assert.equal(await train.isEnabled(), true);
 

@@ -58,8 +58,8 @@ test('a broken link says what is wrong, field by field, and offers the default',
   await alert.waitFor();
   const text = (await alert.textContent()) ?? '';
   assert.match(text, /could not be opened/);
-  assert.match(text, /train\.lr: must be a number between 1e-8 and 10, got -1/);
-  assert.match(text, /train\.batchSize: must be an integer between 1 and 4096, got 0/);
+  assert.match(text, /learning rate must be a number between 1e-8 and 10, got -1/);
+  assert.match(text, /batch size must be an integer between 1 and 4096, got 0/);
   await page.getByRole('button', { name: 'Use the default model' }).click();
   assert.equal(await alert.count(), 0);
   assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true);
