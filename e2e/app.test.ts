@@ -92,6 +92,11 @@ test('edit layers: shapes, invalid reasons, and an engine error in the alert pan
   const train = page.getByRole('button', { name: 'Train', exact: true });
   const totals = page.getByTestId('model-totals');
   assert.match((await totals.textContent()) ?? '', /Total 101,770 parameters/);
+  // Train's state once the page has re-validated the edit (a render after the field's input event).
+  const trainDisabled = async (want: boolean) => {
+    for (const t0 = Date.now(); (await train.isDisabled()) !== want && Date.now() - t0 < 5_000;) await page.waitForTimeout(50);
+    assert.equal(await train.isDisabled(), want);
+  };
 
   // Palette inserts after the selected layer; the new layer is selected; move and remove.
   await page.getByRole('button', { name: /^Dense layer 2,/ }).click();
@@ -107,18 +112,18 @@ test('edit layers: shapes, invalid reasons, and an engine error in the alert pan
   // An invalid field: the reason shows on the layer and on the disabled Train button.
   await page.getByRole('button', { name: /^Dense layer 3,/ }).click();
   await page.getByRole('spinbutton', { name: 'Units' }).fill('0');
-  assert.equal(await train.isDisabled(), true);
+  await trainDisabled(true);
   assert.match((await page.locator('#train-reason').textContent()) ?? '', /^Cannot train: layer 3: units /);
   assert.match((await page.locator('#layer-2-err').textContent()) ?? '', /units must be/);
   // A model that does not end in 10 outputs.
   await page.getByRole('spinbutton', { name: 'Units' }).fill('32');
-  assert.equal(await train.isEnabled(), true);
+  await trainDisabled(false);
   await page.getByRole('button', { name: /^Dense layer 4,/ }).click();
   await page.getByRole('spinbutton', { name: 'Units' }).fill('7');
-  assert.equal(await train.isDisabled(), true);
+  await trainDisabled(true);
   assert.match((await page.locator('#train-reason').textContent()) ?? '', /10 outputs/);
   await page.getByRole('spinbutton', { name: 'Units' }).fill('10');
-  assert.equal(await train.isEnabled(), true);
+  await trainDisabled(false);
 
   // Too big for the device: the engine refuses it and the alert panel says why.
   for (const layer of [3, 4, 5, 6]) { // four 8192-wide layers: about 3.2 GB to train, over the 2 GiB budget

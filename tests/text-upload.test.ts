@@ -67,7 +67,7 @@ test('a share link carries dataset.text (and never the text) and reopens it unch
   // A link whose text record was edited out of bounds is refused, naming the field.
   const bad = await decodeShare(await encodeShare({ ...s, dataset: { ...s.dataset, text: { ...textSpec(t), chars: 12 } } as TaskDatasetSpec }));
   assert.equal(bad.kind, 'error');
-  if (bad.kind === 'error') assert.match(bad.errors.join('; '), /dataset\.text\.chars/);
+  if (bad.kind === 'error') assert.match(bad.errors.join('; '), /^your text file: chars must be an integer between 2000 and 5242880, got 12$/);
 });
 
 test('another file is refused by name and fingerprint; without its file the model asks for it', () => {

@@ -17,7 +17,8 @@ export function issueText(e: SpecIssue): string {
 }
 
 const SECTIONS: [string, string][] = [
-  ['train.optimizer.', 'optimizer'], ['train.schedule.', 'schedule'], ['train.augment.', 'augmentation'], ['dataset.', 'dataset'],
+  ['train.optimizer.', 'optimizer'], ['train.schedule.', 'schedule'], ['train.augment.', 'augmentation'],
+  ['dataset.text.', 'your text file'], ['dataset.', 'dataset'],
 ];
 
 /**
