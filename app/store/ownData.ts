@@ -107,11 +107,8 @@ export function adaptToData(spec: ModelSpec, dataset: DatasetSpec): ModelSpec {
   if (!isRows(dataset)) return { ...spec, dataset, loss };
   // From images or sequences: the spiral preset's layers and its training settings (small batches, many epochs).
   const base = isRows(spec.dataset) ? null : PRESETS['playground-spiral']?.spec;
-  let layers: LayerSpec[] = structuredClone(base?.layers ?? spec.layers);
-  const train = structuredClone(base?.train ?? spec.train);
   // The output layer is the last one with units (a dense layer): its width follows the data.
-  const last = layers.length - 1;
-  const l = layers[last];
-  if (out > 0 && l && 'units' in l) layers = layers.map((x, i) => (i === last ? { ...l, units: out } : x));
+  const layers = withOutputs(structuredClone(base?.layers ?? spec.layers), out);
+  const train = structuredClone(base?.train ?? spec.train);
   return { ...spec, dataset, loss, layers, train };
 }
