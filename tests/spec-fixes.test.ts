@@ -146,3 +146,29 @@ test('layer summaries count in words: singular for one, thousands separated', ()
   assert.equal(say({ kind: 'lstm', hidden: 2048 }), '2,048 hidden, last state');
   assert.equal(say({ kind: 'transformer', heads: 1, mlp: 8192 }), '1 block, 1 head, bidirectional, pre-LN, MLP 8,192');
 });
+
+test('a residual block that changes the width: one error at the block, fixed by sizing its last Dense or Conv2D', () => {
+  const dense = mnist([{ kind: 'flatten' }, { kind: 'dense', units: 64, activation: 'relu' },
+    { kind: 'residual', layers: [{ kind: 'dense', units: 32, activation: 'relu' }, { kind: 'dropout', rate: 0.1 }] }, { kind: 'dense', units: 10 }]);
+  const [e, ...rest] = inferShapes(dense).errors;
+  assert.deepEqual(rest, []);
+  assert.equal(e.layer, 2);
+  assert.match(e.message, /maps \(64\) to \(32\); a residual needs its output shape equal to its input shape/);
+  assert.equal(e.fix?.label, "Set the block's inner layer 1 to 64 units");
+  assert.deepEqual((e.fix!.layers[2] as { layers: LayerSpec[] }).layers[0], { kind: 'dense', units: 64, activation: 'relu' });
+  const fixed = inferShapes({ ...dense, layers: e.fix!.layers });
+  assert.deepEqual(fixed.errors, []);
+  // 784·64 + 64, 64·64 + 64, 64·10 + 10.
+  assert.equal(fixed.totalParams, 50_240 + 4_160 + 650);
+
+  const image = mnist([conv, { kind: 'residual', layers: [{ ...conv, filters: 4 }] }, { kind: 'flatten' }, { kind: 'dense', units: 10 }]);
+  const [c] = inferShapes(image).errors;
+  assert.equal(c.fix?.label, "Set the block's inner layer 1 to 8 filters");
+  assert.deepEqual(inferShapes({ ...image, layers: c.fix!.layers }).errors, []);
+
+  // A block that also changes the image's size has no width fix: none is offered.
+  const pooled = mnist([conv, { kind: 'residual', layers: [{ kind: 'maxpool2d', size: 2 }, { ...conv, filters: 4 }] }, { kind: 'flatten' }, { kind: 'dense', units: 10 }]);
+  const [p] = inferShapes(pooled).errors;
+  assert.match(p.message, /maps \(28, 28, 8\) to \(14, 14, 4\)/);
+  assert.equal(p.fix, undefined);
+});

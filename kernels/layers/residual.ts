@@ -1,7 +1,7 @@
 // Residual: x + block(x); the block's layers must keep the shape. Nested blocks recurse through
 // the context (this file never imports the registry).
 import { LIMITS } from '../model/limits.ts';
-import { fmt, type LayerDef } from './def.ts';
+import { fmt, type LayerDef, type LayerFix } from './def.ts';
 import type { LayerSpec } from './index.ts';
 import { real } from './how.ts';
 
@@ -31,7 +31,8 @@ export const residual: LayerDef<ResidualSpec> = {
     // Named by its place and what it wraps, so a message read away from its row still points at it.
     if (inner.shape.join('x') !== shape.join('x')) {
       const what = l.layers.length ? l.layers.map((x) => x.kind).join(' → ') : 'no layers';
-      ctx.error(null, `the residual block at ${ctx.place} (${what}) maps ${fmt(shape)} to ${fmt(inner.shape)}; a residual needs its output shape equal to its input shape`);
+      const fix = widthFix(l, shape, inner.shape);
+      ctx.error(null, `the residual block at ${ctx.place} (${what}) maps ${fmt(shape)} to ${fmt(inner.shape)}; a residual needs its output shape equal to its input shape`, fix ?? undefined);
     }
     return { shape, params: inner.params, largest: Math.max(0, ...inner.out.map((o) => o.largest)) };
   },
@@ -48,3 +49,22 @@ export const residual: LayerDef<ResidualSpec> = {
     return s;
   },
 };
+
+/**
+ * When the block keeps every axis but the last, its last layer with a width (a Dense's units, a
+ * Conv2D's filters) set back to the input's width; the builder offers it only if it clears the error.
+ */
+function widthFix(l: ResidualSpec, shape: number[], got: number[]): LayerFix | null {
+  const r = shape.length;
+  if (got.length !== r || shape.slice(0, r - 1).some((d, k) => d !== got[k])) return null;
+  const W = shape[r - 1];
+  for (let j = l.layers.length - 1; j >= 0; j--) {
+    const x = l.layers[j] as LayerSpec & { units?: number; filters?: number };
+    const field = 'units' in x ? 'units' : 'filters' in x ? 'filters' : null;
+    if (!field) continue;
+    const layers = l.layers.map((y, k) => (k === j ? { ...x, [field]: W } : y)) as LayerSpec[];
+    const word = field === 'units' ? (W === 1 ? 'unit' : 'units') : W === 1 ? 'filter' : 'filters';
+    return { label: `Set the block's inner layer ${j + 1} to ${W.toLocaleString('en-US')} ${word}`, replace: { ...l, layers } };
+  }
+  return null;
+}
