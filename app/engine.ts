@@ -68,7 +68,7 @@ export {
   type Feature, type PlaygroundData, type PlaygroundDatasetSpec, type PlaygroundName,
 } from '../kernels/data/playground.ts';
 export {
-  CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvTaskData, readCsv,
+  CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvRowsAsWritten, csvTaskData, readCsv,
   type CsvDataset, type CsvDatasetSpec, type CsvTable, type CsvTask,
 } from '../kernels/data/csv.ts';
 export { readTextUpload, TEXT_LIMITS, TextUploadError, textMismatch, textNeedsFile, textSpec, textTaskData, type TextUpload } from '../kernels/data/text-upload.ts';

@@ -156,6 +156,28 @@ export function csvDataset(table: CsvTable, o: { name: string; target: string; t
   };
 }
 
+/** Rows the model was shown (a showcase): the first feature values, the target and the prediction. */
+export interface ShownRows {
+  columns: string[];
+  rows: { values: number[]; target: number; predicted: number }[];
+  classes?: string[];
+}
+
+const num = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
+
+/** The showcase in the file's own words: names, unstandardised values, class values. */
+export function csvRowsAsWritten<T extends ShownRows>(data: T, csv: CsvDataset): T {
+  const { mean, std, targetMean = 0, targetStd = 1 } = csv.stats;
+  const unRow = (vs: number[]) => vs.map((v, k) => v * std[k] + mean[k]);
+  const unTarget = (v: number) => (data.classes ? v : v * targetStd + targetMean);
+  return {
+    ...data,
+    columns: csv.featureNames.slice(0, data.columns.length),
+    classes: data.classes && csv.classValues ? csv.classValues.map((v) => `${csv.spec.target} ${num(v)}`) : data.classes,
+    rows: data.rows.map((r) => ({ ...r, values: unRow(r.values), target: unTarget(r.target), predicted: unTarget(r.predicted) })),
+  };
+}
+
 /** Mean and standard deviation (1 for a constant column, so it standardises to zeros). */
 function meanStd(v: number[]): [number, number] {
   const m = v.reduce((a, b) => a + b, 0) / v.length;
