@@ -6,8 +6,8 @@
 // likewise: kept here, split with the run's seed, sent with each run; switching to them keeps an
 // image model's layers (or takes the small MNIST MLP's) and sets the output width to the number of classes.
 import {
-  LIMITS, PRESETS, csvTaskData, imagesTaskData, rowsInfo, textTaskData,
-  type CsvDataset, type DatasetSpec, type ImagesDataset, type LayerSpec, type ModelSpec, type TaskData, type TextUpload,
+  LIMITS, PRESETS, csvMismatch, csvTaskData, csvWords, imagesTaskData, rowsInfo, textTaskData,
+  type CsvDataset, type CsvDatasetSpec, type CsvWords, type DatasetSpec, type ImagesDataset, type LayerSpec, type ModelSpec, type TaskData, type TextUpload,
 } from '../engine.ts';
 
 /** Your own data by kind: the parsed CSV, the char model's text file, your images. */
@@ -20,6 +20,26 @@ const held: Partial<OwnData> = {};
 export const ownData = <K extends OwnKind>(kind: K): OwnData[K] | null => held[kind] ?? null;
 export function holdOwnData<K extends OwnKind>(kind: K, d: OwnData[K]): void {
   held[kind] = d;
+  if (kind === 'csv' && held.csv) keepWords(csvWords(held.csv));
+}
+
+// The words (column names, stats, class values; not the rows) of each CSV used in this page, newest
+// last: a run keeps its file's words after the page moves on to another file (Reset, another file,
+// Undo), so its predictions still read as written in its own file.
+const wordsRead: CsvWords[] = [];
+const WORDS_KEPT = 16;
+
+function keepWords(w: CsvWords) {
+  const same = wordsRead.findIndex((x) => csvMismatch(w.spec, x) === null);
+  if (same >= 0) wordsRead.splice(same, 1);
+  wordsRead.push(w);
+  if (wordsRead.length > WORDS_KEPT) wordsRead.shift();
+}
+
+/** The words of the file a CSV spec was built from, when this page has read it; null when it has not. */
+export function csvWordsFor(d: CsvDatasetSpec): CsvWords | null {
+  for (let i = wordsRead.length - 1; i >= 0; i--) if (csvMismatch(d, wordsRead[i]) === null) return wordsRead[i];
+  return null;
 }
 
 /** The run's data built from what this page holds of `kind`, or undefined when it holds none or another file. */
