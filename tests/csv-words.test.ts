@@ -7,6 +7,9 @@ import { test } from 'node:test';
 import { csvDataset, csvRowsAsWritten, csvWords, readCsv, type ShownRows } from '../kernels/data/csv.ts';
 import { csvWordsFor, holdOwnData, ownData, ownDataFor } from '../app/store/ownData.ts';
 import { presetSpec } from '../kernels/model/presets.ts';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { PredictionRows } from '../app/inside/PredictionRows.tsx';
 
 // Three columns with known stats: a (mean 3.1875), b (mean 143.75), y.
 const TEXT = 'a,b,y\n1.5,100,0.5\n-2,250,2\n3.25,175,0.5\n10,50,5\n';
@@ -93,4 +96,19 @@ test('your own data: one holder by kind builds the run\'s split from the file it
   assert.deepEqual(csvWordsFor(byA.spec)?.featureNames, ['b', 'y']);
   assert.deepEqual(csvWordsFor(one.spec)?.featureNames, ['a', 'b']);
   assert.equal(ownData('text'), null, 'each kind has its own place');
+});
+
+test('the Predictions table: the file\'s words when the page has read it; otherwise a caption that says the values are standardised', () => {
+  const ds = csvDataset(readCsv(TEXT), { name: 'f.csv', target: 'y', task: 'classification' });
+  const rows = shownOf(ds, () => 2, ['class 1', 'class 2', 'class 3']).rows.slice(0, 2).map((r, index) => ({ ...r, index, confidence: 0.9 }));
+  const data = { kind: 'rows' as const, rows, columns: ['x1', 'x2'], inputs: 2, target: 'y', classes: ['class 1', 'class 2', 'class 3'] };
+  const cells = (html: string) => [...html.matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+  const read = renderToStaticMarkup(createElement(PredictionRows, { data, file: ds.spec, words: csvWords(ds) }));
+  assert.deepEqual(cells(read).slice(0, 9), ['a', 'b', 'y', 'Prediction', '1.5', '100', 'y 0.5', 'y 5 (90.0%), wrong', '-2']);
+  assert.doesNotMatch(read, /Standardised/);
+  const unread = renderToStaticMarkup(createElement(PredictionRows, { data, file: ds.spec, words: null }));
+  assert.match(unread, /<caption class="hint" data-testid="rows-standardised">Standardised values, as the model reads them: this page has not read f\.csv, so its column names, values and class values are not known here \(x1, x2 are its feature columns in order\)/);
+  assert.deepEqual(cells(unread).slice(0, 5), ['x1', 'x2', 'y', 'Prediction', String(Number(rows[0].values[0].toPrecision(3)))]);
+  // A playground dataset's names are its own: no such caption.
+  assert.doesNotMatch(renderToStaticMarkup(createElement(PredictionRows, { data, file: null, words: null })), /Standardised/);
 });
