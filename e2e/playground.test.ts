@@ -239,7 +239,7 @@ test('a malformed CSV names the bad row and the dataset in use stays', { timeout
 test('a link to a CSV-trained model says so, asks for the file, takes only that file, and shows its rows as written in it', { timeout: 120_000 }, async () => {
   const text = blobsCsv(300);
   const spec = presetSpec('playground-spiral');
-  spec.dataset = csvDataset(readCsv(text), { name: 'blobs.csv', target: 'label', task: 'classification' }).spec;
+  spec.dataset = { ...csvDataset(readCsv(text), { name: 'blobs.csv', target: 'label', task: 'classification' }).spec, trainRatio: 0.7 };
   spec.layers[spec.layers.length - 1] = { kind: 'dense', units: 3 };
   const { page, errors } = await open(`#${await encodeShare(spec)}`);
   await page.getByText('This model was trained on your own file blobs.csv (300 rows, predicting "label")').waitFor();
@@ -249,6 +249,9 @@ test('a link to a CSV-trained model says so, asks for the file, takes only that 
   await file.setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
   await page.getByRole('button', { name: 'Use this data' }).click();
   await page.getByRole('status').filter({ hasText: 'Using blobs.csv' }).waitFor();
+  // The file takes the link's settings: its split stays the link's (it became the default 0.8).
+  await page.waitForTimeout(1000); // the link is rewritten 250 ms after an edit
+  assert.deepEqual((await linkSpec(page, (x) => x.dataset.kind === 'csv', 'csv dataset')).dataset, spec.dataset);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await page.waitForFunction(() => /Paused at step 1\b|error/i.test(document.querySelector('[data-testid=run-state]')?.textContent ?? ''), null, { timeout: 60_000 });
   assert.match((await page.getByTestId('run-state').textContent()) ?? '', /Paused at step 1\b/, (await page.locator('[role=alert]').allTextContents()).join(' '));

@@ -126,7 +126,7 @@ export function DatasetPicker() {
         ) : null}
         {d.kind === 'playground' && !showCsv && !showImages ? <PlaygroundFields d={d} err={err} set={set} /> : null}
       </div>
-      {showCsv ? <CsvUpload onUse={takeCsv} expect={expect} /> : null}
+      {showCsv ? <CsvUpload onUse={takeCsv} expect={expect} trainRatio={d.kind === 'csv' ? d.trainRatio : undefined} /> : null}
       {d.kind === 'task' && d.name === 'char' && !showCsv && !showImages ? (
         <TextUpload onUse={takeText} onBuiltIn={builtInText} current={d.text} expect={d.text && ownData('text')?.hash !== d.text.hash ? d.text : null} />
       ) : null}
