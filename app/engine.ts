@@ -68,8 +68,8 @@ export {
   type Feature, type PlaygroundData, type PlaygroundDatasetSpec, type PlaygroundName,
 } from '../kernels/data/playground.ts';
 export {
-  CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvTaskData, readCsv,
-  type CsvDataset, type CsvDatasetSpec, type CsvTable, type CsvTask,
+  CSV_LIMITS, CsvError, csvDataset, csvMismatch, csvNeedsFile, csvRowsAsWritten, csvTaskData, csvWords, readCsv,
+  type CsvDataset, type CsvDatasetSpec, type CsvTable, type CsvTask, type CsvWords,
 } from '../kernels/data/csv.ts';
 export { readTextUpload, TEXT_LIMITS, TextUploadError, textMismatch, textNeedsFile, textSpec, textTaskData, type TextUpload } from '../kernels/data/text-upload.ts';
 export type { OwnTextSpec } from '../kernels/data/tasks.ts';

@@ -236,10 +236,10 @@ test('a malformed CSV names the bad row and the dataset in use stays', { timeout
   await page.context().close();
 });
 
-test('a link to a CSV-trained model says so, asks for the file, and takes only that file', { timeout: 90_000 }, async () => {
+test('a link to a CSV-trained model says so, asks for the file, takes only that file, and shows its rows as written in it', { timeout: 120_000 }, async () => {
   const text = blobsCsv(300);
   const spec = presetSpec('playground-spiral');
-  spec.dataset = csvDataset(readCsv(text), { name: 'blobs.csv', target: 'label', task: 'classification' }).spec;
+  spec.dataset = { ...csvDataset(readCsv(text), { name: 'blobs.csv', target: 'label', task: 'classification' }).spec, trainRatio: 0.7 };
   spec.layers[spec.layers.length - 1] = { kind: 'dense', units: 3 };
   const { page, errors } = await open(`#${await encodeShare(spec)}`);
   await page.getByText('This model was trained on your own file blobs.csv (300 rows, predicting "label")').waitFor();
@@ -249,12 +249,44 @@ test('a link to a CSV-trained model says so, asks for the file, and takes only t
   await file.setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
   await page.getByRole('button', { name: 'Use this data' }).click();
   await page.getByRole('status').filter({ hasText: 'Using blobs.csv' }).waitFor();
+  // The file takes the link's settings: its split stays the link's (it became the default 0.8).
+  await page.waitForTimeout(1000); // the link is rewritten 250 ms after an edit
+  assert.deepEqual((await linkSpec(page, (x) => x.dataset.kind === 'csv', 'csv dataset')).dataset, spec.dataset);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await page.waitForFunction(() => /Paused at step 1\b|error/i.test(document.querySelector('[data-testid=run-state]')?.textContent ?? ''), null, { timeout: 60_000 });
   assert.match((await page.getByTestId('run-state').textContent()) ?? '', /Paused at step 1\b/, (await page.locator('[role=alert]').allTextContents()).join(' '));
+  // Predictions in the file's words once the file is given: its column names, and every shown row one of its rows.
+  await rowsAsWritten(page, text);
+  // Reset, use another file, Undo: the run is back on blobs.csv and its rows still read as written in it
+  // (the page holds the other file's rows now; it showed standardised values under x1, x2, x3).
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await file.setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv(299)) });
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  await page.getByRole('status').filter({ hasText: 'Using other.csv' }).waitFor();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await page.waitForFunction(() => /Paused at step 1\b/.test(document.querySelector('[data-testid=run-state]')?.textContent ?? ''), null, { timeout: 10_000 });
+  await rowsAsWritten(page, text);
+  assert.equal(await page.getByTestId('rows-standardised').count(), 0, 'no "standardised values" caption: the page has read the file');
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+/** The Predictions table names the file's columns and shows each test row as written in `text` (3 significant digits). */
+async function rowsAsWritten(page: Page, text: string) {
+  const table = page.getByRole('region', { name: 'Predictions' }).getByTestId('prediction-feature-rows');
+  const head = table.locator('thead th');
+  await head.first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(1600); // one more poll of the predictions: what is drawn is the live run's
+  assert.deepEqual(await head.allTextContents(), ['a', 'b', 'noise', 'label', 'Prediction']);
+  const file = text.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const shown = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+  assert.ok(shown.length >= 3, `${shown.length} rows shown`);
+  for (const c of shown) {
+    const row = file.find((r) => r.slice(0, 3).every((v, k) => Number(v.toPrecision(3)) === Number(c[k])));
+    assert.ok(row, `row ${c.join(' | ')} is one of the file's rows as written`);
+    assert.equal(c[3], `label ${row[3]}`);
+  }
+}
 
 test('"Try this" experiments each change the model or a setting', { timeout: 90_000 }, async () => {
   const { page, errors } = await open();

@@ -7,7 +7,7 @@ import {
   defaultPlayground, textSpec, TASK_NAMES, type TextUpload as Upload, type DatasetSpec, type TaskDatasetSpec, type TaskName, FEATURE_LABELS, FEATURES, PLAYGROUND_NAMES, type CsvDataset, type Feature, type PlaygroundDatasetSpec, type PlaygroundName, type ImagesDataset,
 } from '../engine.ts';
 import { useApp } from '../store/index.ts';
-import { ownCsv, ownImages, ownText, setOwnCsv, setOwnImages, setOwnText } from '../store/ownData.ts';
+import { holdOwnData, ownData } from '../store/ownData.ts';
 import { selectDataset, selectSetDataset, selectValidation } from '../store/selectors.ts';
 import { CheckboxField, NumberField, SelectField } from '../ui/fields.tsx';
 import { CsvUpload } from './CsvUpload.tsx';
@@ -86,12 +86,12 @@ export function DatasetPicker() {
   };
   const patch = (p: Partial<TaskDatasetSpec>) => d.kind === 'task' && set({ ...d, ...p } as DatasetSpec);
   const takeCsv = (c: CsvDataset) => {
-    setOwnCsv(c);
+    holdOwnData('csv', c);
     set(c.spec);
   };
   // The char task trains on the built-in text or on your own file (dataset.text names it; the text stays here).
   const takeText = (t: Upload) => {
-    setOwnText(t);
+    holdOwnData('text', t);
     if (d.kind === 'task') set({ ...d, text: textSpec(t) });
   };
   const builtInText = () => {
@@ -100,15 +100,15 @@ export function DatasetPicker() {
     set(rest);
   };
   const takeImages = (i: ImagesDataset) => {
-    setOwnImages(i);
+    holdOwnData('images', i);
     set(i.spec);
   };
   const showImages = imagesChosen || (d.kind === 'images' && !csvChosen);
   const showCsv = !showImages && (csvChosen || d.kind === 'csv');
   const value = showImages ? 'images' : showCsv ? 'csv' : d.kind === 'mnist' ? 'mnist' : d.kind === 'playground' ? pgValue(d.name) : d.kind === 'task' ? d.name : 'csv';
   // A CSV model opened from a link (or a reload) has no rows here yet: the upload asks for its file.
-  const expect = d.kind === 'csv' && ownCsv()?.spec.hash !== d.hash ? d : null;
-  const expectImages = d.kind === 'images' && ownImages()?.spec.hash !== d.hash ? d : null;
+  const expect = d.kind === 'csv' && ownData('csv')?.spec.hash !== d.hash ? d : null;
+  const expectImages = d.kind === 'images' && ownData('images')?.spec.hash !== d.hash ? d : null;
   return (
     <>
       <div className="dataset grid-fields" role="group" aria-label="Dataset settings">
@@ -126,9 +126,9 @@ export function DatasetPicker() {
         ) : null}
         {d.kind === 'playground' && !showCsv && !showImages ? <PlaygroundFields d={d} err={err} set={set} /> : null}
       </div>
-      {showCsv ? <CsvUpload onUse={takeCsv} expect={expect} /> : null}
+      {showCsv ? <CsvUpload onUse={takeCsv} expect={expect} trainRatio={d.kind === 'csv' ? d.trainRatio : undefined} /> : null}
       {d.kind === 'task' && d.name === 'char' && !showCsv && !showImages ? (
-        <TextUpload onUse={takeText} onBuiltIn={builtInText} current={d.text} expect={d.text && ownText()?.hash !== d.text.hash ? d.text : null} />
+        <TextUpload onUse={takeText} onBuiltIn={builtInText} current={d.text} expect={d.text && ownData('text')?.hash !== d.text.hash ? d.text : null} />
       ) : null}
       {showImages ? <ImageUpload onUse={takeImages} expect={expectImages} /> : null}
       <DataPreview />

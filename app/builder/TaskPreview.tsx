@@ -2,7 +2,7 @@
 // from the spec's seed exactly as training will (kernels/data/tasks.ts taskExamples generates only
 // these few, so it runs on every edit). The char task fetches its 8 KB text once.
 import { useEffect, useMemo, useState } from 'react';
-import { ownText } from '../store/ownData.ts';
+import { ownData } from '../store/ownData.ts';
 import { IGNORE_LABEL, CHAR_TEXT_FILE, sampleSizes, taskExamples, type TaskDatasetSpec, type TaskInfo, type TaskSplit } from '../engine.ts';
 
 export const PREVIEW_EXAMPLES = 5;
@@ -85,7 +85,7 @@ function Sparkline({ x, y, label }: { x: number[]; y: number[]; label: string })
 }
 
 export function TaskPreview({ d, seed }: { d: TaskDatasetSpec; seed: number }) {
-  const own = d.text && ownText()?.hash === d.text.hash ? ownText()?.text : undefined; // your own text, held in this page
+  const own = d.text && ownData('text')?.hash === d.text.hash ? ownData('text')?.text : undefined; // your own text, held in this page
   const { text: builtIn, error } = useCharText(d.name === 'char' && !d.text);
   const text = d.text ? own : builtIn;
   const r = useMemo(() => {

@@ -1,38 +1,38 @@
 // Predictions for a playground dataset or your CSV: each shown test row's first features beside its
 // target and the model's answer (a class, wrong ones marked, or a value for a regression). A CSV's
-// rows reach the model standardised; when this page holds the file they are shown as written in it
-// (its column names, values, and class values).
-import type { CsvDataset, Showcase } from '../engine.ts';
+// rows reach the model standardised; when this page has read the file they are shown as written in
+// it (its column names, values, and class values). When it has not, the caption says the values are
+// standardised and the columns unnamed, rather than passing x1…xn off as the file's.
+import { csvRowsAsWritten, type CsvDatasetSpec, type CsvWords, type Showcase } from '../engine.ts';
 import { fmtPct } from '../ui/format.ts';
 
 type Rows = Extract<Showcase, { kind: 'rows' }>;
 
 const num = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
 
-/** The showcase in the file's own words: names, unstandardised values, class values. */
-function asWritten(data: Rows, csv: CsvDataset): Rows {
-  const { mean, std, targetMean = 0, targetStd = 1 } = csv.stats;
-  const unRow = (vs: number[]) => vs.map((v, k) => v * std[k] + mean[k]);
-  const unTarget = (v: number) => (data.classes ? v : v * targetStd + targetMean);
-  return {
-    ...data,
-    columns: csv.featureNames.slice(0, data.columns.length),
-    classes: data.classes && csv.classValues ? csv.classValues.map((v) => `${csv.spec.target} ${num(v)}`) : data.classes,
-    rows: data.rows.map((r) => ({ ...r, values: unRow(r.values), target: unTarget(r.target), predicted: unTarget(r.predicted) })),
-  };
-}
-
-export function PredictionRows({ data: shown, csv }: { data: Rows; csv: CsvDataset | null }) {
-  const data = csv ? asWritten(shown, csv) : shown;
+/**
+ * `file`: the CSV the run's model reads (null for a playground dataset); `words`: that file's names
+ * and stats when this page has read it.
+ */
+export function PredictionRows({ data: shown, file, words }: { data: Rows; file: CsvDatasetSpec | null; words: CsvWords | null }) {
+  const data = words ? csvRowsAsWritten(shown, words) : shown;
+  const unread = file !== null && words === null;
   const more = data.inputs - data.columns.length;
   const name = (v: number) => (data.classes ? (data.classes[v] ?? `class ${v + 1}`) : num(v));
   const wrong = data.classes ? data.rows.filter((r) => r.predicted !== r.target).length : 0;
   return (
     <>
       <table className="seq-table rows-table" data-testid="prediction-feature-rows">
-        <caption className="sr-only">
-          Test rows: {data.columns.join(', ')}{more > 0 ? ` and ${more} more columns` : ''}, the target {data.target} and the model’s prediction{data.classes ? '; wrong ones are marked' : ''}
-        </caption>
+        {unread ? (
+          <caption className="hint" data-testid="rows-standardised">
+            Standardised values, as the model reads them: this page has not read {file.name}, so its column names, values{data.classes ? ' and class values' : ''} are not known here
+            ({data.columns.join(', ')}{more > 0 ? ' …' : ''} are its feature columns in order). Choose the file again to see its rows as written.
+          </caption>
+        ) : (
+          <caption className="sr-only">
+            Test rows: {data.columns.join(', ')}{more > 0 ? ` and ${more} more columns` : ''}, the target {data.target} and the model’s prediction{data.classes ? '; wrong ones are marked' : ''}
+          </caption>
+        )}
         <thead>
           <tr>
             {data.columns.map((c) => <th key={c} scope="col">{c}</th>)}

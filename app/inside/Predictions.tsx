@@ -4,7 +4,7 @@
 // character models: text sampled from the model; your images with their class names; playground
 // and CSV rows with their features, target and prediction. Asked from the worker about every 1.5 s.
 import type { DigitShown, ModelSpec, SequenceShown, Showcase } from '../engine.ts';
-import { ownCsv } from '../store/ownData.ts';
+import { csvWordsFor } from '../store/ownData.ts';
 import { requestShowcase } from '../training/looks.ts';
 import { useApp } from '../store/index.ts';
 import { selectRunSpec, selectRunStatus } from '../store/selectors.ts';
@@ -72,9 +72,8 @@ function View({ data, spec }: { data: Shown; spec: ModelSpec | null }) {
   }
   if (data.kind === 'sequences') return <SequenceRows rows={data.rows} />;
   if (data.kind === 'rows') {
-    const csv = ownCsv();
     const d = spec?.dataset;
-    return <PredictionRows data={data} csv={d?.kind === 'csv' && csv?.spec.hash === d.hash ? csv : null} />;
+    return <PredictionRows data={data} file={d?.kind === 'csv' ? d : null} words={d?.kind === 'csv' ? csvWordsFor(d) : null} />;
   }
   if (data.kind === 'forecast') return <ForecastChart f={data} />;
   if (data.kind === 'sample') return <SampledText s={data.s} />;

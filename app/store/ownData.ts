@@ -5,63 +5,62 @@
 // run (never in a link). So is the text of a char model trained on your own text file. Your images
 // likewise: kept here, split with the run's seed, sent with each run; switching to them keeps an
 // image model's layers (or takes the small MNIST MLP's) and sets the output width to the number of classes.
-import { LIMITS, PRESETS, csvTaskData, imagesTaskData, rowsInfo, textTaskData, type CsvDataset, type DatasetSpec, type ImagesDataset, type LayerSpec, type ModelSpec, type TextUpload } from '../engine.ts';
+import {
+  LIMITS, PRESETS, csvMismatch, csvTaskData, csvWords, imagesTaskData, rowsInfo, textTaskData,
+  type CsvDataset, type CsvDatasetSpec, type CsvWords, type DatasetSpec, type ImagesDataset, type LayerSpec, type ModelSpec, type TaskData, type TextUpload,
+} from '../engine.ts';
 
-let csvRows: CsvDataset | null = null;
+/** Your own data by kind: the parsed CSV, the char model's text file, your images. */
+interface OwnData { csv: CsvDataset; text: TextUpload; images: ImagesDataset }
+type OwnKind = keyof OwnData;
 
-/** The parsed file the CSV dataset in the spec was built from (null until one is used). */
-export const ownCsv = (): CsvDataset | null => csvRows;
-export function setOwnCsv(d: CsvDataset): void {
-  csvRows = d;
+const held: Partial<OwnData> = {};
+
+/** The data of this kind that the spec's dataset was last built from in this page (null until one is used). */
+export const ownData = <K extends OwnKind>(kind: K): OwnData[K] | null => held[kind] ?? null;
+export function holdOwnData<K extends OwnKind>(kind: K, d: OwnData[K]): void {
+  held[kind] = d;
+  if (kind === 'csv' && held.csv) keepWords(csvWords(held.csv));
 }
 
-let textFile: TextUpload | null = null;
+// The words (column names, stats, class values; not the rows) of each CSV used in this page, newest
+// last: a run keeps its file's words after the page moves on to another file (Reset, another file,
+// Undo), so its predictions still read as written in its own file.
+const wordsRead: CsvWords[] = [];
+const WORDS_KEPT = 16;
 
-/** The text file the char task in the spec was built from (null until one is used). */
-export const ownText = (): TextUpload | null => textFile;
-export function setOwnText(t: TextUpload): void {
-  textFile = t;
+function keepWords(w: CsvWords) {
+  const same = wordsRead.findIndex((x) => csvMismatch(w.spec, x) === null);
+  if (same >= 0) wordsRead.splice(same, 1);
+  wordsRead.push(w);
+  if (wordsRead.length > WORDS_KEPT) wordsRead.shift();
 }
 
-/** The rows to send with a run of `spec`, when its data is a CSV (or a char model's text) that this page holds. */
-export function csvRowsFor(spec: ModelSpec) {
-  const d = spec.dataset;
-  if (d.kind === 'task' && d.text) {
-    try {
-      return textFile ? textTaskData(d, textFile, spec.seed) : undefined;
-    } catch {
-      return undefined; // another file: the worker then asks for the right one
-    }
-  }
-  if (d.kind !== 'csv' || !csvRows) return undefined;
+/** The words of the file a CSV spec was built from, when this page has read it; null when it has not. */
+export function csvWordsFor(d: CsvDatasetSpec): CsvWords | null {
+  for (let i = wordsRead.length - 1; i >= 0; i--) if (csvMismatch(d, wordsRead[i]) === null) return wordsRead[i];
+  return null;
+}
+
+/** The run's data built from what this page holds of `kind`, or undefined when it holds none or another file. */
+function built<K extends OwnKind>(kind: K, build: (d: OwnData[K]) => TaskData): TaskData | undefined {
+  const d = held[kind];
+  if (!d) return undefined;
   try {
-    return csvTaskData(d, csvRows, spec.seed);
+    return build(d);
   } catch {
     return undefined; // another file: the worker then asks for the right one
   }
 }
 
-let imageData: ImagesDataset | null = null;
-
-/** The images the images dataset in the spec was read from (null until some are used). */
-export const ownImages = (): ImagesDataset | null => imageData;
-export function setOwnImages(d: ImagesDataset): void {
-  imageData = d;
-}
-
-/** The split images to send with a run of `spec`, when its data is images that this page holds. */
-export function imagesFor(spec: ModelSpec) {
+/** Your own data to send with a run of `spec`: a CSV's rows, your text or your images, split; undefined for generated data. */
+export function ownDataFor(spec: ModelSpec): TaskData | undefined {
   const d = spec.dataset;
-  if (d.kind !== 'images' || !imageData) return undefined;
-  try {
-    return imagesTaskData(d, imageData, spec.seed);
-  } catch {
-    return undefined; // other images: the worker then asks for the right ones
-  }
+  if (d.kind === 'csv') return built('csv', (x) => csvTaskData(d, x, spec.seed));
+  if (d.kind === 'images') return built('images', (x) => imagesTaskData(d, x, spec.seed));
+  if (d.kind === 'task' && d.text) return built('text', (x) => textTaskData(d, x, spec.seed));
+  return undefined;
 }
-
-/** Your own data to send with a run: a CSV's rows or your images, split; undefined for generated data. */
-export const ownDataFor = (spec: ModelSpec) => csvRowsFor(spec) ?? imagesFor(spec);
 
 /** The spec's layers with the output layer (the last one with units) `out` wide. */
 function withOutputs(layers: LayerSpec[], out: number): LayerSpec[] {

@@ -156,6 +156,38 @@ export function csvDataset(table: CsvTable, o: { name: string; target: string; t
   };
 }
 
+/** Rows the model was shown (a showcase): the first feature values, the target and the prediction. */
+export interface ShownRows {
+  columns: string[];
+  rows: { values: number[]; target: number; predicted: number }[];
+  classes?: string[];
+}
+
+/**
+ * What it takes to show a CSV's rows in the file's own words: its spec, feature names, stats and
+ * class values, not its rows (a page keeps these of every file it has read).
+ */
+export type CsvWords = Pick<CsvDataset, 'spec' | 'featureNames' | 'stats' | 'classValues'>;
+
+export const csvWords = ({ spec, featureNames, stats, classValues }: CsvDataset): CsvWords => ({ spec, featureNames, stats, ...(classValues ? { classValues } : {}) });
+
+/**
+ * Rows the model was shown (standardised, class ids) in the file's own words: its column names,
+ * the values as written (x·std + mean), the target likewise for a regression, and each class as
+ * "target value" (the value it stands for in the file).
+ */
+export function csvRowsAsWritten<T extends ShownRows>(data: T, csv: CsvWords): T {
+  const { mean, std, targetMean = 0, targetStd = 1 } = csv.stats;
+  const unRow = (vs: number[]) => vs.map((v, k) => v * std[k] + mean[k]);
+  const unTarget = (v: number) => (data.classes ? v : v * targetStd + targetMean);
+  return {
+    ...data,
+    columns: csv.featureNames.slice(0, data.columns.length),
+    classes: data.classes && csv.classValues ? csv.classValues.map((v) => `${csv.spec.target} ${v}`) : data.classes,
+    rows: data.rows.map((r) => ({ ...r, values: unRow(r.values), target: unTarget(r.target), predicted: unTarget(r.predicted) })),
+  };
+}
+
 /** Mean and standard deviation (1 for a constant column, so it standardises to zeros). */
 function meanStd(v: number[]): [number, number] {
   const m = v.reduce((a, b) => a + b, 0) / v.length;
@@ -200,7 +232,7 @@ export function csvIssues(d: Record<string, unknown>): [string, string][] {
 }
 
 /** Why a dataset cannot stand for this spec (another file, or the same name edited), or null. */
-export function csvMismatch(d: CsvDatasetSpec, ds: CsvDataset): string | null {
+export function csvMismatch(d: CsvDatasetSpec, ds: Pick<CsvDataset, 'spec'>): string | null {
   const s = ds.spec;
   if (s.hash !== d.hash) return `this model was trained on ${d.name} (${d.rows} rows, fingerprint ${d.hash}); the file given has fingerprint ${s.hash}, so it is a different file`;
   if (s.target !== d.target || s.task !== d.task || s.inputs !== d.inputs || s.classes !== d.classes)
