@@ -2,7 +2,7 @@
 import type { Kernel, Tensor } from '../../backend.ts';
 import { sumRowsWgsl } from '../reduce/wgsl.ts';
 import { checkConv } from '../shapes.ts';
-import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
+import { CONV_WG, CONV_WG_HW, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
 import { convDwChunkSumWgsl, convDwParallelWgsl, DW_WG } from './dw.wgsl.ts';
 import type { Conv2dGeom, FusedAct } from '../../backend.ts';
 import type { Arg, GpuBackend, GpuKernel } from '../../gpu/backend.ts';
@@ -14,15 +14,20 @@ const DW_TARGET_GROUPS = 264;
  * The three implicit GEMMs share one generator; X is the gathered operand, Bm the other. `bias` is
  * fwd's bias, or for dw the dbias output (written by one extra row, see convWgsl).
  */
+/** Threads per conv workgroup on this backend's kernel paths. */
+export const convThreads = (be: GpuBackend) => (be.hw ? CONV_WG_HW : CONV_WG);
+
 function convGemm(be: GpuBackend, mode: ConvMode, label: string, y: Tensor, X: Tensor, Bm: Tensor, g: Conv2dGeom, bias: Tensor | undefined, act: FusedAct, accumulate: boolean): Kernel {
   const { u, M, N } = convDims(g, mode);
   const fb = convBlock(N);
-  // One thread per row (dw's bias one more), 64 per workgroup; rows past 65535 workgroups spill into z.
-  const rowGroups = Math.ceil((mode === 'dw' && bias ? M + 1 : M) / CONV_WG);
+  // One thread per row (dw's bias one more), 64 per workgroup on SwiftShader and 256 on hardware
+  // GPUs (see CONV_WG); rows past 65535 workgroups spill into z.
+  const wg = convThreads(be);
+  const rowGroups = Math.ceil((mode === 'dw' && bias ? M + 1 : M) / wg);
   const gz = Math.ceil(rowGroups / 65535);
   const args: Record<string, Arg> = { d: { u }, X, Bm, Y: y };
   if (bias) args[mode === 'dw' ? 'DB' : 'bias'] = bias;
-  const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0 });
+  const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0, wg });
   return be.kernel(`${label}${mode === 'dw' && bias ? '+dbias' : ''} ${M}x${N}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(N / fb), gz]);
 }
 

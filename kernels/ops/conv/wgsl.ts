@@ -24,6 +24,8 @@ export interface ConvVariant {
   fb: 4 | 8 | 16;
   /** The contiguous operand (w for fwd, dy for dw) is read as vec4 (F divisible by 4). */
   vec: boolean;
+  /** Threads per workgroup (one row each): CONV_WG, or CONV_WG_HW on hardware GPUs. */
+  wg: typeof CONV_WG | typeof CONV_WG_HW;
 }
 
 const ACT: Record<FusedAct, string> = {
@@ -34,8 +36,16 @@ const ACT: Record<FusedAct, string> = {
   sigmoid: 'sigmoid_(v)',
 };
 
-/** Threads per workgroup: 64 (SwiftShader runs 64-thread groups fastest, see gpu/backend.ts). */
+/**
+ * Threads per workgroup. SwiftShader (the fallback adapter) keeps 64: it runs 64-thread groups
+ * fastest, since it executes a workgroup's invocations on one CPU thread and more of them only
+ * lengthen each group. Hardware GPUs get 256 (ConvVariant.wg, chosen by GpuBackend.hw): a
+ * multiprocessor holds a limited number of resident workgroups, so 64-thread groups can leave
+ * warp slots empty; 256 is also what the element-wise and dw kernels use. Its speed on a real GPU
+ * is still to be measured (issue #22).
+ */
 export const CONV_WG = 64;
+export const CONV_WG_HW = 256;
 
 /** Columns per thread: enough to cover small filter counts without idle lanes. */
 export function convBlock(cols: number): 4 | 8 | 16 {
@@ -93,9 +103,9 @@ export function convWgsl(o: ConvVariant): Shader {
     // Y (M = N·OH·OW, F): thread = output pixel m, columns f0 .. f0 + fb.
     const store = o.accumulate ? 'Y[yi] = Y[yi] + v;' : 'Y[yi] = v;';
     return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y'), o.bias && read('bias')], `${CONV_HEAD}
-@compute @workgroup_size(${CONV_WG})
+@compute @workgroup_size(${o.wg})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let m = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
+  let m = (wg.z * 65535u + wg.x) * ${o.wg}u + lid;
   if (m >= d.M) { return; }
   let f0 = wg.y * ${o.fb}u;
   ${colOffsets(o, 'f0', 'd.F')}
@@ -132,9 +142,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     // dX (N·H·W, C): thread = input pixel, channels c0 .. c0 + fb; K walks the taps that reach it.
     const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
     return shader([read('X'), read('Bm'), rw('Y')], `${CONV_HEAD}
-@compute @workgroup_size(${CONV_WG})
+@compute @workgroup_size(${o.wg})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
+  let i = (wg.z * 65535u + wg.x) * ${o.wg}u + lid;
   if (i >= d.M) { return; }
   let c0 = wg.y * ${o.fb}u;
   ${colOffsets({ ...o, vec: false }, 'c0', 'd.C', ' * d.F')}
@@ -192,9 +202,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     return;
   }`;
   return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y'), o.bias && rw('DB')], `${CONV_HEAD}
-@compute @workgroup_size(${CONV_WG})
+@compute @workgroup_size(${o.wg})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
+  let row = (wg.z * 65535u + wg.x) * ${o.wg}u + lid;
   if (row >= d.M${o.bias ? ' + 1u' : ''}) { return; }
   let f0 = wg.y * ${o.fb}u;
   ${colOffsets(o, 'f0', 'd.F')}
