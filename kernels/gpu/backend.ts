@@ -406,6 +406,8 @@ export class GpuBackend implements Backend, FusedBackwardOps {
   pool2d(...a: Parameters<Backend['pool2d']>) { return poolOps.pool2d(this, ...a); }
   pool2dBackward(...a: Parameters<Backend['pool2dBackward']>) { return poolOps.pool2dBackward(this, ...a); }
   pool2dBackwardAct(...a: Parameters<FusedBackwardOps['pool2dBackwardAct']>) { return poolOps.pool2dBackwardAct(this, ...a); }
+  conv2dMaxPool(...a: Parameters<FusedBackwardOps['conv2dMaxPool']>) { return convOps.conv2dMaxPool(this, ...a); }
+  maxPoolBackwardActPooled(...a: Parameters<FusedBackwardOps['maxPoolBackwardActPooled']>) { return poolOps.maxPoolBackwardActPooled(this, ...a); }
   batchnormStats(...a: Parameters<Backend['batchnormStats']>) { return batchnormOps.batchnormStats(this, ...a); }
   batchnormApply(...a: Parameters<Backend['batchnormApply']>) { return batchnormOps.batchnormApply(this, ...a); }
   batchnormBackward(...a: Parameters<Backend['batchnormBackward']>) { return batchnormOps.batchnormBackward(this, ...a); }

@@ -36,6 +36,9 @@ const ACT: Record<FusedAct, string> = {
   sigmoid: 'sigmoid_(v)',
 };
 
+/** The fused activation of v (f32) as a WGSL expression. */
+export const convAct = (act: FusedAct): string => ACT[act];
+
 /**
  * Threads per workgroup. SwiftShader (the fallback adapter) keeps 64: it runs 64-thread groups
  * fastest, since it executes a workgroup's invocations on one CPU thread and more of them only
@@ -83,7 +86,7 @@ fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 
  * read leaves the row (see convWgsl): vec4 reads get J offsets in vec4 units (cols % 4 == 0),
  * scalar reads fb offsets. `mul` scales a column to its stride (dx's channels are F apart).
  */
-function colOffsets(o: ConvVariant, first: string, cols: string, mul = ''): string {
+export function colOffsets(o: ConvVariant, first: string, cols: string, mul = ''): string {
   const J = o.fb / 4;
   return o.vec
     ? Array.from({ length: J }, (_, j) => `let cv${j} = min(${first} + ${4 * j}u, ${cols} - 4u) / 4u;`).join(' ')
@@ -91,7 +94,7 @@ function colOffsets(o: ConvVariant, first: string, cols: string, mul = ''): stri
 }
 
 /** One vec4 of columns 4j..4j+3 from row base `row` (in vec4 units when vec, else floats). */
-function colRead(o: ConvVariant, arr: string, row: string, j: number): string {
+export function colRead(o: ConvVariant, arr: string, row: string, j: number): string {
   return o.vec ? `${arr}[${row} + cv${j}]` : `vec4<f32>(${[0, 1, 2, 3].map((q) => `${arr}[${row} + cs${4 * j + q}]`).join(', ')})`;
 }
 
