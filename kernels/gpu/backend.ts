@@ -83,6 +83,9 @@ export class GpuBackend implements Backend, FusedBackwardOps {
     return this.paths === 'hardware' || (this.paths === 'auto' && !this.info.isFallbackAdapter);
   }
 
+  /** Conv2D + max pool as one kernel where the graph can (autodiff/convpool.ts); false: the plain pair (tests compare). */
+  fuseConvPool = true;
+
   /** Smallest subgroup size where the device has 'subgroups' (32 on NVIDIA, 4 on Dawn's SwiftShader), else 0. */
   readonly subgroupSize: number;
 
