@@ -81,6 +81,17 @@ export class ConvPoolFusion {
     };
   }
 
+  /**
+   * The fused pair's pool backward into dx (the conv output's gradient) from dy (the pooled
+   * output's): the conv output was never written, so act' comes from the pooled output, which at
+   * the argmax equals it; with no activation, the plain gather (which reads no activation).
+   */
+  backward(p: ConvPoolPair, dx: Tensor, dy: Tensor): Kernel {
+    const be = this.graph.be, { y, argmax, g } = p.pool;
+    if (p.conv.act === 'none') return be.pool2dBackward('max', dx, dy, argmax, g);
+    return fusedOps(be).maxPoolBackwardActPooled!.call(be, dx, dy, argmax, g, { act: p.conv.act, y });
+  }
+
   /** t is about to be read: if it is a fused conv output, record the plain conv and pool instead. */
   read(t: Tensor): void {
     const p = this.pairs.get(t.id);

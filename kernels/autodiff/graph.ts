@@ -313,13 +313,11 @@ export class Graph {
     const out = this.op(y, [plan ? plan.kernel : this.be.pool2d(op, y, x, argmax, g)], [x], () => {
       if (!this.written.has(y.id)) return;
       const prev = this.fusedActOut.get(x.id);
-      if (pair?.fused && argmax) {
-        // The conv output was never written: act' comes from the pooled y (at the argmax, equal to
-        // it), and x (read by this pool alone) gets the conv's dz, so the conv skips its unaryBackward.
+      if (pair?.fused) {
+        // x, read by this pool alone, gets the conv's dz (the conv skips its unaryBackward).
         this.written.add(x.id);
-        if (pair.conv.act === 'none') { this.backwardKernels.push(this.be.pool2dBackward(op, this.grad(x), this.grad(y), argmax, g)); return; }
-        this.preActGrad.add(x.id);
-        this.backwardKernels.push(fusedOps(this.be).maxPoolBackwardActPooled!.call(this.be, this.grad(x), this.grad(y), argmax, g, { act: pair.conv.act, y }));
+        if (pair.conv.act !== 'none') this.preActGrad.add(x.id);
+        this.backwardKernels.push(this.convPool.backward(pair, this.grad(x), this.grad(y)));
         return;
       }
       const pa = fusedOps(this.be).pool2dBackwardAct;
