@@ -8,6 +8,7 @@
 // included) are fixed per compiled program, so changing them means compiling again.
 import type { Backend, BinaryOp, CellKind, FusedAct, Kernel, MatmulOpts, RecurrentBuffers, ReduceOp, Tensor, UnaryOp } from '../backend.ts';
 import { axisSplit } from '../ops/shapes.ts';
+import { ConvPoolFusion } from './convpool.ts';
 import { fusedOps } from './fused.ts';
 import { recurrent } from './recurrent.ts';
 import type { Conv2dGeom, PoolOp } from '../backend.ts';
@@ -25,6 +26,9 @@ export class Graph {
   readonly attentionTaps: { name: string; qkv: Tensor; lse: Tensor; heads: number; causal: boolean }[] = [];
   /** Conv2D layers' outputs after their activation (N, OH, OW, F), in layer order: feature maps to draw. */
   readonly convTaps: { name: string; y: Tensor }[] = [];
+  /** Set before building when convTaps will be read: tapped convs then never fuse with their pool (convpool.ts). */
+  captureConvs = false;
+  private convPool = new ConvPoolFusion(this);
   /**
    * What produced each kernel, for the profiler: the output name of the op that recorded it
    * ("layers.1.dense"), forward or backward (its tape closure), or 'loss' for the loss kernels.
@@ -96,6 +100,7 @@ export class Graph {
 
   /** @internal for the op files (autodiff/recurrent.ts) */
   op(out: Tensor, fwd: Kernel[], inputs: Tensor[], back: () => void): Tensor {
+    for (const x of inputs) this.convPool.read(x); // a fused conv output gets written after all
     this.forward.push(...fwd);
     for (const k of fwd) this.origin.set(k, out.name);
     this.outputs.push({ name: out.name, t: out });
@@ -244,12 +249,14 @@ export class Graph {
 
   /** Makes y a loss output whose gradient the caller writes (tests, custom losses): returns dL/dy's buffer. */
   seed(y: Tensor): Tensor {
+    this.convPool.read(y);
     this.written.add(y.id);
     return this.grad(y);
   }
 
   /** Per-token softmax cross-entropy over logits (B, T, V) with labels (B, T) (IGNORE_LABEL skipped). */
   sequenceCrossEntropy(logits: Tensor, labels: Tensor, metrics: Tensor): void {
+    this.convPool.read(logits);
     const dl = this.training && this.requiresGrad(logits) ? this.grad(logits) : null;
     if (dl) this.written.add(logits.id);
     this.loss(this.be.sequenceCrossEntropy(dl, logits, labels, metrics));
@@ -266,6 +273,7 @@ export class Graph {
       return this.dense(x, this.reshape(W, [g.C, g.F]), b, act, name);
     const y = this.alloc([g.N, g.OH, g.OW, g.F], name);
     const k = this.be.conv2d(y, x, W, g, { bias: b ?? undefined, act });
+    this.convPool.conv({ x, W, b, g, act, y, kernel: k, name });
     if (act !== 'none') this.fusedActOut.set(y.id, { act, y });
     return this.op(y, [k], [x, W, ...(b ? [b] : [])], () => {
       if (!this.written.has(y.id)) return;
@@ -300,9 +308,18 @@ export class Graph {
       argmax = this.be.tensor(y.shape, `${name}.argmax`, 'u32');
       this.owned.push(argmax);
     }
-    return this.op(y, [this.be.pool2d(op, y, x, argmax, g)], [x], () => {
+    // conv2d → max pool as one kernel when the conv output has no other reader (autodiff/convpool.ts).
+    const plan = argmax ? this.convPool.plan(x, y, argmax, g, this.uses.get(x.id) ?? 0, name) : null;
+    const out = this.op(y, [plan ? plan.kernel : this.be.pool2d(op, y, x, argmax, g)], [x], () => {
       if (!this.written.has(y.id)) return;
       const prev = this.fusedActOut.get(x.id);
+      if (pair?.fused) {
+        // x, read by this pool alone, gets the conv's dz (the conv skips its unaryBackward).
+        this.written.add(x.id);
+        if (pair.conv.act !== 'none') this.preActGrad.add(x.id);
+        this.backwardKernels.push(this.convPool.backward(pair, this.grad(x), this.grad(y)));
+        return;
+      }
       const pa = fusedOps(this.be).pool2dBackwardAct;
       if (this.fuseBackward && pa && prev && this.uses.get(x.id) === 1 && !this.written.has(x.id)) {
         // conv2d → act → pool with x read by this pool alone: the pool backward applies act'(x) as
@@ -314,6 +331,8 @@ export class Graph {
       }
       this.gradInto(x, (dst) => [this.be.pool2dBackward(op, dst, this.grad(y), argmax, g)]);
     });
+    const pair = plan?.commit();
+    return out;
   }
 
   /**
@@ -324,7 +343,7 @@ export class Graph {
   batchnorm(x: Tensor, gamma: Tensor, beta: Tensor, runMean: Tensor, runVar: Tensor, eps: number, momentum: number, name: string): Tensor {
     const C = gamma.size;
     const y = this.alloc(x.shape, name);
-    if (!this.training) return this.op(y, [this.be.batchnormApply(y, x, runMean, runVar, gamma, beta, eps, true)], [], () => {});
+    if (!this.training) return this.op(y, [this.be.batchnormApply(y, x, runMean, runVar, gamma, beta, eps, true)], [x], () => {});
     const mean = this.alloc([C], `${name}.mean`);
     const invstd = this.alloc([C], `${name}.invstd`);
     const fwd = [
@@ -391,12 +410,14 @@ export class Graph {
 
   /** Softmax cross-entropy: seeds the gradient of logits (mean over the batch) and adds to metrics. */
   softmaxCrossEntropy(logits: Tensor, labels: Tensor, metrics: Tensor): void {
+    this.convPool.read(logits);
     const dl = this.training && this.requiresGrad(logits) ? this.grad(logits) : null;
     if (dl) this.written.add(logits.id);
     this.loss(this.be.softmaxCrossEntropy(dl, logits, labels, metrics));
   }
 
   mse(pred: Tensor, target: Tensor, metrics: Tensor): void {
+    this.convPool.read(pred);
     const dp = this.training && this.requiresGrad(pred) ? this.grad(pred) : null;
     if (dp) this.written.add(pred.id);
     this.loss(this.be.mse(dp, pred, target, metrics));

@@ -83,6 +83,9 @@ export class GpuBackend implements Backend, FusedBackwardOps {
     return this.paths === 'hardware' || (this.paths === 'auto' && !this.info.isFallbackAdapter);
   }
 
+  /** Conv2D + max pool as one kernel where the graph can (autodiff/convpool.ts); false: the plain pair (tests compare). */
+  fuseConvPool = true;
+
   /** Smallest subgroup size where the device has 'subgroups' (32 on NVIDIA, 4 on Dawn's SwiftShader), else 0. */
   readonly subgroupSize: number;
 
@@ -406,6 +409,8 @@ export class GpuBackend implements Backend, FusedBackwardOps {
   pool2d(...a: Parameters<Backend['pool2d']>) { return poolOps.pool2d(this, ...a); }
   pool2dBackward(...a: Parameters<Backend['pool2dBackward']>) { return poolOps.pool2dBackward(this, ...a); }
   pool2dBackwardAct(...a: Parameters<FusedBackwardOps['pool2dBackwardAct']>) { return poolOps.pool2dBackwardAct(this, ...a); }
+  conv2dMaxPool(...a: Parameters<FusedBackwardOps['conv2dMaxPool']>) { return convOps.conv2dMaxPool(this, ...a); }
+  maxPoolBackwardActPooled(...a: Parameters<FusedBackwardOps['maxPoolBackwardActPooled']>) { return poolOps.maxPoolBackwardActPooled(this, ...a); }
   batchnormStats(...a: Parameters<Backend['batchnormStats']>) { return batchnormOps.batchnormStats(this, ...a); }
   batchnormApply(...a: Parameters<Backend['batchnormApply']>) { return batchnormOps.batchnormApply(this, ...a); }
   batchnormBackward(...a: Parameters<Backend['batchnormBackward']>) { return batchnormOps.batchnormBackward(this, ...a); }

@@ -46,6 +46,7 @@ export function createProbe(c: Compiled): Probe {
   const be = c.be;
   const inShape = datasetInfo(c.spec).inputShape;
   const g = new Graph(be, false);
+  g.captureConvs = true; // inspect() reads g.convTaps: every tapped conv output must be written
   const x = g.alloc([1, ...inShape], 'probe.x');
   const out = buildModel(g, c.spec.layers, x, { values: c.params, grads: null, buffers: c.buffers });
   const forward = be.program('probe forward', g.forward);

@@ -20,8 +20,9 @@ export const DW_WG = 256;
 export function convDwParallelWgsl(o: { fb: 4 | 8 | 16; vec: boolean; accumulate: boolean; bias?: boolean; chunked?: boolean }): Shader {
   const J = o.fb / 4;
   const js = Array.from({ length: J }, (_, j) => j);
+  // vec4 columns past the last filter read the last vec4 (offsets clamped once, never stored).
   const dyRead = (j: number) => o.vec
-    ? `Bm[(gb + ${4 * j}u) / 4u]`
+    ? `Bm[p * (d.F / 4u) + cv${j}]`
     : `vec4<f32>(${[0, 1, 2, 3].map((q) => `Bm[min(gb + ${4 * j + q}u, last)]`).join(', ')})`;
   const rows = o.bias ? '(d.M + 1u)' : 'd.M';
   const direct = (acc: boolean, dst: string) => (acc ? `${dst} = ${dst} + v;` : `${dst} = v;`);
@@ -39,6 +40,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let f0 = wg.y * ${o.fb}u;
   let P = d.N * d.OH * d.OW;
   let last = P * d.F - 1u; // scalar dy reads past the last filter stay in bounds (never stored)
+  ${o.vec ? js.map((j) => `let cv${j} = min(f0 + ${4 * j}u, d.F - 4u) / 4u;`).join(' ') : ''}
   ${js.map((j) => `var a${j} = vec4<f32>(0.0);`).join(' ')}
   let pEnd = min((wg.z + 1u) * d.p0, P);
   for (var p = wg.z * d.p0 + lid; p < pEnd; p += ${DW_WG}u) {

@@ -2,7 +2,9 @@
 import type { Kernel, Tensor } from '../../backend.ts';
 import { sumRowsWgsl } from '../reduce/wgsl.ts';
 import { checkConv } from '../shapes.ts';
-import { CONV_WG, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
+import { CONV_WG, CONV_WG_HW, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
+import { convMaxPoolWgsl } from './pool.wgsl.ts';
+import { convMaxPoolMismatch } from './geom.ts';
 import { convDwChunkSumWgsl, convDwParallelWgsl, DW_WG } from './dw.wgsl.ts';
 import type { Conv2dGeom, FusedAct } from '../../backend.ts';
 import type { Arg, GpuBackend, GpuKernel } from '../../gpu/backend.ts';
@@ -14,15 +16,20 @@ const DW_TARGET_GROUPS = 264;
  * The three implicit GEMMs share one generator; X is the gathered operand, Bm the other. `bias` is
  * fwd's bias, or for dw the dbias output (written by one extra row, see convWgsl).
  */
+/** Threads per conv workgroup on this backend's kernel paths. */
+export const convThreads = (be: GpuBackend) => (be.hw ? CONV_WG_HW : CONV_WG);
+
 function convGemm(be: GpuBackend, mode: ConvMode, label: string, y: Tensor, X: Tensor, Bm: Tensor, g: Conv2dGeom, bias: Tensor | undefined, act: FusedAct, accumulate: boolean): Kernel {
   const { u, M, N } = convDims(g, mode);
   const fb = convBlock(N);
-  // One thread per row (dw's bias one more), 64 per workgroup; rows past 65535 workgroups spill into z.
-  const rowGroups = Math.ceil((mode === 'dw' && bias ? M + 1 : M) / CONV_WG);
+  // One thread per row (dw's bias one more), 64 per workgroup on SwiftShader and 256 on hardware
+  // GPUs (see CONV_WG); rows past 65535 workgroups spill into z.
+  const wg = convThreads(be);
+  const rowGroups = Math.ceil((mode === 'dw' && bias ? M + 1 : M) / wg);
   const gz = Math.ceil(rowGroups / 65535);
   const args: Record<string, Arg> = { d: { u }, X, Bm, Y: y };
   if (bias) args[mode === 'dw' ? 'DB' : 'bias'] = bias;
-  const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0 });
+  const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0, wg });
   return be.kernel(`${label}${mode === 'dw' && bias ? '+dbias' : ''} ${M}x${N}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(N / fb), gz]);
 }
 
@@ -70,4 +77,30 @@ function backwardWeight(be: GpuBackend, dw: Tensor, dbias: Tensor | null, x: Ten
       ? be.ew('conv2d dw+dbias chunks', convDwChunkSumWgsl(accumulate), rows * N, { u: [chunks, M * N, rows * N, 0] }, { S: dst, Y: dw, DB: dbias })
       : be.ew('conv2d dw chunks', sumRowsWgsl(), M * N, { u: [chunks, 0, M * N, accumulate ? 1 : 0] }, { X: dst, Y: dw })) as GpuKernel;
   return k;
+}
+
+/**
+ * conv2d (bias, act) then a non-overlapping max pool, in one dispatch (conv/pool.wgsl.ts): writes
+ * the pooled out (N, POH, POW, F) and argmax (u32, flat indices into the conv output (N, OH, OW, F)).
+ */
+export function conv2dMaxPool(be: GpuBackend, out: Tensor, argmax: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, pg: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct } = {}): Kernel {
+  const why = convMaxPoolMismatch(g, pg);
+  if (why) throw new Error(`conv2dMaxPool: ${why}`);
+  if (x.size !== g.N * g.H * g.W * g.C) throw new Error(`conv2dMaxPool: input ${x.name} has ${x.size} elements, geometry needs ${g.N}x${g.H}x${g.W}x${g.C}`);
+  if (w.size !== g.KH * g.KW * g.C * g.F) throw new Error(`conv2dMaxPool: filters ${w.name} have ${w.size} elements, geometry needs ${g.KH}x${g.KW}x${g.C}x${g.F}`);
+  const pooled = g.N * pg.OH * pg.OW * g.F;
+  for (const t of [out, argmax]) if (t.size !== pooled) throw new Error(`conv2dMaxPool: ${t.name} has ${t.size} elements, the pooled output needs ${g.N}x${pg.OH}x${pg.OW}x${g.F}`);
+  if (argmax.dtype !== 'u32') throw new Error(`conv2dMaxPool: argmax ${argmax.name} must be u32`);
+  if (o.bias && o.bias.size !== g.F) throw new Error(`conv2dMaxPool: bias ${o.bias.name} has ${o.bias.size} elements, need F = ${g.F}`);
+  const { u } = convDims(g, 'fwd');
+  const M = pooled / g.F;
+  u[15] = M; // rows: pooled pixels
+  u[18] = pg.KH;
+  u[19] = pg.KW;
+  const fb = convBlock(g.F), wg = convThreads(be);
+  const rowGroups = Math.ceil(M / wg), gz = Math.ceil(rowGroups / 65535);
+  const code = convMaxPoolWgsl({ bias: !!o.bias, act: o.act ?? 'none', fb, vec: g.F % 4 === 0, wg });
+  const args: Record<string, Arg> = { d: { u }, X: x, Bm: w, Y: out, AM: argmax };
+  if (o.bias) args.bias = o.bias;
+  return be.kernel(`conv2d+maxpool ${M}x${g.F}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(g.F / fb), gz]);
 }

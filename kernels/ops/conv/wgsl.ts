@@ -24,6 +24,8 @@ export interface ConvVariant {
   fb: 4 | 8 | 16;
   /** The contiguous operand (w for fwd, dy for dw) is read as vec4 (F divisible by 4). */
   vec: boolean;
+  /** Threads per workgroup (one row each): CONV_WG, or CONV_WG_HW on hardware GPUs. */
+  wg: typeof CONV_WG | typeof CONV_WG_HW;
 }
 
 const ACT: Record<FusedAct, string> = {
@@ -34,8 +36,19 @@ const ACT: Record<FusedAct, string> = {
   sigmoid: 'sigmoid_(v)',
 };
 
-/** Threads per workgroup: 64 (SwiftShader runs 64-thread groups fastest, see gpu/backend.ts). */
+/** The fused activation of v (f32) as a WGSL expression. */
+export const convAct = (act: FusedAct): string => ACT[act];
+
+/**
+ * Threads per workgroup. SwiftShader (the fallback adapter) keeps 64: it runs 64-thread groups
+ * fastest, since it executes a workgroup's invocations on one CPU thread and more of them only
+ * lengthen each group. Hardware GPUs get 256 (ConvVariant.wg, chosen by GpuBackend.hw): a
+ * multiprocessor holds a limited number of resident workgroups, so 64-thread groups can leave
+ * warp slots empty; 256 is also what the element-wise and dw kernels use. Its speed on a real GPU
+ * is still to be measured (issue #22).
+ */
 export const CONV_WG = 64;
+export const CONV_WG_HW = 256;
 
 /** Columns per thread: enough to cover small filter counts without idle lanes. */
 export function convBlock(cols: number): 4 | 8 | 16 {
@@ -64,25 +77,41 @@ fn sigmoid_(x: f32) -> f32 { let e = exp(-abs(x)); return select(e / (1.0 + e), 
  * loop over channels has no bounds checks and no integer division, and reads contiguous memory.
  * Each thread keeps a register tile of 1 row × fb columns (vec4 accumulators); the operand shared by
  * all threads of a workgroup (the filters) is read at the same addresses by every thread.
- * Reads past a column block's end (fb not dividing the column count) stay inside the binding
- * (robust access) and are never stored.
+ * Every read stays in bounds without relying on robust access: a column block's columns past the
+ * last (fb not dividing the column count) read the last column instead (their offsets clamped
+ * once, before the loops, so the inner loop costs what it did) and are never stored.
  */
+/**
+ * Hoisted column offsets of a thread's fb columns, clamped to the last column `last` so that no
+ * read leaves the row (see convWgsl): vec4 reads get J offsets in vec4 units (cols % 4 == 0),
+ * scalar reads fb offsets. `mul` scales a column to its stride (dx's channels are F apart).
+ */
+export function colOffsets(o: ConvVariant, first: string, cols: string, mul = ''): string {
+  const J = o.fb / 4;
+  return o.vec
+    ? Array.from({ length: J }, (_, j) => `let cv${j} = min(${first} + ${4 * j}u, ${cols} - 4u) / 4u;`).join(' ')
+    : Array.from({ length: o.fb }, (_, k) => `let cs${k} = min(${first} + ${k}u, ${cols} - 1u)${mul};`).join(' ');
+}
+
+/** One vec4 of columns 4j..4j+3 from row base `row` (in vec4 units when vec, else floats). */
+export function colRead(o: ConvVariant, arr: string, row: string, j: number): string {
+  return o.vec ? `${arr}[${row} + cv${j}]` : `vec4<f32>(${[0, 1, 2, 3].map((q) => `${arr}[${row} + cs${4 * j + q}]`).join(', ')})`;
+}
+
 export function convWgsl(o: ConvVariant): Shader {
   const J = o.fb / 4;
   const acc = `var acc: array<vec4<f32>, ${J}>;`;
   const unroll = (f: (j: number) => string) => Array.from({ length: J }, (_, j) => f(j)).join('\n      ');
   if (o.mode === 'fwd') {
     // Y (M = N·OH·OW, F): thread = output pixel m, columns f0 .. f0 + fb.
-    const wRead = (j: number) => o.vec
-      ? `Bm[(wr + ${4 * j}u) / 4u]`
-      : `vec4<f32>(Bm[wr + ${4 * j}u], Bm[wr + ${4 * j + 1}u], Bm[wr + ${4 * j + 2}u], Bm[wr + ${4 * j + 3}u])`;
     const store = o.accumulate ? 'Y[yi] = Y[yi] + v;' : 'Y[yi] = v;';
     return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y'), o.bias && read('bias')], `${CONV_HEAD}
-@compute @workgroup_size(${CONV_WG})
+@compute @workgroup_size(${o.wg})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let m = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
+  let m = (wg.z * 65535u + wg.x) * ${o.wg}u + lid;
   if (m >= d.M) { return; }
   let f0 = wg.y * ${o.fb}u;
+  ${colOffsets(o, 'f0', 'd.F')}
   let ow = m % d.OW; let t = m / d.OW; let oh = t % d.OH; let n = t / d.OH;
   ${acc}
   for (var kh = 0u; kh < d.KH; kh++) {
@@ -95,8 +124,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       let wb = (kh * d.KW + kw) * d.C;
       for (var c = 0u; c < d.C; c++) {
         let xv = X[xb + c];
-        let wr = (wb + c) * d.F + f0;
-      ${unroll((j) => `acc[${j}] += xv * ${wRead(j)};`)}
+        let wr = (wb + c) * ${o.vec ? '(d.F / 4u)' : 'd.F'};
+      ${unroll((j) => `acc[${j}] += xv * ${colRead(o, 'Bm', 'wr', j)};`)}
       }
     }
   }
@@ -116,11 +145,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     // dX (N·H·W, C): thread = input pixel, channels c0 .. c0 + fb; K walks the taps that reach it.
     const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
     return shader([read('X'), read('Bm'), rw('Y')], `${CONV_HEAD}
-@compute @workgroup_size(${CONV_WG})
+@compute @workgroup_size(${o.wg})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
+  let i = (wg.z * 65535u + wg.x) * ${o.wg}u + lid;
   if (i >= d.M) { return; }
   let c0 = wg.y * ${o.fb}u;
+  ${colOffsets({ ...o, vec: false }, 'c0', 'd.C', ' * d.F')}
   let w = i % d.W; let t = i / d.W; let h = t % d.H; let n = t / d.H;
   ${acc}
   for (var kh = 0u; kh < d.KH; kh++) {
@@ -134,11 +164,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       let ow = u32(b) / d.sw;
       if (ow >= d.OW) { continue; }
       let gb = ((n * d.OH + oh) * d.OW + ow) * d.F;
-      let wb = ((kh * d.KW + kw) * d.C + c0) * d.F;
+      let wb = (kh * d.KW + kw) * d.C * d.F;
       for (var f = 0u; f < d.F; f++) {
         let g = X[gb + f];
         let wr = wb + f;
-      ${unroll((j) => `acc[${j}] += g * vec4<f32>(${[0, 1, 2, 3].map((q) => `Bm[wr + ${4 * j + q}u * d.F]`).join(', ')});`)}
+      ${unroll((j) => `acc[${j}] += g * ${colRead({ ...o, vec: false }, 'Bm', 'wr', j)};`)}
       }
     }
   }
@@ -157,13 +187,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   // in workgroup memory measured 3× slower on SwiftShader: its barriers cost more than the sum.)
   // With bias, row M is the bias gradient: [dW; db] = [patches(x) | 1]ᵀ·dy, the ones column
   // implicit, so the bias costs one more row in this dispatch instead of a sumRows of its own.
-  const dyRead = (j: number) => o.vec
-    ? `Bm[(gb + ${4 * j}u) / 4u]`
-    : `vec4<f32>(Bm[gb + ${4 * j}u], Bm[gb + ${4 * j + 1}u], Bm[gb + ${4 * j + 2}u], Bm[gb + ${4 * j + 3}u])`;
+  const dyRead = (j: number) => colRead(o, 'Bm', 'gb', j);
+  const rowOf = (p: string) => (o.vec ? `${p} * (d.F / 4u)` : `${p} * d.F`);
   const store = o.accumulate ? 'Y[yi] = Y[yi] + acc[j][q];' : 'Y[yi] = acc[j][q];';
   const biasRow = `if (row == d.M) {
     for (var p = 0u; p < d.N * d.OH * d.OW; p++) {
-      let gb = p * d.F + f0;
+      let gb = ${rowOf('p')};
       ${unroll((j) => `acc[${j}] += ${dyRead(j)};`)}
     }
     for (var j = 0u; j < ${J}u; j++) {
@@ -176,11 +205,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     return;
   }`;
   return shader([read('X'), read('Bm', o.vec ? 'array<vec4<f32>>' : 'array<f32>'), rw('Y'), o.bias && rw('DB')], `${CONV_HEAD}
-@compute @workgroup_size(${CONV_WG})
+@compute @workgroup_size(${o.wg})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = (wg.z * 65535u + wg.x) * ${CONV_WG}u + lid;
+  let row = (wg.z * 65535u + wg.x) * ${o.wg}u + lid;
   if (row >= d.M${o.bias ? ' + 1u' : ''}) { return; }
   let f0 = wg.y * ${o.fb}u;
+  ${colOffsets(o, 'f0', 'd.F')}
   ${acc}
   ${o.bias ? biasRow : ''}
   let c = row % d.C; let tap = row / d.C; let kw = tap % d.KW; let kh = tap / d.KW;
@@ -193,7 +223,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       let iw = i32(ow * d.sw + kw * d.dw) - i32(d.pw);
       if (iw < 0 || iw >= i32(d.W)) { continue; }
       let xv = X[(xb + u32(iw)) * d.C + c];
-      let gb = (r * d.OW + ow) * d.F + f0;
+      let gb = ${rowOf('(r * d.OW + ow)')};
       ${unroll((j) => `acc[${j}] += xv * ${dyRead(j)};`)}
     }
   }

@@ -38,3 +38,17 @@ export function pool2dBackwardAct(be: GpuBackend, op: PoolOp, dx: Tensor, dy: Te
   if (op === 'max') t.AM = argmax!;
   return be.ew(`pool2d ${op} backward ${gradAct.act}'`, poolBackwardWgsl(op, gradAct.act), dx.size, poolDims(g, dx.size), t);
 }
+
+/**
+ * The max pool backward of a conv + max pool kernel (conv2dMaxPool): dx = gather(dy) ⊙ act'(·),
+ * the activation's output read from the pooled output yp (dy's shape) at the window that chose
+ * each position, since the conv output itself was never written.
+ */
+export function maxPoolBackwardActPooled(be: GpuBackend, dx: Tensor, dy: Tensor, argmax: Tensor, g: Conv2dGeom, gradAct: { act: FusedAct; y: Tensor }): Kernel {
+  checkPool(dy, dx, g);
+  if (gradAct.act === 'none') throw new Error('maxPoolBackwardActPooled: gradAct.act is none (use pool2dBackward)');
+  if (gradAct.y.size !== dy.size) throw new Error(`maxPoolBackwardActPooled: pooled output ${gradAct.y.name} has ${gradAct.y.size} elements, dy ${dy.name} has ${dy.size}`);
+  if (argmax.size !== dy.size) throw new Error(`maxPoolBackwardActPooled: argmax ${argmax.name} has ${argmax.size} elements, dy ${dy.name} has ${dy.size}`);
+  return be.ew(`pool2d max backward ${gradAct.act}' from pooled`, poolBackwardWgsl('max', gradAct.act, true), dx.size, poolDims(g, dx.size),
+    { DY: dy, DX: dx, AM: argmax, YP: gradAct.y });
+}

@@ -40,18 +40,27 @@ ${ENTRY_1D} {
 /** Leaky ReLU's slope in the fused gradAct, as conv2d's fused activation uses (conv/wgsl.ts ACT). */
 const ALPHA = 'const LEAKY_ALPHA = 0.01;';
 
-export function poolBackwardWgsl(op: 'max' | 'avg', gradAct: FusedAct = 'none'): Shader {
+/**
+ * `pooled` (max with gradAct only): the activation's output is read from the pooled output YP at
+ * the window that chose i, not from the pool's input: at an argmax position the input equals the
+ * pooled value, and only those positions receive a gradient (elsewhere s = 0 and every GRAD_ACT
+ * expression is v times a finite factor, so 0). The conv + max pool kernel never writes the pool's
+ * input (conv/pool.wgsl.ts), so its backward must take this form.
+ */
+export function poolBackwardWgsl(op: 'max' | 'avg', gradAct: FusedAct = 'none', pooled = false): Shader {
   const ga = gradAct !== 'none';
+  if (pooled && (op !== 'max' || !ga)) throw new Error('poolBackwardWgsl: the pooled form is for max pooling with an activation');
   const sum = op === 'max' ? 's' : 's / f32(d.KH * d.KW)';
   // GRAD_ACT's expressions read v (the gradient), y (the activation's output) and d.alpha.
-  const store = ga ? `let v = ${sum}; let y = YA[i];\n  DX[i] = ${GRAD_ACT[gradAct].replace('d.alpha', 'LEAKY_ALPHA')};` : `DX[i] = ${sum};`;
-  return shader([read('DY'), rw('DX'), op === 'max' && read('AM', 'array<u32>'), ga && read('YA')], `${GEOM}
+  const store = ga ? `let v = ${sum};${pooled ? '' : ' let y = YA[i];'}\n  DX[i] = ${GRAD_ACT[gradAct].replace('d.alpha', 'LEAKY_ALPHA')};` : `DX[i] = ${sum};`;
+  const chose = pooled ? 'if (AM[o] == i) { s += DY[o]; y = YP[o]; }' : 'if (AM[o] == i) { s += DY[o]; }';
+  return shader([read('DY'), rw('DX'), op === 'max' && read('AM', 'array<u32>'), ga && read(pooled ? 'YP' : 'YA')], `${GEOM}
 ${ga ? ALPHA : ''}
 ${ENTRY_1D} {
   let i = flatIndex(wg, nwg, lid);
   if (i >= d.total) { return; }
   let c = i % d.C; var t = i / d.C; let w = t % d.W; t = t / d.W; let h = t % d.H; let n = t / d.H;
-  var s = 0.0;
+  var s = 0.0;${pooled ? ' var y = 0.0;' : ''}
   for (var kh = 0u; kh < d.KH; kh++) {
     let a = i32(h + d.ph) - i32(kh * d.dh);
     if (a < 0 || u32(a) % d.sh != 0u) { continue; }
@@ -63,7 +72,7 @@ ${ENTRY_1D} {
       let ow = u32(b) / d.sw;
       if (ow >= d.OW) { continue; }
       let o = ((n * d.OH + oh) * d.OW + ow) * d.C + c;
-      ${op === 'max' ? 'if (AM[o] == i) { s += DY[o]; }' : 's += DY[o];'}
+      ${op === 'max' ? chose : 's += DY[o];'}
     }
   }
   ${store}
