@@ -23,6 +23,7 @@
 #
 # GPU_ALL_SMOKE=1 runs the same parts on tiny items (--quick, matmul n=256, mlp at batch 8), to
 # check the script itself on SwiftShader here: `OUT=/tmp/g GPU_ALL_SMOKE=1 bash scripts/bench-node/gpu-all.sh`.
+# GPU_ALL_DRY=1 only prints each part's command line.
 set -u
 cd "$(dirname "$0")/../.."
 : "${OUT:?set OUT to the folder for the results (the device run sets it)}"
@@ -61,17 +62,20 @@ part() {
   [ "$limit" -gt "$left" ] && limit=$left
   local t=$(date +%s)
   echo "=== $name: node $BUNDLE $* (limit ${limit} s)" >>"$LOG"
+  if [ -n "${GPU_ALL_DRY:-}" ]; then say "$name: node $BUNDLE --out $OUT/$name.jsonl $* (limit ${limit} s)"; return; fi
   timeout -k 10 "$limit" node "$BUNDLE" --out "$OUT/$name.jsonl" "$@" >>"$LOG" 2>&1
   local rc=$?
   say "$name (rc $rc, $(( $(date +%s) - t )) s$([ $rc -eq 124 ] && echo ', TIMED OUT')): $(node "$TABLE" --summary "$OUT/$name.jsonl" 2>&1 | sed "s|$OUT/||")"
 }
 
 echo "=== check: node $BUNDLE --check 512" >>"$LOG"
-timeout -k 5 60 node "$BUNDLE" --check 512 >>"$LOG" 2>&1; say "check 512: rc $? (0: matmul and dot kernel within tolerance; see the log)"
+if [ -z "${GPU_ALL_DRY:-}" ]; then
+  timeout -k 5 60 node "$BUNDLE" --check 512 >>"$LOG" 2>&1; say "check 512: rc $? (0: matmul and dot kernel within tolerance; see the log)"
+fi
 
 part ref      210 "${Q[@]}" "${REF[@]}" --no-tfjs
 part batches  170 "${Q[@]}" "${BATCH[@]}" --no-tfjs
-part fallback  50 "${Q[@]}" --paths fallback --only "$ABONLY" --no-torch --no-tfjs
+part fallback  60 "${Q[@]}" --paths fallback --only "$ABONLY" --no-torch --no-tfjs
 part norobust  60 "${Q[@]}" "${NOROBUST[@]}" --only "$ABONLY" --no-torch --no-tfjs
 [ ${#PROFILE[@]} -gt 0 ] && part profile 50 "${PROFILE[@]}" --no-torch --no-tfjs
 

@@ -4,8 +4,8 @@
 //   node dist-bench/table.mjs FILE.jsonl …                         (on the GPU machine: the bundle)
 //   … --summary FILE.jsonl                                         one line: rows, refused, failures, seconds
 // Each file's lines follow its meta line, which says how ours ran: kernel paths (--paths) and
-// Dawn's robustness (off with `enable-dawn-features=disable_robustness` among dawn_flags, or a
-// meta `robustness: false` / `no_robustness: true`). Printed: (1) training rows as run by default,
+// Dawn's robustness (off where dawn_flags holds `enable-dawn-features=…disable_robustness…`, or
+// the meta line says `robustness: false | 'off'` / `no_robustness: true`). Printed: (1) training rows as run by default,
 // per model and batch, against PyTorch eager and CUDA graph; (2) matmul against cuBLAS; (3) ours
 // with the fallback kernel forms against ours by default on the same adapter (ratio above 1: the
 // default forms are faster); (4) ours with robustness off against ours with it on. A refused or
@@ -23,7 +23,7 @@ const MODEL_ORDER = ['mlp-mnist', 'cnn-mnist', 'lstm', 'transformer'];
 
 export function configOf(meta: Row): Config {
   const flags = Array.isArray(meta.dawn_flags) ? meta.dawn_flags.map(String) : [];
-  const off = flags.some((f) => /disable_robustness/.test(f)) || meta.robustness === false || meta.no_robustness === true;
+  const off = flags.some((f) => /^enable-dawn-features=.*disable_robustness/.test(f)) || meta.robustness === false || meta.robustness === 'off' || meta.no_robustness === true;
   return { paths: typeof meta.paths === 'string' ? meta.paths : 'auto', robust: !off };
 }
 
