@@ -7,6 +7,13 @@
 //                 32). A size equal to a model's reference batch adds nothing for that model.
 //                 Such rows are named `train <model> batch=<B>` (the reference rows keep their
 //                 name `train <model>`), and every training row's JSON carries `batch`.
+//                 The loss windows (scripts/bench/measure.ts, loss.ts) are the same at every
+//                 batch: on 2026-12-03 every model's loss fell at batch 8 and 512 on both sides
+//                 (our CPU backend, torch 1.13 on the CPU) with the fewest steps a run makes
+//                 (1 repetition of 1 step, the LSTM padded to its 16 learning steps) and at
+//                 batch 8 with about 60 steps (ours also with 900 for the transformer and 1,800
+//                 for the LSTM); on Dawn's SwiftShader, mlp at 8 and 512, lstm and transformer at
+//                 8 (--quick) fell too. So no window is sized per batch.
 // --paths P       fallback | hardware | auto (default): the GPU backend's `paths` on our side
 //                 (kernels/gpu/backend.ts: persistent recurrence loops' split sums, split-K, large
 //                 tiles, parallel sequence cross-entropy are the hardware forms); the meta line

@@ -88,7 +88,9 @@ export function tables(texts: string[]): string {
   const def = index(lines, (l) => isDefault(l.cfg));
   const names = [...new Set(lines.map((l) => String(l.row.name)))];
 
-  const train = names.filter((n) => n.startsWith('train ') && def.has(`${n}|eager`)).sort(trainOrder);
+  const batchOf = (n: string): number => Number(def.get(`${n}|eager`)?.batch ?? 0);
+  const train = names.filter((n) => n.startsWith('train ') && def.has(`${n}|eager`))
+    .sort((x, y) => MODEL_ORDER.indexOf(modelOf(x)) - MODEL_ORDER.indexOf(modelOf(y)) || batchOf(x) - batchOf(y));
   if (train.length) {
     out.push('| model | batch | ours (samples/s) | PyTorch eager | ratio | PyTorch CUDA graph | ratio | dispatches / submits per step | loss ours (start → end) | notes |',
       '|---|---|---|---|---|---|---|---|---|---|');
