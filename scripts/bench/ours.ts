@@ -31,6 +31,18 @@ function setPaths(be: Backend, paths: Paths | undefined): void {
   (be as unknown as GpuBackend).paths = paths;
 }
 
+/** A backend with its kernel forms set (setPaths); destroyed again when they cannot be. */
+async function backendWith(choice: OurBackend, paths: Paths | undefined): Promise<Backend> {
+  const { backend: be } = await createBackend(choice);
+  try {
+    setPaths(be, paths);
+  } catch (e) {
+    be.destroy();
+    throw e;
+  }
+  return be;
+}
+
 function randomTensor(be: Backend, shape: number[], name: string, rng: Rng, owned: Tensor[]): Tensor {
   const t = be.tensor(shape, name);
   const v = new Float32Array(t.size);
@@ -84,8 +96,7 @@ const fixedParams = (): StepParams => ({ step: 1, batchStart: 0, lr: 1e-3, seed:
 
 /** out (n, n) = a · b in a one-kernel program. */
 export async function ourMatmul(n: number, paths?: Paths): Promise<Work> {
-  const { backend: be } = await createBackend('webgpu');
-  setPaths(be, paths);
+  const be = await backendWith('webgpu', paths);
   const rng = new Rng(n), owned: Tensor[] = [];
   const a = randomTensor(be, [n, n], 'a', rng, owned), b = randomTensor(be, [n, n], 'b', rng, owned);
   const out = be.tensor([n, n], 'out');
@@ -197,13 +208,7 @@ export async function sessionWork(spec: ModelSpec, backend: OurBackend, data: Mn
 }
 
 async function compiledWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr: number, paths: Paths): Promise<Work> {
-  const { backend: be } = await createBackend(backend);
-  try {
-    setPaths(be, paths);
-  } catch (e) {
-    be.destroy();
-    throw e;
-  }
+  const be = await backendWith(backend, paths);
   const c = compile(be, spec, data);
   try {
     await be.ready();
@@ -223,8 +228,7 @@ async function compiledWork(spec: ModelSpec, backend: OurBackend, data: Mnist | 
  * one program), over an input width the task datasets cannot express.
  */
 async function ourLstm(backend: OurBackend, d: BenchData, B: number, paths?: Paths): Promise<Work> {
-  const { backend: be } = await createBackend(backend);
-  setPaths(be, paths);
+  const be = await backendWith(backend, paths);
   const { T, I, n } = d.seq;
   const infos = describeParams(LSTM_LAYERS, [T, I]);
   const shapes = infos.map((p) => p.shape);
