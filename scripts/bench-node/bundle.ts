@@ -3,11 +3,15 @@
 //   bench-node.mjs   scripts/bench-node.ts and the engine in one ESM file for Node (esbuild);
 //                    dawn.node is not in it: there it is loaded from $DAWN_NODE (.gpu/env.sh)
 //   torch_bench.py   the PyTorch side, found next to the bundle
+//   table.mjs        scripts/bench-node/table.ts: the JSON lines as BENCHMARKS.md's table rows
+//   build.json       provenance: the commit the bundle was built from, whether the tree had changes, when
+//   gpu-all.sh is not here: it is tracked (scripts/bench-node/gpu-all.sh) and travels with the tree
 //   mnist/           the first MNIST_N training and 256 test images as idx files: public/mnist is
 //                    git-ignored and 55 MB, so it does not travel; the benchmark uses no others
+//                    (MNIST_N = 2,048 is 4 batches at --batch 512, the largest bench:node takes)
 // Then checks that the working tree plus .gpu/ and dist-bench/ fit the 64 MiB a device run takes.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -39,6 +43,13 @@ const r = await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 if (r.errors.length) process.exit(1);
+const t = await build({
+  entryPoints: [join(ROOT, 'scripts', 'bench-node', 'table.ts')], outfile: join(OUT, 'table.mjs'),
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none',
+});
+if (t.errors.length) process.exit(1);
+const git = (...args: string[]): string => { try { return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return ''; } };
+writeFileSync(join(OUT, 'build.json'), `${JSON.stringify({ commit: git('rev-parse', 'HEAD'), branch: git('rev-parse', '--abbrev-ref', 'HEAD'), changed_files: git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length, built: new Date().toISOString() })}\n`);
 copyFileSync(join(ROOT, 'scripts', 'bench-node', 'torch_bench.py'), join(OUT, 'torch_bench.py'));
 const src = findMnistDir([join(ROOT, 'public', 'mnist')]);
 if (!src) {

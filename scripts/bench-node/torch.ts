@@ -47,6 +47,8 @@ export interface TorchResult { meta: TorchMeta; items: TorchItem[]; python: stri
 export interface TorchConfig {
   matmul: number[];
   models: string[];
+  /** Extra training items at other batch sizes ([model, batch]; bench:node's --batch): named `train <model> batch=<B>`. */
+  runs?: [string, number][];
   ops: MeasureOpts;
   train: MeasureOpts;
   quiet: boolean;

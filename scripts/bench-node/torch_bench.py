@@ -24,9 +24,14 @@ Data lives on the device in both; each step gathers its batch by an index read f
 step counter that the step itself advances, so a step needs no host-to-device copy (and the graph
 is the whole step).
 
+Batch sizes: each model trains at its reference batch (REF_BATCH: mlp 128, cnn 64, lstm 32,
+transformer 32; item "train <model>"), and CONFIG's "runs" ([[model, batch], ...], from bench:node's
+--batch) adds items "train <model> batch=<B>" at other sizes, eager and CUDA graph alike. Every
+training item records its "batch".
+
 Usage:
   torch_bench.py CONFIG.json OUT.json   (what the Node benchmark runs; CONFIG names the data files)
-  torch_bench.py [--quick]              (alone: synthetic data of the same shapes, JSON on stdout)
+  torch_bench.py [--quick] [--batch 8,512]   (alone: synthetic data of the same shapes, JSON on stdout)
 """
 import json
 import math
@@ -331,18 +336,32 @@ class Transformer(nn.Module):
         return self.out(self.ln(h))
 
 
-def build(name, data):
-    """(model, batch size, n, loss(idx)) with the data on the device."""
+# As scripts/bench/ours.ts referenceBatch: the specs' train.batchSize and the LSTM's B.
+REF_BATCH = {"mlp-mnist": 128, "cnn-mnist": 64, "lstm": 32, "transformer": 32}
+
+
+def build(name, data, B=None):
+    """(model, batch size, n, loss(idx)) with the data on the device; B: the batch (default REF_BATCH[name])."""
+    if name not in REF_BATCH:
+        raise ValueError(f"unknown model {name}")
+    B = REF_BATCH[name] if B is None else int(B)
     if name in ("mlp-mnist", "cnn-mnist"):
         X, Y = data["mnist_x"].to(DEV), data["mnist_y"].to(DEV)
         model = (Mlp() if name == "mlp-mnist" else Cnn()).to(DEV)
-        B = 128 if name == "mlp-mnist" else 64
-        return model, B, X.shape[0], lambda idx: F.cross_entropy(model(X.index_select(0, idx)), Y.index_select(0, idx))
-    if name == "lstm":
+        n = X.shape[0]
+    elif name == "lstm":
         s = data["shapes"]["seq"]
         X, Y = data["seq_x"].to(DEV), data["seq_y"].to(DEV)
         model = Lstm(s["I"], s["H"]).to(DEV)
-        return model, 32, X.shape[0], lambda idx: F.mse_loss(model(X.index_select(0, idx)), Y.index_select(0, idx))
+        n = X.shape[0]
+    else:
+        n = data["ids"].shape[0]
+    if not 1 <= B <= n:
+        raise ValueError(f"train {name}: batch {B} must be from 1 to the {n} training rows it has")
+    if name in ("mlp-mnist", "cnn-mnist"):
+        return model, B, n, lambda idx: F.cross_entropy(model(X.index_select(0, idx)), Y.index_select(0, idx))
+    if name == "lstm":
+        return model, B, n, lambda idx: F.mse_loss(model(X.index_select(0, idx)), Y.index_select(0, idx))
     if name == "transformer":
         t = data["shapes"]["tokens"]
         ids, lab, w = data["ids"].to(DEV), data["labels"].to(DEV), data["weights"].to(DEV)
@@ -353,14 +372,13 @@ def build(name, data):
             ww = w.index_select(0, idx).reshape(-1)
             ce = F.cross_entropy(logits.reshape(-1, t["V"]), lab.index_select(0, idx).reshape(-1), reduction="none")
             return (ce * ww).sum() / (ww > 0).sum().clamp(min=1)  # mean over the scored positions
-        return model, 32, ids.shape[0], loss
-    raise ValueError(f"unknown model {name}")
+        return model, B, n, loss
 
 
-def train_step_fn(name, data, graph):
+def train_step_fn(name, data, graph, B=None):
     """A step closure (eager, or one CUDA-graph replay) and the loss tensor it updates."""
     torch.manual_seed(1)
-    model, B, n, loss_of = build(name, data)
+    model, B, n, loss_of = build(name, data, B)
     S = max(1, n // B)
     batches = torch.arange(S * B, device=DEV).view(S, B)  # batch s: rows s·B … s·B + B − 1, as ours
     ctr = torch.zeros(1, dtype=torch.long, device=DEV)
@@ -416,8 +434,8 @@ def bench_matmul(n, o):
 LEARN_STEPS = {"lstm": 16}
 
 
-def bench_train(name, data, o, graph):
-    step, last, B, rewind = train_step_fn(name, data, graph)
+def bench_train(name, data, o, graph, B=None):
+    step, last, B, rewind = train_step_fn(name, data, graph, B)
     ms, all_ms, iters, (start, end) = measure(step, o, (lambda: float(last["loss"].item()), rewind, LEARN_STEPS.get(name, 0)))
     return {"value": 1000 * B / ms, "unit": "samples/s", "ms": ms, "all": all_ms, "iters": iters, "batch": B,
             "loss_start": start, "loss_end": end}
@@ -433,9 +451,12 @@ def main():
         out_path = args[1]
     else:
         quick = "--quick" in args
+        batches = [int(b) for b in args[args.index("--batch") + 1].split(",")] if "--batch" in args else []
+        models = ["mlp-mnist", "cnn-mnist", "lstm", "transformer"]
         cfg = {
+            "runs": [[m, b] for m in models for b in batches if b != REF_BATCH[m]],
             "matmul": [256, 512, 1024] + ([] if quick else [2048]) + ([4096] if CUDA else []),
-            "models": ["mlp-mnist", "cnn-mnist", "lstm", "transformer"],
+            "models": models,
             "ops": {"reps": 3, "targetMs": 500, "maxIters": 1000} if quick else {"reps": 5, "targetMs": 1000, "maxIters": 10000, "slowMs": 20000},
             "train": {"reps": 3, "targetMs": 1000, "maxIters": 1000} if quick else {"reps": 5, "targetMs": 1000, "maxIters": 10000, "slowMs": 20000},
         }
@@ -472,15 +493,17 @@ def main():
         items.append(with_tf32({"name": f"matmul n={n}", "variant": "eager", **r}))
         if CUDA:
             torch.cuda.empty_cache()
-    for m in cfg.get("models", []):
+    runs = [(m, None) for m in cfg.get("models", [])] + [(m, int(b)) for m, b in cfg.get("runs", [])]
+    for m, B in runs:
+        name = f"train {m}" if B is None else f"train {m} batch={B}"
         for graph in ([False, True] if CUDA else [False]):
             variant = "cuda-graph" if graph else "eager"
-            log(f"train {m} {variant}")
+            log(f"{name} {variant}")
             try:
-                r = bench_train(m, data, cfg["train"], graph)
+                r = bench_train(m, data, cfg["train"], graph, B)
             except Exception as e:  # noqa: BLE001
-                r = {"error": err_text(e), "unit": "samples/s"}
-            items.append(with_tf32({"name": f"train {m}", "variant": variant, **r}))
+                r = {"error": err_text(e), "unit": "samples/s", "batch": REF_BATCH.get(m) if B is None else B}
+            items.append(with_tf32({"name": name, "variant": variant, **r}))
             if CUDA:
                 torch.cuda.synchronize()
                 torch.cuda.empty_cache()

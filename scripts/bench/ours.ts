@@ -10,6 +10,8 @@ import { Rng } from '../../kernels/rng.ts';
 import { presetSpec } from '../../kernels/model/presets.ts';
 import type { LayerSpec, ModelSpec, TrainSpec } from '../../kernels/model/types.ts';
 import { createSession } from '../../kernels/train/session.ts';
+import { compile, disposeCompiled } from '../../kernels/train/compile.ts';
+import type { GpuBackend } from '../../kernels/gpu/backend.ts';
 import { taskGather } from '../../kernels/train/task-data.ts';
 import type { Mnist } from '../../kernels/data/mnist.ts';
 import type { TaskData } from '../../kernels/data/tasks.ts';
@@ -17,6 +19,29 @@ import { COPY_TASK, TRANSFORMER, type BenchData } from './data.ts';
 import type { Work } from './measure.ts';
 
 export type OurBackend = 'webgpu' | 'cpu';
+/** The GPU backend's kernel forms (GpuBackend.paths): 'auto' picks per adapter, as a page gets. */
+export type Paths = 'auto' | 'hardware' | 'fallback';
+/** bench:node's --batch and --paths: a training step at another batch size; the GPU backend's kernel forms. */
+export interface OurOpts { batch?: number; paths?: Paths }
+
+/** Sets the GPU backend's kernel forms before anything is compiled (kernels read `hw` when made). */
+function setPaths(be: Backend, paths: Paths | undefined): void {
+  if (!paths || paths === 'auto') return;
+  if (be.info.kind !== 'webgpu') throw new Error(`paths ${paths}: only the WebGPU backend has kernel paths (this is ${be.info.kind})`);
+  (be as unknown as GpuBackend).paths = paths;
+}
+
+/** A backend with its kernel forms set (setPaths); destroyed again when they cannot be. */
+async function backendWith(choice: OurBackend, paths: Paths | undefined): Promise<Backend> {
+  const { backend: be } = await createBackend(choice);
+  try {
+    setPaths(be, paths);
+  } catch (e) {
+    be.destroy();
+    throw e;
+  }
+  return be;
+}
 
 function randomTensor(be: Backend, shape: number[], name: string, rng: Rng, owned: Tensor[]): Tensor {
   const t = be.tensor(shape, name);
@@ -70,8 +95,8 @@ function programWork(be: Backend, p: Program, owned: Tensor[], params: (i: numbe
 const fixedParams = (): StepParams => ({ step: 1, batchStart: 0, lr: 1e-3, seed: 1, rows: 1 });
 
 /** out (n, n) = a · b in a one-kernel program. */
-export async function ourMatmul(n: number): Promise<Work> {
-  const { backend: be } = await createBackend('webgpu');
+export async function ourMatmul(n: number, paths?: Paths): Promise<Work> {
+  const be = await backendWith('webgpu', paths);
   const rng = new Rng(n), owned: Tensor[] = [];
   const a = randomTensor(be, [n, n], 'a', rng, owned), b = randomTensor(be, [n, n], 'b', rng, owned);
   const out = be.tensor([n, n], 'out');
@@ -146,33 +171,65 @@ export const LSTM_LAYERS: LayerSpec[] = [{ kind: 'lstm', hidden: 128 }, { kind: 
 
 export type ModelName = 'mlp-mnist' | 'cnn-mnist' | 'lstm' | 'transformer';
 export const MODELS: ModelName[] = ['mlp-mnist', 'cnn-mnist', 'lstm', 'transformer'];
+export const LSTM_BATCH = 32;
+
+/** A model's reference batch (its spec's train.batchSize; the LSTM's B): mlp 128, cnn 64, lstm 32, transformer 32. */
+export function referenceBatch(name: ModelName): number {
+  if (name === 'lstm') return LSTM_BATCH;
+  return (name === 'mlp-mnist' ? presetSpec('mlp-mnist') : name === 'cnn-mnist' ? CNN_SPEC : TRANSFORMER_SPEC).train.batchSize;
+}
 
 const batchesOf = (B: number, n: number): number => Math.max(1, Math.floor(n / B));
 const stepParams = (B: number, n: number, lr = 1e-3) => (i: number): StepParams =>
   ({ step: i + 1, batchStart: (i % batchesOf(B, n)) * B, lr, seed: i + 1, rows: B });
 
 /** The training step of a reference model, replayed through the session's compiled program. */
-export async function ourModel(name: ModelName, backend: OurBackend, d: BenchData): Promise<Work> {
-  if (name === 'lstm') return ourLstm(backend, d);
+export async function ourModel(name: ModelName, backend: OurBackend, d: BenchData, o: OurOpts = {}): Promise<Work> {
+  const B = o.batch ?? referenceBatch(name);
+  const rows = name === 'lstm' ? d.seq.n : name === 'transformer' ? d.copy.train.n : d.mnistRaw.train.n;
+  if (!Number.isInteger(B) || B < 1 || B > rows) throw new Error(`train ${name}: batch ${B} must be a whole number from 1 to the ${rows} training rows the benchmark has for it`);
+  if (name === 'lstm') return ourLstm(backend, d, B, o.paths);
   const spec = name === 'mlp-mnist' ? presetSpec('mlp-mnist') : structuredClone(name === 'cnn-mnist' ? CNN_SPEC : TRANSFORMER_SPEC);
-  return sessionWork(spec, backend, name === 'transformer' ? d.copy : d.mnistRaw);
+  spec.train = { ...spec.train, batchSize: B };
+  return sessionWork(spec, backend, name === 'transformer' ? d.copy : d.mnistRaw, 1e-3, o.paths);
 }
 
-/** A spec's training step, compiled by a session and replayed at learning rate `lr` (the reference models: 1e-3). */
-export async function sessionWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr = 1e-3): Promise<Work> {
+/**
+ * A spec's training step, compiled by a session and replayed at learning rate `lr` (the reference
+ * models: 1e-3). With `paths` (hardware or fallback) it is compiled here instead, on a GPU backend
+ * whose kernel forms are set first (a session makes its own backend and compiles at once); the
+ * same compile, ready and idle as the session's, so an A/B compares the kernels alone.
+ */
+export async function sessionWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr = 1e-3, paths?: Paths): Promise<Work> {
+  if (paths && paths !== 'auto') return compiledWork(spec, backend, data, lr, paths);
   const s = await createSession(spec, { backend, data, onEvent: () => {}, memoryBudgetBytes: 4 * 1024 ** 3 });
   const w = programWork(s.backend, s.c.train, [], stepParams(s.c.batch, s.c.trainData.n, lr), s.c.batch, false, s.c.trainMetrics);
   return { ...w, batches: batchesOf(s.c.batch, s.c.trainData.n), dispose: () => s.dispose() };
 }
 
+async function compiledWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr: number, paths: Paths): Promise<Work> {
+  const be = await backendWith(backend, paths);
+  const c = compile(be, spec, data);
+  try {
+    await be.ready();
+    await be.idle();
+  } catch (e) {
+    disposeCompiled(c);
+    be.destroy();
+    throw e;
+  }
+  const w = programWork(be, c.train, [], stepParams(c.batch, c.trainData.n, lr), c.batch, false, c.trainMetrics);
+  return { ...w, batches: batchesOf(c.batch, c.trainData.n), dispose: () => { disposeCompiled(c); be.destroy(); } };
+}
+
 /**
- * LSTM (input 8, hidden 128, T = 32) → dense 1 on the last state, MSE, Adam, batch 32: compiled as
+ * LSTM (input 8, hidden 128, T = 32) → dense 1 on the last state, MSE, Adam, batch B (32): compiled as
  * compile.ts does (flat params/grads/Adam state, resident data gathered by index on the device,
  * one program), over an input width the task datasets cannot express.
  */
-async function ourLstm(backend: OurBackend, d: BenchData): Promise<Work> {
-  const { backend: be } = await createBackend(backend);
-  const { T, I, n } = d.seq, B = 32;
+async function ourLstm(backend: OurBackend, d: BenchData, B: number, paths?: Paths): Promise<Work> {
+  const be = await backendWith(backend, paths);
+  const { T, I, n } = d.seq;
   const infos = describeParams(LSTM_LAYERS, [T, I]);
   const shapes = infos.map((p) => p.shape);
   const P = be.flat(shapes, 'params'), G = be.flat(shapes, 'grads');
