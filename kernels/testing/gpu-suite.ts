@@ -1,9 +1,19 @@
 // Browser entry for the GPU op tests: runs any case of the shared table on GpuBackend and on
 // CpuBackend (f32) in the page and reports per-output closeness. Driven by tests/ops-gpu.test.ts
 // through globalThis.__suite; sets globalThis.__ready when the device is up (or failed).
+//
+// Out-of-bounds detector: each case's buffers get SLACK extra bytes past their tensor, and every
+// byte of a buffer outside its tensor is poisoned with a NaN whose payload names the tensor. Run
+// with Dawn's robustness off (tests/ops-gpu.test.ts launches Chromium so, and `robustness` says
+// whether it took), a kernel that reads past a tensor reads NaN, which reaches its outputs and
+// fails the closeness check; one that writes past a tensor changes the poison, which `slack`
+// reports. With robustness on, Tint clamps accesses to the binding (the tensor's bytes), so the
+// poison is never read: the detector then proves nothing, hence the check that it is off.
+import type { Tensor } from '../backend.ts';
 import { CpuBackend } from '../cpu/backend.ts';
 import { acquireGpu } from '../device/gpu.ts';
 import { GpuBackend } from '../gpu/backend.ts';
+import { read, rw, shader } from '../ops/bindings.ts';
 import { allclose, type CloseReport } from './allclose.ts';
 import { generateAll, instantiate, readValues, release, runCase } from './harness.ts';
 import { caseByName, OP_CASES } from './op-specs.ts';
@@ -22,10 +32,17 @@ export interface CaseResult {
   /** Pool bytes in use before the case and after its tensors were freed. */
   bytesBefore: number;
   bytesAfter: number;
+  /** Poisoned bytes around the case's tensors that a kernel changed (a write out of bounds), one line per tensor. */
+  slack: string[];
 }
 
 export interface Suite {
   adapter: string;
+  /**
+   * 'off' when a read past a binding returned the bytes after it (Dawn's robustness is disabled,
+   * the poison is reachable), 'on' when it was clamped or zeroed; found by a probe kernel.
+   */
+  robustness: 'on' | 'off';
   names: string[];
   run(name: string): Promise<CaseResult>;
   /** Bytes in use before, while holding, and after freeing 3 tensors. */
@@ -43,11 +60,84 @@ async function withErrors<T>(gpu: GpuBackend, f: () => Promise<T>): Promise<{ va
   return { value, error: msgs.length ? msgs.join('\n') : gpu.lost };
 }
 
+/** Extra bytes every pooled buffer of a case gets, so that even a tensor filling its size class has poisoned bytes after it. */
+const SLACK = 1024;
+/** The poison of a case's k-th tensor: a quiet NaN whose payload is 0xbad00 + k (never a value a kernel computes). */
+const poisonWord = (k: number) => (0x7fcbad00 + k) >>> 0;
+
+interface Poisoned { name: string; t: Tensor; word: number }
+
+/** Runs f with every pool buffer it acquires SLACK bytes larger than asked (the pool rounds up to its size class). */
+function withSlack<T>(gpu: GpuBackend, f: () => T): T {
+  const pool = gpu.pool;
+  const acquire = pool.acquire;
+  pool.acquire = (bytes, usage, label) => acquire.call(pool, bytes + SLACK, usage, label);
+  try {
+    return f();
+  } finally {
+    pool.acquire = acquire;
+  }
+}
+
+/** Fills every byte of each tensor's buffer outside the tensor with its poison word. */
+function poison(gpu: GpuBackend, ts: Poisoned[]): void {
+  for (const { t, word } of ts) {
+    const buf = t.store as GPUBuffer;
+    const fill = new Uint32Array(buf.size / 4).fill(word);
+    gpu.device.queue.writeBuffer(buf, 0, fill, 0, t.offset);
+    gpu.device.queue.writeBuffer(buf, (t.offset + t.size) * 4, fill, t.offset + t.size);
+  }
+}
+
+/** Reads each tensor's whole buffer back and names the first poisoned word that changed, per tensor. */
+async function checkPoison(gpu: GpuBackend, ts: Poisoned[]): Promise<string[]> {
+  const bad: string[] = [];
+  for (const { name, t, word } of ts) {
+    const buf = t.store as GPUBuffer;
+    const staging = gpu.device.createBuffer({ size: buf.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'poison check' });
+    const enc = gpu.device.createCommandEncoder();
+    enc.copyBufferToBuffer(buf, 0, staging, 0, buf.size);
+    gpu.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const w = new Uint32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    const end = t.offset + t.size;
+    const changed: number[] = [];
+    for (let i = 0; i < w.length; i++) if ((i < t.offset || i >= end) && w[i] !== word) changed.push(i);
+    if (!changed.length) continue;
+    const i = changed[0];
+    const where = i < t.offset ? `${t.offset - i} floats before its start` : `${i - end + 1} floats past its end`;
+    const value = new Float32Array(w.buffer, i * 4, 1)[0];
+    bad.push(`${name}: ${changed.length} poisoned words written, the first ${where} (now ${value}, 0x${w[i].toString(16)})`);
+  }
+  return bad;
+}
+
+/**
+ * Binds the first 4 floats of a 16-float tensor holding 1, 2, 3, 4, then 777s, and reads float 5
+ * through that binding: 777 means the read left the binding (robustness off); a robust read gives
+ * a value inside the binding or 0.
+ */
+async function probeRobustness(gpu: GpuBackend): Promise<'on' | 'off'> {
+  const whole = gpu.tensor([16], 'probe');
+  gpu.write(whole, Float32Array.from({ length: 16 }, (_, i) => (i < 4 ? i + 1 : 777)));
+  const head = gpu.make([4], 'probe head', 'f32', whole.store as GPUBuffer, 0);
+  const out = gpu.tensor([1], 'probe out');
+  const src = shader([read('X'), rw('O')], `struct D { i: u32, p0: u32, p1: u32, p2: u32 }
+@compute @workgroup_size(1) fn main() { O[0] = X[d.i]; }`);
+  gpu.run(gpu.program('robustness probe', [gpu.kernel('robustness probe', src, { X: head, O: out, d: { u: [5] } }, [1, 1, 1])]), { step: 0, batchStart: 0, lr: 0, seed: 0, rows: 0 });
+  const got = (await gpu.read(out))[0];
+  gpu.free(whole);
+  gpu.free(out);
+  return got === 777 ? 'off' : 'on';
+}
+
 async function main(): Promise<Suite> {
   const ctx = await acquireGpu();
   const gpu = new GpuBackend(ctx);
   return {
     adapter: `${ctx.adapterName}${ctx.isFallbackAdapter ? ' (fallback)' : ''}`,
+    robustness: await probeRobustness(gpu),
     names: OP_CASES.map((c) => c.name),
 
     async run(name) {
@@ -56,12 +146,15 @@ async function main(): Promise<Suite> {
       const t0 = performance.now();
       const dispatches0 = gpu.counters.dispatches;
       const bytesBefore = gpu.bytesInUse();
-      const { value: gv, error } = await withErrors(gpu, async () => {
-        const inst = instantiate(gpu, c, init);
+      const { value: { v: gv, slack }, error } = await withErrors(gpu, async () => {
+        const inst = withSlack(gpu, () => instantiate(gpu, c, init));
+        const ts = c.tensors.map((s, k): Poisoned => ({ name: s.name, t: inst.t[s.name], word: poisonWord(k) }));
+        poison(gpu, ts);
         runCase(inst);
         const v = await readValues(inst);
+        const slack = await checkPoison(gpu, ts);
         release(inst);
-        return v;
+        return { v, slack };
       });
       const ms = performance.now() - t0;
       const bytesAfter = gpu.bytesInUse();
@@ -76,7 +169,7 @@ async function main(): Promise<Suite> {
         outputs.push({ name: s.name, ...allclose(gv[s.name], cv[s.name], tol) });
       }
       return {
-        name, outputs, ms, gpuError: error, bytesBefore, bytesAfter,
+        name, outputs, ms, gpuError: error, bytesBefore, bytesAfter, slack,
         dispatches: gpu.counters.dispatches - dispatches0,
         checkErrors: c.check ? c.check(gv) : [],
       };
