@@ -67,15 +67,27 @@ const poisonWord = (k: number) => (0x7fcbad00 + k) >>> 0;
 
 interface Poisoned { name: string; t: Tensor; word: number }
 
-/** Runs f with every pool buffer it acquires SLACK bytes larger than asked (the pool rounds up to its size class). */
-function withSlack<T>(gpu: GpuBackend, f: () => T): T {
+/**
+ * Runs f with every pool buffer it acquires SLACK bytes larger than asked (the pool rounds up to
+ * its size class), and every kernel scratch buffer (attention's Δ, split-K partials, …) too; the
+ * scratch buffers come back as tensors of their asked size, to poison around.
+ */
+function withSlack<T>(gpu: GpuBackend, f: () => T): { value: T; scratch: Tensor[] } {
   const pool = gpu.pool;
   const acquire = pool.acquire;
+  const scratchBuffer = gpu.scratchBuffer;
+  const scratch: Tensor[] = [];
   pool.acquire = (bytes, usage, label) => acquire.call(pool, bytes + SLACK, usage, label);
+  gpu.scratchBuffer = (floats, label) => {
+    const buf = scratchBuffer.call(gpu, Math.max(1, floats) + SLACK / 4, label);
+    scratch.push(gpu.make([Math.max(1, floats)], `scratch ${label}`, 'f32', buf, 0));
+    return buf;
+  };
   try {
-    return f();
+    return { value: f(), scratch };
   } finally {
     pool.acquire = acquire;
+    gpu.scratchBuffer = scratchBuffer;
   }
 }
 
@@ -128,8 +140,9 @@ async function main(): Promise<Suite> {
       const dispatches0 = gpu.counters.dispatches;
       const bytesBefore = gpu.bytesInUse();
       const { value: { v: gv, slack }, error } = await withErrors(gpu, async () => {
-        const inst = withSlack(gpu, () => instantiate(gpu, c, init));
-        const ts = c.tensors.map((s, k): Poisoned => ({ name: s.name, t: inst.t[s.name], word: poisonWord(k) }));
+        const { value: inst, scratch } = withSlack(gpu, () => instantiate(gpu, c, init));
+        const ts = [...c.tensors.map((s) => ({ name: s.name, t: inst.t[s.name] })), ...scratch.map((t) => ({ name: t.name, t }))]
+          .map((x, k): Poisoned => ({ ...x, word: poisonWord(k) }));
         poison(gpu, ts);
         runCase(inst);
         const v = await readValues(inst);
