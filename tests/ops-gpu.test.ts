@@ -73,6 +73,13 @@ describe('GPU ops vs CPU reference', () => {
     assert.ok(r.reused, 'a released buffer was not reused for a tensor of the same size class');
   });
 
+  test('a matmul whose bias or batched A is shorter than its dims is refused when recorded, naming the tensor', async () => {
+    const r = await page.evaluate(() => (globalThis as unknown as G).__suite.sizeRefusals());
+    assert.equal(r.bias, 'matmul 2x3x4: bias (2) has 2 elements, the kernel indexes 3');
+    assert.equal(r.batchedA, 'matmul 2x3x4: a3 (1,2,4) has 8 elements, the kernel indexes 24');
+    assert.equal(r.dispatches, 0);
+  });
+
   test('a u32 tensor round-trips through write and read', async () => {
     const r = await page.evaluate(() => (globalThis as unknown as G).__suite.u32RoundTrip());
     assert.ok(r.isU32, 'read() of a u32 tensor did not return a Uint32Array');

@@ -48,6 +48,8 @@ export interface Suite {
   /** Bytes in use before, while holding, and after freeing 3 tensors. */
   poolTest(): Promise<{ before: number; held: number; after: number; reused: boolean }>;
   u32RoundTrip(): Promise<{ wrote: number[]; read: number[]; isU32: boolean }>;
+  /** The messages of matmuls refused at record time for a short bias and a short batched A (null: not refused), and the dispatch count across them. */
+  sizeRefusals(): { bias: string | null; batchedA: string | null; dispatches: number };
 }
 
 async function withErrors<T>(gpu: GpuBackend, f: () => Promise<T>): Promise<{ value: T; error: string | null }> {
@@ -182,6 +184,27 @@ async function main(): Promise<Suite> {
       const reused = again.store === firstBuffer;
       gpu.free(again);
       return { before, held, after, reused };
+    },
+
+    sizeRefusals() {
+      const d0 = gpu.counters.dispatches;
+      const refused = (f: () => unknown): string | null => {
+        try {
+          f();
+          return null;
+        } catch (e) {
+          return e instanceof Error ? e.message : String(e);
+        }
+      };
+      const a = gpu.tensor([2, 4], 'a'), b = gpu.tensor([4, 3], 'b'), out = gpu.tensor([2, 3], 'out'), bias = gpu.tensor([2], 'bias');
+      const a3 = gpu.tensor([1, 2, 4], 'a3'), b3 = gpu.tensor([3, 4, 3], 'b3'), out3 = gpu.tensor([3, 2, 3], 'out3');
+      const r = {
+        bias: refused(() => gpu.matmul(out, a, b, { bias })),
+        batchedA: refused(() => gpu.matmul(out3, a3, b3, { batch: 3 })),
+        dispatches: gpu.counters.dispatches - d0,
+      };
+      for (const t of [a, b, out, bias, a3, b3, out3]) gpu.free(t);
+      return r;
     },
 
     async u32RoundTrip() {
