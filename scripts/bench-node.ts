@@ -1,6 +1,6 @@
 // The side-by-side benchmark in Node on Dawn (npm package `webgpu`), for a machine with a GPU and no
 // browser: `npm run bench:node -- [--json] [--out FILE] [--quick] [--only REGEX] [--no-torch]
-// [--python PATH] [--mnist DIR] [--dawn-flag F]`, or the single-file bundle (`npm run
+// [--python PATH] [--mnist DIR] [--no-robustness] [--dawn-flag F]`, or the single-file bundle (`npm run
 // bench:node:bundle`, then `node dist-bench/bench-node.mjs …` on the GPU machine; BENCHMARKS.md).
 //
 // Ours: this engine's WebGPU backend on Dawn's adapter, the same work as the browser benchmark
@@ -15,7 +15,11 @@
 // is refused (scripts/bench/loss.ts): the run then exits 1. --json: one JSON object per line
 // instead; --out FILE: those JSON lines also into FILE (the text still on stdout).
 // --quick: 3 shorter repetitions (and on SwiftShader no n = 2048).
-// --dawn-flag F (repeatable): passed to Dawn's create(), e.g. enable-dawn-features=disable_robustness.
+// --no-robustness: Dawn without its robustness transform (the bounds clamp on every storage access;
+// a page always has it), i.e. --dawn-flag enable-dawn-features=disable_robustness. Every JSON meta
+// line and --check's result say `robustness: on|off`, measured on the device by a read past a
+// binding (kernels/gpu/robustness.ts), and a run that asked for off but got on exits 1.
+// --dawn-flag F (repeatable): passed to Dawn's create().
 // --no-tfjs: without the second peer, TensorFlow.js's WebGPU backend on the same adapter.
 // --profile: after the comparison, each model's step profiled per op and kernel (scripts/bench-node/profile.ts).
 // --sweep: times every matmul kernel and large-tile shape on the reference models' products and
@@ -32,7 +36,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { reexecWithSwiftShaderIfNeeded, loadDawn, describeAdapter } from './bench-node/dawn.ts';
+import { reexecWithSwiftShaderIfNeeded, loadDawn, describeAdapter, NO_ROBUSTNESS } from './bench-node/dawn.ts';
 import { findMnistDir, readMnist } from './bench-node/mnist.ts';
 import { sweep } from './bench-node/sweep.ts';
 import { printProfile, profileModel } from './bench-node/profile.ts';
@@ -45,6 +49,8 @@ import { isRefused } from './bench/loss.ts';
 import { comparison, errText, runSide, type MeasureOpts, type Side, type Timing, type Work } from './bench/measure.ts';
 import { MODELS, ourMatmul, ourModel, referenceBatch } from './bench/ours.ts';
 import { createBackend } from '../kernels/engine.ts';
+import type { GpuBackend } from '../kernels/gpu/backend.ts';
+import { probeRobustness } from '../kernels/gpu/robustness.ts';
 import { dotLanes } from '../kernels/ops/matmul/dot.wgsl.ts';
 import { Rng } from '../kernels/rng.ts';
 
@@ -54,7 +60,7 @@ const { values: a } = parseArgs({
   options: {
     json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, 'no-torch': { type: 'boolean' },
     python: { type: 'string' }, mnist: { type: 'string' }, check: { type: 'string' }, out: { type: 'string' },
-    'dawn-flag': { type: 'string', multiple: true }, sweep: { type: 'boolean' }, profile: { type: 'boolean' }, 'no-tfjs': { type: 'boolean' },
+    'dawn-flag': { type: 'string', multiple: true }, 'no-robustness': { type: 'boolean' }, sweep: { type: 'boolean' }, profile: { type: 'boolean' }, 'no-tfjs': { type: 'boolean' },
     batch: { type: 'string', multiple: true }, paths: { type: 'string' },
   },
 });
@@ -76,8 +82,20 @@ const out = (r: Record<string, unknown>): void => {
   if (a.out) appendFileSync(a.out, `${line}\n`);
 };
 
+const dawnFlags = [...(a['no-robustness'] ? [NO_ROBUSTNESS] : []), ...(a['dawn-flag'] ?? [])];
+
+/** Whether Dawn's robustness is on for this run's devices, measured on one made for the purpose. */
+async function robustness(): Promise<'on' | 'off'> {
+  const { backend } = await createBackend('webgpu');
+  try {
+    return await probeRobustness(backend as GpuBackend);
+  } finally {
+    backend.destroy();
+  }
+}
+
 async function main(): Promise<number> {
-  const dawn = await loadDawn(a['dawn-flag'] ?? []);
+  const dawn = await loadDawn(dawnFlags);
   const adapter = await dawn.gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     const why = `Dawn (${dawn.source}) found no WebGPU adapter. VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(unset)'}; ` +
@@ -87,9 +105,16 @@ async function main(): Promise<number> {
     return a.check ? 3 : 1;
   }
   const ad = describeAdapter(adapter);
-  if (a.check) return check(Number(a.check), ad.name);
+  const robust = await robustness();
+  if (a['no-robustness'] && robust === 'on') {
+    const why = `--no-robustness: Dawn (${dawn.source}) still clamps a read past a binding; its robustness is on, so the run would not measure what it says`;
+    out({ fatal: why, robustness: robust });
+    if (!a.json) console.error(`bench:node: ${why}`);
+    return 1;
+  }
+  if (a.check) return check(Number(a.check), ad.name, robust);
   if (a.sweep) {
-    out({ meta: true, sweep: true, adapter: ad.name, software_adapter: ad.software, dawn_flags: a['dawn-flag'] ?? [], features: [...adapter.features].sort() });
+    out({ meta: true, sweep: true, adapter: ad.name, software_adapter: ad.software, dawn_flags: dawnFlags, robustness: robust, features: [...adapter.features].sort() });
     if (!a.json) console.log(`bench:node --sweep: matmul kernels on ${ad.name}${ad.software ? ' (software: small problems)' : ''}`);
     const wrong = await sweep(ad.software, out, !a.json);
     out({ done: true, seconds: Math.round((performance.now() - started) / 1000), wrong });
@@ -132,14 +157,14 @@ async function main(): Promise<number> {
   const torchDev = torch?.meta.cuda ? 'cuda' : 'cpu';
 
   const meta = {
-    meta: true, quick, adapter: ad.name, adapter_info: ad.info, software_adapter: ad.software, dawn: dawn.source, dawn_flags: a['dawn-flag'] ?? [], node: process.version,
+    meta: true, quick, adapter: ad.name, adapter_info: ad.info, software_adapter: ad.software, dawn: dawn.source, dawn_flags: dawnFlags, robustness: robust, node: process.version,
     features: [...adapter.features].sort(), mnist: mnistDir, paths: paths ?? 'auto', batches,
     torch: torch ? { ...torch.meta, python: torch.python } : { error: torchErr },
     tfjs: 'error' in tfjs ? { error: tfjs.error } : { version: tfjs.version, backend: 'webgpu' },
   };
   out(meta);
   if (!a.json) {
-    console.log(`bench:node${quick ? ' --quick' : ''}: adapter ${ad.name}${ad.software ? ' (software)' : ''}; Dawn from ${dawn.source}; node ${process.version}; MNIST from ${mnistDir}` +
+    console.log(`bench:node${quick ? ' --quick' : ''}: adapter ${ad.name}${ad.software ? ' (software)' : ''}; Dawn from ${dawn.source}, robustness ${robust}; node ${process.version}; MNIST from ${mnistDir}` +
       `${paths ? `; kernel paths ${paths}` : ''}${batches.length ? `; also batch ${batches.join(', ')}` : ''}`);
     if (torch) {
       const m = torch.meta;
@@ -210,7 +235,7 @@ async function main(): Promise<number> {
 }
 
 /** One n×n product on Dawn against a float64 CPU product: max |Δ| / max(1, |reference|). */
-async function check(n: number, adapterName: string): Promise<number> {
+async function check(n: number, adapterName: string, robust: 'on' | 'off'): Promise<number> {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--check needs a size, got ${a.check}`);
   const { backend: be } = await createBackend('webgpu');
   try {
@@ -258,12 +283,12 @@ async function check(n: number, adapterName: string): Promise<number> {
     const dotWorst = Math.max(...dots.map((d) => d.max_rel_err));
     const ok = worst <= 1e-4 && dotWorst <= DOT_TOL;
     const r = {
-      check: 'matmul', n, adapter: adapterName, max_abs_err: worstAbs, max_rel_err: worst, tolerance: 1e-4,
+      check: 'matmul', n, adapter: adapterName, robustness: robust, max_abs_err: worstAbs, max_rel_err: worst, tolerance: 1e-4,
       dot_max_rel_err: dotWorst, dot_tolerance: DOT_TOL, subgroup_size: subgroupSize, dots, ok,
     };
     out(r);
     if (!a.json) {
-      console.log(`bench:node --check ${n}: matmul on ${adapterName}: max |Δ| ${num(worstAbs)}, max relative ${num(worst)} (≤ 1e-4: ${worst <= 1e-4 ? 'ok' : 'WRONG'})`);
+      console.log(`bench:node --check ${n}: matmul on ${adapterName} (robustness ${robust}): max |Δ| ${num(worstAbs)}, max relative ${num(worst)} (≤ 1e-4: ${worst <= 1e-4 ? 'ok' : 'WRONG'})`);
       for (const d of dots)
         console.log(`  dot kernel ${d.shape}, ${d.lanes} lanes${d.subgroups ? ` added by subgroup shuffles (size ≥ ${subgroupSize})` : ' added in workgroup memory'}: max relative ${num(d.max_rel_err)} (≤ ${DOT_TOL}: ${d.max_rel_err <= DOT_TOL ? 'ok' : 'WRONG'})`);
     }

@@ -1,5 +1,5 @@
 // The Node benchmark's two halves, cheaply: our matmul through Dawn in Node (SwiftShader here)
-// against a CPU product, and torch_bench.py on the benchmark's own data (one short step per
+// against a CPU product (with Dawn's robustness on, the default, and off: --no-robustness), and torch_bench.py on the benchmark's own data (one short step per
 // model, matmul n = 64). Each skips, saying why, where its runtime is missing (no Dawn adapter;
 // no python with torch).
 import assert from 'node:assert/strict';
@@ -19,13 +19,24 @@ test('matmul n=64 through Dawn in Node matches a CPU product within 1e-4, and th
     { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
   if (r.status === 3) return void t.skip(`Dawn found no WebGPU adapter: ${r.stdout.trim()}`);
   assert.equal(r.status, 0, `bench-node --check failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; max_rel_err: number; dot_max_rel_err: number; subgroup_size: number; dots: { subgroups: boolean }[]; adapter: string };
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; max_rel_err: number; dot_max_rel_err: number; subgroup_size: number; dots: { subgroups: boolean }[]; adapter: string; robustness: string };
   assert.ok(res.ok && res.max_rel_err <= 1e-4, JSON.stringify(res));
+  assert.equal(res.robustness, 'on', 'by default Dawn keeps its robustness, as a page does');
   assert.ok(res.dot_max_rel_err <= 3e-5, JSON.stringify(res));
   // Dawn's SwiftShader offers subgroups of 4 (headless Chromium offers none), so here the dot
   // kernel's 4 lanes add by subgroupShuffleXor (a wrong shuffle would leave each lane's partial
   // sum) and its 16 and 32 lanes in workgroup memory.
   if (/swiftshader/i.test(res.adapter)) assert.ok(res.subgroup_size >= 4 && res.dots.some((d) => d.subgroups), `subgroups: ${JSON.stringify(res)}`);
+});
+
+test('--no-robustness turns Dawn\'s bounds clamps off (measured by a read past a binding) and the matmuls stay within 1e-4 and 3e-5', (t) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bench-node.ts'), '--check', '64', '--json', '--no-robustness'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  if (r.status === 3) return void t.skip(`Dawn found no WebGPU adapter: ${r.stdout.trim()}`);
+  assert.equal(r.status, 0, `bench-node --check --no-robustness failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; robustness: string; max_rel_err: number; dot_max_rel_err: number };
+  assert.equal(res.robustness, 'off', JSON.stringify(res));
+  assert.ok(res.ok && res.max_rel_err <= 1e-4 && res.dot_max_rel_err <= 3e-5, JSON.stringify(res));
 });
 
 test('torch_bench.py trains the four reference models on the benchmark data, its loss falls, and every line records TF32 off', async (t) => {

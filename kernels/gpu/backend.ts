@@ -234,9 +234,12 @@ export class GpuBackend implements Backend, FusedBackwardOps {
     return result;
   }
 
-  /** Kernel-internal storage of `floats` values, outside the pool; freed on destroy. */
+  /**
+   * Kernel-internal storage of `floats` values, outside the pool; freed on destroy. Copyable, as
+   * pooled tensors are, so that the GPU op suite can poison and check the bytes around it.
+   */
   scratchBuffer(floats: number, label: string): GPUBuffer {
-    const buf = this.device.createBuffer({ size: Math.max(1, floats) * 4, usage: GPUBufferUsage.STORAGE, label });
+    const buf = this.device.createBuffer({ size: Math.max(1, floats) * 4, usage: STORAGE(), label });
     this.scratch.push(buf);
     return buf;
   }

@@ -39,6 +39,16 @@ export function checkPool(y: Tensor, x: Tensor, g: Conv2dGeom): void {
     throw new Error(`pool2d: ${x.name} (${x.size}) / ${y.name} (${y.size}) do not match the geometry`);
 }
 
+/**
+ * Each tensor holds at least the elements its kernel indexes: the GPU kernels bound their loops by
+ * the dims uniform, not by the bindings, so this check at record time is what keeps every access
+ * inside its tensor (and lets bench:node run with Dawn's robustness off). Null entries are skipped.
+ */
+export function checkSizes(op: string, need: readonly (readonly [Tensor | null | undefined, number])[]): void {
+  for (const [t, n] of need)
+    if (t && t.size < n) throw new Error(`${op}: ${t.name} (${t.shape}) has ${t.size} elements, the kernel indexes ${n}`);
+}
+
 export function checkBroadcast(a: Tensor, b: Tensor): void {
   if (b.size === 0 || a.size % b.size !== 0)
     throw new Error(`broadcast: ${b.name} (${b.shape}) does not divide ${a.name} (${a.shape})`);

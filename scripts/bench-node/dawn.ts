@@ -87,6 +87,14 @@ function patchDestroy(globals: Record<string, unknown>): void {
 }
 
 /**
+ * The Dawn flag that turns off its robustness transform (every storage access clamped to its
+ * binding), which a page cannot: `--no-robustness`. Sound for this engine because the GPU op cases
+ * run with it off and every tensor's surroundings poisoned (tests/ops-gpu.test.ts), and the kernels'
+ * dims are checked against their tensors at record time (kernels/ops/shapes.ts checkSizes).
+ */
+export const NO_ROBUSTNESS = 'enable-dawn-features=disable_robustness';
+
+/**
  * Loads Dawn, installs its globals and navigator.gpu. `flags` go to Dawn's create() (e.g.
  * 'enable-dawn-features=disable_robustness'); none by default, as a page gets.
  */

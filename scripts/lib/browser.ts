@@ -14,12 +14,21 @@ export function chromiumPath(): string | undefined {
   return existsSync(p) ? p : undefined; // undefined: Playwright's own download
 }
 
-export async function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> {
+/**
+ * Turns off Dawn's robustness transform (Tint's clamping of every storage access to its binding):
+ * an access past a binding then reaches whatever bytes follow it. Only the GPU op-case suite uses
+ * it, to expose kernels that read or write outside their tensors; a page always runs robust.
+ */
+export const DISABLE_ROBUSTNESS = '--enable-dawn-features=disable_robustness';
+
+/** `args`: extra Chromium switches (such as DISABLE_ROBUSTNESS), after the usual ones. */
+export async function launch(opts: { webgpu?: boolean; args?: readonly string[] } = {}): Promise<Browser> {
   const args = [
     '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
   ];
   if (opts.webgpu !== false) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader');
+  args.push(...(opts.args ?? []));
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args });
 }
 

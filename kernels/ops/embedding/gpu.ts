@@ -2,6 +2,7 @@
 import type { Kernel, Tensor } from '../../backend.ts';
 import { pow2AtLeast } from '../common.wgsl.ts';
 import { embeddingBackwardParallelWgsl, embeddingBackwardWgsl, embeddingWgsl } from './wgsl.ts';
+import { checkSizes } from '../shapes.ts';
 import type { GpuBackend } from '../../gpu/backend.ts';
 
 export function embedding(be: GpuBackend, out: Tensor, ids: Tensor, table: Tensor): Kernel {
@@ -12,6 +13,7 @@ export function embedding(be: GpuBackend, out: Tensor, ids: Tensor, table: Tenso
 
 export function embeddingBackward(be: GpuBackend, dtable: Tensor, dout: Tensor, ids: Tensor, accumulate = false): Kernel {
   const V = dtable.shape[0], D = dtable.size / V;
+  checkSizes('embedding backward', [[dout, ids.size * D]]);
   if (be.hw && ids.size >= 64) {
     // Hardware GPUs: a workgroup per (row v, block of columns), its lanes splitting the ids (embedding/wgsl.ts).
     const cols = Math.min(16, pow2AtLeast(D));

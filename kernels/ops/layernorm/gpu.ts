@@ -1,6 +1,6 @@
 // GPU dispatch of the layernorm ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
-import { checkLayerNorm } from '../shapes.ts';
+import { checkLayerNorm, checkSizes } from '../shapes.ts';
 import {
   layerNormBackwardDxRowWgsl, layerNormBackwardDxWgsl, layerNormBackwardParamsWgsl, layerNormRowWgsl, layerNormWgsl, ROW_THREAD_MAX_C, rowGrid,
   hwParamCols, hwParamGrid, hwRowGrid, hwTpr, layerNormBackwardDxHwWgsl, layerNormBackwardParamsHwWgsl, layerNormHwWgsl,
@@ -23,6 +23,7 @@ export function layerNorm(be: GpuBackend, y: Tensor, mean: Tensor, rstd: Tensor,
 
 export function layerNormBackward(be: GpuBackend, dx: Tensor, dgamma: Tensor, dbeta: Tensor, dy: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, gamma: Tensor): Kernel[] {
   checkLayerNorm(dy, mean, rstd, x, gamma, dbeta);
+  checkSizes('layerNorm backward', [[dx, x.size], [dgamma, gamma.size]]);
   const C = gamma.size, rows = x.size / C;
   const dims = { u: [rows, C], f: [0] };
   const dxT = { DY: dy, X: x, MEAN: mean, RSTD: rstd, GAMMA: gamma, DX: dx };

@@ -3,6 +3,7 @@ import type { Kernel, Tensor } from '../../backend.ts';
 import type { Shader } from '../bindings.ts';
 import { crossEntropyWgsl, mseWgsl } from './wgsl.ts';
 import { ceCountWgsl, ceFinishWgsl, ceRowsWgsl } from './rows.wgsl.ts';
+import { checkSizes } from '../shapes.ts';
 import type { GpuBackend, GpuKernel } from '../../gpu/backend.ts';
 
 /**
@@ -24,6 +25,7 @@ export function softmaxCrossEntropy(be: GpuBackend, dlogits: Tensor | null, logi
 
 export function mse(be: GpuBackend, dpred: Tensor | null, pred: Tensor, target: Tensor, metrics: Tensor): Kernel {
   const B = pred.shape[0], C = pred.size / B;
+  checkSizes('mse', [[target, pred.size], [dpred, pred.size], [metrics, 4]]);
   const t: Record<string, Tensor> = { P: pred, T: target, MET: metrics };
   if (dpred) t.DP = dpred;
   return lossKernel(be, 'mse', mseWgsl(!!dpred), B, C, t);
@@ -36,6 +38,8 @@ export function sequenceCrossEntropy(be: GpuBackend, dlogits: Tensor | null, log
 
 function crossEntropy(be: GpuBackend, label: string, dlogits: Tensor | null, logits: Tensor, labels: Tensor, metrics: Tensor,
   B: number, T: number, V: number, seqMetrics: boolean): Kernel {
+  if (!Number.isInteger(V)) throw new Error(`${label}: ${logits.name} (${logits.shape}) is not ${B}×${T} rows of logits`);
+  checkSizes(label, [[dlogits, B * T * V], [metrics, seqMetrics ? 6 : 4]]);
   const t: Record<string, Tensor> = { L: logits, Y: labels, MET: metrics };
   if (dlogits) t.DL = dlogits;
   if (be.hw && T * V > SERIAL_LOGITS) return rowParallel(be, label, t, B, T, V, seqMetrics);

@@ -5,6 +5,7 @@ import { matmulRegisterEligible, matmulRegisterWgsl, REG_COLS, REG_WG } from './
 import { largeAligned, largeTileInvalid, matmulLargeWgsl, type LargeTile } from './large.wgsl.ts';
 import { dotLanes, matmulDotWgsl } from './dot.wgsl.ts';
 import { splitK, splitKIneligible, splitKSlices, SPLITK_MIN_K, SPLITK_MIN_SLICE } from './splitk.ts';
+import { checkSizes } from '../shapes.ts';
 import type { Arg, GpuBackend } from '../../gpu/backend.ts';
 
 /**
@@ -36,6 +37,8 @@ export function matmul(be: GpuBackend, out: Tensor, a: Tensor, b: Tensor, o: Mat
   const { M, N, K, batch } = matmulDims(a, b, o);
   const label = name ?? `matmul ${M}x${N}x${K}`;
   if (out.size !== M * N * batch) throw new Error(`matmul: out ${out.name} has ${out.size} elements, need ${M * N * batch}`);
+  // A stores M rows (M − 1 under onesRow) per batch; matmulDims reads A's and B's shapes past a batch dim, not their sizes.
+  checkSizes(label, [[a, batch * (M - (o.onesRow ? 1 : 0)) * K], [b, batch * K * N], [o.bias, N], [o.gradAct?.y, M * N * batch]]);
   // vec4 loads of A run along its stored contiguous dim: the M − 1 real rows under onesRow.
   const vecA = (o.transA ? M - (o.onesRow ? 1 : 0) : K) % 4 === 0;
   const vecB = (o.transB ? K : N) % 4 === 0;

@@ -2,8 +2,9 @@
 import type { Kernel, Tensor } from '../../backend.ts';
 import { CELL } from '../../backend.ts';
 import { grid1d } from '../common.wgsl.ts';
+import { checkSizes } from '../shapes.ts';
 import {
-  recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
+  gateCount, recurrentInit, recurrentInitBackwardWgsl, recurrentInitWgsl,
   recurrentSplitGroups, recurrentStepBackwardSplitWgsl, recurrentStepBackwardWgsl, recurrentStepSplitWgsl, recurrentStepWgsl,
   RNN_SPLIT_UNITS,
 } from './wgsl.ts';
@@ -11,11 +12,22 @@ import { recurrentSequenceBackwardWgsl, recurrentSequenceThreads, recurrentSeque
 import type { CellKind, RecurrentBuffers, RecurrentGrads } from '../../backend.ts';
 import type { GpuBackend } from '../../gpu/backend.ts';
 
+/** The buffers hold what the kernels index for (B, T, H) = hseq's shape; with g, the backward's too (dout per seqOut). */
+function checkRecurrent(cell: CellKind, s: RecurrentBuffers, g?: RecurrentGrads, seqOut = false): void {
+  const [B, T, H] = s.hseq.shape, GH = gateCount(cell) * H, BTH = B * T * H;
+  const op = `${cell} (B, T, H) = (${B}, ${T}, ${H})`;
+  checkSizes(op, [[s.xp, B * T * GH], [s.whh, H * GH], [s.bhh, GH], [s.hseq, BTH], [s.hprev, BTH], [s.hlast, B * H],
+    [s.cseq, cell === CELL.lstm ? BTH : 0], [s.gates, cell === CELL.rnn ? 0 : 4 * BTH]]);
+  if (g) checkSizes(`${op} backward`, [[g.dout, seqOut ? BTH : B * H], [g.dgx, B * T * GH], [g.dgh, B * T * GH], [g.carry, B * H],
+    [g.whhT, GH * H], [g.dh0, B * H], [g.dc0, B * H]]);
+}
+
 // Initial state (s.h0/c0, g.dh0/dc0): t = −1 is the extra dispatch that loads it (forward) or
 // writes its gradient (backward); the WGSL header in ops/recurrent/wgsl.ts says why.
 export function recurrentStep(be: GpuBackend, cell: CellKind, t: number, s: RecurrentBuffers): Kernel {
   const [B, T, H] = s.hseq.shape;
   const init = recurrentInit(cell, s);
+  checkRecurrent(cell, s);
   if (t === -1) {
     if (!s.h0) throw new Error(`${cell} step −1 loads the initial state: s.h0 is missing`);
     const bind: Record<string, Tensor> = { H0: s.h0, HPREV: s.hprev };
@@ -36,6 +48,7 @@ export function recurrentStep(be: GpuBackend, cell: CellKind, t: number, s: Recu
 export function recurrentStepBackward(be: GpuBackend, cell: CellKind, t: number, seqOut: boolean, s: RecurrentBuffers, g: RecurrentGrads): Kernel {
   const [B, T, H] = s.hseq.shape;
   const init = recurrentInit(cell, s);
+  checkRecurrent(cell, s, g, seqOut);
   if (t === -1) {
     if (!g.dh0 || (cell === CELL.lstm && !g.dc0)) throw new Error(`${cell} backward step −1 writes the initial state's gradient: g.dh0${cell === CELL.lstm ? '/dc0' : ''} missing`);
     const bind: Record<string, Tensor> = { WHHT: g.whhT, DGH: g.dgh, CARRY: g.carry, DH0: g.dh0 };
@@ -61,6 +74,7 @@ export function recurrentSequence(be: GpuBackend, cell: CellKind, s: RecurrentBu
   const [B, T, H] = s.hseq.shape;
   const init = recurrentInit(cell, s);
   if (H > RNN_SEQ_MAX_H) return null;
+  checkRecurrent(cell, s);
   const bind = { XP: s.xp, WHH: s.whh, BHH: s.bhh, HSEQ: s.hseq, HPREV: s.hprev, CSEQ: s.cseq, GATES: s.gates, HLAST: s.hlast };
   const [gx, gy] = grid1d(B * 256);
   return be.dimsKernel(`${cell} sequence`, recurrentSequenceWgsl(cell, recurrentSequenceThreads(H), be.hw), { u: [B, T, H, 0, 0, init ? 1 : 0] }, bind, [gx, gy, 1]);
@@ -70,6 +84,7 @@ export function recurrentSequenceBackward(be: GpuBackend, cell: CellKind, seqOut
   const [B, T, H] = s.hseq.shape;
   const init = recurrentInit(cell, s);
   if (H > RNN_SEQ_MAX_H) return null;
+  checkRecurrent(cell, s, g, seqOut);
   const aux = cell === CELL.gru ? s.hprev : cell === CELL.lstm && init ? s.c0! : s.hseq;
   const bind = { WHHT: g.whhT, AUX: aux, CSEQ: s.cseq, GATES: s.gates, DOUT: g.dout, DGX: g.dgx, DGH: g.dgh, CARRY: g.carry };
   const [gx, gy] = grid1d(B * 256);

@@ -2,7 +2,7 @@
 import type { Kernel, ReduceOp, Tensor } from '../../backend.ts';
 import { pow2AtLeast } from '../common.wgsl.ts';
 import { reduceBackwardWgsl, reduceWgsl, sumRowsParallelWgsl, sumRowsWgsl, sumSquaresWgsl } from './wgsl.ts';
-import { axisSplit } from '../shapes.ts';
+import { axisSplit, checkSizes } from '../shapes.ts';
 import type { GpuBackend, GpuKernel } from '../../gpu/backend.ts';
 
 /** Rows per lane of a sumRows chunk on hardware GPUs (sumRowsParallelWgsl). */
@@ -10,17 +10,20 @@ const SUM_CHUNK_LANE = 16;
 
 export function reduce(be: GpuBackend, op: ReduceOp, out: Tensor, x: Tensor, axis: number): Kernel {
   const [outer, len, inner] = axisSplit(x.shape, axis);
+  checkSizes(`reduce ${op}`, [[x, outer * len * inner], [out, outer * inner]]);
   return be.ew(`reduce ${op}`, reduceWgsl(op), outer * inner, { u: [outer, len, inner] }, { X: x, Y: out });
 }
 
 export function reduceBackward(be: GpuBackend, op: ReduceOp, dx: Tensor, dy: Tensor, x: Tensor, y: Tensor, axis: number): Kernel {
   const [outer, len, inner] = axisSplit(x.shape, axis);
+  checkSizes(`reduce ${op} backward`, [[x, outer * len * inner], [dx, x.size], [dy, outer * inner], [y, outer * inner]]);
   return be.ew(`reduce ${op} backward`, reduceBackwardWgsl(op), x.size, { u: [outer, len, inner] },
     { DY: dy, X: x, Yv: y, DX: dx });
 }
 
 export function sumRows(be: GpuBackend, out: Tensor, x: Tensor, accumulate = false): Kernel {
   const N = out.size, rows = x.size / N;
+  if (!Number.isInteger(rows)) throw new Error(`sumRows: ${x.name} (${x.shape}) is not whole rows of ${out.name}'s ${N}`);
   const dims = { u: [rows, 0, N, accumulate ? 1 : 0] };
   // Hardware GPUs: lanes of a workgroup split the rows (sumRowsParallelWgsl) once there are enough
   // of them; past SUM_CHUNK_LANE rows per lane, workgroups along y take chunks of rows into a
@@ -40,5 +43,6 @@ export function sumRows(be: GpuBackend, out: Tensor, x: Tensor, accumulate = fal
 }
 
 export function sumSquares(be: GpuBackend, out: Tensor, x: Tensor): Kernel {
+  checkSizes('sumSquares', [[out, 1]]);
   return be.dimsKernel('sumSquares', sumSquaresWgsl(), { u: [x.size] }, { X: x, Y: out }, [1, 1, 1]);
 }
