@@ -11,7 +11,7 @@
 // times for stride 1), and padded windows would need the −∞ skip of padded positions; the graph
 // records the plain pair for those (autodiff/convpool.ts).
 import { read, rw, shader, type Shader } from '../bindings.ts';
-import { CONV_HEAD, colOffsets, colRead, convAct, type ConvVariant } from './wgsl.ts';
+import { CONV_HEAD, colOffsets, convAct, fwdTaps, type ConvVariant } from './wgsl.ts';
 
 /**
  * Dims: convDims(g, 'fwd') with M = N·POH·POW (pooled pixels) and p0, p1 the pool window's height
@@ -45,21 +45,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       // Zeroed explicitly per position (one declaration outside the loop, so no compiler has to
       // re-run a declaration's zero-initialisation each iteration).
       ${js.map((j) => `acc[${j}] = vec4<f32>(0.0);`).join(' ')}
-      for (var kh = 0u; kh < d.KH; kh++) {
-        let ih = i32(oh * d.sh + kh * d.dh) - i32(d.ph);
-        if (ih < 0 || ih >= i32(d.H)) { continue; }
-        for (var kw = 0u; kw < d.KW; kw++) {
-          let iw = i32(ow * d.sw + kw * d.dw) - i32(d.pw);
-          if (iw < 0 || iw >= i32(d.W)) { continue; }
-          let xb = ((n * d.H + u32(ih)) * d.W + u32(iw)) * d.C;
-          let wb = (kh * d.KW + kw) * d.C;
-          for (var c = 0u; c < d.C; c++) {
-            let xv = X[xb + c];
-            let wr = (wb + c) * ${o.vec ? '(d.F / 4u)' : 'd.F'};
-            ${js.map((j) => `acc[${j}] += xv * ${colRead(v, 'Bm', 'wr', j)};`).join('\n            ')}
-          }
-        }
-      }
+      ${fwdTaps(v)}
       // The conv output's flat index (n, oh, ow, f0): what the plain pool records as its argmax.
       let ci = ((n * d.OH + oh) * d.OW + ow) * d.F + f0;
       ${js.map((j) => `for (var q = 0u; q < 4u; q++) {

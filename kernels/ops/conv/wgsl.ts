@@ -98,6 +98,30 @@ export function colRead(o: ConvVariant, arr: string, row: string, j: number): st
   return o.vec ? `${arr}[${row} + cv${j}]` : `vec4<f32>(${[0, 1, 2, 3].map((q) => `${arr}[${row} + cs${4 * j + q}]`).join(', ')})`;
 }
 
+/**
+ * The forward's K loop for output pixel (n, oh, ow): acc[j] (vec4 columns f0 + 4j …) += every
+ * in-bounds tap's input channels times the filters' row. Shared by convWgsl's fwd and the fused
+ * conv + max pool (pool.wgsl.ts), so both sum in the same order and give the same f32 values.
+ */
+export function fwdTaps(o: ConvVariant): string {
+  const reads = Array.from({ length: o.fb / 4 }, (_, j) => `acc[${j}] += xv * ${colRead(o, 'Bm', 'wr', j)};`).join('\n        ');
+  return `for (var kh = 0u; kh < d.KH; kh++) {
+    let ih = i32(oh * d.sh + kh * d.dh) - i32(d.ph);
+    if (ih < 0 || ih >= i32(d.H)) { continue; }
+    for (var kw = 0u; kw < d.KW; kw++) {
+      let iw = i32(ow * d.sw + kw * d.dw) - i32(d.pw);
+      if (iw < 0 || iw >= i32(d.W)) { continue; }
+      let xb = ((n * d.H + u32(ih)) * d.W + u32(iw)) * d.C;
+      let wb = (kh * d.KW + kw) * d.C;
+      for (var c = 0u; c < d.C; c++) {
+        let xv = X[xb + c];
+        let wr = (wb + c) * ${o.vec ? '(d.F / 4u)' : 'd.F'};
+        ${reads}
+      }
+    }
+  }`;
+}
+
 export function convWgsl(o: ConvVariant): Shader {
   const J = o.fb / 4;
   const acc = `var acc: array<vec4<f32>, ${J}>;`;
@@ -114,21 +138,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   ${colOffsets(o, 'f0', 'd.F')}
   let ow = m % d.OW; let t = m / d.OW; let oh = t % d.OH; let n = t / d.OH;
   ${acc}
-  for (var kh = 0u; kh < d.KH; kh++) {
-    let ih = i32(oh * d.sh + kh * d.dh) - i32(d.ph);
-    if (ih < 0 || ih >= i32(d.H)) { continue; }
-    for (var kw = 0u; kw < d.KW; kw++) {
-      let iw = i32(ow * d.sw + kw * d.dw) - i32(d.pw);
-      if (iw < 0 || iw >= i32(d.W)) { continue; }
-      let xb = ((n * d.H + u32(ih)) * d.W + u32(iw)) * d.C;
-      let wb = (kh * d.KW + kw) * d.C;
-      for (var c = 0u; c < d.C; c++) {
-        let xv = X[xb + c];
-        let wr = (wb + c) * ${o.vec ? '(d.F / 4u)' : 'd.F'};
-      ${unroll((j) => `acc[${j}] += xv * ${colRead(o, 'Bm', 'wr', j)};`)}
-      }
-    }
-  }
+  ${fwdTaps(o)}
   for (var j = 0u; j < ${J}u; j++) {
     for (var q = 0u; q < 4u; q++) {
       let f = f0 + 4u * j + q;
