@@ -1,6 +1,7 @@
 // Browser side of tests/convpool-gpu.test.ts: the graph's conv + max pool forward fusion
 // (kernels/autodiff/convpool.ts) on the real WebGPU backend. Each case returns numbers and kernel
 // labels; the node side asserts on them.
+import { modelStep } from './model-step.ts';
 import { register, type Cases } from './register.ts';
 import { Graph } from '../../kernels/autodiff/graph.ts';
 import { convGeom, type Backend, type StepParams, type Tensor } from '../../kernels/backend.ts';
@@ -9,7 +10,7 @@ import { acquireGpu } from '../../kernels/device/gpu.ts';
 import { GpuBackend } from '../../kernels/gpu/backend.ts';
 import { presetSpec } from '../../kernels/model/presets.ts';
 import type { LayerSpec } from '../../kernels/model/types.ts';
-import { buildModel, describeBuffers, describeParams, initParams } from '../../kernels/nn/model.ts';
+import { buildModel, describeParams } from '../../kernels/nn/model.ts';
 import { conv2dRef } from '../../kernels/ops/conv/cpu.ts';
 import { Rng } from '../../kernels/rng.ts';
 import { compile, disposeCompiled } from '../../kernels/train/compile.ts';
@@ -27,42 +28,12 @@ async function gpuWith(paths: Paths, fuse: boolean): Promise<GpuBackend> {
 
 interface ModelArg { layers: LayerSpec[]; inShape: number[]; B: number; classes: number; paths: Paths }
 
-/** One training step's parameter gradients of a model spec on `be` (fixed seeded parameters and batch). */
-async function modelGrads(be: Backend, a: ModelArg): Promise<{ grads: number[][]; forward: string[]; backward: string[]; loss: number }> {
-  const info = describeParams(a.layers, a.inShape);
-  const P = be.flat(info.map((p) => p.shape), 'params');
-  const G = be.flat(info.map((p) => p.shape), 'grads');
-  const bufs = be.flat(describeBuffers(a.layers, a.inShape).map((b) => b.shape), 'buffers');
-  const init = initParams(info, 5);
-  info.forEach((p, i) => { if (p.name.endsWith('.b')) init[i] = Float32Array.from(init[i], (_, j) => 0.1 * ((j % 5) - 2)); });
-  init.forEach((v, i) => be.write(P.views[i], v));
-  const g = new Graph(be, true);
-  const x = g.alloc([a.B, ...a.inShape], 'x');
-  const labels = be.tensor([a.B], 'labels', 'u32');
-  const metrics = be.tensor([4], 'metrics');
-  const rng = new Rng(11);
-  be.write(x, Float32Array.from({ length: x.size }, () => rng.normal()));
-  be.write(labels, Uint32Array.from({ length: a.B }, (_, i) => (i * 7) % a.classes));
-  const logits = buildModel(g, a.layers, x, { values: P.views, grads: G.views, buffers: bufs.views });
-  g.softmaxCrossEntropy(logits, labels, metrics);
-  const backward = g.backward();
-  const prog = be.program('step', [...g.forward, ...backward]);
-  await be.ready();
-  be.run(prog, { step: 1, batchStart: 0, lr: 0, seed: 1, rows: a.B });
-  const grads = await Promise.all(G.views.map(async (t: Tensor) => [...await be.read(t)]));
-  const loss = (await be.read(metrics))[0] / a.B;
-  const r = { grads, forward: g.forward.map((k) => k.label), backward: backward.map((k) => k.label), loss };
-  g.dispose();
-  for (const t of [P.flat, G.flat, bufs.flat, labels, metrics]) be.free(t);
-  return r;
-}
-
 const cases: Cases = {
   /** A model's gradients: fused GPU, GPU with the fusion off, and CPU f64 (plain ops). */
   async 'model grads'(arg) {
     const a = arg as ModelArg;
     const on = await gpuWith(a.paths, true), off = await gpuWith(a.paths, false);
-    const r = { fused: await modelGrads(on, a), plain: await modelGrads(off, a), cpu: await modelGrads(new CpuBackend('f64'), a) };
+    const r = { fused: await modelStep(on, a), plain: await modelStep(off, a), cpu: await modelStep(new CpuBackend('f64'), a) };
     on.destroy();
     off.destroy();
     return { ...r, names: describeParams(a.layers, a.inShape).map((p) => p.name) };
