@@ -15,8 +15,7 @@
 #   batches   each model at batch 8 and 512 (--batch 8,512 --only batch=), eager and CUDA graph
 #   fallback  ours with the fallback kernel forms (--paths fallback): the four models and matmul
 #             4096, to set against ref's hardware forms on the same GPU (ours only)
-#   norobust  ours with Dawn's robustness off: bench:node's --no-robustness where it exists, else
-#             --dawn-flag enable-dawn-features=disable_robustness (ours only)
+#   norobust  ours with Dawn's robustness off (--no-robustness; ours only)
 #   profile   --quick --profile: each model's step per kernel (ours only)
 # plus `--check 512` first (matmul and the dot kernel against float64; its lines go to the log).
 # At most 8 files come back from a device run: these 5, table.md and gpu-all.log (7).
@@ -42,9 +41,7 @@ fi
 say "start $(date -u +%FT%TZ); bundle $(cat dist-bench/build.json 2>/dev/null); node $(node --version); DAWN_NODE=${DAWN_NODE:-unset}"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,temperature.gpu --format=csv,noheader 2>&1 | tee -a "$LOG"
 
-# Robustness off: the option another helper is adding, if this tree has it; else Dawn's toggle.
-if grep -q "'no-robustness'" scripts/bench-node.ts 2>/dev/null; then NOROBUST=(--no-robustness)
-else NOROBUST=(--dawn-flag enable-dawn-features=disable_robustness); fi
+NOROBUST=(--no-robustness)
 
 if [ -n "${GPU_ALL_SMOKE:-}" ]; then
   Q=(--quick); REF=(--only 'matmul n=256$'); BATCH=(--batch 8 --only 'train mlp-mnist batch=')
