@@ -28,6 +28,7 @@
 // --batch 8,512 (one comma list): each training model also at these batch sizes, ours and PyTorch's
 // (rows `train <model> batch=<B>`; every training row's JSON carries `batch`); --paths
 // fallback|hardware: our GPU backend's kernel forms (meta `paths`). See scripts/bench-node/batches.ts.
+// --no-convpool: conv2d + max pool as the plain pair, not the fused kernel (meta `conv_pool_fusion`), its A/B.
 //
 // Timings: a warm-up step, a probe that sizes the repetitions (scripts/bench/measure.ts), then
 // the median over repetitions of back-to-back steps, each ending in a wait for the device
@@ -61,7 +62,7 @@ const { values: a } = parseArgs({
     json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, 'no-torch': { type: 'boolean' },
     python: { type: 'string' }, mnist: { type: 'string' }, check: { type: 'string' }, out: { type: 'string' },
     'dawn-flag': { type: 'string', multiple: true }, 'no-robustness': { type: 'boolean' }, sweep: { type: 'boolean' }, profile: { type: 'boolean' }, 'no-tfjs': { type: 'boolean' },
-    batch: { type: 'string', multiple: true }, paths: { type: 'string' },
+    batch: { type: 'string', multiple: true }, paths: { type: 'string' }, 'no-convpool': { type: 'boolean' },
   },
 });
 let batches: number[], paths: ReturnType<typeof parsePaths>;
@@ -158,14 +159,14 @@ async function main(): Promise<number> {
 
   const meta = {
     meta: true, quick, adapter: ad.name, adapter_info: ad.info, software_adapter: ad.software, dawn: dawn.source, dawn_flags: dawnFlags, robustness: robust, node: process.version,
-    features: [...adapter.features].sort(), mnist: mnistDir, paths: paths ?? 'auto', batches,
+    features: [...adapter.features].sort(), mnist: mnistDir, paths: paths ?? 'auto', conv_pool_fusion: !a['no-convpool'], batches,
     torch: torch ? { ...torch.meta, python: torch.python } : { error: torchErr },
     tfjs: 'error' in tfjs ? { error: tfjs.error } : { version: tfjs.version, backend: 'webgpu' },
   };
   out(meta);
   if (!a.json) {
     console.log(`bench:node${quick ? ' --quick' : ''}: adapter ${ad.name}${ad.software ? ' (software)' : ''}; Dawn from ${dawn.source}, robustness ${robust}; node ${process.version}; MNIST from ${mnistDir}` +
-      `${paths ? `; kernel paths ${paths}` : ''}${batches.length ? `; also batch ${batches.join(', ')}` : ''}`);
+      `${paths ? `; kernel paths ${paths}` : ''}${a['no-convpool'] ? '; conv + max pool unfused' : ''}${batches.length ? `; also batch ${batches.join(', ')}` : ''}`);
     if (torch) {
       const m = torch.meta;
       console.log(`  peer: PyTorch ${m.torch} (${torch.python}) on ${m.device}${m.cuda ? `, CUDA ${m.cuda_version}, cuDNN ${m.cudnn}` : `, ${m.threads} thread(s)`}; ${m.tf32}, fp32 verified: matmul ${m.fp32_verified}, conv ${m.fp32_conv_verified}; attention ${m.attention}${m.note ? `; ${m.note}` : ''}`);
@@ -213,7 +214,7 @@ async function main(): Promise<number> {
   }
   const samplesPerS = (t: Timing, w: Work): number => (1000 * w.batch) / t.ms;
   for (const { model: m, batch, name, reference } of rows) {
-    const ours = await runSide(() => ourModel(m, 'webgpu', data, { batch, paths }), train, samplesPerS);
+    const ours = await runSide(() => ourModel(m, 'webgpu', data, { batch, paths, convPool: !a['no-convpool'] }), train, samplesPerS);
     for (const v of variants) report(name, 'samples/s', ours, v, undefined, batch);
     // TensorFlow.js trains at the reference batch only (scripts/bench/tfjs-models.ts).
     if (!('error' in tfjs) && reference) report(name, 'samples/s', ours, 'tfjs', await runSide(() => tfjs.model(m, data), train, samplesPerS), batch);

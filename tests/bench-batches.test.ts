@@ -91,3 +91,16 @@ test('at batch 8, ours (LSTM and MLP) and torch_bench.py (MLP) train at that bat
   const ratio = Number(line.split('|')[5].trim().replace('×', ''));
   assert.ok(Math.abs(ratio - mlp.value / it.value!) <= 0.01 * (mlp.value / it.value!), `${line} vs ${mlp.value} / ${it.value}`);
 });
+
+test('the table sets a --no-convpool run (meta conv_pool_fusion false) against the default run, item by item, and nowhere else', () => {
+  const meta = (m: object) => JSON.stringify({ meta: true, adapter: 'gpu', paths: 'auto', dawn_flags: [], ...m });
+  const row = (ours: number) => JSON.stringify({ name: 'train cnn-mnist', unit: 'samples/s', ours, peer: null, batch: 64, peer_backend: 'torch-cuda eager' });
+  // The unfused run first: a table that took it for a default run would show its figure.
+  const md = tables([`${meta({ conv_pool_fusion: false })}\n${row(2400)}\n`, `${meta({})}\n${row(3000)}\n`]);
+  const at = md.indexOf('Conv + max pool: ours with the plain pair');
+  assert.ok(at >= 0, md);
+  assert.match(md.slice(at), /\| train cnn-mnist \| 3,?000 \| 2,?400 \| 1\.25× \|/);
+  // The unfused run is not a default run: the main table's cnn row is the fused one alone.
+  assert.equal(md.split('\n').filter((l) => l.startsWith('| cnn-mnist |')).length, 1, md);
+  assert.match(md.split('\n').find((l) => l.startsWith('| cnn-mnist |'))!, /\| 3,?000 \|/);
+});

@@ -16,9 +16,10 @@
 #   fallback  ours with the fallback kernel forms (--paths fallback): the four models and matmul
 #             4096, to set against ref's hardware forms on the same GPU (ours only)
 #   norobust  ours with Dawn's robustness off (--no-robustness; ours only)
+#   unfused   ours with conv2d + max pool as the plain pair (--no-convpool): cnn-mnist (ours only)
 #   profile   --quick --profile: each model's step per kernel (ours only)
 # plus `--check 512` first (matmul and the dot kernel against float64; its lines go to the log).
-# At most 8 files come back from a device run: these 5, table.md and gpu-all.log (7).
+# At most 8 files come back from a device run: these 6, table.md and gpu-all.log (8).
 #
 # GPU_ALL_SMOKE=1 runs the same parts on tiny items (--quick, matmul n=256, mlp at batch 8), to
 # check the script itself on SwiftShader here: `OUT=/tmp/g GPU_ALL_SMOKE=1 bash scripts/bench-node/gpu-all.sh`.
@@ -74,6 +75,7 @@ part ref      210 "${Q[@]}" "${REF[@]}" --no-tfjs
 part batches  170 "${Q[@]}" "${BATCH[@]}" --no-tfjs
 part fallback  60 "${Q[@]}" --paths fallback --only "$ABONLY" --no-torch --no-tfjs
 part norobust  60 "${Q[@]}" "${NOROBUST[@]}" --only "$ABONLY" --no-torch --no-tfjs
+part unfused   30 "${Q[@]}" --no-convpool --only 'train cnn-mnist$' --no-torch --no-tfjs
 [ ${#PROFILE[@]} -gt 0 ] && part profile 50 "${PROFILE[@]}" --no-torch --no-tfjs
 
 node "$TABLE" "$OUT"/ref.jsonl "$OUT"/batches.jsonl "$OUT"/fallback.jsonl "$OUT"/norobust.jsonl >"$OUT/table.md" 2>>"$LOG"

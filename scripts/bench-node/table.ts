@@ -8,7 +8,8 @@
 // the meta line says `robustness: false | 'off'` / `no_robustness: true`). Printed: (1) training rows as run by default,
 // per model and batch, against PyTorch eager and CUDA graph; (2) matmul against cuBLAS; (3) ours
 // with the fallback kernel forms against ours by default on the same adapter (ratio above 1: the
-// default forms are faster); (4) ours with robustness off against ours with it on. A refused or
+// default forms are faster); (4) ours with robustness off against ours with it on; (5) ours with
+// conv + max pool unfused (meta `conv_pool_fusion: false`) against the fused kernel. A refused or
 // failed side prints as — with the reason in the last column. Nothing is computed that the lines
 // do not carry, except ratios of two figures from them.
 import { readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { num } from '../bench/format.ts';
 
 type Row = Record<string, unknown>;
-interface Config { paths: string; robust: boolean }
+interface Config { paths: string; robust: boolean; convPool: boolean }
 interface Line { row: Row; cfg: Config; meta: Row }
 
 const MODEL_ORDER = ['mlp-mnist', 'cnn-mnist', 'lstm', 'transformer'];
@@ -24,7 +25,7 @@ const MODEL_ORDER = ['mlp-mnist', 'cnn-mnist', 'lstm', 'transformer'];
 export function configOf(meta: Row): Config {
   const flags = Array.isArray(meta.dawn_flags) ? meta.dawn_flags.map(String) : [];
   const off = flags.some((f) => /^enable-dawn-features=.*disable_robustness/.test(f)) || meta.robustness === false || meta.robustness === 'off' || meta.no_robustness === true;
-  return { paths: typeof meta.paths === 'string' ? meta.paths : 'auto', robust: !off };
+  return { paths: typeof meta.paths === 'string' ? meta.paths : 'auto', robust: !off, convPool: meta.conv_pool_fusion !== false };
 }
 
 /** Every result line of the files, with the meta line it follows. */
@@ -49,7 +50,7 @@ export function readLines(texts: string[]): { lines: Line[]; metas: Row[] } {
   return { lines, metas };
 }
 
-const isDefault = (c: Config): boolean => c.paths === 'auto' && c.robust;
+const isDefault = (c: Config): boolean => c.paths === 'auto' && c.robust && c.convPool;
 const peerKind = (r: Row): string => {
   const b = String(r.peer_backend ?? '');
   return b.startsWith('tfjs') ? 'tfjs' : b.endsWith('graph') ? 'graph' : 'eager';
@@ -83,7 +84,7 @@ export function tables(texts: string[]): string {
     const t = m0.torch as Row | undefined;
     out.push(`Adapter ${m0.adapter}${m0.software_adapter ? ' (software)' : ''}; Dawn ${m0.dawn}; node ${m0.node}; ` +
       `PyTorch ${t?.torch ?? `unavailable (${t?.error ?? '?'})`}${t?.cuda ? ` CUDA ${t.cuda_version}, cuDNN ${t.cudnn}, ${t.device}` : ''}; ` +
-      `${metas.length} run(s): ${metas.map((m) => { const c = configOf(m); return `paths ${c.paths}, robustness ${c.robust ? 'on' : 'off'}${m.quick ? ', --quick' : ''}`; }).join('; ')}.`, '');
+      `${metas.length} run(s): ${metas.map((m) => { const c = configOf(m); return `paths ${c.paths}, robustness ${c.robust ? 'on' : 'off'}${c.convPool ? '' : ', conv + pool unfused'}${m.quick ? ', --quick' : ''}`; }).join('; ')}.`, '');
   }
   const def = index(lines, (l) => isDefault(l.cfg));
   const names = [...new Set(lines.map((l) => String(l.row.name)))];
@@ -124,8 +125,9 @@ export function tables(texts: string[]): string {
     }
     out.push('');
   };
-  ab('Kernel paths: ours with the fallback forms (--paths fallback) against ours by default (the hardware forms on a GPU):', (c) => c.paths === 'fallback' && c.robust, 'fallback forms');
-  ab('Robustness: ours with Dawn\'s robustness off against ours with it on:', (c) => !c.robust && c.paths === 'auto', 'robustness off');
+  ab('Kernel paths: ours with the fallback forms (--paths fallback) against ours by default (the hardware forms on a GPU):', (c) => c.paths === 'fallback' && c.robust && c.convPool, 'fallback forms');
+  ab('Robustness: ours with Dawn\'s robustness off against ours with it on:', (c) => !c.robust && c.paths === 'auto' && c.convPool, 'robustness off');
+  ab('Conv + max pool: ours with the plain pair (--no-convpool) against the fused kernel:', (c) => !c.convPool && c.paths === 'auto' && c.robust, 'plain conv, pool');
   return out.join('\n');
 }
 

@@ -21,21 +21,30 @@ import type { Work } from './measure.ts';
 export type OurBackend = 'webgpu' | 'cpu';
 /** The GPU backend's kernel forms (GpuBackend.paths): 'auto' picks per adapter, as a page gets. */
 export type Paths = 'auto' | 'hardware' | 'fallback';
-/** bench:node's --batch and --paths: a training step at another batch size; the GPU backend's kernel forms. */
-export interface OurOpts { batch?: number; paths?: Paths }
+/**
+ * The GPU backend's kernel forms for an A/B: `paths` (bench:node --paths) and, with convPool false
+ * (--no-convpool), conv2d + max pool recorded as the plain pair instead of the fused kernel.
+ */
+export interface Forms { paths?: Paths; convPool?: boolean }
+/** bench:node's --batch, --paths and --no-convpool: a training step at another batch size; the GPU backend's kernel forms. */
+export interface OurOpts extends Forms { batch?: number }
+
+const isDefault = (f: Forms): boolean => (!f.paths || f.paths === 'auto') && f.convPool !== false;
 
 /** Sets the GPU backend's kernel forms before anything is compiled (kernels read `hw` when made). */
-function setPaths(be: Backend, paths: Paths | undefined): void {
-  if (!paths || paths === 'auto') return;
-  if (be.info.kind !== 'webgpu') throw new Error(`paths ${paths}: only the WebGPU backend has kernel paths (this is ${be.info.kind})`);
-  (be as unknown as GpuBackend).paths = paths;
+function setForms(be: Backend, f: Forms): void {
+  if (isDefault(f)) return;
+  if (be.info.kind !== 'webgpu') throw new Error(`${f.paths && f.paths !== 'auto' ? `paths ${f.paths}` : 'no-convpool'}: only the WebGPU backend has kernel forms to choose (this is ${be.info.kind})`);
+  const gpu = be as unknown as GpuBackend;
+  if (f.paths) gpu.paths = f.paths;
+  if (f.convPool === false) gpu.fuseConvPool = false;
 }
 
-/** A backend with its kernel forms set (setPaths); destroyed again when they cannot be. */
-async function backendWith(choice: OurBackend, paths: Paths | undefined): Promise<Backend> {
+/** A backend with its kernel forms set (setForms); destroyed again when they cannot be. */
+async function backendWith(choice: OurBackend, f: Forms): Promise<Backend> {
   const { backend: be } = await createBackend(choice);
   try {
-    setPaths(be, paths);
+    setForms(be, f);
   } catch (e) {
     be.destroy();
     throw e;
@@ -96,7 +105,7 @@ const fixedParams = (): StepParams => ({ step: 1, batchStart: 0, lr: 1e-3, seed:
 
 /** out (n, n) = a · b in a one-kernel program. */
 export async function ourMatmul(n: number, paths?: Paths): Promise<Work> {
-  const be = await backendWith('webgpu', paths);
+  const be = await backendWith('webgpu', { paths });
   const rng = new Rng(n), owned: Tensor[] = [];
   const a = randomTensor(be, [n, n], 'a', rng, owned), b = randomTensor(be, [n, n], 'b', rng, owned);
   const out = be.tensor([n, n], 'out');
@@ -188,27 +197,27 @@ export async function ourModel(name: ModelName, backend: OurBackend, d: BenchDat
   const B = o.batch ?? referenceBatch(name);
   const rows = name === 'lstm' ? d.seq.n : name === 'transformer' ? d.copy.train.n : d.mnistRaw.train.n;
   if (!Number.isInteger(B) || B < 1 || B > rows) throw new Error(`train ${name}: batch ${B} must be a whole number from 1 to the ${rows} training rows the benchmark has for it`);
-  if (name === 'lstm') return ourLstm(backend, d, B, o.paths);
+  if (name === 'lstm') return ourLstm(backend, d, B, o);
   const spec = name === 'mlp-mnist' ? presetSpec('mlp-mnist') : structuredClone(name === 'cnn-mnist' ? CNN_SPEC : TRANSFORMER_SPEC);
   spec.train = { ...spec.train, batchSize: B };
-  return sessionWork(spec, backend, name === 'transformer' ? d.copy : d.mnistRaw, 1e-3, o.paths);
+  return sessionWork(spec, backend, name === 'transformer' ? d.copy : d.mnistRaw, 1e-3, o);
 }
 
 /**
  * A spec's training step, compiled by a session and replayed at learning rate `lr` (the reference
- * models: 1e-3). With `paths` (hardware or fallback) it is compiled here instead, on a GPU backend
+ * models: 1e-3). With other kernel forms than a page's (`forms`) it is compiled here instead, on a GPU backend
  * whose kernel forms are set first (a session makes its own backend and compiles at once); the
  * same compile, ready and idle as the session's, so an A/B compares the kernels alone.
  */
-export async function sessionWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr = 1e-3, paths?: Paths): Promise<Work> {
-  if (paths && paths !== 'auto') return compiledWork(spec, backend, data, lr, paths);
+export async function sessionWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr = 1e-3, forms: Forms = {}): Promise<Work> {
+  if (!isDefault(forms)) return compiledWork(spec, backend, data, lr, forms);
   const s = await createSession(spec, { backend, data, onEvent: () => {}, memoryBudgetBytes: 4 * 1024 ** 3 });
   const w = programWork(s.backend, s.c.train, [], stepParams(s.c.batch, s.c.trainData.n, lr), s.c.batch, false, s.c.trainMetrics);
   return { ...w, batches: batchesOf(s.c.batch, s.c.trainData.n), dispose: () => s.dispose() };
 }
 
-async function compiledWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr: number, paths: Paths): Promise<Work> {
-  const be = await backendWith(backend, paths);
+async function compiledWork(spec: ModelSpec, backend: OurBackend, data: Mnist | TaskData, lr: number, forms: Forms): Promise<Work> {
+  const be = await backendWith(backend, forms);
   const c = compile(be, spec, data);
   try {
     await be.ready();
@@ -227,8 +236,8 @@ async function compiledWork(spec: ModelSpec, backend: OurBackend, data: Mnist | 
  * compile.ts does (flat params/grads/Adam state, resident data gathered by index on the device,
  * one program), over an input width the task datasets cannot express.
  */
-async function ourLstm(backend: OurBackend, d: BenchData, B: number, paths?: Paths): Promise<Work> {
-  const be = await backendWith(backend, paths);
+async function ourLstm(backend: OurBackend, d: BenchData, B: number, forms: Forms): Promise<Work> {
+  const be = await backendWith(backend, forms);
   const { T, I, n } = d.seq;
   const infos = describeParams(LSTM_LAYERS, [T, I]);
   const shapes = infos.map((p) => p.shape);
