@@ -13,10 +13,15 @@ export function attentionDims(qkv: Tensor, heads: number): AttnDims {
 
 /** y (N, OH, OW, F), x (N, H, W, C), w (KH, KW, C, F) sizes against the geometry. */
 export function checkConv(y: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom): void {
-  if (g.OH < 1 || g.OW < 1) throw new Error(`conv2d: empty output ${g.OH}x${g.OW}`);
-  if (x.size !== g.N * g.H * g.W * g.C) throw new Error(`conv2d: ${x.name} has ${x.size} elements, geometry needs ${g.N}x${g.H}x${g.W}x${g.C}`);
-  if (w.size !== g.KH * g.KW * g.C * g.F) throw new Error(`conv2d: ${w.name} has ${w.size} elements, geometry needs ${g.KH}x${g.KW}x${g.C}x${g.F}`);
+  checkConvOperands('conv2d:', x, w, g);
   if (y.size !== g.N * g.OH * g.OW * g.F) throw new Error(`conv2d: ${y.name} has ${y.size} elements, geometry needs ${g.N}x${g.OH}x${g.OW}x${g.F}`);
+}
+
+/** The conv's output is not empty, x (N, H, W, C) and w (KH, KW, C, F) fit the geometry; `lead` ("conv2d:") starts the message. */
+export function checkConvOperands(lead: string, x: Tensor, w: Tensor, g: Conv2dGeom): void {
+  if (g.OH < 1 || g.OW < 1) throw new Error(`${lead} empty output ${g.OH}x${g.OW}`);
+  if (x.size !== g.N * g.H * g.W * g.C) throw new Error(`${lead} ${x.name} has ${x.size} elements, geometry needs ${g.N}x${g.H}x${g.W}x${g.C}`);
+  if (w.size !== g.KH * g.KW * g.C * g.F) throw new Error(`${lead} ${w.name} has ${w.size} elements, geometry needs ${g.KH}x${g.KW}x${g.C}x${g.F}`);
 }
 
 /** x and y (rows, C), mean and rstd (rows), gamma and beta (C). */

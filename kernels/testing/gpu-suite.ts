@@ -108,13 +108,7 @@ async function checkPoison(gpu: GpuBackend, ts: Poisoned[]): Promise<string[]> {
   const bad: string[] = [];
   for (const { name, t, word } of ts) {
     const buf = t.store as GPUBuffer;
-    const staging = gpu.device.createBuffer({ size: buf.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'poison check' });
-    const enc = gpu.device.createCommandEncoder();
-    enc.copyBufferToBuffer(buf, 0, staging, 0, buf.size);
-    gpu.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const w = new Uint32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
+    const w = (await gpu.read(gpu.make([buf.size / 4], `${name} whole buffer`, 'u32', buf, 0))) as Uint32Array;
     const end = t.offset + t.size;
     const changed: number[] = [];
     for (let i = 0; i < w.length; i++) if ((i < t.offset || i >= end) && w[i] !== word) changed.push(i);

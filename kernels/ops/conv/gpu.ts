@@ -1,7 +1,7 @@
 // GPU dispatch of the conv ops: kernel selection, uniforms and bindings; WGSL in this folder.
 import type { Kernel, Tensor } from '../../backend.ts';
 import { sumRowsWgsl } from '../reduce/wgsl.ts';
-import { checkConv } from '../shapes.ts';
+import { checkConv, checkConvOperands } from '../shapes.ts';
 import { CONV_WG, CONV_WG_HW, convBlock, convDims, convWgsl, type ConvMode } from './wgsl.ts';
 import { convMaxPoolWgsl } from './pool.wgsl.ts';
 import { convMaxPoolMismatch } from './geom.ts';
@@ -12,25 +12,30 @@ import type { Arg, GpuBackend, GpuKernel } from '../../gpu/backend.ts';
 /** Workgroups the hardware conv weight gradient aims for (an H100 has 132 SMs). */
 const DW_TARGET_GROUPS = 264;
 
+/** Threads per conv workgroup on this backend's kernel paths. */
+export const convThreads = (be: GpuBackend) => (be.hw ? CONV_WG_HW : CONV_WG);
+
+/** Workgroups (x, z) for one thread per row, `wg` threads each: rows past 65535 workgroups spill into z. */
+function rowGrid(rows: number, wg: number): [number, number] {
+  const groups = Math.ceil(rows / wg), gz = Math.ceil(groups / 65535);
+  return [gz > 1 ? 65535 : groups, gz];
+}
+
 /**
  * The three implicit GEMMs share one generator; X is the gathered operand, Bm the other. `bias` is
  * fwd's bias, or for dw the dbias output (written by one extra row, see convWgsl).
  */
-/** Threads per conv workgroup on this backend's kernel paths. */
-export const convThreads = (be: GpuBackend) => (be.hw ? CONV_WG_HW : CONV_WG);
-
 function convGemm(be: GpuBackend, mode: ConvMode, label: string, y: Tensor, X: Tensor, Bm: Tensor, g: Conv2dGeom, bias: Tensor | undefined, act: FusedAct, accumulate: boolean): Kernel {
   const { u, M, N } = convDims(g, mode);
   const fb = convBlock(N);
   // One thread per row (dw's bias one more), 64 per workgroup on SwiftShader and 256 on hardware
-  // GPUs (see CONV_WG); rows past 65535 workgroups spill into z.
+  // GPUs (see CONV_WG).
   const wg = convThreads(be);
-  const rowGroups = Math.ceil((mode === 'dw' && bias ? M + 1 : M) / wg);
-  const gz = Math.ceil(rowGroups / 65535);
+  const [gx, gz] = rowGrid(mode === 'dw' && bias ? M + 1 : M, wg);
   const args: Record<string, Arg> = { d: { u }, X, Bm, Y: y };
   if (bias) args[mode === 'dw' ? 'DB' : 'bias'] = bias;
   const code = convWgsl({ mode, bias: !!bias, act, accumulate, fb, vec: mode !== 'dx' && g.F % 4 === 0, wg });
-  return be.kernel(`${label}${mode === 'dw' && bias ? '+dbias' : ''} ${M}x${N}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(N / fb), gz]);
+  return be.kernel(`${label}${mode === 'dw' && bias ? '+dbias' : ''} ${M}x${N}`, code, args, [gx, Math.ceil(N / fb), gz]);
 }
 
 export function conv2d(be: GpuBackend, out: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct; accumulate?: boolean } = {}): Kernel {
@@ -86,8 +91,7 @@ function backwardWeight(be: GpuBackend, dw: Tensor, dbias: Tensor | null, x: Ten
 export function conv2dMaxPool(be: GpuBackend, out: Tensor, argmax: Tensor, x: Tensor, w: Tensor, g: Conv2dGeom, pg: Conv2dGeom, o: { bias?: Tensor; act?: FusedAct } = {}): Kernel {
   const why = convMaxPoolMismatch(g, pg);
   if (why) throw new Error(`conv2dMaxPool: ${why}`);
-  if (x.size !== g.N * g.H * g.W * g.C) throw new Error(`conv2dMaxPool: input ${x.name} has ${x.size} elements, geometry needs ${g.N}x${g.H}x${g.W}x${g.C}`);
-  if (w.size !== g.KH * g.KW * g.C * g.F) throw new Error(`conv2dMaxPool: filters ${w.name} have ${w.size} elements, geometry needs ${g.KH}x${g.KW}x${g.C}x${g.F}`);
+  checkConvOperands('conv2dMaxPool:', x, w, g);
   const pooled = g.N * pg.OH * pg.OW * g.F;
   for (const t of [out, argmax]) if (t.size !== pooled) throw new Error(`conv2dMaxPool: ${t.name} has ${t.size} elements, the pooled output needs ${g.N}x${pg.OH}x${pg.OW}x${g.F}`);
   if (argmax.dtype !== 'u32') throw new Error(`conv2dMaxPool: argmax ${argmax.name} must be u32`);
@@ -98,9 +102,9 @@ export function conv2dMaxPool(be: GpuBackend, out: Tensor, argmax: Tensor, x: Te
   u[18] = pg.KH;
   u[19] = pg.KW;
   const fb = convBlock(g.F), wg = convThreads(be);
-  const rowGroups = Math.ceil(M / wg), gz = Math.ceil(rowGroups / 65535);
+  const [gx, gz] = rowGrid(M, wg);
   const code = convMaxPoolWgsl({ bias: !!o.bias, act: o.act ?? 'none', fb, vec: g.F % 4 === 0, wg });
   const args: Record<string, Arg> = { d: { u }, X: x, Bm: w, Y: out, AM: argmax };
   if (o.bias) args.bias = o.bias;
-  return be.kernel(`conv2d+maxpool ${M}x${g.F}`, code, args, [gz > 1 ? 65535 : rowGroups, Math.ceil(g.F / fb), gz]);
+  return be.kernel(`conv2d+maxpool ${M}x${g.F}`, code, args, [gx, Math.ceil(g.F / fb), gz]);
 }
